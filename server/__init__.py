@@ -1,0 +1,1 @@
+"""Kring: a live, shared board for intervisie groups."""
