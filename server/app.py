@@ -1,0 +1,65 @@
+"""create_app(settings): the routes list, and a lifespan that builds the store, hub and methods."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from . import views
+from .auth import Tokens
+from .hub import Hub
+from .methods import MethodLibrary
+from .security import JoinThrottle, SecurityHeaders
+from .settings import ROOT, Settings
+from .store.base import open_store
+from .ws import ws_endpoint
+
+log = logging.getLogger("kring")
+CLIENT = ROOT / "client"
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    # Load and validate the method library now, so a broken file stops startup with a clear error.
+    library = MethodLibrary.load(Path(settings.methods_dir))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = open_store(settings.store_url)
+        hub = Hub(store, library.methods, queue_size=settings.queue_size, snapshot_every=settings.snapshot_every)
+        app.state.store = store
+        app.state.hub = hub
+        try:
+            yield
+        finally:
+            await hub.close()
+            await store.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", views.index),
+            Route("/prepare", views.prepare),
+            Route("/healthz", views.healthz),
+            Route("/api/methods", views.api_methods),
+            Route("/api/rooms", views.api_create_room, methods=["POST"]),
+            Route("/r/{room}", views.room_page),
+            Route("/r/{room}/projector", views.projector_page),
+            Route("/r/{room}/report", views.report_page),
+            WebSocketRoute("/ws/{room}", ws_endpoint),
+            Mount("/static", StaticFiles(directory=CLIENT / "static"), name="static"),
+        ],
+        middleware=[Middleware(SecurityHeaders)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.library = library
+    app.state.tokens = Tokens(settings.secret, settings.retention_days * 86400)
+    app.state.join_throttle = JoinThrottle(settings.join_attempts_per_min)
+    return app

@@ -1,0 +1,48 @@
+"""`kring serve [--host --port]`: run the app with uvicorn (embedded default: SQLite, no Redis)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+WS_MAX_SIZE = 64 * 1024 + 1024  # frames over this close with 1009; the protocol caps JSON at 64 KiB
+
+
+def uvicorn_kwargs() -> dict[str, object]:
+    """Shared by `kring serve` and the Procfile: no access log (it would show room ids), no deflate."""
+    return {
+        "ws": "websockets-sansio",
+        "ws_max_size": WS_MAX_SIZE,
+        "ws_per_message_deflate": False,
+        "access_log": False,
+        "proxy_headers": True,
+        "server_header": False,
+        "lifespan": "on",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kring", description="Kring: a live board for intervisie groups")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        import uvicorn
+
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        uvicorn.run(
+            "server.asgi:app" if args.workers > 1 else "server.asgi:app",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            **uvicorn_kwargs(),  # type: ignore[arg-type]
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

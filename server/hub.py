@@ -1,0 +1,312 @@
+"""Live rooms in this process: cached state, connections, command submission and fan-out.
+
+Ordering: every event reaches `_ingest` in seq order (under the room's lock) and is pushed into
+each connection's bounded queue right there, so every connection sees events in log order. Each
+connection has one writer task draining its queue; nothing ever awaits a send in a loop over
+members. An event is serialised once per audience (full, and redacted for everyone else).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import protocol as P
+from .auth import hash_key, new_key, new_room_id
+from .methods import Method
+from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
+from .store.base import Conflict, NoSuchRoom, Store
+
+log = logging.getLogger("kring.hub")
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Conn:
+    """One WebSocket connection's outbound side: a bounded queue and a close request."""
+
+    def __init__(self, pid: str, queue_size: int, want_view: bool, lang: str) -> None:
+        self.pid = pid
+        self.want_view = want_view
+        self.lang = lang
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=queue_size)
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self.view_dirty = want_view
+
+    def push(self, text: str) -> None:
+        if self.close_code is not None:
+            return
+        try:
+            self.queue.put_nowait(text)
+            self.view_dirty = self.want_view
+        except asyncio.QueueFull:
+            self.kill(P.CLOSE_SLOW, "slow; resync")
+
+    def kill(self, code: int, reason: str) -> None:
+        if self.close_code is not None:
+            return
+        self.close_code = code
+        self.close_reason = reason
+        # Wake the writer even when the queue is full: drop what is queued, then the sentinel.
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
+
+
+@dataclass
+class LiveRoom:
+    id: str
+    state: RoomState
+    epoch: str
+    meta: dict[str, str]
+    conns: set[Conn] = field(default_factory=set)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    snapshot_seq: int = 0
+    dedupe: dict[str, int] = field(default_factory=dict)
+
+    def online(self) -> list[dict[str, Any]]:
+        seen: dict[str, dict[str, Any]] = {}
+        for c in self.conns:
+            p = self.state.participants.get(c.pid)
+            if p is not None:
+                seen[c.pid] = {"pid": c.pid, "name": p["name"], "roles": list(p["roles"])}
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Submitted:
+    seq: int
+    duplicate: bool
+
+
+class Hub:
+    def __init__(
+        self,
+        store: Store,
+        methods: dict[str, Method],
+        *,
+        queue_size: int = 2000,
+        snapshot_every: int = 200,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self.store = store
+        self.methods = methods
+        self.queue_size = queue_size
+        self.snapshot_every = snapshot_every
+        self.clock = clock
+        self.rooms: dict[str, LiveRoom] = {}
+        self._loading: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        # Hooks for cross-worker fan-out (set by the Redis fan-out, None when embedded).
+        self.on_room_open: Callable[[str], Awaitable[None]] | None = None
+        self.on_room_idle: Callable[[str], Awaitable[None]] | None = None
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    async def get(self, room: str) -> LiveRoom | None:
+        live = self.rooms.get(room)
+        if live is not None:
+            return live
+        lock = self._loading.setdefault(room, asyncio.Lock())
+        async with lock:
+            live = self.rooms.get(room)
+            if live is None:
+                live = await self._load(room)
+                if live is not None:
+                    self.rooms[room] = live
+                    if self.on_room_open is not None:
+                        await self.on_room_open(room)
+        self._loading.pop(room, None)
+        return live
+
+    async def _load(self, room: str) -> LiveRoom | None:
+        meta = await self.store.meta(room)
+        if meta is None:
+            return None
+        snap = await self.store.load_snapshot(room)
+        try:
+            if snap is not None:
+                state = RoomState.from_dict(snap[1])
+                events = await self.store.read(room, state.seq)
+            else:
+                events = await self.store.read(room, 0)
+                if not events:
+                    return None
+                state = new_room(room, events[0].data)
+                events = events[1:]
+        except NoSuchRoom:
+            return None
+        for e in events:
+            apply(state, e)
+        return LiveRoom(id=room, state=state, epoch=meta["epoch"], meta=meta, snapshot_seq=state.seq)
+
+    async def catch_up(self, live: LiveRoom) -> None:
+        """Apply events other workers appended (no-op when this process is the only writer)."""
+        events = await self.store.read(live.id, live.state.seq)
+        self._ingest(live, events)
+
+    def drop(self, room: str) -> None:
+        live = self.rooms.pop(room, None)
+        if live is not None:
+            for c in list(live.conns):
+                c.kill(P.CLOSE_GOING_AWAY, "room closed")
+
+    async def create(self, method: Method, title: str, lang: str) -> tuple[str, str, str]:
+        """A new room: (room id, join key, facilitator key). Only the keys' hashes are checked later."""
+        room, join_key, fac_key = new_room_id(), new_key(), new_key()
+        meta = {
+            "join_key": join_key,
+            "join_hash": hash_key(join_key),
+            "facilitator_hash": hash_key(fac_key),
+            "gen": "0",
+        }
+        await self.store.create_room(room, meta, created_event(room, method, title, lang, self.clock()))
+        return room, join_key, fac_key
+
+    # -- commands --------------------------------------------------------------------------------
+
+    async def submit(
+        self, live: LiveRoom, cmd: Command, actor: str | None, dedupe: str | None
+    ) -> Submitted | Rejection:
+        async with live.lock:
+            if dedupe is not None and dedupe in live.dedupe:
+                return Submitted(live.dedupe[dedupe], True)
+            for _ in range(20):
+                now = self.clock()
+                decided = decide(live.state, cmd, actor, now, self.methods)
+                if isinstance(decided, Rejection):
+                    # A retry of a command appended before this process loaded the room: the
+                    # original result wins over what deciding it again would say.
+                    if dedupe is not None:
+                        seq = await self.store.dedupe_seq(live.id, dedupe)
+                        if seq is not None:
+                            return Submitted(seq, True)
+                    return decided
+                event = Event(
+                    seq=live.state.seq + 1,
+                    type=decided.type,
+                    actor=actor,
+                    at=now,
+                    data=decided.data,
+                    audience=decided.audience,
+                    cmd=dedupe,
+                )
+                try:
+                    res = await self.store.append(live.id, live.state.seq, event, dedupe)
+                except Conflict:
+                    await self.catch_up(live)
+                    continue
+                if res.duplicate:
+                    return Submitted(res.seq, True)
+                self._ingest(live, [event])
+                return Submitted(event.seq, False)
+            return Rejection(P.CONFLICT, "the room is too busy; try again")
+
+    def _ingest(self, live: LiveRoom, events: list[Event]) -> None:
+        for e in events:
+            if e.seq <= live.state.seq:
+                continue
+            apply(live.state, e)
+            if e.cmd is not None:
+                live.dedupe[e.cmd] = e.seq
+                if len(live.dedupe) > 20_000:
+                    for k in list(live.dedupe)[:10_000]:
+                        del live.dedupe[k]
+            self._fan_out(live, e)
+        if live.state.seq - live.snapshot_seq >= self.snapshot_every:
+            live.snapshot_seq = live.state.seq
+            self._spawn(self.store.save_snapshot(live.id, live.state.seq, live.state.to_dict()))
+
+    def _fan_out(self, live: LiveRoom, e: Event) -> None:
+        if not live.conns:
+            return
+        full = P.dumps(e.wire())
+        redacted: str | None = None
+        for c in live.conns:
+            if e.visible_to(c.pid):
+                c.push(full)
+            else:
+                if redacted is None:
+                    redacted = P.dumps(e.redacted())
+                c.push(redacted)
+        if e.type in ("participant.join", "participant.rename", "role.assign", "case.chosen"):
+            self.broadcast_presence(live)
+        if e.type == "participant.remove":
+            gone = e.data["pid"]
+            for c in list(live.conns):
+                if c.pid == gone:
+                    c.kill(P.CLOSE_REMOVED, "removed by the facilitator")
+
+    def _spawn(self, coro: Any) -> None:
+        t = asyncio.ensure_future(coro)
+        self._tasks.add(t)
+        t.add_done_callback(self._task_done)
+
+    def _task_done(self, t: asyncio.Task[Any]) -> None:
+        self._tasks.discard(t)
+        if not t.cancelled() and t.exception() is not None:
+            log.warning("background task failed: %s", type(t.exception()).__name__)
+
+    # -- connections -----------------------------------------------------------------------------
+
+    async def attach(
+        self, live: LiveRoom, conn: Conn, welcome: dict[str, Any], epoch: str | None, since: int | None,
+        resume_limit: int,
+    ) -> None:
+        """Queue the welcome (a snapshot view or the missed events) and start fan-out to `conn`.
+
+        Done under the room lock, so no event can slip between the welcome and the live stream.
+        """
+        async with live.lock:
+            await self.catch_up(live)
+            head = live.state.seq
+            if epoch == live.epoch and since is not None and since <= head and head - since <= resume_limit:
+                events = [e for e in await self.store.read(live.id, since) if e.seq <= head]
+                welcome["events"] = [e.wire_for(conn.pid) for e in events]
+            else:
+                welcome["state"] = view(live.state, conn.pid)
+            welcome["seq"] = head
+            welcome["epoch"] = live.epoch
+            welcome["server_time"] = self.clock()
+            conn.push(P.dumps(welcome))
+            live.conns.add(conn)
+        self.broadcast_presence(live)
+
+    def detach(self, live: LiveRoom, conn: Conn) -> None:
+        live.conns.discard(conn)
+        self.broadcast_presence(live)
+        if not live.conns:
+            self._spawn(self._maybe_unload(live))
+
+    async def _maybe_unload(self, live: LiveRoom) -> None:
+        await asyncio.sleep(30)
+        if not live.conns and self.rooms.get(live.id) is live:
+            del self.rooms[live.id]
+            if self.on_room_idle is not None:
+                await self.on_room_idle(live.id)
+
+    def broadcast_presence(self, live: LiveRoom) -> None:
+        msg = P.dumps(P.presence(live.online()))
+        for c in live.conns:
+            c.push(msg)
+
+    def view_for(self, live: LiveRoom, conn: Conn) -> str:
+        return P.dumps({"t": P.VIEW, "seq": live.state.seq, "state": view(live.state, conn.pid)})
+
+    async def close(self) -> None:
+        for live in list(self.rooms.values()):
+            for c in list(live.conns):
+                c.kill(P.CLOSE_GOING_AWAY, "server shutting down")
+        for t in list(self._tasks):
+            t.cancel()
+        for t in list(self._tasks):
+            with contextlib.suppress(BaseException):
+                await t

@@ -1,0 +1,74 @@
+"""Configuration, read from the environment once at startup."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(env: dict[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{key} must be a whole number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    store_url: str = "sqlite:///./data/kring.db"
+    secret: str = ""
+    origins: tuple[str, ...] = ()  # extra allowed WebSocket origins; the app's own origin is always allowed
+    retention_days: int = 30
+    methods_dir: Path = ROOT / "methods"
+    queue_size: int = 2000  # outbound messages per connection before it is closed as slow (4008)
+    snapshot_every: int = 200
+    resume_limit: int = 2000  # at most this many events are replayed on resume; more means a snapshot
+    hello_timeout: float = 10.0
+    idle_timeout: float = 300.0  # seconds without any frame from the client (pings count)
+    rate_per_s: float = 30.0
+    rate_burst: int = 120
+    join_attempts_per_min: int = 30
+    debug_errors: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        e = dict(os.environ if env is None else env)
+        store = e.get("KRING_STORE") or "sqlite:///./data/kring.db"
+        return cls(
+            store_url=store,
+            secret=e.get("KRING_SECRET") or _secret_for(store),
+            origins=tuple(o.strip().rstrip("/") for o in e.get("KRING_ORIGINS", "").split(",") if o.strip()),
+            retention_days=_int(e, "KRING_RETENTION_DAYS", 30),
+            methods_dir=Path(e.get("KRING_METHODS") or ROOT / "methods"),
+            queue_size=_int(e, "KRING_QUEUE", 2000),
+            rate_per_s=float(_int(e, "KRING_RATE", 30)),
+            rate_burst=_int(e, "KRING_BURST", 120),
+        )
+
+
+def _secret_for(store_url: str) -> str:
+    """Without KRING_SECRET, keep a generated secret beside the SQLite file so tokens survive restarts."""
+    if store_url.startswith("sqlite://"):
+        rest = store_url.split("://", 1)[1]
+        db = Path(rest[1:] if rest.startswith("/") else rest)
+        path = db.parent / "secret.key"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                return path.read_text().strip()
+            value = secrets.token_urlsafe(32)
+            path.write_text(value)
+            path.chmod(0o600)
+            return value
+        except OSError:
+            pass
+    # Multi-worker deployments must share KRING_SECRET; a per-process secret only suits one process.
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,256 @@
+"""The embedded default: one SQLite file in WAL mode, accessed from one dedicated thread.
+
+Every append is one IMMEDIATE transaction (dedupe check, expected-seq check, insert, bump), so a
+crash at any point leaves either the whole event or none of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..rooms import Event
+from .base import AppendResult, Conflict, NoSuchRoom
+
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rooms (
+  room TEXT PRIMARY KEY,
+  epoch TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  meta TEXT NOT NULL,
+  touched INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+  room TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  actor TEXT,
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  audience TEXT,
+  cmd TEXT,
+  PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedupe (
+  room TEXT NOT NULL,
+  key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (room, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots (
+  room TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  state TEXT NOT NULL
+);
+"""
+
+
+def _dump(v: Any) -> str:
+    return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+
+
+class SqliteStore:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kring-sqlite")
+        self._db: sqlite3.Connection | None = None
+
+    async def _run(self, fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=5000")
+            db.execute("PRAGMA secure_delete=ON")
+            db.executescript(_SCHEMA)
+            self._db = db
+        return self._db
+
+    # -- sync parts, run on the store thread ----------------------------------------------------
+
+    def _create(self, room: str, meta: dict[str, str], first: Event) -> str:
+        db = self._conn()
+        epoch = secrets.token_hex(8)
+        with _tx(db):
+            db.execute(
+                "INSERT INTO rooms(room, epoch, seq, meta, touched) VALUES (?,?,?,?,?)",
+                (room, epoch, first.seq, _dump(meta), first.at),
+            )
+            _insert_event(db, room, first)
+        return epoch
+
+    def _meta(self, room: str) -> dict[str, str] | None:
+        row = self._conn().execute("SELECT epoch, meta FROM rooms WHERE room=?", (room,)).fetchone()
+        if row is None:
+            return None
+        meta: dict[str, str] = json.loads(row[1])
+        meta["epoch"] = row[0]
+        return meta
+
+    def _set_meta(self, room: str, fields: dict[str, str]) -> None:
+        db = self._conn()
+        with _tx(db):
+            row = db.execute("SELECT meta FROM rooms WHERE room=?", (room,)).fetchone()
+            if row is None:
+                raise NoSuchRoom(room)
+            meta = json.loads(row[0])
+            meta.update({k: v for k, v in fields.items() if k != "epoch"})
+            db.execute("UPDATE rooms SET meta=? WHERE room=?", (_dump(meta), room))
+
+    def _append(self, room: str, expected: int, event: Event, dedupe: str | None) -> AppendResult:
+        db = self._conn()
+        with _tx(db):
+            if dedupe is not None:
+                row = db.execute("SELECT seq FROM dedupe WHERE room=? AND key=?", (room, dedupe)).fetchone()
+                if row is not None:
+                    return AppendResult(int(row[0]), True)
+            row = db.execute("SELECT seq FROM rooms WHERE room=?", (room,)).fetchone()
+            if row is None:
+                raise NoSuchRoom(room)
+            if int(row[0]) != expected:
+                raise Conflict(int(row[0]))
+            if event.seq != expected + 1:
+                raise ValueError("event seq must be expected + 1")
+            _insert_event(db, room, event)
+            db.execute("UPDATE rooms SET seq=?, touched=? WHERE room=?", (event.seq, event.at, room))
+            if dedupe is not None:
+                db.execute("INSERT INTO dedupe(room, key, seq) VALUES (?,?,?)", (room, dedupe, event.seq))
+        return AppendResult(event.seq, False)
+
+    def _dedupe_seq(self, room: str, key: str) -> int | None:
+        row = self._conn().execute("SELECT seq FROM dedupe WHERE room=? AND key=?", (room, key)).fetchone()
+        return int(row[0]) if row else None
+
+    def _read(self, room: str, after: int, limit: int | None) -> list[Event]:
+        db = self._conn()
+        if db.execute("SELECT 1 FROM rooms WHERE room=?", (room,)).fetchone() is None:
+            raise NoSuchRoom(room)
+        rows = db.execute(
+            "SELECT seq, type, actor, at, data, audience, cmd FROM events WHERE room=? AND seq>? ORDER BY seq"
+            + (" LIMIT ?" if limit is not None else ""),
+            (room, after, limit) if limit is not None else (room, after),
+        ).fetchall()
+        return [
+            Event(seq=r[0], type=r[1], actor=r[2], at=r[3], data=json.loads(r[4]), audience=r[5], cmd=r[6])
+            for r in rows
+        ]
+
+    def _head(self, room: str) -> int:
+        row = self._conn().execute("SELECT seq FROM rooms WHERE room=?", (room,)).fetchone()
+        if row is None:
+            raise NoSuchRoom(room)
+        return int(row[0])
+
+    def _save_snapshot(self, room: str, seq: int, state: dict[str, Any]) -> None:
+        db = self._conn()
+        with _tx(db):
+            db.execute(
+                "INSERT INTO snapshots(room, seq, state) VALUES (?,?,?) "
+                "ON CONFLICT(room) DO UPDATE SET seq=excluded.seq, state=excluded.state WHERE excluded.seq > seq",
+                (room, seq, _dump(state)),
+            )
+
+    def _load_snapshot(self, room: str) -> tuple[int, dict[str, Any]] | None:
+        row = self._conn().execute("SELECT seq, state FROM snapshots WHERE room=?", (room,)).fetchone()
+        return (int(row[0]), json.loads(row[1])) if row else None
+
+    def _delete(self, room: str) -> None:
+        db = self._conn()
+        with _tx(db):
+            for table in ("events", "dedupe", "snapshots", "rooms"):
+                db.execute(f"DELETE FROM {table} WHERE room=?", (room,))
+        # Make deleted content unrecoverable from the WAL as well as the main file.
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _idle(self, before_ms: int) -> list[str]:
+        rows = self._conn().execute("SELECT room FROM rooms WHERE touched < ?", (before_ms,)).fetchall()
+        return [r[0] for r in rows]
+
+    def _ping(self) -> bool:
+        self._conn().execute("SELECT 1").fetchone()
+        return True
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # -- the async interface ---------------------------------------------------------------------
+
+    async def create_room(self, room: str, meta: dict[str, str], first: Event) -> str:
+        return str(await self._run(self._create, room, meta, first))
+
+    async def meta(self, room: str) -> dict[str, str] | None:
+        result: dict[str, str] | None = await self._run(self._meta, room)
+        return result
+
+    async def set_meta(self, room: str, fields: dict[str, str]) -> None:
+        await self._run(self._set_meta, room, fields)
+
+    async def append(self, room: str, expected: int, event: Event, dedupe: str | None) -> AppendResult:
+        result: AppendResult = await self._run(self._append, room, expected, event, dedupe)
+        return result
+
+    async def dedupe_seq(self, room: str, key: str) -> int | None:
+        result: int | None = await self._run(self._dedupe_seq, room, key)
+        return result
+
+    async def read(self, room: str, after: int, limit: int | None = None) -> list[Event]:
+        result: list[Event] = await self._run(self._read, room, after, limit)
+        return result
+
+    async def head(self, room: str) -> int:
+        return int(await self._run(self._head, room))
+
+    async def save_snapshot(self, room: str, seq: int, state: dict[str, Any]) -> None:
+        await self._run(self._save_snapshot, room, seq, state)
+
+    async def load_snapshot(self, room: str) -> tuple[int, dict[str, Any]] | None:
+        result: tuple[int, dict[str, Any]] | None = await self._run(self._load_snapshot, room)
+        return result
+
+    async def delete_room(self, room: str) -> None:
+        await self._run(self._delete, room)
+
+    async def rooms_idle_since(self, before_ms: int) -> list[str]:
+        result: list[str] = await self._run(self._idle, before_ms)
+        return result
+
+    async def ping(self) -> bool:
+        return bool(await self._run(self._ping))
+
+    async def close(self) -> None:
+        await self._run(self._close)
+        self._pool.shutdown(wait=True)
+
+
+class _tx:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _insert_event(db: sqlite3.Connection, room: str, e: Event) -> None:
+    db.execute(
+        "INSERT INTO events(room, seq, type, actor, at, data, audience, cmd) VALUES (?,?,?,?,?,?,?,?)",
+        (room, e.seq, e.type, e.actor, e.at, _dump(e.data), e.audience, e.cmd),
+    )

@@ -1,0 +1,126 @@
+"""HTTP pages and the JSON API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from . import hints
+from .hub import Hub
+from .methods import MethodLibrary, summary
+from .rooms import PLAN_FIELDS
+from .settings import ROOT
+from .store.base import Unavailable
+
+_env = Environment(
+    loader=FileSystemLoader(ROOT / "client" / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+MAX_TITLE = 120
+
+
+def _render(request: Request, template: str, **ctx: Any) -> HTMLResponse:
+    lang = request.cookies.get("kring_lang", "nl")
+    page = _env.get_template(template).render(
+        nonce=request.scope.get("state", {}).get("nonce", ""),
+        lang="en" if lang == "en" else "nl",
+        **ctx,
+    )
+    return HTMLResponse(page)
+
+
+def _library(request: Request) -> MethodLibrary:
+    lib: MethodLibrary = request.app.state.library
+    return lib
+
+
+def _methods_json(request: Request) -> list[dict[str, Any]]:
+    return [summary(m) for m in _library(request)]
+
+
+async def index(request: Request) -> Response:
+    return _render(request, "index.html", page="index", data={"methods": _methods_json(request)})
+
+
+async def prepare(request: Request) -> Response:
+    return _render(request, "prepare.html", page="prepare", data={})
+
+
+def _room_data(request: Request) -> dict[str, Any]:
+    return {
+        "room": request.path_params["room"],
+        "hint_rules": hints.client_rules(),
+        "plan_fields": list(PLAN_FIELDS),
+    }
+
+
+async def room_page(request: Request) -> Response:
+    return _render(request, "room.html", page="room", data=_room_data(request))
+
+
+async def projector_page(request: Request) -> Response:
+    return _render(request, "projector.html", page="projector", data=_room_data(request))
+
+
+async def report_page(request: Request) -> Response:
+    return _render(request, "report.html", page="report", data=_room_data(request))
+
+
+async def healthz(request: Request) -> Response:
+    try:
+        ok = await request.app.state.store.ping()
+    except (Unavailable, OSError):
+        ok = False
+    return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
+
+
+async def api_methods(request: Request) -> Response:
+    return JSONResponse({"methods": _methods_json(request)})
+
+
+def _bad(message: str, status: int = 400) -> Response:
+    return JSONResponse({"error": "invalid", "message": message}, status_code=status)
+
+
+async def api_create_room(request: Request) -> Response:
+    body = await request.body()
+    if len(body) > 16 * 1024:
+        return _bad("the request is too large", 413)
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return _bad("the body must be JSON")
+    if not isinstance(data, dict):
+        return _bad("the body must be a JSON object")
+    method_id = data.get("method", "basis")
+    method = _library(request).get(method_id) if isinstance(method_id, str) else None
+    if method is None:
+        return _bad("unknown method")
+    title = data.get("title", "")
+    if not isinstance(title, str) or len(title.strip()) > MAX_TITLE:
+        return _bad(f"'title' must be a string of at most {MAX_TITLE} characters")
+    lang = data.get("lang", "nl")
+    if lang not in ("nl", "en"):
+        return _bad("'lang' must be 'nl' or 'en'")
+    hub: Hub = request.app.state.hub
+    try:
+        room, join_key, fac_key = await hub.create(method, title.strip() or method.name.get(lang), lang)
+    except Unavailable:
+        return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
+    base = str(request.base_url).rstrip("/")
+    return JSONResponse(
+        {
+            "room": room,
+            "join_key": join_key,
+            "facilitator_key": fac_key,
+            "join_url": f"{base}/r/{room}#{join_key}",
+            "facilitator_url": f"{base}/r/{room}#{fac_key}",
+        },
+        status_code=201,
+    )

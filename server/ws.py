@@ -1,0 +1,216 @@
+"""The WebSocket endpoint `/ws/{room}`: origin check, hello, receive loop and one writer task."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from . import protocol as P
+from .auth import key_matches, new_pid
+from .hub import Conn, Hub, LiveRoom
+from .rooms import CLIENT_COMMANDS, Command, Rejection
+from .security import JoinThrottle, TokenBucket, origin_allowed
+from .settings import Settings
+from .store.base import Unavailable
+
+log = logging.getLogger("kring.ws")
+
+
+async def ws_endpoint(ws: WebSocket) -> None:
+    app = ws.app
+    settings: Settings = app.state.settings
+    hub: Hub = app.state.hub
+    throttle: JoinThrottle = app.state.join_throttle
+    if not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"), ws.url.scheme, settings.origins):
+        # Refused before accept: the handshake fails with HTTP 403.
+        await ws.close(code=P.CLOSE_BAD_KEY)
+        return
+    await ws.accept()
+    room_id = ws.path_params["room"]
+    ip = ws.client.host if ws.client else "?"
+    try:
+        raw = await asyncio.wait_for(_receive_text(ws), settings.hello_timeout)
+    except (TimeoutError, WebSocketDisconnect):
+        await _close(ws, P.CLOSE_BAD_KEY)
+        return
+    try:
+        hello = P.parse(raw) if raw is not None else None
+    except P.ProtocolError as e:
+        await ws.send_text(P.dumps(P.error(e.code, e.message)))
+        await _close(ws, P.CLOSE_BAD_KEY)
+        return
+    if not isinstance(hello, P.Hello):
+        await ws.send_text(P.dumps(P.error(P.BAD_MESSAGE, "the first frame must be a hello")))
+        await _close(ws, P.CLOSE_BAD_KEY)
+        return
+    if throttle.blocked(ip):
+        await ws.send_text(P.dumps(P.error(P.RATE_LIMITED, "too many join attempts; wait a minute")))
+        await _close(ws, P.CLOSE_RATE)
+        return
+    try:
+        live = await hub.get(room_id)
+    except Unavailable:
+        await ws.send_text(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
+        await _close(ws, P.CLOSE_GOING_AWAY)
+        return
+    joined = await _join(ws, hub, live, hello, app.state.tokens) if live is not None else None
+    if joined is None:
+        throttle.failed(ip)
+        await _close(ws, P.CLOSE_BAD_KEY)
+        return
+    assert live is not None
+    pid, token = joined
+    conn = Conn(pid, settings.queue_size, hello.view, hello.lang or live.state.lang)
+    welcome: dict[str, Any] = {
+        "t": P.WELCOME,
+        "you": _you(live, pid),
+        "token": token,
+    }
+    if live.state.is_fac(pid):
+        welcome["join_key"] = live.meta.get("join_key", "")
+    writer = asyncio.create_task(_writer(ws, hub, live, conn))
+    try:
+        await hub.attach(live, conn, welcome, hello.epoch, hello.since, settings.resume_limit)
+        await _reader(ws, hub, live, conn, settings)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.detach(live, conn)
+        if conn.close_code is None:
+            conn.kill(P.CLOSE_NORMAL, "bye")
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(writer, 2)
+        writer.cancel()
+
+
+async def _join(ws: WebSocket, hub: Hub, live: LiveRoom, hello: P.Hello, tokens: Any) -> tuple[str, str] | None:
+    meta = live.meta
+    is_fac = key_matches(hello.key, meta.get("facilitator_hash"))
+    if not is_fac and not key_matches(hello.key, meta.get("join_hash")):
+        return None
+    gen = meta.get("gen", "0")
+    pid: str | None = None
+    if hello.token:
+        got = tokens.read(hello.token, live.id)
+        if got is not None and got[0] in live.state.participants:
+            pid = got[0]
+        elif got is not None and got[0] in live.meta.get("removed", "").split(","):
+            return None
+    if pid is None:
+        name = (hello.name or "").strip()
+        if not name:
+            await ws.send_text(P.dumps(P.error(P.INVALID, "give a display name to join")))
+            return None
+        pid = new_pid()
+        roles = ["facilitator"] if is_fac else []
+        res = await hub.submit(live, Command("participant.join", {"pid": pid, "name": name, "roles": roles}), pid, None)
+        if isinstance(res, Rejection):
+            await ws.send_text(P.dumps(P.error(res.code, res.message)))
+            return None
+    elif is_fac and not live.state.is_fac(pid):
+        await hub.submit(live, Command("participant.grant", {"pid": pid, "role": "facilitator"}), pid, None)
+    return pid, tokens.issue(live.id, pid, gen)
+
+
+def _you(live: LiveRoom, pid: str) -> dict[str, Any]:
+    p = live.state.participants[pid]
+    return {"pid": pid, "name": p["name"], "roles": list(p["roles"])}
+
+
+async def _receive_text(ws: WebSocket) -> str | None:
+    msg = await ws.receive()
+    if msg["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(msg.get("code", 1000))
+    text = msg.get("text")
+    if text is None:
+        raw = msg.get("bytes")
+        if raw is not None:
+            raise _Binary()
+    return text
+
+
+class _Binary(Exception):
+    pass
+
+
+async def _reader(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn, settings: Settings) -> None:
+    bucket = TokenBucket(settings.rate_per_s, settings.rate_burst)
+    strikes = 0
+    while conn.close_code is None:
+        try:
+            raw = await asyncio.wait_for(_receive_text(ws), settings.idle_timeout)
+        except TimeoutError:
+            conn.kill(P.CLOSE_IDLE, "idle")
+            return
+        except _Binary:
+            conn.push(P.dumps(P.error(P.BAD_MESSAGE, "frames must be JSON text, not binary")))
+            continue
+        if not bucket.take():
+            strikes += 1
+            if strikes > settings.rate_burst:
+                conn.kill(P.CLOSE_RATE, "rate limited")
+                return
+            conn.push(P.dumps(P.error(P.RATE_LIMITED, "slow down: too many messages")))
+            continue
+        strikes = max(0, strikes - 1)
+        if raw is None:
+            continue
+        try:
+            msg = P.parse(raw)
+        except P.ProtocolError as e:
+            conn.push(P.dumps(P.error(e.code, e.message, e.cmd_id)))
+            continue
+        if isinstance(msg, P.Ping):
+            conn.push(P.dumps(P.pong(msg.c, int(time.time() * 1000))))
+        elif isinstance(msg, P.Hello):
+            conn.push(P.dumps(P.error(P.BAD_MESSAGE, "already joined; hello comes once")))
+        else:
+            await _command(hub, live, conn, msg)
+
+
+async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
+    if msg.type not in CLIENT_COMMANDS:
+        conn.push(P.dumps(P.error(P.UNKNOWN_COMMAND, f"unknown command '{msg.type[:60]}'", msg.id)))
+        return
+    try:
+        res = await hub.submit(live, Command(msg.type, msg.args, msg.id), conn.pid, f"{conn.pid}:{msg.id}")
+    except Unavailable:
+        conn.push(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; try again shortly", msg.id)))
+        return
+    if isinstance(res, Rejection):
+        conn.push(P.dumps(P.error(res.code, res.message, msg.id)))
+    else:
+        conn.push(P.dumps(P.ack(msg.id, res.seq)))
+
+
+async def _writer(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn) -> None:
+    """The only task that sends on this socket: drains the queue, then one view if asked for."""
+    try:
+        while True:
+            item = await conn.queue.get()
+            batch = [item]
+            while not conn.queue.empty() and len(batch) < 256:
+                batch.append(conn.queue.get_nowait())
+            for text in batch:
+                if text is None:
+                    await _close(ws, conn.close_code or P.CLOSE_NORMAL, conn.close_reason)
+                    return
+                await ws.send_text(text)
+            if conn.want_view and conn.view_dirty and conn.queue.empty():
+                conn.view_dirty = False
+                await ws.send_text(hub.view_for(live, conn))
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        conn.close_code = conn.close_code or P.CLOSE_GOING_AWAY
+    except Exception:
+        log.exception("writer failed")
+        conn.close_code = conn.close_code or P.CLOSE_GOING_AWAY
+
+
+async def _close(ws: WebSocket, code: int, reason: str = "") -> None:
+    with contextlib.suppress(Exception):
+        await ws.close(code=code, reason=reason)

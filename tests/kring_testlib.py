@@ -1,0 +1,213 @@
+"""Shared test helpers: free ports, a real uvicorn subprocess, a protocol-speaking WebSocket client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProc:
+    """`python -m server serve` on a free loopback port, polled on /healthz until it answers."""
+
+    def __init__(self, env: dict[str, str], port: int | None = None, log_path: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.env = {**os.environ, **env}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = log_path
+        self._log: Any = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_base(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20) -> ServerProc:
+        if self.log_path is not None:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            self._log = open(self.log_path, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if self._log else subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not become healthy")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+def create_room(base: str, method: str = "basis", title: str = "Test", lang: str = "nl") -> dict[str, Any]:
+    req = urllib.request.Request(
+        base + "/api/rooms",
+        method="POST",
+        data=json.dumps({"method": method, "title": title, "lang": lang}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=5) as r:
+        assert r.status == 201
+        room: dict[str, Any] = json.loads(r.read())
+        return room
+
+
+class Client:
+    """A protocol v1 client that records everything it receives, in order."""
+
+    def __init__(self, ws_base: str, room: str, origin: str) -> None:
+        self.url = f"{ws_base}/ws/{room}"
+        self.origin = origin
+        self.ws: Any = None
+        self.msgs: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self.welcome: dict[str, Any] | None = None
+        self.closed: tuple[int | None, str] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
+        self._n = 0
+        self.token: str | None = None
+        self.epoch: str | None = None
+
+    @property
+    def pid(self) -> str:
+        assert self.welcome is not None
+        return str(self.welcome["you"]["pid"])
+
+    @property
+    def last_seq(self) -> int:
+        if self.events:
+            return int(self.events[-1]["seq"])
+        return int(self.welcome["seq"]) if self.welcome else 0
+
+    async def connect(self, hello: dict[str, Any], timeout: float = 5) -> dict[str, Any]:
+        self.ws = await websockets.connect(self.url, origin=self.origin, max_size=None, compression=None)
+        await self.ws.send(json.dumps({"t": "hello", **hello}))
+        self.closed = None
+        self._task = asyncio.create_task(self._recv())
+        w = await self.wait_for(lambda m: m["t"] == "welcome", timeout)
+        self.welcome = w
+        self.token = w["token"]
+        self.epoch = w["epoch"]
+        self.events.extend(w.get("events", []))
+        return w
+
+    async def _recv(self) -> None:
+        try:
+            async for raw in self.ws:
+                m = json.loads(raw)
+                self.msgs.append(m)
+                if m["t"] == "event":
+                    self.events.append(m)
+                self._changed.set()
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            rcvd = getattr(self.ws, "close_code", None)
+            self.closed = (rcvd, getattr(self.ws, "close_reason", "") or "")
+            self._changed.set()
+
+    async def wait_for(self, pred: Callable[[dict[str, Any]], bool], timeout: float = 5, start: int = 0) -> dict[str, Any]:
+        async with asyncio.timeout(timeout):
+            i = start
+            while True:
+                while i < len(self.msgs):
+                    if pred(self.msgs[i]):
+                        return self.msgs[i]
+                    i += 1
+                if self.closed is not None:
+                    raise ConnectionError(f"closed {self.closed} while waiting")
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def wait_closed(self, timeout: float = 5) -> tuple[int | None, str]:
+        async with asyncio.timeout(timeout):
+            while self.closed is None:
+                self._changed.clear()
+                await self._changed.wait()
+        return self.closed
+
+    async def send(self, msg: dict[str, Any] | str) -> None:
+        await self.ws.send(msg if isinstance(msg, str) else json.dumps(msg))
+
+    async def cmd(self, type_: str, args: dict[str, Any] | None = None, *, cid: str | None = None,
+                  timeout: float = 5) -> dict[str, Any]:
+        """Send a command and return its ack or error."""
+        self._n += 1
+        cid = cid or f"c{self._n}"
+        mark = len(self.msgs)
+        await self.send({"t": "cmd", "id": cid, "type": type_, "args": args or {}})
+        return await self.wait_for(lambda m: m["t"] in ("ack", "error") and m.get("id") == cid, timeout, mark)
+
+    async def ok(self, type_: str, args: dict[str, Any] | None = None, **kw: Any) -> int:
+        r = await self.cmd(type_, args, **kw)
+        assert r["t"] == "ack", f"{type_} {args} -> {r}"
+        return int(r["seq"])
+
+    async def wait_seq(self, seq: int, timeout: float = 5) -> None:
+        async with asyncio.timeout(timeout):
+            while self.last_seq < seq:
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(Exception):
+                await self.ws.close()
+        if self._task is not None:
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(self._task, 2)
+
+
+def assert_contiguous(events: list[dict[str, Any]], start: int | None = None) -> None:
+    seqs = [e["seq"] for e in events]
+    if not seqs:
+        return
+    first = seqs[0] if start is None else start
+    assert seqs == list(range(first, first + len(seqs))), f"gap or reorder in {seqs}"
