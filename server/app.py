@@ -33,7 +33,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(settings.store_url)
-        hub = Hub(store, library.methods, queue_size=settings.queue_size, snapshot_every=settings.snapshot_every)
+        hub = Hub(
+            store, library.methods, queue_size=settings.queue_size, snapshot_every=settings.snapshot_every
+        )
         app.state.store = store
         app.state.hub = hub
         try:
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/r/{room}", views.room_page),
             Route("/r/{room}/projector", views.projector_page),
             Route("/r/{room}/report", views.report_page),
+            Route("/r/{room}/export", views.api_export, methods=["POST"]),
             WebSocketRoute("/ws/{room}", ws_endpoint),
             Mount("/static", StaticFiles(directory=CLIENT / "static"), name="static"),
         ],

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         uvicorn.run(
-            "server.asgi:app" if args.workers > 1 else "server.asgi:app",
+            "server.asgi:app",
             host=args.host,
             port=args.port,
             workers=args.workers,

@@ -258,7 +258,12 @@ class Hub:
     # -- connections -----------------------------------------------------------------------------
 
     async def attach(
-        self, live: LiveRoom, conn: Conn, welcome: dict[str, Any], epoch: str | None, since: int | None,
+        self,
+        live: LiveRoom,
+        conn: Conn,
+        welcome: dict[str, Any],
+        epoch: str | None,
+        since: int | None,
         resume_limit: int,
     ) -> None:
         """Queue the welcome (a snapshot view or the missed events) and start fan-out to `conn`.

@@ -265,7 +265,7 @@ def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | Non
     if len(phases_raw) > 30:
         raise _fail(src, "phases", "at most 30 phases")
     if mid == BASIC_METHOD and basic_ids is None:
-        basic_ids = frozenset(p.get("id") for p in phases_raw if isinstance(p, dict))
+        basic_ids = frozenset(str(p.get("id")) for p in phases_raw if isinstance(p, dict))
     phases = tuple(_phase(src, i, p, basic_ids) for i, p in enumerate(phases_raw))
     seen: set[str] = set()
     for i, p in enumerate(phases):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +106,14 @@ class Event:
         )
 
     def wire(self) -> dict[str, Any]:
-        return {"t": "event", "seq": self.seq, "type": self.type, "actor": self.actor, "at": self.at, "data": self.data}
+        return {
+            "t": "event",
+            "seq": self.seq,
+            "type": self.type,
+            "actor": self.actor,
+            "at": self.at,
+            "data": self.data,
+        }
 
     def redacted(self) -> dict[str, Any]:
         # Same seq so every client sees an unbroken log, but nothing about the content or author.
@@ -151,7 +158,13 @@ class RoomState:
     plan: dict[str, str] = field(default_factory=dict)
     suggestions: dict[str, dict[str, Any]] = field(default_factory=dict)
     vote: dict[str, Any] = field(
-        default_factory=lambda: {"candidates": {}, "votes": {}, "per_person": 3, "closed": False, "chosen": None}
+        default_factory=lambda: {
+            "candidates": {},
+            "votes": {},
+            "per_person": 3,
+            "closed": False,
+            "chosen": None,
+        }
     )
     round: dict[str, Any] | None = None
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -432,12 +445,12 @@ def decide(
         return _rej(b.code, b.message)
 
 
-Handler = Any  # Callable[[RoomState, dict, str, int, Mapping[str, Method]], Draft]
+Handler = Callable[[RoomState, dict[str, Any], str, int, Mapping[str, Method]], Draft]
 _HANDLERS: dict[str, Handler] = {}
 
 
-def _handles(name: str) -> Any:
-    def reg(fn: Any) -> Any:
+def _handles(name: str) -> Callable[[Handler], Handler]:
+    def reg(fn: Handler) -> Handler:
         _HANDLERS[name] = fn
         return fn
 
@@ -586,8 +599,15 @@ def _timer_start(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     _only_keys(a, "seconds")
     _may_time(s, actor)
     secs = _arg_int(a, "seconds", 1, MAX_TIMER_S)
-    return Draft("timer.set", {"running": True, "deadline": now + secs * 1000, "remaining_ms": secs * 1000,
-                               "duration_ms": secs * 1000})
+    return Draft(
+        "timer.set",
+        {
+            "running": True,
+            "deadline": now + secs * 1000,
+            "remaining_ms": secs * 1000,
+            "duration_ms": secs * 1000,
+        },
+    )
 
 
 @_handles("timer.pause")
@@ -596,8 +616,10 @@ def _timer_pause(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     _may_time(s, actor)
     if not s.timer["running"]:
         raise _Bad("invalid", "the timer is not running")
-    return Draft("timer.set", {**s.timer, "running": False, "deadline": None,
-                               "remaining_ms": int(s.timer["deadline"]) - now})
+    return Draft(
+        "timer.set",
+        {**s.timer, "running": False, "deadline": None, "remaining_ms": int(s.timer["deadline"]) - now},
+    )
 
 
 @_handles("timer.resume")
@@ -780,7 +802,9 @@ def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
     flag = hints.check(text) if card["kind"] == "question" else None
-    return Draft("card.edit", {"id": cid, "text": text, "flag": flag}, audience=card["author"] if hidden else None)
+    return Draft(
+        "card.edit", {"id": cid, "text": text, "flag": flag}, audience=card["author"] if hidden else None
+    )
 
 
 @_handles("card.remove")
@@ -970,7 +994,7 @@ def _ff_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> D
     _only_keys(a, "current", "desired")
     if not s.roles(actor) & {"facilitator", "inbrenger"}:
         _need_tool(s, actor, "forcefield", "force field")
-    data = {k: _arg_text(a, k, MAX_TEXT, empty_ok=True) for k in ("current", "desired") if k in a}
+    data: dict[str, Any] = {k: _arg_text(a, k, MAX_TEXT, empty_ok=True) for k in ("current", "desired") if k in a}
     if not data:
         raise _Bad("invalid", "give 'current', 'desired' or both")
     return Draft("forcefield.set", data)
@@ -1112,8 +1136,10 @@ def _round_start(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     if a.get("shuffle", False) is True:
         order = list(order)
         random.Random(now * 1_000_003 + s.seq).shuffle(order)
-    return Draft("round.started", {"order": order, "seconds": secs, "deadline": now + secs * 1000,
-                                   "phase": s.current.id})
+    return Draft(
+        "round.started",
+        {"order": order, "seconds": secs, "deadline": now + secs * 1000, "phase": s.current.id},
+    )
 
 
 @_handles("round.next")
@@ -1127,8 +1153,10 @@ def _round_next(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
         raise _Bad("forbidden", "only the speaker, the timekeeper or the facilitator passes the turn")
     nxt = r["index"] + 1
     done = nxt >= len(r["order"])
-    return Draft("round.next", {"index": nxt, "done": done,
-                                "deadline": None if done else now + int(r["seconds"]) * 1000})
+    return Draft(
+        "round.next",
+        {"index": nxt, "done": done, "deadline": None if done else now + int(r["seconds"]) * 1000},
+    )
 
 
 @_handles("round.stop")
@@ -1182,11 +1210,12 @@ def apply(s: RoomState, e: Event) -> RoomState:
     return s
 
 
-_APPLY: dict[str, Any] = {}
+Applier = Callable[[RoomState, Event, dict[str, Any]], None]
+_APPLY: dict[str, Applier] = {}
 
 
-def _applies(name: str) -> Any:
-    def reg(fn: Any) -> Any:
+def _applies(name: str) -> Callable[[Applier], Applier]:
+    def reg(fn: Applier) -> Applier:
         _APPLY[name] = fn
         return fn
 
@@ -1483,8 +1512,14 @@ def _a_plan_dismiss(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @_applies("round.started")
 def _a_round_started(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.round = {"order": list(d["order"]), "index": 0, "seconds": d["seconds"], "deadline": d["deadline"],
-               "phase": d["phase"], "done": False}
+    s.round = {
+        "order": list(d["order"]),
+        "index": 0,
+        "seconds": d["seconds"],
+        "deadline": d["deadline"],
+        "phase": d["phase"],
+        "done": False,
+    }
 
 
 @_applies("round.next")
@@ -1543,7 +1578,9 @@ def permissions(s: RoomState, pid: str | None) -> dict[str, Any]:
         "plan": fac or ("inbrenger" in roles and tool_open(s, "plan")),
         "suggest": not fac and "inbrenger" not in roles and writer and tool_open(s, "plan"),
         "vote": tool_open(s, "vote") and not s.vote["closed"],
-        "propose": (fac or tool_open(s, "vote")) and not s.vote["closed"] and ("listener" not in roles or fac),
+        "propose": (fac or tool_open(s, "vote"))
+        and not s.vote["closed"]
+        and ("listener" not in roles or fac),
         "case": bool(roles & {"facilitator", "inbrenger"}),
         "mark": bool(roles & {"facilitator", "inbrenger"}),
         "evaluate": tool_open(s, "evaluation"),
@@ -1595,7 +1632,9 @@ def view(s: RoomState, viewer: str | None, lang: str | None = None) -> dict[str,
         },
         "phase": {"index": s.phase, "id": s.current.id, "started": s.phase_started},
         "meeting_end": s.meeting_end,
-        "participants": {pid: {"name": p["name"], "roles": list(p["roles"])} for pid, p in s.participants.items()},
+        "participants": {
+            pid: {"name": p["name"], "roles": list(p["roles"])} for pid, p in s.participants.items()
+        },
         "timer": dict(s.timer),
         "case": dict(s.case),
         "cards": {
@@ -1639,7 +1678,9 @@ def view(s: RoomState, viewer: str | None, lang: str | None = None) -> dict[str,
         "may": permissions(s, viewer),
     }
     if fac:
-        out["stats"] = {pid: dict(s.stats.get(pid, {"cards": 0, "turns": 0, "flagged": 0})) for pid in s.participants}
+        out["stats"] = {
+            pid: dict(s.stats.get(pid, {"cards": 0, "turns": 0, "flagged": 0})) for pid in s.participants
+        }
     return out
 
 

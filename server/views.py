@@ -9,10 +9,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from . import hints
+from . import hints, report
+from .auth import key_matches
 from .hub import Hub
 from .methods import MethodLibrary, summary
-from .rooms import PLAN_FIELDS
+from .rooms import PLAN_FIELDS, view
 from .settings import ROOT
 from .store.base import Unavailable
 
@@ -124,3 +125,55 @@ async def api_create_room(request: Request) -> Response:
         },
         status_code=201,
     )
+
+
+async def api_export(request: Request) -> Response:
+    """POST /r/{room}/export {key, token, format: "md"|"json"}: the report or the visible event log.
+
+    The key and token travel in the body, never in the URL. Wrong key, bad token and unknown room all
+    give the same 404, so the endpoint cannot be used to probe which rooms exist.
+    """
+    body = await request.body()
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return _bad("the body must be JSON")
+    if not isinstance(data, dict):
+        return _bad("the body must be a JSON object")
+    key, token, fmt = data.get("key"), data.get("token"), data.get("format", "md")
+    if fmt not in ("md", "json"):
+        return _bad("'format' must be 'md' or 'json'")
+    lang = "en" if data.get("lang") == "en" else "nl"
+    hub: Hub = request.app.state.hub
+    room = request.path_params["room"]
+    denied = JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
+    if not isinstance(key, str) or not isinstance(token, str):
+        return denied
+    try:
+        live = await hub.get(room)
+    except Unavailable:
+        return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
+    if live is None:
+        return denied
+    if not (
+        key_matches(key, live.meta.get("join_hash")) or key_matches(key, live.meta.get("facilitator_hash"))
+    ):
+        return denied
+    got = request.app.state.tokens.read(token, room)
+    if got is None or got[0] not in live.state.participants:
+        return denied
+    pid = got[0]
+    headers = {
+        "Content-Disposition": f'attachment; filename="kring-{"verslag" if lang == "nl" else "report"}'
+    }
+    if fmt == "md":
+        headers["Content-Disposition"] += '.md"'
+        return Response(
+            report.markdown(view(live.state, pid), lang),
+            media_type="text/markdown; charset=utf-8",
+            headers=headers,
+        )
+    events = await hub.store.read(room, 0)
+    headers["Content-Disposition"] = 'attachment; filename="kring-log.json"'
+    payload = {"room": room, "epoch": live.epoch, "viewer": pid, "events": report.export_log(events, pid)}
+    return JSONResponse(payload, headers=headers)

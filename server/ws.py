@@ -88,7 +88,9 @@ async def ws_endpoint(ws: WebSocket) -> None:
         writer.cancel()
 
 
-async def _join(ws: WebSocket, hub: Hub, live: LiveRoom, hello: P.Hello, tokens: Any) -> tuple[str, str] | None:
+async def _join(
+    ws: WebSocket, hub: Hub, live: LiveRoom, hello: P.Hello, tokens: Any
+) -> tuple[str, str] | None:
     meta = live.meta
     is_fac = key_matches(hello.key, meta.get("facilitator_hash"))
     if not is_fac and not key_matches(hello.key, meta.get("join_hash")):
@@ -108,7 +110,9 @@ async def _join(ws: WebSocket, hub: Hub, live: LiveRoom, hello: P.Hello, tokens:
             return None
         pid = new_pid()
         roles = ["facilitator"] if is_fac else []
-        res = await hub.submit(live, Command("participant.join", {"pid": pid, "name": name, "roles": roles}), pid, None)
+        res = await hub.submit(
+            live, Command("participant.join", {"pid": pid, "name": name, "roles": roles}), pid, None
+        )
         if isinstance(res, Rejection):
             await ws.send_text(P.dumps(P.error(res.code, res.message)))
             return None

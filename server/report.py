@@ -1,0 +1,226 @@
+"""The session report (Markdown) and the event-log export, both built from what one viewer may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .rooms import PLAN_FIELDS, Event
+
+_L: dict[str, dict[str, Any]] = {
+    "nl": {
+        "report": "Verslag",
+        "method": "Methode",
+        "phases": "Fasen",
+        "planned": "gepland",
+        "used": "gebruikt",
+        "question": "Werkvraag",
+        "reformulation": "Herformulering",
+        "mindmap": "Mindmap",
+        "forces": "Krachtenveld",
+        "current": "Huidige situatie",
+        "desired": "Gewenste situatie",
+        "promoting": "Bevorderende krachten",
+        "hindering": "Belemmerende krachten",
+        "importance": "belang",
+        "difficulty": "moeilijkheid",
+        "clarity": "duidelijkheid",
+        "influenceable": "beïnvloedbaar",
+        "notes": "Notities van de stille luisteraars",
+        "cards": "Vragen en adviezen",
+        "useful": "bruikbaar",
+        "plan": "Actieplan",
+        "evaluation": "Evaluatie",
+        "content": "inhoud",
+        "process": "proces",
+        "participants": "Deelnemers",
+        "none": "(leeg)",
+        "min": "min",
+        "kind": {
+            "question": "Vraag",
+            "advice": "Advies",
+            "position": "Standpunt",
+            "reflection": "Reflectie",
+            "association": "Associatie",
+            "judgement": "Oordeel",
+            "statement": "Kernbewering",
+            "observation": "Observatie",
+            "idea": "Idee",
+            "reformulation": "Herformulering",
+            "success": "Succesfactor",
+            "alternative": "Alternatief",
+            "value": "Waarde",
+        },
+        "fields": {
+            "action": "Actie",
+            "specific": "Specifiek",
+            "measurable": "Meetbaar",
+            "acceptable": "Acceptabel",
+            "realistic": "Realistisch",
+            "timebound": "Tijdgebonden",
+            "first_step": "Eerste stap",
+            "review_date": "Terugkijkdatum",
+        },
+    },
+    "en": {
+        "report": "Report",
+        "method": "Method",
+        "phases": "Phases",
+        "planned": "planned",
+        "used": "used",
+        "question": "Work question",
+        "reformulation": "Reformulated question",
+        "mindmap": "Mind-map",
+        "forces": "Force field",
+        "current": "Current situation",
+        "desired": "Desired situation",
+        "promoting": "Promoting forces",
+        "hindering": "Hindering forces",
+        "importance": "importance",
+        "difficulty": "difficulty",
+        "clarity": "clarity",
+        "influenceable": "influenceable",
+        "notes": "Silent listeners' notes",
+        "cards": "Questions and advice",
+        "useful": "useful",
+        "plan": "Action plan",
+        "evaluation": "Evaluation",
+        "content": "content",
+        "process": "process",
+        "participants": "Participants",
+        "none": "(empty)",
+        "min": "min",
+        "kind": {
+            "question": "Question",
+            "advice": "Advice",
+            "position": "Position",
+            "reflection": "Reflection",
+            "association": "Association",
+            "judgement": "Judgement",
+            "statement": "Core statement",
+            "observation": "Observation",
+            "idea": "Idea",
+            "reformulation": "Reformulation",
+            "success": "Success factor",
+            "alternative": "Alternative",
+            "value": "Value",
+        },
+        "fields": {
+            "action": "Action",
+            "specific": "Specific",
+            "measurable": "Measurable",
+            "acceptable": "Acceptable",
+            "realistic": "Realistic",
+            "timebound": "Time-bound",
+            "first_step": "First step",
+            "review_date": "Review date",
+        },
+    },
+}
+
+
+def _md(text: str) -> str:
+    """Plain text made inert in Markdown: no HTML, links or headings can be injected."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_[]<>#|":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def markdown(v: dict[str, Any], lang: str = "nl") -> str:
+    """The report for one viewer's `view()`; it can only contain what that view contains."""
+    L = _L["en" if lang == "en" else "nl"]
+    names = {pid: p["name"] for pid, p in v["participants"].items()}
+
+    def who(pid: str | None) -> str:
+        return _md(names.get(pid or "", "?"))
+
+    m = v["method"]
+    lines = [f"# {L['report']}: {_md(v['room']['title'])}", ""]
+    lines += [f"**{L['method']}:** {_md(m['name'][lang if lang == 'en' else 'nl'])}", ""]
+    lines += [f"## {L['phases']}", ""]
+    for p in m["phases"]:
+        used = round(p["used_ms"] / 60000)
+        lines.append(
+            f"- {_md(p['title'][lang if lang == 'en' else 'nl'])}: {L['planned']} {p['minutes']} {L['min']},"
+            f" {L['used']} {used} {L['min']}"
+        )
+    lines += ["", f"## {L['question']}", "", _md(v["case"]["question"]) or L["none"], ""]
+    if v["case"]["reformulation"]:
+        lines += [f"## {L['reformulation']}", "", _md(v["case"]["reformulation"]), ""]
+
+    nodes = v["mindmap"]["nodes"]
+    if nodes:
+        lines += [f"## {L['mindmap']}", "", f"- {_md(v['mindmap']['root']) or '…'}"]
+        children: dict[str, list[str]] = {}
+        for nid, n in nodes.items():
+            children.setdefault(n["parent"], []).append(nid)
+
+        def walk(parent: str, depth: int) -> None:
+            for nid in children.get(parent, []):
+                lines.append("  " * depth + f"- {_md(nodes[nid]['text'])}")
+                walk(nid, depth + 1)
+
+        walk("root", 1)
+        lines.append("")
+
+    ff = v["forcefield"]
+    if ff["forces"] or ff["current"] or ff["desired"]:
+        lines += [f"## {L['forces']}", ""]
+        if ff["current"]:
+            lines.append(f"- **{L['current']}:** {_md(ff['current'])}")
+        if ff["desired"]:
+            lines.append(f"- **{L['desired']}:** {_md(ff['desired'])}")
+        for side in ("promoting", "hindering"):
+            forces = [f for f in ff["forces"].values() if f["side"] == side]
+            forces.sort(key=lambda f: -(f["summary"]["importance"]["mean"] or 0))
+            lines += ["", f"### {L[side]}", ""]
+            for f in forces:
+                s = f["summary"]
+                parts = [
+                    f"{L[k]} {s[k]['mean']} (±{s[k]['spread']})"
+                    for k in ("importance", "difficulty", "clarity")
+                    if s[k]["mean"] is not None
+                ]
+                flag = f" — {L['influenceable']}" if f["influenceable"] else ""
+                lines.append(
+                    f"- {_md(f['text'])}{flag}" + (f" — {', '.join(parts)}, n={s['n']}" if parts else "")
+                )
+        lines.append("")
+
+    revealed = [n for n in v["notes"].values() if n["revealed"]]
+    if revealed:
+        lines += [f"## {L['notes']}", ""]
+        by_author: dict[str, list[str]] = {}
+        for n in revealed:
+            by_author.setdefault(n["author"], []).append(n["text"])
+        for author, texts in by_author.items():
+            lines.append(f"- **{who(author)}**")
+            lines += [f"  - {_md(t)}" for t in texts]
+        lines.append("")
+
+    cards = [c for c in v["cards"].values() if not c["private"] or c["revealed"]]
+    if cards:
+        lines += [f"## {L['cards']}", ""]
+        for c in sorted(cards, key=lambda c: c["at"]):
+            kind = L["kind"].get(c["kind"], c["kind"])
+            useful = f" ✓ {L['useful']}" if c["useful"] else ""
+            lines.append(f"- {kind} ({who(c['author'])}): {_md(c['text'])}{useful}")
+        lines.append("")
+
+    lines += [f"## {L['plan']}", ""]
+    for f in PLAN_FIELDS:
+        lines.append(f"- **{L['fields'][f]}:** {_md(v['plan'].get(f, '')) or L['none']}")
+    ev = v["evaluation"]
+    if ev["n"]:
+        lines += ["", f"## {L['evaluation']}", ""]
+        for k in ("content", "process"):
+            if ev[k]["n"]:
+                lines.append(f"- {L[k]}: {ev[k]['mean']} (n={ev[k]['n']})")
+    lines += ["", f"## {L['participants']}", ""]
+    lines += [f"- {who(pid)}" for pid in v["participants"]]
+    return "\n".join(lines) + "\n"
+
+
+def export_log(events: list[Event], viewer: str) -> list[dict[str, Any]]:
+    """The room's full event log as this viewer may see it (others' private events redacted)."""
+    return [e.wire_for(viewer) for e in events]
