@@ -39,6 +39,7 @@ class Conn:
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=queue_size)
         self.close_code: int | None = None
         self.close_reason = ""
+        self.writer: asyncio.Task[None] | None = None
         self.view_dirty = want_view
 
     def push(self, text: str) -> None:
@@ -55,10 +56,14 @@ class Conn:
             return
         self.close_code = code
         self.close_reason = reason
-        # Wake the writer even when the queue is full: drop what is queued, then the sentinel.
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
+        if code in (P.CLOSE_NORMAL, P.CLOSE_GOING_AWAY) or self.writer is None:
+            # A polite close: let the writer flush what is queued first, then the sentinel.
+            while self.queue.full():
+                self.queue.get_nowait()
+            self.queue.put_nowait(None)
+        else:
+            # Slow, removed, erased: stop now, even if a send is stuck on a full socket.
+            self.writer.cancel()
 
 
 @dataclass

@@ -74,18 +74,24 @@ async def ws_endpoint(ws: WebSocket) -> None:
     if live.state.is_fac(pid):
         welcome["join_key"] = live.meta.get("join_key", "")
     writer = asyncio.create_task(_writer(ws, hub, live, conn))
+    conn.writer = writer
+    reader: asyncio.Task[None] | None = None
     try:
         await hub.attach(live, conn, welcome, hello.epoch, hello.since, settings.resume_limit)
-        await _reader(ws, hub, live, conn, settings)
-    except WebSocketDisconnect:
-        pass
+        reader = asyncio.create_task(_reader(ws, hub, live, conn, settings))
+        # Whichever ends first ends the connection: a client that leaves, or a writer that closed
+        # the socket (slow consumer, removal, erasure) while the reader was waiting for input.
+        await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         hub.detach(live, conn)
         if conn.close_code is None:
             conn.kill(P.CLOSE_NORMAL, "bye")
+        if reader is not None:
+            reader.cancel()
+            with contextlib.suppress(BaseException):
+                await reader
         with contextlib.suppress(BaseException):
-            await asyncio.wait_for(writer, 2)
-        writer.cancel()
+            await asyncio.wait_for(writer, 3)
 
 
 async def _join(
@@ -193,7 +199,11 @@ async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
 
 
 async def _writer(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn) -> None:
-    """The only task that sends on this socket: drains the queue, then one view if asked for."""
+    """The only task that sends on this socket: drains the queue, then one view if asked for.
+
+    `Conn.kill` cancels this task even while a send is stuck on a full socket; it then closes
+    the socket with the kill's code (bounded in time, the peer may not be reading at all).
+    """
     try:
         while True:
             item = await conn.queue.get()
@@ -208,8 +218,14 @@ async def _writer(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn) -> None:
             if conn.want_view and conn.view_dirty and conn.queue.empty():
                 conn.view_dirty = False
                 await ws.send_text(hub.view_for(live, conn))
+    except asyncio.CancelledError:
+        if conn.close_code is None:
+            raise
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(_close(ws, conn.close_code, conn.close_reason), 2)
     except (WebSocketDisconnect, RuntimeError, OSError):
-        conn.close_code = conn.close_code or P.CLOSE_GOING_AWAY
+        if conn.close_code is None:
+            conn.close_code = P.CLOSE_GOING_AWAY
     except Exception:
         log.exception("writer failed")
         conn.close_code = conn.close_code or P.CLOSE_GOING_AWAY
