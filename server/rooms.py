@@ -994,7 +994,9 @@ def _ff_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> D
     _only_keys(a, "current", "desired")
     if not s.roles(actor) & {"facilitator", "inbrenger"}:
         _need_tool(s, actor, "forcefield", "force field")
-    data: dict[str, Any] = {k: _arg_text(a, k, MAX_TEXT, empty_ok=True) for k in ("current", "desired") if k in a}
+    data: dict[str, Any] = {
+        k: _arg_text(a, k, MAX_TEXT, empty_ok=True) for k in ("current", "desired") if k in a
+    }
     if not data:
         raise _Bad("invalid", "give 'current', 'desired' or both")
     return Draft("forcefield.set", data)

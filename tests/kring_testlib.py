@@ -153,7 +153,9 @@ class Client:
             self.closed = (rcvd, getattr(self.ws, "close_reason", "") or "")
             self._changed.set()
 
-    async def wait_for(self, pred: Callable[[dict[str, Any]], bool], timeout: float = 5, start: int = 0) -> dict[str, Any]:
+    async def wait_for(
+        self, pred: Callable[[dict[str, Any]], bool], timeout: float = 5, start: int = 0
+    ) -> dict[str, Any]:
         async with asyncio.timeout(timeout):
             i = start
             while True:
@@ -176,8 +178,9 @@ class Client:
     async def send(self, msg: dict[str, Any] | str) -> None:
         await self.ws.send(msg if isinstance(msg, str) else json.dumps(msg))
 
-    async def cmd(self, type_: str, args: dict[str, Any] | None = None, *, cid: str | None = None,
-                  timeout: float = 5) -> dict[str, Any]:
+    async def cmd(
+        self, type_: str, args: dict[str, Any] | None = None, *, cid: str | None = None, timeout: float = 5
+    ) -> dict[str, Any]:
         """Send a command and return its ack or error."""
         self._n += 1
         cid = cid or f"c{self._n}"

@@ -15,9 +15,18 @@ from server.store.base import Conflict, NoSuchRoom, Store, open_store
 BACKENDS = ["memory", "sqlite"]
 
 
-def _ev(seq: int, type_: str = "case.set", data: dict[str, Any] | None = None, audience: str | None = None) -> Event:
-    return Event(seq=seq, type=type_, actor="p1", at=1000 + seq, data=data or {"question": f"q{seq}"},
-                 audience=audience, cmd=None)
+def _ev(
+    seq: int, type_: str = "case.set", data: dict[str, Any] | None = None, audience: str | None = None
+) -> Event:
+    return Event(
+        seq=seq,
+        type=type_,
+        actor="p1",
+        at=1000 + seq,
+        data=data or {"question": f"q{seq}"},
+        audience=audience,
+        cmd=None,
+    )
 
 
 FIRST = Event(seq=1, type="room.created", actor=None, at=1000, data={"title": "t"})
@@ -90,7 +99,9 @@ async def test_concurrent_appends_never_share_a_seq(store: Store) -> None:
             while True:
                 head = await store.head("r1")
                 try:
-                    res = await store.append("r1", head, _ev(head + 1, data={"w": name, "i": i}), f"{name}:{i}")
+                    res = await store.append(
+                        "r1", head, _ev(head + 1, data={"w": name, "i": i}), f"{name}:{i}"
+                    )
                     mine.append(res.seq)
                     break
                 except Conflict:

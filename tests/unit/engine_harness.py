@@ -6,7 +6,18 @@ from pathlib import Path
 from typing import Any
 
 from server.methods import MethodLibrary
-from server.rooms import Command, Draft, Event, Rejection, RoomState, apply, created_event, decide, replay, view
+from server.rooms import (
+    Command,
+    Draft,
+    Event,
+    Rejection,
+    RoomState,
+    apply,
+    created_event,
+    decide,
+    replay,
+    view,
+)
 
 LIB = MethodLibrary.load(Path(__file__).resolve().parents[2] / "methods")
 

@@ -94,7 +94,12 @@ def test_timer_commands() -> None:
     r.refuse("F", "timer.start", "invalid", seconds=0)
     r.refuse("F", "timer.start", "invalid", seconds=10**9)
     r.do("F", "timer.start", seconds=60)
-    assert r.state.timer == {"running": True, "deadline": r.now + 60_000, "remaining_ms": 60_000, "duration_ms": 60_000}
+    assert r.state.timer == {
+        "running": True,
+        "deadline": r.now + 60_000,
+        "remaining_ms": 60_000,
+        "duration_ms": 60_000,
+    }
     r.refuse("F", "timer.resume", "invalid")
     r.tick(15_000)
     r.do("F", "timer.pause")

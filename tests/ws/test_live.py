@@ -18,7 +18,9 @@ async def _join(make: Any, room: dict[str, Any], key: str, name: str, **hello: A
     return c
 
 
-async def _three(make: Any, base: str, method: str = "basis") -> tuple[dict[str, Any], Client, Client, Client]:
+async def _three(
+    make: Any, base: str, method: str = "basis"
+) -> tuple[dict[str, Any], Client, Client, Client]:
     room = create_room(base, method)
     fac = await _join(make, room, room["facilitator_key"], "Fenna")
     a = await _join(make, room, room["join_key"], "Anna")
@@ -52,7 +54,9 @@ async def test_walk_basic_method_three_clients(sqlite_server: ServerProc, client
     for i in range(1, len(phases)):
         seq = await fac.ok("phase.next")
         if phases[i]["id"] == "onderzoeken":
-            await b.ok("card.add", {"id": "q1", "kind": "question", "text": "Wat gebeurde er toen het stil werd?"})
+            await b.ok(
+                "card.add", {"id": "q1", "kind": "question", "text": "Wat gebeurde er toen het stil werd?"}
+            )
             r = await b.cmd("card.add", {"id": "x1", "kind": "advice", "text": "Stop met praten"})
             assert r["t"] == "error" and r["code"] == "phase_closed"
         if phases[i]["id"] == "herformulering":
@@ -84,7 +88,9 @@ async def test_resume_gets_exactly_the_missed_events(sqlite_server: ServerProc, 
     await b.close()
     missed = []
     for i in range(10):
-        missed.append(await a.ok("card.add", {"id": f"q{i}", "kind": "question", "text": f"Wat gebeurde er {i}?"}))
+        missed.append(
+            await a.ok("card.add", {"id": f"q{i}", "kind": "question", "text": f"Wat gebeurde er {i}?"})
+        )
     b2: Client = clients(room["room"])
     w = await b2.connect({"key": room["join_key"], "token": token, "epoch": epoch, "since": since})
     assert w["you"]["pid"] == b.pid, "the token restores the same participant"
@@ -133,7 +139,9 @@ async def test_bad_input_gets_clear_errors(sqlite_server: ServerProc, clients: A
     assert e["code"] == "forbidden"  # a participant may not run the timer at all
     e = await err({"t": "cmd", "id": "k4", "type": "participant.join", "args": {}})
     assert e["code"] == "unknown_command"  # server-side commands are not on the wire
-    e = await err({"t": "cmd", "id": "k5", "type": "card.add", "args": {"id": "q1", "kind": "advice", "text": "Doe X"}})
+    e = await err(
+        {"t": "cmd", "id": "k5", "type": "card.add", "args": {"id": "q1", "kind": "advice", "text": "Doe X"}}
+    )
     assert e["code"] == "phase_closed"
     assert (await err({"t": "hello", "key": "x"}))["code"] == "bad_message"
     r = await fac.cmd("timer.start", {"seconds": -5})
@@ -202,8 +210,13 @@ async def test_view_mode_sends_views(sqlite_server: ServerProc, clients: Any) ->
 
 async def test_slow_consumer_is_closed_4008(tmp_path: Path) -> None:
     srv = ServerProc(
-        {"KRING_STORE": f"sqlite:///{tmp_path}/k.db", "KRING_SECRET": "s", "KRING_QUEUE": "20", "KRING_RATE": "1000",
-         "KRING_BURST": "1000"}
+        {
+            "KRING_STORE": f"sqlite:///{tmp_path}/k.db",
+            "KRING_SECRET": "s",
+            "KRING_QUEUE": "20",
+            "KRING_RATE": "1000",
+            "KRING_BURST": "1000",
+        }
     ).start()
     try:
         room = create_room(srv.base)
@@ -211,13 +224,21 @@ async def test_slow_consumer_is_closed_4008(tmp_path: Path) -> None:
         await fac.connect({"key": room["facilitator_key"], "name": "F"})
         # A client that never reads: its socket buffers fill, then its server-side queue. It asks
         # for views, so every event also brings the whole (growing) room: the buffers fill fast.
-        slow = await websockets.connect(f"{srv.ws_base}/ws/{room['room']}", origin=srv.base, max_queue=1, compression=None)
+        slow = await websockets.connect(
+            f"{srv.ws_base}/ws/{room['room']}", origin=srv.base, max_queue=1, compression=None
+        )
         await slow.send(json.dumps({"t": "hello", "key": room["join_key"], "name": "Slow", "view": True}))
         await fac.ok("phase.goto", {"index": 2})
         text = "x" * 1900
         for i in range(400):
-            await fac.send({"t": "cmd", "id": f"c{i}", "type": "card.add",
-                            "args": {"id": f"q{i}", "kind": "question", "text": f"Wat {i} {text}?"}})
+            await fac.send(
+                {
+                    "t": "cmd",
+                    "id": f"c{i}",
+                    "type": "card.add",
+                    "args": {"id": f"q{i}", "kind": "question", "text": f"Wat {i} {text}?"},
+                }
+            )
         await fac.wait_for(lambda m: m["t"] == "ack" and m["id"] == "c399", timeout=30)
         code = None
         async with asyncio.timeout(20):
@@ -247,7 +268,9 @@ async def test_restart_keeps_the_room(tmp_path: Path) -> None:
         await a.ok("case.set", {"question": "Hoe vind ik mijn plek?"})
         await fac.ok("phase.goto", {"index": 2})
         await fac.ok("timer.start", {"seconds": 600})
-        await fac.ok("card.add", {"id": "q1", "kind": "question", "text": "Wanneer merkte je het voor het eerst?"})
+        await fac.ok(
+            "card.add", {"id": "q1", "kind": "question", "text": "Wanneer merkte je het voor het eerst?"}
+        )
         await fac.ok("timer.pause")
         seq = await fac.ok("mindmap.add", {"id": "m1", "parent": "root", "text": "Docentenkamer"})
         await a.wait_seq(seq)
@@ -267,7 +290,9 @@ async def test_restart_keeps_the_room(tmp_path: Path) -> None:
             assert wa["state"] == wb["state"]
             assert wa["state"]["timer"]["running"] is False and wa["state"]["timer"]["remaining_ms"] > 0
             resumed = Client(srv2.ws_base, room["room"], srv2.base)
-            wr = await resumed.connect({"key": room["join_key"], "token": token_a, "epoch": epoch, "since": since})
+            wr = await resumed.connect(
+                {"key": room["join_key"], "token": token_a, "epoch": epoch, "since": since}
+            )
             assert wr["events"] == [] and wr["epoch"] == epoch
             await after.close()
             await resumed.close()

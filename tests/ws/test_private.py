@@ -1,0 +1,98 @@
+"""Private writing over the wire: hidden from everyone else (live, on resume, in exports) until revealed."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+from kring_testlib import Client, ServerProc, assert_contiguous, create_room
+
+CANARY_POS = "CANARY-position-7f3a"
+CANARY_NOTE = "CANARY-note-91bd"
+
+
+def _export(base: str, room: str, key: str, token: str, fmt: str) -> str:
+    req = urllib.request.Request(
+        f"{base}/r/{room}/export",
+        method="POST",
+        data=json.dumps({"key": key, "token": token, "format": fmt}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return str(r.read().decode())
+
+
+def _seen(c: Client) -> str:
+    return json.dumps(c.msgs, ensure_ascii=False)
+
+
+async def test_incident_positions_hidden_until_revealed(sqlite_server: ServerProc, clients: Any) -> None:
+    room = create_room(sqlite_server.base, "incident")
+    fac: Client = clients(room["room"])
+    await fac.connect({"key": room["facilitator_key"], "name": "Fenna"})
+    a: Client = clients(room["room"])
+    await a.connect({"key": room["join_key"], "name": "Anna"})
+    b: Client = clients(room["room"])
+    await b.connect({"key": room["join_key"], "name": "Bram"})
+    phases = [p["id"] for p in fac.welcome["state"]["method"]["phases"]]  # type: ignore[index]
+    await fac.ok("phase.goto", {"index": phases.index("standpuntbepaling")})
+    seq = await a.ok("card.add", {"id": "pa", "kind": "position", "text": f"Ik zou ingrijpen {CANARY_POS}"})
+    await b.wait_seq(seq)
+    await fac.wait_seq(seq)
+    # Others got a gap-free log with a placeholder, never the content or the author.
+    for c in (fac, b):
+        ev = next(e for e in c.events if e["seq"] == seq)
+        assert ev == {"t": "event", "seq": seq, "type": "private", "actor": None, "at": ev["at"], "data": {}}
+        assert_contiguous(c.events)
+        assert CANARY_POS not in _seen(c)
+    assert CANARY_POS in _seen(a)
+    # Not on a fresh snapshot, not on a resume with since, not in the exports.
+    late: Client = clients(room["room"])
+    wl = await late.connect({"key": room["join_key"], "token": b.token})
+    assert "pa" not in wl["state"]["cards"]
+    res: Client = clients(room["room"])
+    wr = await res.connect({"key": room["join_key"], "token": b.token, "epoch": b.epoch, "since": seq - 1})
+    assert [e["type"] for e in wr["events"]] == ["private"]
+    for token in (b.token, fac.token):
+        assert token is not None
+        for fmt in ("md", "json"):
+            assert CANARY_POS not in _export(sqlite_server.base, room["room"], room["join_key"], token, fmt)
+    assert a.token is not None
+    assert CANARY_POS in _export(sqlite_server.base, room["room"], room["join_key"], a.token, "json")
+    # A participant cannot reveal; the facilitator reveals all at once.
+    r = await b.cmd("cards.reveal", {"phase": "standpuntbepaling"})
+    assert r["code"] == "forbidden"
+    rev = await fac.ok("cards.reveal", {"phase": "standpuntbepaling"})
+    for c in (a, b, res):
+        e = await c.wait_for(lambda m: m["t"] == "event" and m["seq"] == rev)
+        assert e["data"]["cards"]["pa"]["text"].endswith(CANARY_POS)
+    assert CANARY_POS in _export(sqlite_server.base, room["room"], room["join_key"], str(b.token), "md")
+
+
+async def test_notes_never_reach_another_client_before_reveal(
+    sqlite_server: ServerProc, clients: Any
+) -> None:
+    room = create_room(sqlite_server.base, "basis")
+    fac: Client = clients(room["room"])
+    await fac.connect({"key": room["facilitator_key"], "name": "Fenna"})
+    lis: Client = clients(room["room"])
+    await lis.connect({"key": room["join_key"], "name": "Lotte", "view": True})
+    other: Client = clients(room["room"])
+    await other.connect({"key": room["join_key"], "name": "Otto", "view": True})
+    await fac.ok("role.assign", {"pid": lis.pid, "role": "listener", "on": True})
+    seq = await lis.ok("note.add", {"id": "n1", "text": f"Ze zegt vaak eigenlijk {CANARY_NOTE}"})
+    await lis.ok("note.add", {"id": "n2", "text": "Tweede notitie"})
+    seq = await lis.ok("note.edit", {"id": "n2", "text": f"Tweede {CANARY_NOTE}"})
+    await other.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    await fac.wait_seq(seq)
+    assert CANARY_NOTE not in _seen(other) and CANARY_NOTE not in _seen(fac)
+    assert CANARY_NOTE in _seen(lis)
+    rev = await fac.ok("notes.reveal")
+    v = await other.wait_for(lambda m: m["t"] == "view" and m["seq"] >= rev)
+    notes = v["state"]["notes"]
+    assert {n["author"] for n in notes.values()} == {lis.pid} and all(n["revealed"] for n in notes.values())
+    # A note written after the reveal is private again.
+    s2 = await lis.ok("note.add", {"id": "n3", "text": "CANARY-late-5521"})
+    await other.wait_for(lambda m: m["t"] == "view" and m["seq"] >= s2)
+    assert "CANARY-late-5521" not in _seen(other)
