@@ -49,7 +49,7 @@ class ServerProc:
     def start(self, timeout: float = 20) -> ServerProc:
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            self._log = open(self.log_path, "ab")  # noqa: SIM115
+            self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT,

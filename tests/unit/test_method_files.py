@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from server.methods import Method, MethodError, MethodLibrary, Phase, parse_method, parse_toml
+from server.methods import MethodError, MethodLibrary, Phase, parse_method, parse_toml
 
 METHODS_DIR = Path(__file__).parents[2] / "methods"
 BASIS_FILE = METHODS_DIR / "basis.toml"

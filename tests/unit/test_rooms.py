@@ -410,9 +410,9 @@ def test_apply_rejects_out_of_order() -> None:
 
 
 def test_every_client_command_has_a_test_here() -> None:
-    from server.rooms import CLIENT_COMMANDS
-
     from pathlib import Path
+
+    from server.rooms import CLIENT_COMMANDS
 
     src = Path(__file__).read_text(encoding="utf-8")
     missing = [c for c in sorted(CLIENT_COMMANDS) if f'"{c}"' not in src]
