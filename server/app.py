@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import views
+from . import logs, views
 from .auth import Tokens
 from .hub import Hub
 from .methods import MethodLibrary
@@ -27,6 +27,7 @@ CLIENT = ROOT / "client"
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    logs.install()
     # Load and validate the method library now, so a broken file stops startup with a clear error.
     library = MethodLibrary.load(Path(settings.methods_dir))
 

@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-WS_MAX_SIZE = 64 * 1024 + 1024  # frames over this close with 1009; the protocol caps JSON at 64 KiB
+WS_MAX_SIZE = 64 * 1024  # frames over 64 KiB close the socket with 1009
 
 
 def uvicorn_kwargs() -> dict[str, object]:

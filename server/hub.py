@@ -181,6 +181,16 @@ class Hub:
     async def submit(
         self, live: LiveRoom, cmd: Command, actor: str | None, dedupe: str | None
     ) -> Submitted | Rejection:
+        res = await self._submit(live, cmd, actor, dedupe)
+        if isinstance(res, Submitted) and not res.duplicate and cmd.type == "room.erase":
+            # Everyone's sockets are closed by the room.erased event; now the data goes.
+            await self.store.delete_room(live.id)
+            self.rooms.pop(live.id, None)
+        return res
+
+    async def _submit(
+        self, live: LiveRoom, cmd: Command, actor: str | None, dedupe: str | None
+    ) -> Submitted | Rejection:
         async with live.lock:
             if dedupe is not None and dedupe in live.dedupe:
                 return Submitted(live.dedupe[dedupe], True)
@@ -195,6 +205,12 @@ class Hub:
                         if seq is not None:
                             return Submitted(seq, True)
                     return decided
+                if cmd.type == "room.rotate":
+                    # The new key goes to the store's metadata, never into the event log.
+                    join_key = new_key()
+                    fields = {"join_key": join_key, "join_hash": hash_key(join_key)}
+                    await self.store.set_meta(live.id, fields)
+                    live.meta = {**live.meta, **fields}
                 event = Event(
                     seq=live.state.seq + 1,
                     type=decided.type,
@@ -235,8 +251,9 @@ class Hub:
             return
         full = P.dumps(e.wire())
         redacted: str | None = None
+        members = live.state.participants
         for c in live.conns:
-            if e.visible_to(c.pid):
+            if e.visible_to(c.pid) and (c.pid in members or e.data.get("pid") == c.pid):
                 c.push(full)
             else:
                 if redacted is None:
@@ -249,6 +266,27 @@ class Hub:
             for c in list(live.conns):
                 if c.pid == gone:
                     c.kill(P.CLOSE_REMOVED, "removed by the facilitator")
+        elif e.type == "participant.wait":
+            self.broadcast_presence(live)
+        elif e.type == "room.erased":
+            for c in list(live.conns):
+                c.kill(P.CLOSE_ERASED, "the room was erased")
+            if self.rooms.get(live.id) is live:
+                del self.rooms[live.id]
+        elif e.type == "room.rotated":
+            self._spawn(self._send_keys(live))
+
+    async def _send_keys(self, live: LiveRoom) -> None:
+        """After a join-link rotation: refresh the keys (another worker may have rotated) and tell
+        the facilitators the new join key. Keys never go into the event log."""
+        meta = await self.store.meta(live.id)
+        if meta is None:
+            return
+        live.meta = meta
+        msg = P.dumps({"t": P.KEYS, "join_key": meta.get("join_key", "")})
+        for c in live.conns:
+            if live.state.is_fac(c.pid):
+                c.push(msg)
 
     def _spawn(self, coro: Any) -> None:
         t = asyncio.ensure_future(coro)

@@ -20,7 +20,7 @@ ERROR: Final = "error"
 PRESENCE: Final = "presence"
 PONG: Final = "pong"
 VIEW: Final = "view"  # extension: the full per-viewer state, sent to clients that ask with "view": true
-CLOSING: Final = "closing"  # extension: a reason sent just before the server closes the socket
+KEYS: Final = "keys"  # extension: a facilitator's new join key after room.rotate
 
 # Error codes.
 BAD_MESSAGE: Final = "bad_message"

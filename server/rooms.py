@@ -170,6 +170,9 @@ class RoomState:
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
     evaluation: dict[str, dict[str, Any]] = field(default_factory=dict)
     ended: bool = False
+    locked: bool = False
+    waiting: dict[str, dict[str, Any]] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -200,14 +203,15 @@ class RoomState:
         return "facilitator" in self.roles(pid)
 
     def groups(self, pid: str | None) -> set[str]:
-        """The writer groups (methods.WRITERS) a person belongs to."""
+        """The writer groups (methods.WRITERS) a person belongs to. `participants` are the group's
+        peers: not the inbrenger, not a silent listener, not the coach/interviewer."""
         if pid is None or pid not in self.participants:
             return set()
         r = self.roles(pid)
         g = {"all"} | (r & {"inbrenger", "coach", "facilitator", "timekeeper"})
         if "listener" in r:
             g.add("listeners")
-        if not r & {"inbrenger", "listener"}:
+        if not r & {"inbrenger", "listener", "coach"}:
             g.add("participants")
         return g
 
@@ -415,11 +419,16 @@ CLIENT_COMMANDS = frozenset(
         "round.next",
         "round.stop",
         "participant.rename",
+        "participant.remove",
+        "participant.admit",
+        "room.lock",
+        "room.erase",
+        "room.rotate",
         "eval.submit",
     }
 )
 # Commands only the server issues (joining is part of the hello handshake).
-SERVER_COMMANDS = frozenset({"participant.join", "participant.remove", "participant.grant"})
+SERVER_COMMANDS = frozenset({"participant.join", "participant.grant", "participant.wait"})
 
 
 def decide(
@@ -467,7 +476,7 @@ def _join(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Dra
     roles = a.get("roles", [])
     if not isinstance(roles, list) or not all(r in ROLES for r in roles):
         raise _Bad("invalid", "'roles' must be a list of known roles")
-    if pid in s.participants:
+    if pid in s.participants or pid in s.removed:
         raise _Bad("conflict", "this participant has already joined")
     if len(s.participants) >= MAX_PARTICIPANTS:
         raise _Bad("too_large", f"a room holds at most {MAX_PARTICIPANTS} participants")
@@ -487,10 +496,60 @@ def _grant(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Dr
 
 @_handles("participant.remove")
 def _remove_participant(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "pid")
+    _need_fac(s, actor)
     pid = _arg_id(a, "pid")
-    if pid not in s.participants:
+    if pid not in s.participants and pid not in s.waiting:
         raise _Bad("not_found", "no such participant")
+    if pid == actor:
+        raise _Bad("invalid", "you cannot remove yourself")
     return Draft("participant.remove", {"pid": pid})
+
+
+@_handles("participant.wait")
+def _wait(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    """Someone with the join link knocks on a locked room: they wait until admitted."""
+    pid = _arg_id(a, "pid")
+    name = _arg_text(a, "name", MAX_NAME)
+    if pid in s.participants or pid in s.waiting:
+        raise _Bad("conflict", "already known")
+    if len(s.waiting) >= MAX_PARTICIPANTS:
+        raise _Bad("too_large", "the waiting list is full")
+    return Draft("participant.wait", {"pid": pid, "name": name})
+
+
+@_handles("participant.admit")
+def _admit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "pid")
+    _need_fac(s, actor)
+    pid = _arg_id(a, "pid")
+    w = s.waiting.get(pid)
+    if w is None:
+        raise _Bad("not_found", "nobody with that id is waiting")
+    if len(s.participants) >= MAX_PARTICIPANTS:
+        raise _Bad("too_large", f"a room holds at most {MAX_PARTICIPANTS} participants")
+    return Draft("participant.join", {"pid": pid, "name": w["name"], "roles": []})
+
+
+@_handles("room.lock")
+def _lock(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "locked")
+    _need_fac(s, actor)
+    return Draft("room.lock", {"locked": _arg_bool(a, "locked")})
+
+
+@_handles("room.erase")
+def _erase(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a)
+    _need_fac(s, actor)
+    return Draft("room.erased", {})
+
+
+@_handles("room.rotate")
+def _rotate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a)
+    _need_fac(s, actor)
+    return Draft("room.rotated", {})
 
 
 @_handles("participant.rename")
@@ -1226,11 +1285,35 @@ def _applies(name: str) -> Callable[[Applier], Applier]:
 
 @_applies("participant.join")
 def _a_join(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.waiting.pop(d["pid"], None)
     s.participants[d["pid"]] = {"name": d["name"], "roles": list(d["roles"]), "joined": e.at}
+
+
+@_applies("participant.wait")
+def _a_wait(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.waiting[d["pid"]] = {"name": d["name"], "at": e.at}
+
+
+@_applies("room.lock")
+def _a_lock(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.locked = d["locked"]
+
+
+@_applies("room.erased")
+def _a_erased(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.ended = True
+
+
+@_applies("room.rotated")
+def _a_rotated(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    pass
 
 
 @_applies("participant.remove")
 def _a_premove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.waiting.pop(d["pid"], None)
+    if d["pid"] not in s.removed:
+        s.removed.append(d["pid"])
     s.participants.pop(d["pid"], None)
     if s.case["inbrenger"] == d["pid"]:
         s.case["inbrenger"] = None
@@ -1590,7 +1673,13 @@ def permissions(s: RoomState, pid: str | None) -> dict[str, Any]:
 
 
 def view(s: RoomState, viewer: str | None, lang: str | None = None) -> dict[str, Any]:
-    """Everything `viewer` may see. Never includes another person's unrevealed card, note or vote."""
+    """Everything `viewer` may see. Never includes another person's unrevealed card, note or vote.
+
+    Someone who is not (or not yet) a participant, e.g. waiting to be admitted, sees only the
+    room's title and method name: the shape is the same, the content is empty.
+    """
+    if viewer not in s.participants:
+        return _outside_view(s, viewer)
     m = s.method
     phases = []
     for i, p in enumerate(m.phases):
@@ -1676,10 +1765,12 @@ def view(s: RoomState, viewer: str | None, lang: str | None = None) -> dict[str,
             "voters": sum(1 for v in vote["votes"].values() if v),
         },
         "round": copy.deepcopy(s.round),
+        "locked": s.locked,
         "evaluation": evaluation_summary(s, viewer),
         "may": permissions(s, viewer),
     }
     if fac:
+        out["waiting"] = {pid: dict(w) for pid, w in s.waiting.items()}
         out["stats"] = {
             pid: dict(s.stats.get(pid, {"cards": 0, "turns": 0, "flagged": 0})) for pid in s.participants
         }
@@ -1695,3 +1786,43 @@ def evaluation_summary(s: RoomState, viewer: str | None) -> dict[str, Any]:
         out[k] = {"mean": mean, "n": len(vals)}
     out["mine"] = dict(s.evaluation.get(viewer or "", {}))
     return out
+
+
+def _outside_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
+    m = s.method
+    return {
+        "room": {"id": s.room, "title": s.title, "lang": s.lang, "created": s.created, "ended": s.ended},
+        "seq": s.seq,
+        "method": {
+            "id": m.id,
+            "name": m.name.to_dict(),
+            "level": m.level,
+            "kind": m.kind,
+            "summary": m.summary.to_dict(),
+            "rules": [],
+            "phases": [],
+            "minutes": 0,
+        },
+        "phase": {"index": 0, "id": "", "started": 0},
+        "meeting_end": None,
+        "participants": {},
+        "timer": {"running": False, "deadline": None, "remaining_ms": 0, "duration_ms": 0},
+        "case": {"question": "", "reformulation": "", "inbrenger": None},
+        "cards": {},
+        "mindmap": {"root": "", "nodes": {}},
+        "forcefield": {"current": "", "desired": "", "forces": {}},
+        "notes": {},
+        "plan": {},
+        "suggestions": {},
+        "vote": {"candidates": {}, "mine": {}, "per_person": 0, "closed": False, "chosen": None, "voters": 0},
+        "round": None,
+        "locked": s.locked,
+        "waiting_for_admission": viewer in s.waiting,
+        "evaluation": {
+            "n": 0,
+            "content": {"mean": None, "n": 0},
+            "process": {"mean": None, "n": 0},
+            "mine": {},
+        },
+        "may": {},
+    }

@@ -97,38 +97,46 @@ async def ws_endpoint(ws: WebSocket) -> None:
 async def _join(
     ws: WebSocket, hub: Hub, live: LiveRoom, hello: P.Hello, tokens: Any
 ) -> tuple[str, str] | None:
+    """Who is this? (pid, token), or None for a bad key/token (the caller closes with 4001)."""
     meta = live.meta
+    state = live.state
     is_fac = key_matches(hello.key, meta.get("facilitator_hash"))
-    if not is_fac and not key_matches(hello.key, meta.get("join_hash")):
-        return None
-    gen = meta.get("gen", "0")
+    key_ok = is_fac or key_matches(hello.key, meta.get("join_hash"))
     pid: str | None = None
     if hello.token:
         got = tokens.read(hello.token, live.id)
-        if got is not None and got[0] in live.state.participants:
+        if got is not None and got[0] in state.removed:
+            return None  # removed by the facilitator: the token stops working
+        if got is not None and (got[0] in state.participants or got[0] in state.waiting):
             pid = got[0]
-        elif got is not None and got[0] in live.meta.get("removed", "").split(","):
-            return None
+    if not key_ok and pid is None:
+        # A valid token restores a participant even after the join link was rotated.
+        return None
     if pid is None:
         name = (hello.name or "").strip()
         if not name:
             await ws.send_text(P.dumps(P.error(P.INVALID, "give a display name to join")))
             return None
         pid = new_pid()
-        roles = ["facilitator"] if is_fac else []
-        res = await hub.submit(
-            live, Command("participant.join", {"pid": pid, "name": name, "roles": roles}), pid, None
-        )
+        if state.locked and not is_fac:
+            cmd = Command("participant.wait", {"pid": pid, "name": name})
+        else:
+            cmd = Command(
+                "participant.join", {"pid": pid, "name": name, "roles": ["facilitator"] if is_fac else []}
+            )
+        res = await hub.submit(live, cmd, pid, None)
         if isinstance(res, Rejection):
             await ws.send_text(P.dumps(P.error(res.code, res.message)))
             return None
-    elif is_fac and not live.state.is_fac(pid):
+    elif is_fac and pid in state.participants and not state.is_fac(pid):
         await hub.submit(live, Command("participant.grant", {"pid": pid, "role": "facilitator"}), pid, None)
-    return pid, tokens.issue(live.id, pid, gen)
+    return pid, tokens.issue(live.id, pid)
 
 
 def _you(live: LiveRoom, pid: str) -> dict[str, Any]:
-    p = live.state.participants[pid]
+    p = live.state.participants.get(pid)
+    if p is None:  # waiting to be admitted
+        return {"pid": pid, "name": live.state.waiting[pid]["name"], "roles": [], "waiting": True}
     return {"pid": pid, "name": p["name"], "roles": list(p["roles"])}
 
 
@@ -160,20 +168,23 @@ async def _reader(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn, settings:
         except _Binary:
             conn.push(P.dumps(P.error(P.BAD_MESSAGE, "frames must be JSON text, not binary")))
             continue
-        if not bucket.take():
-            strikes += 1
-            if strikes > settings.rate_burst:
-                conn.kill(P.CLOSE_RATE, "rate limited")
-                return
-            conn.push(P.dumps(P.error(P.RATE_LIMITED, "slow down: too many messages")))
-            continue
-        strikes = max(0, strikes - 1)
         if raw is None:
             continue
         try:
             msg = P.parse(raw)
         except P.ProtocolError as e:
-            conn.push(P.dumps(P.error(e.code, e.message, e.cmd_id)))
+            msg = e
+        if not bucket.take():
+            strikes += 1
+            if strikes > settings.rate_burst:
+                conn.kill(P.CLOSE_RATE, "rate limited")
+                return
+            cmd_id = msg.id if isinstance(msg, P.Cmd) else None
+            conn.push(P.dumps(P.error(P.RATE_LIMITED, "slow down: too many messages", cmd_id)))
+            continue
+        strikes = max(0, strikes - 1)
+        if isinstance(msg, P.ProtocolError):
+            conn.push(P.dumps(P.error(msg.code, msg.message, msg.cmd_id)))
             continue
         if isinstance(msg, P.Ping):
             conn.push(P.dumps(P.pong(msg.c, int(time.time() * 1000))))

@@ -321,6 +321,13 @@ def _as_other_method(fallback: str) -> Mutation:
     return f
 
 
+def _repeat_phase(i: int) -> Mutation:
+    def f(d: dict[str, Any]) -> None:
+        d["phases"].append(copy.deepcopy(d["phases"][i]))
+
+    return f
+
+
 # (case name, mutation, pass basic_ids, expected message substring)
 SCHEMA_CASES: list[tuple[str, Mutation, bool, str]] = [
     ("unknown top key", _set(("colour",), "red"), False, "basis.toml: colour: unknown key"),
@@ -375,9 +382,9 @@ SCHEMA_CASES: list[tuple[str, Mutation, bool, str]] = [
     ),
     (
         "duplicate phase id",
-        _set(("phases", 1, "id"), "introductie"),
+        _repeat_phase(0),
         False,
-        "duplicate phase id 'introductie'",
+        "phases[6].id: duplicate phase id 'introductie'",
     ),
     ("bad phase id", _set(("phases", 1, "id"), "Keuze!"), False, "phases[1].id: must be 1-40 characters"),
     ("bad method id", _set(("id",), "Basis Methode"), False, "basis.toml: id: must be 1-40 characters"),

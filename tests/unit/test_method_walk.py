@@ -24,7 +24,7 @@ def _groups(pid: str) -> set[str]:
     g = {"all"} | (roles & {"inbrenger", "coach", "facilitator", "timekeeper"})
     if "listener" in roles:
         g.add("listeners")
-    if not roles & {"inbrenger", "listener"}:
+    if not roles & {"inbrenger", "listener", "coach"}:
         g.add("participants")
     return g
 

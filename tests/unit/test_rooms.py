@@ -378,8 +378,45 @@ def test_rename_and_remove() -> None:
     r.do("A", "participant.rename", name="Anna")
     assert r.view("B")["participants"]["A"]["name"] == "Anna"
     r.refuse("A", "participant.rename", "invalid", name="")
-    r.do(None, "participant.remove", pid="I")
+    r.refuse("A", "participant.remove", "forbidden", pid="I")
+    r.refuse("F", "participant.remove", "not_found", pid="Q")
+    r.refuse("F", "participant.remove", "invalid", pid="F")
+    r.do("F", "participant.remove", pid="I")
     assert r.state.case["inbrenger"] is None and "I" not in r.state.participants
+    # A removed person cannot come back under the same id, and sees nothing.
+    r.refuse(None, "participant.join", "conflict", pid="I", name="I", roles=[])
+    assert r.view("I")["cards"] == {} and r.view("I")["participants"] == {}
+
+
+def test_lock_wait_admit() -> None:
+    r = basic_room()
+    r.goto("onderzoeken")
+    r.do("A", "card.add", id="q1", kind="question", text="Wat gebeurde er?")
+    r.refuse("A", "room.lock", "forbidden", locked=True)
+    r.do("F", "room.lock", locked=True)
+    r.do("W", "participant.wait", pid="W", name="Wim")
+    v = r.view("W")
+    assert v["waiting_for_admission"] is True and v["cards"] == {} and v["case"]["question"] == ""
+    assert r.view("F")["waiting"] == {"W": {"name": "Wim", "at": r.now}}
+    assert "waiting" not in r.view("A")
+    r.refuse("W", "card.add", "forbidden", id="q2", kind="question", text="Mag ik?")
+    r.refuse("A", "participant.admit", "forbidden", pid="W")
+    r.refuse("F", "participant.admit", "not_found", pid="Z")
+    r.do("F", "participant.admit", pid="W")
+    assert "q1" in r.view("W")["cards"] and r.state.waiting == {}
+    r.do("V", "participant.wait", pid="V", name="Vera")
+    r.do("F", "participant.remove", pid="V")
+    assert r.state.waiting == {} and "V" in r.state.removed
+
+
+def test_erase_and_rotate_are_facilitator_only() -> None:
+    r = basic_room()
+    r.refuse("A", "room.erase", "forbidden")
+    r.refuse("A", "room.rotate", "forbidden")
+    r.do("F", "room.rotate")
+    r.do("F", "room.erase")
+    assert r.state.ended
+    r.refuse("F", "phase.next", "conflict")
 
 
 def test_replay_reproduces_state_and_snapshot_roundtrip() -> None:

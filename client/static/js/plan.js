@@ -1,0 +1,245 @@
+/* Kring SMART action plan. The inbrenger writes (plan.set, saved on blur or Enter); the others
+ * suggest (plan.suggest) and the inbrenger accepts or dismisses. Advice cards marked useful are
+ * shown beside the plan. */
+(function () {
+  "use strict";
+
+  var FIELDS = ["action", "specific", "measurable", "acceptable", "realistic", "timebound", "first_step", "review_date"];
+  var MAX_TEXT = 2000;
+  var L = {
+    nl: {
+      title: "Actieplan",
+      intro: "De inbrenger schrijft het plan. Maak het SMART: elk veld één of twee zinnen.",
+      suggestIntro: "De inbrenger schrijft het plan; jij kunt per veld een voorstel doen.",
+      readonly: "Het actieplan is nu alleen te lezen.",
+      empty: "nog leeg",
+      suggest: "Voorstel doen",
+      send: "Voorstellen",
+      cancel: "Annuleren",
+      accept: "Overnemen",
+      dismiss: "Afwijzen",
+      from: "voorstel van",
+      useful: "Bruikbare adviezen",
+      usefulNone: "Nog geen adviezen als bruikbaar gemarkeerd.",
+      filled: "{n} van {m} velden ingevuld",
+      saved: "Opgeslagen",
+      fields: {
+        action: ["Actie", "Wat ga je doen? In één zin."],
+        specific: ["Specifiek", "Wat ga je precies doen, met wie en waar?"],
+        measurable: ["Meetbaar", "Waaraan merk je dat het gelukt is?"],
+        acceptable: ["Acceptabel", "Waarom wil je dit, en kunnen de betrokkenen ermee leven?"],
+        realistic: ["Realistisch", "Is het haalbaar met jouw tijd, middelen en invloed?"],
+        timebound: ["Tijdgebonden", "Wanneer doe je het, en wie helpt je (bijvoorbeeld een maatje uit de groep)?"],
+        first_step: ["Eerste stap", "Wat doe je morgen of deze week als eerste?"],
+        review_date: ["Terugkijkdatum", "Wanneer vertel je de groep hoe het ging?"],
+      },
+    },
+    en: {
+      title: "Action plan",
+      intro: "The case-bringer writes the plan. Make it SMART: one or two sentences per field.",
+      suggestIntro: "The case-bringer writes the plan; you can suggest something for each field.",
+      readonly: "The action plan is read-only now.",
+      empty: "still empty",
+      suggest: "Suggest",
+      send: "Send suggestion",
+      cancel: "Cancel",
+      accept: "Accept",
+      dismiss: "Dismiss",
+      from: "suggested by",
+      useful: "Useful advice",
+      usefulNone: "No advice marked useful yet.",
+      filled: "{n} of {m} fields filled in",
+      saved: "Saved",
+      fields: {
+        action: ["Action", "What will you do? In one sentence."],
+        specific: ["Specific", "What exactly will you do, with whom and where?"],
+        measurable: ["Measurable", "How will you know it worked?"],
+        acceptable: ["Acceptable", "Why do you want this, and can the people involved live with it?"],
+        realistic: ["Realistic", "Is it achievable with your time, means and influence?"],
+        timebound: ["Time-bound", "When will you do it, and who helps you (for example a buddy from the group)?"],
+        first_step: ["First step", "What do you do first, tomorrow or this week?"],
+        review_date: ["Review date", "When will you tell the group how it went?"],
+      },
+    },
+  };
+
+  function component() {
+    var stopEffect = null;
+    return {
+      suggesting: null, // field being suggested for
+      error: "",
+
+      init: function () {
+        var self = this;
+        // Server values flow into the inputs, except into the one being typed in.
+        stopEffect = Alpine.effect(function () {
+          var st = self.$store.kring.state;
+          if (!st || !st.plan) return;
+          var plan = st.plan;
+          self.$nextTick(function () {
+            FIELDS.forEach(function (f) {
+              var box = document.getElementById("plan-" + f);
+              if (box && document.activeElement !== box && box.value !== (plan[f] || "")) box.value = plan[f] || "";
+            });
+          });
+        });
+      },
+      destroy: function () {
+        if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+      },
+
+      get L() {
+        return L[this.$store.kring.lang] || L.nl;
+      },
+      get st() {
+        return this.$store.kring.state;
+      },
+      get may() {
+        return (this.st && this.st.may) || {};
+      },
+      get visible() {
+        return !!this.st && this.$store.kring.tool("plan");
+      },
+      get canEdit() {
+        return !!this.may.plan;
+      },
+      get readOnly() {
+        return !this.may.plan;
+      },
+      get canSuggest() {
+        return !!this.may.suggest;
+      },
+      get canDecide() {
+        return !!(this.may.plan || this.may.mark);
+      },
+      get introText() {
+        if (this.canEdit) return this.L.intro;
+        if (this.canSuggest) return this.L.suggestIntro;
+        return this.L.readonly;
+      },
+      get filledText() {
+        var plan = (this.st && this.st.plan) || {};
+        var n = FIELDS.filter(function (f) {
+          return (plan[f] || "").trim();
+        }).length;
+        return this.L.filled.replace("{n}", n).replace("{m}", FIELDS.length);
+      },
+      get fields() {
+        var st = this.st;
+        var plan = (st && st.plan) || {};
+        var sugg = (st && st.suggestions) || {};
+        var T = this.L;
+        var self = this;
+        return FIELDS.map(function (f) {
+          var value = plan[f] || "";
+          var open = Object.keys(sugg)
+            .filter(function (id) {
+              return sugg[id].field === f && sugg[id].status === "open";
+            })
+            .map(function (id) {
+              return { id: id, text: sugg[id].text, from: T.from + " " + self.$store.kring.name(sugg[id].author) };
+            });
+          return {
+            key: f,
+            id: "plan-" + f,
+            label: T.fields[f][0],
+            hint: T.fields[f][1],
+            value: value,
+            display: value || T.empty,
+            empty: !value.trim(),
+            date: f === "review_date",
+            multi: f !== "review_date",
+            cls: "plan-field" + (value.trim() ? "" : " is-empty"),
+            suggestions: open,
+            suggesting: self.suggesting === f,
+          };
+        });
+      },
+      get useful() {
+        var cards = (this.st && this.st.cards) || {};
+        var self = this;
+        return Object.keys(cards)
+          .filter(function (id) {
+            return cards[id].kind === "advice" && cards[id].useful;
+          })
+          .map(function (id) {
+            return { id: id, text: cards[id].text, author: self.$store.kring.name(cards[id].author) };
+          });
+      },
+      get noUseful() {
+        return this.useful.length === 0;
+      },
+      get hasError() {
+        return !!this.error;
+      },
+
+      save: function (ev) {
+        if (!this.canEdit) return;
+        var f = ev.target.getAttribute("data-field");
+        var text = ev.target.value.trim().slice(0, MAX_TEXT);
+        var cur = ((this.st && this.st.plan) || {})[f] || "";
+        if (FIELDS.indexOf(f) < 0 || text === cur) return;
+        this.send("plan.set", { field: f, text: text });
+      },
+      fieldKey: function (ev) {
+        if (ev.key === "Enter" && !ev.shiftKey) {
+          ev.preventDefault();
+          ev.target.blur();
+        }
+      },
+      startSuggest: function (f) {
+        this.suggesting = f;
+        this.$nextTick(function () {
+          var box = document.getElementById("plan-suggest-" + f);
+          if (box) box.focus();
+        });
+      },
+      cancelSuggest: function () {
+        this.suggesting = null;
+      },
+      suggestKey: function (ev) {
+        if (ev.key === "Enter" && !ev.shiftKey) {
+          ev.preventDefault();
+          this.sendSuggestion();
+        } else if (ev.key === "Escape") {
+          this.suggesting = null;
+        }
+      },
+      sendSuggestion: function () {
+        var f = this.suggesting;
+        var box = document.getElementById("plan-suggest-" + f);
+        var text = box ? box.value.trim().slice(0, MAX_TEXT) : "";
+        if (!f || !text) return;
+        this.suggesting = null;
+        this.send("plan.suggest", { id: this.$store.kring.newId("s"), field: f, text: text });
+      },
+      accept: function (id) {
+        this.send("plan.accept", { id: id });
+      },
+      dismiss: function (id) {
+        this.send("plan.dismiss", { id: id });
+      },
+      send: function (type, args) {
+        var self = this;
+        self.error = "";
+        return Promise.resolve(self.$store.kring.send(type, args)).then(
+          function (r) {
+            if (r && r.t === "error") self.error = r.message;
+            return r;
+          },
+          function (e) {
+            self.error = (e && (e.message || e.code)) || String(e);
+          }
+        );
+      },
+      clearError: function () {
+        this.error = "";
+      },
+    };
+  }
+
+  window.KringPlan = { FIELDS: FIELDS, L: L };
+  document.addEventListener("alpine:init", function () {
+    window.Alpine.data("plan", component);
+  });
+})();

@@ -1,0 +1,233 @@
+/* Kring case choice: pitch a case in at most three sentences, dot-vote, the facilitator closes
+ * the vote and picks the case (which sets the inbrenger and the werkvraag). Counts stay hidden
+ * until the vote is closed: the server only sends them then. */
+(function () {
+  "use strict";
+
+  var MAX_PITCH = 600;
+  var L = {
+    nl: {
+      title: "Casus kiezen",
+      pitch: "Jouw werkvraag in hooguit drie zinnen",
+      pitchHint: "Concreet en actueel, in de ik-vorm, eindigend met een vraag over je eigen handelen.",
+      propose: "Inbrengen",
+      candidates: "Ingebrachte casussen",
+      none: "Nog geen casussen ingebracht.",
+      remaining: "Je hebt nog {n} van {m} stemmen",
+      vote: "Stem",
+      unvote: "Stem terug",
+      yourVotes: "jouw stemmen: {n}",
+      hidden: "De uitslag is zichtbaar zodra de gespreksleider de stemming sluit.",
+      closed: "De stemming is gesloten.",
+      votes: "stemmen",
+      voters: "{n} mensen hebben gestemd",
+      chosen: "Gekozen",
+      choose: "Kies deze casus",
+      withdraw: "Intrekken",
+      perPerson: "Stemmen per persoon",
+      set: "Instellen",
+      close: "Stemming sluiten",
+      facilitator: "Gespreksleider",
+      by: "door",
+      tooLong: "Maximaal drie zinnen.",
+      confirmClose: "De stemming sluiten? Daarna kan niemand meer stemmen.",
+    },
+    en: {
+      title: "Choosing the case",
+      pitch: "Your work question in at most three sentences",
+      pitchHint: "Concrete and current, in the first person, ending with a question about your own action.",
+      propose: "Propose",
+      candidates: "Proposed cases",
+      none: "No cases proposed yet.",
+      remaining: "You have {n} of {m} votes left",
+      vote: "Vote",
+      unvote: "Take back",
+      yourVotes: "your votes: {n}",
+      hidden: "The result shows once the facilitator closes the vote.",
+      closed: "The vote is closed.",
+      votes: "votes",
+      voters: "{n} people have voted",
+      chosen: "Chosen",
+      choose: "Choose this case",
+      withdraw: "Withdraw",
+      perPerson: "Votes per person",
+      set: "Set",
+      close: "Close the vote",
+      facilitator: "Facilitator",
+      by: "by",
+      tooLong: "At most three sentences.",
+      confirmClose: "Close the vote? After that nobody can vote.",
+    },
+  };
+
+  function sentences(text) {
+    return text.split(/[.!?]+(?:\s+|$)/).filter(function (s) {
+      return s.trim();
+    }).length;
+  }
+
+  function component() {
+    return {
+      draft: "",
+      perPerson: 0,
+      error: "",
+
+      get L() {
+        return L[this.$store.kring.lang] || L.nl;
+      },
+      get st() {
+        return this.$store.kring.state;
+      },
+      get may() {
+        return (this.st && this.st.may) || {};
+      },
+      get v() {
+        return (this.st && this.st.vote) || { candidates: {}, mine: {}, per_person: 3, closed: false, chosen: null };
+      },
+      get visible() {
+        return !!this.st && this.$store.kring.tool("vote");
+      },
+      get isFac() {
+        return !!this.may.facilitator;
+      },
+      get canPropose() {
+        return !!this.may.propose;
+      },
+      get canVote() {
+        return !!this.may.vote;
+      },
+      get closed() {
+        return !!this.v.closed;
+      },
+      get open() {
+        return !this.v.closed;
+      },
+      get used() {
+        var mine = this.v.mine || {};
+        return Object.keys(mine).reduce(function (a, k) {
+          return a + mine[k];
+        }, 0);
+      },
+      get left() {
+        return Math.max(0, this.v.per_person - this.used);
+      },
+      get remainingText() {
+        return this.L.remaining.replace("{n}", this.left).replace("{m}", this.v.per_person);
+      },
+      get votersText() {
+        return this.L.voters.replace("{n}", this.v.voters || 0);
+      },
+      get tooLong() {
+        return sentences(this.draft) > 3;
+      },
+      get cannotPropose() {
+        return !this.draft.trim() || this.tooLong;
+      },
+      get none() {
+        return this.list.length === 0;
+      },
+      get hasError() {
+        return !!this.error;
+      },
+      get perPersonValue() {
+        return this.perPerson || this.v.per_person;
+      },
+      get list() {
+        var v = this.v;
+        var me = this.$store.kring.you && this.$store.kring.you.pid;
+        var self = this;
+        var T = this.L;
+        var total = 0;
+        var ids = Object.keys(v.candidates || {});
+        ids.forEach(function (id) {
+          total = Math.max(total, v.candidates[id].votes || 0);
+        });
+        var rows = ids.map(function (id) {
+          var c = v.candidates[id];
+          var mine = (v.mine || {})[id] || 0;
+          var count = c.votes || 0;
+          return {
+            id: id,
+            text: c.text,
+            author: T.by + " " + self.$store.kring.name(c.author),
+            own: c.author === me,
+            mine: mine,
+            mineText: T.yourVotes.replace("{n}", mine),
+            count: count,
+            countText: count + " " + T.votes,
+            bar: { width: (total ? Math.round((100 * count) / total) : 0) + "%" },
+            chosen: v.chosen === id,
+            cls: "vote-item" + (v.chosen === id ? " is-chosen" : "") + (mine ? " has-mine" : ""),
+            canCast: self.canVote && self.left > 0,
+            canRetract: self.canVote && mine > 0,
+          };
+        });
+        if (v.closed) {
+          rows.sort(function (a, b) {
+            return b.count - a.count;
+          });
+        }
+        return rows;
+      },
+
+      onDraft: function (ev) {
+        this.draft = ev.target.value;
+      },
+      propose: function () {
+        var text = this.draft.trim().slice(0, MAX_PITCH);
+        if (!text || this.tooLong) return;
+        var self = this;
+        this.send("case.propose", { id: this.$store.kring.newId("c"), text: text }).then(function (r) {
+          if (!self.error) {
+            self.draft = "";
+            self.$refs.pitch.value = "";
+          }
+          return r;
+        });
+      },
+      cast: function (id) {
+        this.send("vote.cast", { id: id });
+      },
+      retract: function (id) {
+        this.send("vote.retract", { id: id });
+      },
+      withdraw: function (id) {
+        this.send("case.withdraw", { id: id });
+      },
+      choose: function (id) {
+        this.send("case.choose", { id: id });
+      },
+      closeVote: function () {
+        if (!window.confirm(this.L.confirmClose)) return;
+        this.send("vote.close", {});
+      },
+      onPerPerson: function (ev) {
+        this.perPerson = parseInt(ev.target.value, 10) || 0;
+      },
+      configure: function () {
+        var n = this.perPersonValue;
+        if (n >= 1 && n <= 10) this.send("vote.config", { votes: n });
+      },
+      send: function (type, args) {
+        var self = this;
+        self.error = "";
+        return Promise.resolve(self.$store.kring.send(type, args)).then(
+          function (r) {
+            if (r && r.t === "error") self.error = r.message;
+            return r;
+          },
+          function (e) {
+            self.error = (e && (e.message || e.code)) || String(e);
+          }
+        );
+      },
+      clearError: function () {
+        this.error = "";
+      },
+    };
+  }
+
+  document.addEventListener("alpine:init", function () {
+    window.Alpine.data("vote", component);
+  });
+})();

@@ -1,0 +1,469 @@
+"""The scale-out store: Redis, shared by any number of workers on any number of hosts.
+
+Layout (every key is hash-tagged by room, so Redis Cluster keeps a room on one shard, and every room
+key carries the retention TTL, refreshed on every append):
+
+    kring:{room}:meta    hash    epoch, _seq (head), _at (last activity), _nonce, plus the room's meta
+    kring:{room}:log     stream  one entry per event, id "<seq>-0", field "r" = the event record (JSON)
+    kring:{room}:dedupe  hash    command id -> seq
+    kring:{room}:snap    hash    seq, state (JSON)
+    kring:{room}:online  zset    "<worker>|<pid>" scored by expiry (ms): presence across workers
+    kring:{room}:ch      channel events (the record JSON), {"presence": worker}, {"reset": epoch}
+    kring:rooms          zset    room -> last activity (ms), for rooms_idle_since (coarse, best effort)
+    kring:boot           string  a random id set with SET NX: it changes only when Redis lost its data
+
+One Lua script per append does everything atomically: epoch check, dedupe, expected-seq check, XADD
+with an approximate MAXLEN, head bump, TTL refresh and PUBLISH. If the head is *behind* the seq the
+caller decided against, the log was rewound (Redis restarted and lost its last writes): the script
+gives the room a new epoch on the spot, so no client can resume across the hole.
+
+Connection and timeout errors become `Unavailable`; nothing retries in a loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError, RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from ..rooms import Event
+from .base import AppendResult, Conflict, NoSuchRoom, Unavailable
+
+log = logging.getLogger("kring.store.redis")
+T = TypeVar("T")
+
+ROOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+ROOMS_INDEX = "kring:rooms"
+BOOT_KEY = "kring:boot"
+INTERNAL = ("_seq", "_at", "_nonce")
+INDEX_EVERY_S = 60.0  # refresh a room's entry in kring:rooms at most this often
+
+_CREATE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+local ttl = tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], 'epoch', ARGV[1], '_seq', ARGV[2], '_at', ARGV[4], '_nonce', '', unpack(ARGV, 7))
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], ARGV[2] .. '-0', 'r', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
+return 1
+"""
+
+# KEYS: meta, log, dedupe, snap, online
+# ARGV: expected, record, dedupe key|'', epoch|'', nonce, maxlen, ttl, channel, at, epoch if rewound
+_APPEND = """
+local m = redis.call('HMGET', KEYS[1], 'epoch', '_seq', '_nonce')
+if not m[1] then return {'gone', 0} end
+if ARGV[4] ~= '' and m[1] ~= ARGV[4] then return {'epoch', m[1]} end
+local cur = tonumber(m[2])
+local expected = tonumber(ARGV[1])
+if m[3] == ARGV[5] and cur == expected + 1 then return {'ok', cur} end
+if ARGV[3] ~= '' then
+  local s = redis.call('HGET', KEYS[3], ARGV[3])
+  if s then return {'dup', tonumber(s)} end
+end
+if cur < expected then
+  redis.call('HSET', KEYS[1], 'epoch', ARGV[10])
+  redis.call('PUBLISH', ARGV[8], '{"reset":"' .. ARGV[10] .. '"}')
+  return {'rewound', ARGV[10]}
+end
+if cur ~= expected then return {'conflict', cur} end
+local seq = cur + 1
+local ttl = tonumber(ARGV[7])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'r', ARGV[2])
+redis.call('HSET', KEYS[1], '_seq', seq, '_at', ARGV[9], '_nonce', ARGV[5])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[3], seq) end
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
+redis.call('EXPIRE', KEYS[3], ttl)
+redis.call('EXPIRE', KEYS[4], ttl)
+redis.call('EXPIRE', KEYS[5], ttl)
+redis.call('PUBLISH', ARGV[8], ARGV[2])
+return {'ok', seq}
+"""
+
+_SET_META = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+"""
+
+_SNAPSHOT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local cur = redis.call('HGET', KEYS[2], 'seq')
+if cur and tonumber(cur) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[2], 'seq', ARGV[1], 'state', ARGV[2])
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
+return 1
+"""
+
+# A new epoch, only if the room still has the one the caller saw; announces it on the channel.
+_NEW_EPOCH = """
+local e = redis.call('HGET', KEYS[1], 'epoch')
+if not e then return '' end
+if e ~= ARGV[1] then return e end
+redis.call('HSET', KEYS[1], 'epoch', ARGV[2])
+redis.call('PUBLISH', ARGV[3], '{"reset":"' .. ARGV[2] .. '"}')
+return ARGV[2]
+"""
+
+
+def key(room: str, part: str) -> str:
+    return f"kring:{{{room}}}:{part}"
+
+
+def channel(room: str) -> str:
+    return key(room, "ch")
+
+
+def room_of_channel(ch: str) -> str | None:
+    if ch.startswith("kring:{") and ch.endswith("}:ch"):
+        return ch[len("kring:{") : -len("}:ch")]
+    return None
+
+
+def _dump(v: Any) -> str:
+    return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+
+
+def fingerprint(e: Event) -> str:
+    """Two events are the same event iff their records are equal (used to detect a rewound log)."""
+    return json.dumps(e.to_record(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class RedisStore:
+    """The Store protocol on Redis. `pause`/`resume` let the fan-out hold appends and reads while it
+    checks, after a reconnect, that Redis still has the history this process has cached."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        retention_s: int = 30 * 86400,
+        maxlen: int = 100_000,
+        timeout: float = 3.0,
+        pause_grace: float = 1.0,
+    ) -> None:
+        self.url = url
+        self.retention_s = retention_s
+        self.maxlen = maxlen
+        self.pause_grace = pause_grace
+        self.client: aioredis.Redis = aioredis.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=timeout,
+            socket_connect_timeout=min(timeout, 2.0),
+            retry=Retry(NoBackoff(), 0),
+            client_name="kring",
+        )
+        self._create = self.client.register_script(_CREATE)
+        self._append = self.client.register_script(_APPEND)
+        self._set_meta = self.client.register_script(_SET_META)
+        self._snapshot = self.client.register_script(_SNAPSHOT)
+        self._new_epoch = self.client.register_script(_NEW_EPOCH)
+        self._epochs: dict[str, str] = {}  # the epoch this process last saw per room
+        self._indexed: dict[str, float] = {}
+        self._ready = asyncio.Event()
+        self._ready.set()
+        self._paused_at = 0.0
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    async def _do(self, fn: Callable[[], Awaitable[T]], retry: bool = True) -> T:
+        """Run one Redis operation; connection trouble becomes Unavailable.
+
+        A connection error gets one immediate second try (a pooled connection may have died while
+        idle, e.g. after a Redis restart); a timeout does not (the command may have run).
+        """
+        for attempt in (0, 1):
+            try:
+                return await fn()
+            except RedisTimeoutError as e:
+                raise Unavailable(f"redis timed out: {e}") from None
+            except (RedisConnectionError, ReadOnlyError, OSError) as e:
+                if retry and attempt == 0 and type(e) is RedisConnectionError:
+                    continue
+                raise Unavailable(f"redis unavailable: {e}") from None
+            except ResponseError as e:
+                if str(e).startswith(("LOADING", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN")):
+                    raise Unavailable(f"redis not ready: {e}") from None
+                raise
+        raise AssertionError("unreachable")
+
+    def pause(self) -> None:
+        if self._ready.is_set():
+            self._paused_at = time.monotonic()
+            self._ready.clear()
+
+    def resume(self) -> None:
+        self._ready.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._ready.is_set()
+
+    async def _wait_ready(self) -> None:
+        if self._ready.is_set():
+            return
+        left = self.pause_grace - (time.monotonic() - self._paused_at)
+        if left > 0:
+            try:
+                await asyncio.wait_for(self._ready.wait(), left)
+                return
+            except TimeoutError:
+                pass
+        raise Unavailable("reconnecting to redis")
+
+    def _remember(self, room: str, epoch: str) -> None:
+        if len(self._epochs) > 50_000:
+            self._epochs.clear()
+        self._epochs[room] = epoch
+
+    async def _index(self, room: str, at: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._indexed.get(room, -1e9) < INDEX_EVERY_S:
+            return
+        if len(self._indexed) > 50_000:
+            self._indexed.clear()
+        self._indexed[room] = now
+
+        async def go() -> None:
+            async with self.client.pipeline(transaction=False) as p:
+                p.zadd(ROOMS_INDEX, {room: at})
+                p.expire(ROOMS_INDEX, self.retention_s)
+                await p.execute()
+
+        await self._do(go)
+
+    # -- the Store protocol ----------------------------------------------------------------------
+
+    async def create_room(self, room: str, meta: dict[str, str], first: Event) -> str:
+        if not ROOM_ID.match(room):
+            raise ValueError("bad room id")
+        epoch = secrets.token_hex(8)
+        fields: list[str] = []
+        for k, v in meta.items():
+            if k != "epoch" and k not in INTERNAL:
+                fields += [k, v]
+        keys = [key(room, p) for p in ("meta", "log", "dedupe", "snap", "online")]
+        args = [epoch, first.seq, _dump(first.to_record()), first.at, self.retention_s, self.maxlen, *fields]
+        made = await self._do(lambda: self._create(keys=keys, args=args))
+        if not made:
+            raise ValueError("room exists")
+        self._remember(room, epoch)
+        await self._index(room, first.at, force=True)
+        return epoch
+
+    async def meta(self, room: str) -> dict[str, str] | None:
+        if not ROOM_ID.match(room):
+            return None
+        raw: dict[str, str] = await self._do(lambda: self.client.hgetall(key(room, "meta")))  # type: ignore[misc]
+        if not raw or "epoch" not in raw:
+            return None
+        self._remember(room, raw["epoch"])
+        return {k: v for k, v in raw.items() if k not in INTERNAL}
+
+    async def set_meta(self, room: str, fields: dict[str, str]) -> None:
+        args: list[str] = []
+        for k, v in fields.items():
+            if k != "epoch" and k not in INTERNAL:
+                args += [k, v]
+        if not args:
+            return
+        ok = await self._do(lambda: self._set_meta(keys=[key(room, "meta")], args=args))
+        if not ok:
+            raise NoSuchRoom(room)
+
+    async def append(self, room: str, expected: int, event: Event, dedupe: str | None) -> AppendResult:
+        if event.seq != expected + 1:
+            raise ValueError("event seq must be expected + 1")
+        await self._wait_ready()
+        keys = [key(room, p) for p in ("meta", "log", "dedupe", "snap", "online")]
+        args = [
+            expected,
+            _dump(event.to_record()),
+            dedupe or "",
+            self._epochs.get(room, ""),
+            secrets.token_hex(8),  # the same nonce on the retry: our own lost reply is not a conflict
+            self.maxlen,
+            self.retention_s,
+            channel(room),
+            event.at,
+            secrets.token_hex(8),
+        ]
+        res = await self._do(lambda: self._append(keys=keys, args=args))
+        status, value = str(res[0]), res[1]
+        if status == "ok":
+            await self._maybe_index(room, event.at)
+            return AppendResult(int(value), False)
+        if status == "dup":
+            return AppendResult(int(value), True)
+        if status == "conflict":
+            raise Conflict(int(value))
+        if status == "rewound":
+            log.warning("room log was rewound (redis lost recent writes); new epoch for the room")
+            self._remember(room, str(value))
+        elif status == "epoch":
+            self._remember(room, str(value))
+        raise NoSuchRoom(room)
+
+    async def _maybe_index(self, room: str, at: int) -> None:
+        try:
+            await self._index(room, at)
+        except Unavailable:
+            pass  # the index is only a retention hint; the append itself succeeded
+
+    async def dedupe_seq(self, room: str, key_: str) -> int | None:
+        v: str | None = await self._do(lambda: self.client.hget(key(room, "dedupe"), key_))  # type: ignore[misc]
+        return int(v) if v is not None else None
+
+    async def read(self, room: str, after: int, limit: int | None = None) -> list[Event]:
+        await self._wait_ready()
+        return await self.read_raw(room, after, limit)
+
+    async def read_raw(self, room: str, after: int, limit: int | None = None) -> list[Event]:
+        """`read` without waiting for a paused store (for the fan-out's own checks)."""
+        if not ROOM_ID.match(room):
+            raise NoSuchRoom(room)
+
+        async def go() -> list[Any]:
+            async with self.client.pipeline(transaction=True) as p:
+                p.exists(key(room, "meta"))
+                p.xrange(key(room, "log"), min=f"{after + 1}-0", max="+", count=limit)
+                return await p.execute()  # type: ignore[no-any-return]
+
+        exists, entries = await self._do(go)
+        if not exists:
+            raise NoSuchRoom(room)
+        events = [Event.from_record(json.loads(fields["r"])) for _id, fields in entries]
+        if events and events[0].seq != after + 1:
+            # Trimmed by MAXLEN: the caller must start from a snapshot instead.
+            raise Unavailable(f"events after {after} are no longer in the log")
+        return events
+
+    async def head(self, room: str) -> int:
+        v: str | None = await self._do(lambda: self.client.hget(key(room, "meta"), "_seq"))  # type: ignore[misc]
+        if v is None:
+            raise NoSuchRoom(room)
+        return int(v)
+
+    async def save_snapshot(self, room: str, seq: int, state: dict[str, Any]) -> None:
+        args = [seq, _dump(state), self.retention_s]
+        res = await self._do(lambda: self._snapshot(keys=[key(room, "meta"), key(room, "snap")], args=args))
+        if res == -1:
+            raise NoSuchRoom(room)
+
+    async def load_snapshot(self, room: str) -> tuple[int, dict[str, Any]] | None:
+        if not ROOM_ID.match(room):
+            return None
+        raw: dict[str, str] = await self._do(lambda: self.client.hgetall(key(room, "snap")))  # type: ignore[misc]
+        if not raw or "seq" not in raw:
+            return None
+        return int(raw["seq"]), json.loads(raw["state"])
+
+    async def delete_room(self, room: str) -> None:
+        async def go() -> None:
+            async with self.client.pipeline(transaction=False) as p:
+                p.delete(*(key(room, part) for part in ("meta", "log", "dedupe", "snap", "online")))
+                p.zrem(ROOMS_INDEX, room)
+                await p.execute()
+
+        await self._do(go)
+        self._epochs.pop(room, None)
+        self._indexed.pop(room, None)
+
+    async def rooms_idle_since(self, before_ms: int) -> list[str]:
+        rooms: list[str] = await self._do(
+            lambda: self.client.zrangebyscore(ROOMS_INDEX, "-inf", f"({before_ms}")  # type: ignore[arg-type]
+        )
+        return rooms
+
+    async def ping(self) -> bool:
+        return bool(await self._do(lambda: self.client.ping(), retry=False))  # type: ignore[arg-type]
+
+    async def close(self) -> None:
+        try:
+            await self.client.aclose()
+        except (RedisError, OSError):
+            pass
+
+    # -- for the fan-out (server/fanout.py) ------------------------------------------------------
+
+    async def server_identity(self) -> tuple[str, str]:
+        """(run_id, boot): run_id changes on every Redis restart; boot only when its data was lost."""
+
+        async def go() -> tuple[str, str]:
+            info = await self.client.info("server")
+            await self.client.set(BOOT_KEY, secrets.token_hex(8), nx=True)
+            boot = await self.client.get(BOOT_KEY)
+            return str(info.get("run_id", "")), str(boot or "")
+
+        return await self._do(go)
+
+    async def probe(self, room: str, seq: int) -> tuple[str, int, Event | None] | None:
+        """(epoch, head, the event at `seq` if still in the log), or None if the room is gone."""
+
+        async def go() -> list[Any]:
+            async with self.client.pipeline(transaction=True) as p:
+                p.hmget(key(room, "meta"), ["epoch", "_seq"])
+                p.xrange(key(room, "log"), min=f"{seq}-0", max=f"{seq}-0")
+                return await p.execute()  # type: ignore[no-any-return]
+
+        (epoch, head), entries = await self._do(go)
+        if epoch is None or head is None:
+            return None
+        ev = Event.from_record(json.loads(entries[0][1]["r"])) if entries else None
+        self._remember(room, epoch)
+        return str(epoch), int(head), ev
+
+    async def new_epoch(self, room: str, old: str) -> str | None:
+        """Give the room a new epoch if it still has `old` (and announce it); None if it is gone."""
+        new = secrets.token_hex(8)
+        got = await self._do(
+            lambda: self._new_epoch(keys=[key(room, "meta")], args=[old, new, channel(room)])
+        )
+        if not got:
+            return None
+        self._remember(room, str(got))
+        return str(got)
+
+    async def presence_put(
+        self, room: str, worker: str, add: set[str], remove: set[str], expiry_ms: int, announce: bool
+    ) -> None:
+        async def go() -> None:
+            async with self.client.pipeline(transaction=False) as p:
+                zk = key(room, "online")
+                if remove:
+                    p.zrem(zk, *(f"{worker}|{pid}" for pid in remove))
+                if add:
+                    p.zadd(zk, {f"{worker}|{pid}": expiry_ms for pid in add})
+                p.zremrangebyscore(zk, "-inf", expiry_ms - 3_600_000)
+                p.expire(zk, self.retention_s)
+                if announce:
+                    p.publish(channel(room), _dump({"presence": worker}))
+                await p.execute()
+
+        await self._do(go, retry=False)
+
+    async def presence_get(self, room: str, now_ms: int) -> list[tuple[str, str]]:
+        """(worker, pid) pairs whose heartbeat has not expired."""
+        members: list[str] = await self._do(
+            lambda: self.client.zrangebyscore(key(room, "online"), now_ms, "+inf")  # type: ignore[arg-type]
+        )
+        out = []
+        for m in members:
+            w, _, pid = m.partition("|")
+            out.append((w, pid))
+        return out
