@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -39,9 +41,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         app.state.store = store
         app.state.hub = hub
+        retention = asyncio.create_task(_retention(hub, settings))
         try:
             yield
         finally:
+            retention.cancel()
+            with contextlib.suppress(BaseException):
+                await retention
             await hub.close()
             await store.close()
 
@@ -67,3 +73,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.tokens = Tokens(settings.secret, settings.retention_days * 86400)
     app.state.join_throttle = JoinThrottle(settings.join_attempts_per_min)
     return app
+
+
+async def _retention(hub: Hub, settings: Settings) -> None:
+    """Erase rooms idle for KRING_RETENTION_DAYS, at startup and then every interval."""
+    while True:
+        try:
+            cutoff = int(time.time() * 1000) - settings.retention_days * 86_400_000
+            n = await hub.expire(cutoff)
+            if n:
+                log.info("retention: erased %d idle room(s)", n)
+        except Exception as e:  # the store may be down; try again next round
+            log.warning("retention pass failed: %s", type(e).__name__)
+        await asyncio.sleep(settings.retention_interval_s)

@@ -20,7 +20,7 @@ from . import protocol as P
 from .auth import hash_key, new_key, new_room_id
 from .methods import Method
 from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
-from .store.base import Conflict, NoSuchRoom, Store
+from .store.base import Conflict, NoSuchRoom, Store, Unavailable
 
 log = logging.getLogger("kring.hub")
 
@@ -76,13 +76,15 @@ class LiveRoom:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     snapshot_seq: int = 0
     dedupe: dict[str, int] = field(default_factory=dict)
+    last: Event | None = None  # the last event applied (the fan-out compares it to the store's)
+    remote_online: set[str] = field(default_factory=set)  # pids online at other workers (fan-out)
 
     def online(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
-        for c in self.conns:
-            p = self.state.participants.get(c.pid)
-            if p is not None:
-                seen[c.pid] = {"pid": c.pid, "name": p["name"], "roles": list(p["roles"])}
+        for pid in [c.pid for c in self.conns] + sorted(self.remote_online):
+            p = self.state.participants.get(pid)
+            if p is not None and pid not in seen:
+                seen[pid] = {"pid": pid, "name": p["name"], "roles": list(p["roles"])}
         return list(seen.values())
 
 
@@ -113,6 +115,7 @@ class Hub:
         # Hooks for cross-worker fan-out (set by the Redis fan-out, None when embedded).
         self.on_room_open: Callable[[str], Awaitable[None]] | None = None
         self.on_room_idle: Callable[[str], Awaitable[None]] | None = None
+        self.on_presence: Callable[[LiveRoom], None] | None = None
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -151,7 +154,14 @@ class Hub:
             return None
         for e in events:
             apply(state, e)
-        return LiveRoom(id=room, state=state, epoch=meta["epoch"], meta=meta, snapshot_seq=state.seq)
+        return LiveRoom(
+            id=room,
+            state=state,
+            epoch=meta["epoch"],
+            meta=meta,
+            snapshot_seq=state.seq,
+            last=events[-1] if events else None,
+        )
 
     async def catch_up(self, live: LiveRoom) -> None:
         """Apply events other workers appended (no-op when this process is the only writer)."""
@@ -225,6 +235,12 @@ class Hub:
                 except Conflict:
                     await self.catch_up(live)
                     continue
+                except NoSuchRoom:
+                    # The store no longer holds the history this copy was built from (erased,
+                    # expired, or Redis lost it): forget the copy; members reconnect and resync.
+                    if self.rooms.get(live.id) is live:
+                        self.drop(live.id)
+                    raise Unavailable("the room's stored history changed; reconnect") from None
                 if res.duplicate:
                     return Submitted(res.seq, True)
                 self._ingest(live, [event])
@@ -236,6 +252,7 @@ class Hub:
             if e.seq <= live.state.seq:
                 continue
             apply(live.state, e)
+            live.last = e
             if e.cmd is not None:
                 live.dedupe[e.cmd] = e.seq
                 if len(live.dedupe) > 20_000:
@@ -345,9 +362,22 @@ class Hub:
         msg = P.dumps(P.presence(live.online()))
         for c in live.conns:
             c.push(msg)
+        if self.on_presence is not None:
+            self.on_presence(live)
 
     def view_for(self, live: LiveRoom, conn: Conn) -> str:
         return P.dumps({"t": P.VIEW, "seq": live.state.seq, "state": view(live.state, conn.pid)})
+
+    async def expire(self, idle_before_ms: int) -> int:
+        """Retention: erase every room with no activity since `idle_before_ms`. Returns how many."""
+        rooms = await self.store.rooms_idle_since(idle_before_ms)
+        for room in rooms:
+            live = self.rooms.pop(room, None)
+            if live is not None:
+                for c in list(live.conns):
+                    c.kill(P.CLOSE_ERASED, "the room expired")
+            await self.store.delete_room(room)
+        return len(rooms)
 
     async def close(self) -> None:
         for live in list(self.rooms.values()):

@@ -26,6 +26,7 @@ class Settings:
     secret: str = ""
     origins: tuple[str, ...] = ()  # extra allowed WebSocket origins; the app's own origin is always allowed
     retention_days: int = 30
+    retention_interval_s: float = 3600.0
     methods_dir: Path = ROOT / "methods"
     queue_size: int = 2000  # outbound messages per connection before it is closed as slow (4008)
     snapshot_every: int = 200
@@ -47,6 +48,7 @@ class Settings:
             secret=e.get("KRING_SECRET") or _secret_for(store),
             origins=tuple(o.strip().rstrip("/") for o in e.get("KRING_ORIGINS", "").split(",") if o.strip()),
             retention_days=_int(e, "KRING_RETENTION_DAYS", 30),
+            retention_interval_s=float(_int(e, "KRING_RETENTION_INTERVAL", 3600)),
             methods_dir=Path(e.get("KRING_METHODS") or ROOT / "methods"),
             queue_size=_int(e, "KRING_QUEUE", 2000),
             rate_per_s=float(_int(e, "KRING_RATE", 30)),

@@ -190,7 +190,7 @@ class RedisStore:
         for attempt in (0, 1):
             try:
                 return await fn()
-            except RedisTimeoutError as e:
+            except (RedisTimeoutError, TimeoutError) as e:
                 raise Unavailable(f"redis timed out: {e}") from None
             except (RedisConnectionError, ReadOnlyError, OSError) as e:
                 if retry and attempt == 0 and type(e) is RedisConnectionError:
@@ -440,16 +440,25 @@ class RedisStore:
         return str(got)
 
     async def presence_put(
-        self, room: str, worker: str, add: set[str], remove: set[str], expiry_ms: int, announce: bool
+        self,
+        room: str,
+        worker: str,
+        add: set[str] | frozenset[str],
+        remove: set[str] | frozenset[str],
+        now_ms: int,
+        ttl_ms: int,
+        announce: bool,
     ) -> None:
+        """Set this worker's online pids in the room (each expiring after ttl_ms), drop expired ones."""
+
         async def go() -> None:
             async with self.client.pipeline(transaction=False) as p:
                 zk = key(room, "online")
                 if remove:
                     p.zrem(zk, *(f"{worker}|{pid}" for pid in remove))
                 if add:
-                    p.zadd(zk, {f"{worker}|{pid}": expiry_ms for pid in add})
-                p.zremrangebyscore(zk, "-inf", expiry_ms - 3_600_000)
+                    p.zadd(zk, {f"{worker}|{pid}": now_ms + ttl_ms for pid in add})
+                p.zremrangebyscore(zk, "-inf", f"({now_ms}")
                 p.expire(zk, self.retention_s)
                 if announce:
                     p.publish(channel(room), _dump({"presence": worker}))

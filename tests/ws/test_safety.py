@@ -179,3 +179,29 @@ async def test_canary_never_in_the_log(tmp_path: Path) -> None:
     assert "Application startup complete" in text  # the log was captured at all
     for secret in (CANARY, "Canary-Fenna", room["room"], room["join_key"], room["facilitator_key"]):
         assert secret not in text
+
+
+async def test_retention_erases_idle_rooms(tmp_path: Path) -> None:
+    """KRING_RETENTION_DAYS=0: every room is idle at once; the retention pass erases it."""
+    env = {
+        "KRING_STORE": f"sqlite:///{tmp_path}/k.db",
+        "KRING_SECRET": "s",
+        "KRING_RETENTION_DAYS": "0",
+        "KRING_RETENTION_INTERVAL": "1",
+    }
+    srv = ServerProc(env).start()
+    try:
+        room = create_room(srv.base, title=CANARY)
+        async with asyncio.timeout(10):
+            while True:
+                con = sqlite3.connect(tmp_path / "k.db")
+                try:
+                    n = con.execute("SELECT count(*) FROM rooms").fetchone()[0]
+                finally:
+                    con.close()
+                if n == 0:
+                    break
+                await asyncio.sleep(0.2)
+        assert await _refused(srv, room["room"], {"key": room["join_key"], "name": "A"}) == 4001
+    finally:
+        srv.stop()
