@@ -41,6 +41,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         app.state.store = store
         app.state.hub = hub
+        fanout = None
+        if settings.store_url.split(":", 1)[0] in ("redis", "rediss", "unix"):
+            from .fanout import start_fanout  # cross-worker fan-out; the embedded path never loads it
+
+            fanout = await start_fanout(store, hub, settings.retention_days)
         retention = asyncio.create_task(_retention(hub, settings))
         try:
             yield
@@ -48,6 +53,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             retention.cancel()
             with contextlib.suppress(BaseException):
                 await retention
+            if fanout is not None:
+                await fanout.stop()
             await hub.close()
             await store.close()
 

@@ -171,7 +171,7 @@ class Fanout:
         if ps is not None:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(1.0):
-                    await ps.aclose()
+                    await ps.aclose()  # type: ignore[no-untyped-call]
 
     # -- the listener ----------------------------------------------------------------------------
 
@@ -456,10 +456,11 @@ class Fanout:
                 self._kick(live)
 
 
-async def start_fanout(store: Store, hub: Hub) -> Fanout | None:
+async def start_fanout(store: Store, hub: Hub, retention_days: int = 30) -> Fanout | None:
     """Attach the Redis fan-out when the store is Redis (None otherwise: the embedded path)."""
     if not isinstance(store, RedisStore):
         return None
+    store.retention_s = max(1, retention_days) * 86400
     fanout = Fanout(store, hub)
     await fanout.start()
     return fanout

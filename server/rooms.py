@@ -173,6 +173,11 @@ class RoomState:
     locked: bool = False
     waiting: dict[str, dict[str, Any]] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
+    # Meetings of an intervisie group (server/groups.py):
+    group: str | None = None
+    followups: list[dict[str, Any]] = field(default_factory=list)
+    next_roles: dict[str, str | None] = field(default_factory=lambda: {"chair": None, "inbrenger": None})
+    queued: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -218,26 +223,50 @@ class RoomState:
 
 def new_room(room: str, created: dict[str, Any]) -> RoomState:
     """The state right after the `room.created` event (seq 1)."""
+    method = parse_method(created["method"], "room")
+    members = created.get("members") or {}
     return RoomState(
         room=room,
         title=created["title"],
         lang=created["lang"],
-        method=parse_method(created["method"], "room"),
+        method=method,
         created=created["at"],
         seq=1,
         phase_started=created["at"],
-        timer=_timer_for(parse_method(created["method"], "room").phases[0].minutes, created["at"], False),
+        timer=_timer_for(method.phases[0].minutes, created["at"], False),
+        group=created.get("group"),
+        participants={
+            pid: {"name": m["name"], "roles": list(m.get("roles", [])), "joined": created["at"]}
+            for pid, m in members.items()
+        },
+        case={
+            "question": "",
+            "reformulation": "",
+            "inbrenger": next((p for p, m in members.items() if "inbrenger" in m.get("roles", [])), None),
+        },
+        followups=[dict(f, report=None) for f in created.get("followups") or []],
     )
 
 
-def created_event(room: str, method: Method, title: str, lang: str, now: int) -> Event:
-    return Event(
-        seq=1,
-        type="room.created",
-        actor=None,
-        at=now,
-        data={"title": title, "lang": lang, "method": method.to_dict(), "at": now},
-    )
+def created_event(
+    room: str,
+    method: Method,
+    title: str,
+    lang: str,
+    now: int,
+    *,
+    group: str | None = None,
+    members: dict[str, dict[str, Any]] | None = None,
+    followups: list[dict[str, Any]] | None = None,
+) -> Event:
+    """The first event of a room. A group meeting also carries the group's members (already
+    joined, with the chair as facilitator) and the open action plans to follow up."""
+    data: dict[str, Any] = {"title": title, "lang": lang, "method": method.to_dict(), "at": now}
+    if group is not None:
+        data["group"] = group
+        data["members"] = members or {}
+        data["followups"] = followups or []
+    return Event(seq=1, type="room.created", actor=None, at=now, data=data)
 
 
 def replay(room: str, events: list[Event]) -> RoomState:
@@ -425,6 +454,9 @@ CLIENT_COMMANDS = frozenset(
         "room.erase",
         "room.rotate",
         "eval.submit",
+        "followup.report",
+        "meeting.next",
+        "case.queue",
     }
 )
 # Commands only the server issues (joining is part of the hello handshake).
@@ -584,7 +616,11 @@ def _phase_draft(s: RoomState, index: int) -> Draft:
         raise _Bad("invalid", f"phase index must be from 0 to {len(s.method.phases) - 1}")
     if index == s.phase:
         raise _Bad("invalid", "the group is already in that phase")
-    return Draft("phase.changed", {"index": index, "id": s.method.phases[index].id})
+    data: dict[str, Any] = {"index": index, "id": s.method.phases[index].id}
+    if s.queued and "vote" in s.method.phases[index].tools:
+        # Werkvragen submitted before the meeting stay private until the case choice.
+        data["released"] = {cid: dict(q) for cid, q in s.queued.items()}
+    return Draft("phase.changed", data)
 
 
 @_handles("phase.next")
@@ -1249,6 +1285,62 @@ def _eval_submit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     return Draft("eval.submit", data, audience=actor)
 
 
+# group meetings ---------------------------------------------------------------------------
+
+FOLLOWUP_STATUS = ("done", "partly", "not_yet")
+
+
+@_handles("followup.report")
+def _followup_report(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "meeting", "status", "text")
+    meeting = a.get("meeting")
+    f = next((f for f in s.followups if f["meeting"] == meeting), None)
+    if f is None:
+        raise _Bad("not_found", "no open action plan from that meeting")
+    if f["owner"] != actor and not s.is_fac(actor):
+        raise _Bad("forbidden", "the owner of the plan reports back")
+    status = a.get("status")
+    if status not in FOLLOWUP_STATUS:
+        raise _Bad("invalid", f"'status' must be one of {', '.join(FOLLOWUP_STATUS)}")
+    return Draft(
+        "followup.report",
+        {"meeting": meeting, "status": status, "text": _arg_text(a, "text", MAX_TEXT, empty_ok=True)},
+    )
+
+
+@_handles("meeting.next")
+def _meeting_next(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    """The evaluation records who chairs and who brings a case next time."""
+    _only_keys(a, "chair", "inbrenger")
+    _need_fac(s, actor)
+    if not tool_open(s, "evaluation"):
+        raise _Bad("phase_closed", "the next chair and inbrenger are chosen in the evaluation")
+    data: dict[str, str | None] = {}
+    for k in ("chair", "inbrenger"):
+        v = a.get(k)
+        if v is not None and v not in s.participants:
+            raise _Bad("not_found", f"'{k}' is not a participant")
+        data[k] = v
+    return Draft("meeting.next", data)
+
+
+@_handles("case.queue")
+def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    """A werkvraag submitted ahead of the case choice: private to its author until then."""
+    _only_keys(a, "id", "text")
+    cid = _arg_id(a)
+    text = _arg_text(a, "text", MAX_PITCH)
+    if _sentences(text) > 3:
+        raise _Bad("invalid", "pitch your question in at most three sentences")
+    if cid in s.queued or cid in s.vote["candidates"]:
+        raise _Bad("conflict", "that id is taken")
+    if len(s.queued) + len(s.vote["candidates"]) >= MAX_CANDIDATES:
+        raise _Bad("too_large", f"at most {MAX_CANDIDATES} candidate cases")
+    if tool_open(s, "vote"):
+        return Draft("case.proposed", {"id": cid, "text": text})
+    return Draft("case.queued", {"id": cid, "text": text}, audience=actor)
+
+
 # --- apply -------------------------------------------------------------------------------------
 
 
@@ -1354,6 +1446,9 @@ def _enter_phase(s: RoomState, index: int, at: int) -> None:
 @_applies("phase.changed")
 def _a_phase(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     _enter_phase(s, d["index"], e.at)
+    for cid, q in (d.get("released") or {}).items():
+        s.vote["candidates"][cid] = {"text": q["text"], "author": q["author"]}
+        s.queued.pop(cid, None)
 
 
 @_applies("phase.minutes")
@@ -1622,6 +1717,23 @@ def _a_round_stopped(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.round = None
 
 
+@_applies("followup.report")
+def _a_followup(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    for f in s.followups:
+        if f["meeting"] == d["meeting"]:
+            f["report"] = {"status": d["status"], "text": d["text"], "at": e.at, "by": e.actor}
+
+
+@_applies("meeting.next")
+def _a_meeting_next(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.next_roles = {"chair": d.get("chair"), "inbrenger": d.get("inbrenger")}
+
+
+@_applies("case.queued")
+def _a_queued(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.queued[d["id"]] = {"text": d["text"], "author": e.actor}
+
+
 @_applies("eval.submit")
 def _a_eval(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.evaluation.setdefault(str(e.actor), {}).update(d)
@@ -1766,6 +1878,10 @@ def view(s: RoomState, viewer: str | None, lang: str | None = None) -> dict[str,
         },
         "round": copy.deepcopy(s.round),
         "locked": s.locked,
+        "group": s.group,
+        "followups": copy.deepcopy(s.followups),
+        "next_roles": dict(s.next_roles),
+        "queued": {cid: dict(q) for cid, q in s.queued.items() if q["author"] == viewer},
         "evaluation": evaluation_summary(s, viewer),
         "may": permissions(s, viewer),
     }

@@ -45,7 +45,7 @@ class Settings:
         store = e.get("KRING_STORE") or "sqlite:///./data/kring.db"
         return cls(
             store_url=store,
-            secret=e.get("KRING_SECRET") or _secret_for(store),
+            secret=e.get("KRING_SECRET") or _secret_for(store, e.get("KRING_ALLOW_EPHEMERAL_SECRET") == "1"),
             origins=tuple(o.strip().rstrip("/") for o in e.get("KRING_ORIGINS", "").split(",") if o.strip()),
             retention_days=_int(e, "KRING_RETENTION_DAYS", 30),
             retention_interval_s=float(_int(e, "KRING_RETENTION_INTERVAL", 3600)),
@@ -56,7 +56,7 @@ class Settings:
         )
 
 
-def _secret_for(store_url: str) -> str:
+def _secret_for(store_url: str, allow_ephemeral: bool = True) -> str:
     """Without KRING_SECRET, keep a generated secret beside the SQLite file so tokens survive restarts."""
     if store_url.startswith("sqlite://"):
         rest = store_url.split("://", 1)[1]
@@ -73,4 +73,9 @@ def _secret_for(store_url: str) -> str:
         except OSError:
             pass
     # Multi-worker deployments must share KRING_SECRET; a per-process secret only suits one process.
+    if not allow_ephemeral and store_url.split(":", 1)[0] in ("redis", "rediss", "unix"):
+        raise SystemExit(
+            "KRING_SECRET must be set, to the same value on every worker, when KRING_STORE is redis "
+            "(set KRING_ALLOW_EPHEMERAL_SECRET=1 to run a single worker with a per-process secret)"
+        )
     return secrets.token_urlsafe(32)

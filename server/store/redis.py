@@ -29,7 +29,7 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -42,7 +42,6 @@ from ..rooms import Event
 from .base import AppendResult, Conflict, NoSuchRoom, Unavailable
 
 log = logging.getLogger("kring.store.redis")
-T = TypeVar("T")
 
 ROOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 ROOMS_INDEX = "kring:rooms"
@@ -181,7 +180,7 @@ class RedisStore:
 
     # -- plumbing --------------------------------------------------------------------------------
 
-    async def _do(self, fn: Callable[[], Awaitable[T]], retry: bool = True) -> T:
+    async def _do(self, fn: Callable[[], Awaitable[Any]], retry: bool = True) -> Any:
         """Run one Redis operation; connection trouble becomes Unavailable.
 
         A connection error gets one immediate second try (a pooled connection may have died while
@@ -258,7 +257,15 @@ class RedisStore:
             if k != "epoch" and k not in INTERNAL:
                 fields += [k, v]
         keys = [key(room, p) for p in ("meta", "log", "dedupe", "snap", "online")]
-        args = [epoch, first.seq, _dump(first.to_record()), first.at, self.retention_s, self.maxlen, *fields]
+        args: list[Any] = [
+            epoch,
+            first.seq,
+            _dump(first.to_record()),
+            first.at,
+            self.retention_s,
+            self.maxlen,
+            *fields,
+        ]
         made = await self._do(lambda: self._create(keys=keys, args=args))
         if not made:
             raise ValueError("room exists")
@@ -269,7 +276,7 @@ class RedisStore:
     async def meta(self, room: str) -> dict[str, str] | None:
         if not ROOM_ID.match(room):
             return None
-        raw: dict[str, str] = await self._do(lambda: self.client.hgetall(key(room, "meta")))  # type: ignore[misc]
+        raw: dict[str, str] = await self._do(lambda: self.client.hgetall(key(room, "meta")))
         if not raw or "epoch" not in raw:
             return None
         self._remember(room, raw["epoch"])
@@ -291,7 +298,7 @@ class RedisStore:
             raise ValueError("event seq must be expected + 1")
         await self._wait_ready()
         keys = [key(room, p) for p in ("meta", "log", "dedupe", "snap", "online")]
-        args = [
+        args: list[Any] = [
             expected,
             _dump(event.to_record()),
             dedupe or "",
@@ -326,7 +333,7 @@ class RedisStore:
             pass  # the index is only a retention hint; the append itself succeeded
 
     async def dedupe_seq(self, room: str, key_: str) -> int | None:
-        v: str | None = await self._do(lambda: self.client.hget(key(room, "dedupe"), key_))  # type: ignore[misc]
+        v: str | None = await self._do(lambda: self.client.hget(key(room, "dedupe"), key_))
         return int(v) if v is not None else None
 
     async def read(self, room: str, after: int, limit: int | None = None) -> list[Event]:
@@ -342,7 +349,7 @@ class RedisStore:
             async with self.client.pipeline(transaction=True) as p:
                 p.exists(key(room, "meta"))
                 p.xrange(key(room, "log"), min=f"{after + 1}-0", max="+", count=limit)
-                return await p.execute()  # type: ignore[no-any-return]
+                return await p.execute()
 
         exists, entries = await self._do(go)
         if not exists:
@@ -354,13 +361,13 @@ class RedisStore:
         return events
 
     async def head(self, room: str) -> int:
-        v: str | None = await self._do(lambda: self.client.hget(key(room, "meta"), "_seq"))  # type: ignore[misc]
+        v: str | None = await self._do(lambda: self.client.hget(key(room, "meta"), "_seq"))
         if v is None:
             raise NoSuchRoom(room)
         return int(v)
 
     async def save_snapshot(self, room: str, seq: int, state: dict[str, Any]) -> None:
-        args = [seq, _dump(state), self.retention_s]
+        args: list[Any] = [seq, _dump(state), self.retention_s]
         res = await self._do(lambda: self._snapshot(keys=[key(room, "meta"), key(room, "snap")], args=args))
         if res == -1:
             raise NoSuchRoom(room)
@@ -368,7 +375,7 @@ class RedisStore:
     async def load_snapshot(self, room: str) -> tuple[int, dict[str, Any]] | None:
         if not ROOM_ID.match(room):
             return None
-        raw: dict[str, str] = await self._do(lambda: self.client.hgetall(key(room, "snap")))  # type: ignore[misc]
+        raw: dict[str, str] = await self._do(lambda: self.client.hgetall(key(room, "snap")))
         if not raw or "seq" not in raw:
             return None
         return int(raw["seq"]), json.loads(raw["state"])
@@ -386,12 +393,12 @@ class RedisStore:
 
     async def rooms_idle_since(self, before_ms: int) -> list[str]:
         rooms: list[str] = await self._do(
-            lambda: self.client.zrangebyscore(ROOMS_INDEX, "-inf", f"({before_ms}")  # type: ignore[arg-type]
+            lambda: self.client.zrangebyscore(ROOMS_INDEX, "-inf", f"({before_ms}")
         )
         return rooms
 
     async def ping(self) -> bool:
-        return bool(await self._do(lambda: self.client.ping(), retry=False))  # type: ignore[arg-type]
+        return bool(await self._do(lambda: self.client.ping(), retry=False))
 
     async def close(self) -> None:
         try:
@@ -410,7 +417,8 @@ class RedisStore:
             boot = await self.client.get(BOOT_KEY)
             return str(info.get("run_id", "")), str(boot or "")
 
-        return await self._do(go)
+        run_id, boot = await self._do(go)
+        return str(run_id), str(boot)
 
     async def probe(self, room: str, seq: int) -> tuple[str, int, Event | None] | None:
         """(epoch, head, the event at `seq` if still in the log), or None if the room is gone."""
@@ -419,7 +427,7 @@ class RedisStore:
             async with self.client.pipeline(transaction=True) as p:
                 p.hmget(key(room, "meta"), ["epoch", "_seq"])
                 p.xrange(key(room, "log"), min=f"{seq}-0", max=f"{seq}-0")
-                return await p.execute()  # type: ignore[no-any-return]
+                return await p.execute()
 
         (epoch, head), entries = await self._do(go)
         if epoch is None or head is None:
@@ -469,7 +477,7 @@ class RedisStore:
     async def presence_get(self, room: str, now_ms: int) -> list[tuple[str, str]]:
         """(worker, pid) pairs whose heartbeat has not expired."""
         members: list[str] = await self._do(
-            lambda: self.client.zrangebyscore(key(room, "online"), now_ms, "+inf")  # type: ignore[arg-type]
+            lambda: self.client.zrangebyscore(key(room, "online"), now_ms, "+inf")
         )
         out = []
         for m in members:

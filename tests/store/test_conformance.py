@@ -12,7 +12,7 @@ import pytest
 from server.rooms import Event
 from server.store.base import Conflict, NoSuchRoom, Store, open_store
 
-BACKENDS = ["memory", "sqlite"]
+BACKENDS = ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)]
 
 
 def _ev(
@@ -37,6 +37,8 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     kind = request.param
     if kind == "memory":
         s = open_store("memory://")
+    elif kind == "redis":
+        s = open_store(request.getfixturevalue("redis_server").url)
     else:
         s = open_store(f"sqlite:///{tmp_path}/c.db")
     try:

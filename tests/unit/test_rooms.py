@@ -455,3 +455,69 @@ def test_every_client_command_has_a_test_here() -> None:
     missing = [c for c in sorted(CLIENT_COMMANDS) if f'"{c}"' not in src]
     assert not missing, f"commands without a unit test: {missing}"
     assert LIB.basic.id == "basis"
+
+
+def _group_room() -> Room:
+    from server.rooms import created_event, replay
+
+    r = Room()
+    members = {
+        "mA": {"name": "Anna", "roles": ["facilitator"]},
+        "mB": {"name": "Bram", "roles": ["inbrenger"]},
+        "mC": {"name": "Cor", "roles": []},
+    }
+    followups = [
+        {
+            "meeting": "old1",
+            "title": "Sept",
+            "owner": "mC",
+            "owner_name": "Cor",
+            "plan": {"action": "Gesprek met Jan"},
+            "review_date": "2026-10-01",
+        },
+    ]
+    first = created_event(
+        "r1", LIB.basic, "Okt", "nl", r.now, group="g1", members=members, followups=followups
+    )
+    r.log = [first]
+    r.state = replay("r1", r.log)
+    return r
+
+
+def test_group_meeting_starts_with_members_and_followups() -> None:
+    r = _group_room()
+    v = r.view("mC")
+    assert v["group"] == "g1" and set(v["participants"]) == {"mA", "mB", "mC"}
+    assert v["case"]["inbrenger"] == "mB" and r.state.is_fac("mA")
+    assert v["followups"][0]["report"] is None
+    r.refuse("mB", "followup.report", "forbidden", meeting="old1", status="done", text="")
+    r.refuse("mC", "followup.report", "invalid", meeting="old1", status="finished", text="")
+    r.refuse("mC", "followup.report", "not_found", meeting="zz", status="done", text="")
+    r.do("mC", "followup.report", meeting="old1", status="partly", text="Eerste gesprek gevoerd")
+    assert r.view("mB")["followups"][0]["report"]["status"] == "partly"
+
+
+def test_case_queue_stays_private_until_the_case_choice() -> None:
+    r = _group_room()
+    e = r.do("mC", "case.queue", id="w1", text="Hoe spreek ik mijn collega aan?")
+    assert e.audience == "mC"
+    assert r.view("mB")["queued"] == {} and r.view("mC")["queued"]["w1"]["text"].startswith("Hoe")
+    assert r.view("mB")["vote"]["candidates"] == {}
+    r.refuse("mB", "case.queue", "conflict", id="w1", text="Ook?")
+    r.refuse("mB", "case.queue", "invalid", id="w2", text="Een. Twee. Drie. Vier.")
+    ev = r.do("mA", "phase.next")  # into the case choice
+    assert ev.data["released"]["w1"]["author"] == "mC"
+    assert r.view("mB")["vote"]["candidates"]["w1"]["author"] == "mC" and r.state.queued == {}
+    # During the case choice a queued werkvraag is simply a proposal.
+    assert r.do("mB", "case.queue", id="w3", text="Mijn vraag?").type == "case.proposed"
+
+
+def test_meeting_next_records_chair_and_inbrenger() -> None:
+    r = _group_room()
+    r.refuse("mA", "meeting.next", "phase_closed", chair="mC")
+    r.goto("evaluatie", actor="mA")
+    r.refuse("mC", "meeting.next", "forbidden", chair="mC")
+    r.refuse("mA", "meeting.next", "not_found", chair="zz")
+    r.do("mA", "meeting.next", chair="mC", inbrenger="mA")
+    assert r.view("mB")["next_roles"] == {"chair": "mC", "inbrenger": "mA"}
+    assert r.replayed().to_dict() == r.state.to_dict()

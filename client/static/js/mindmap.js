@@ -355,6 +355,7 @@
     var drag = null;
     var stopEffect = null;
     var resizeObs = null;
+    var pendingIds = Object.create(null); // ids this client added that the server has not sent back yet
 
     return {
       selected: "root",
@@ -431,7 +432,8 @@
         var prevCount = this.count;
         lay = layout(mm.nodes, mm.root, lang);
         this.count = lay.order.length - 1;
-        if (sel && !lay.items[sel]) {
+        if (sel && lay.items[sel]) delete pendingIds[sel];
+        if (sel && !lay.items[sel] && !pendingIds[sel]) {
           // The selected node was removed (here or elsewhere): fall back to the root.
           this.selected = "root";
           return;
@@ -551,19 +553,23 @@
         this.openEditor();
       },
       openEditor: function () {
-        var self = this;
+        // Focus now, not on the next tick: keys typed right after Tab or Enter must land here.
+        var ed = this.$refs.editor;
         this.error = "";
-        this.$nextTick(function () {
-          var ed = self.$refs.editor;
-          ed.value = self.draft;
-          ed.focus();
-          ed.select();
-        });
+        ed.style.display = "";
+        ed.style.left = this.editorPos.left;
+        ed.style.top = this.editorPos.top;
+        ed.style.width = this.editorPos.width;
+        ed.value = this.draft;
+        ed.focus();
+        ed.select();
       },
       onDraft: function (ev) {
         this.draft = ev.target.value;
       },
       editorKey: function (ev) {
+        // The editor sits inside the map frame: its keys must not reach the frame's onKey too.
+        ev.stopPropagation();
         if (ev.key === "Enter" || ev.key === "Tab") {
           ev.preventDefault();
           var chain = ev.key === "Tab" ? "child" : null;
@@ -597,8 +603,11 @@
         var id = null;
         if (ed.mode === "add") {
           id = store.newId("n");
-          this.send("mindmap.add", { id: id, parent: ed.parent, text: text });
+          pendingIds[id] = true;
           this.selected = id;
+          this.send("mindmap.add", { id: id, parent: ed.parent, text: text }).then(function (r) {
+            if (!r || r.t === "error") delete pendingIds[id];
+          });
         } else if (text !== (lay.items[ed.id] || {}).text) {
           this.send("mindmap.edit", { id: ed.id, text: text });
         }
