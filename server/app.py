@@ -14,8 +14,9 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import logs, views
+from . import group_views, logs, views
 from .auth import Tokens
+from .groups import Groups
 from .hub import Hub
 from .methods import MethodLibrary
 from .security import JoinThrottle, SecurityHeaders
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         app.state.store = store
         app.state.hub = hub
+        app.state.groups = Groups(hub, library, app.state.tokens)
         fanout = None
         if settings.store_url.split(":", 1)[0] in ("redis", "rediss", "unix"):
             from .fanout import start_fanout  # cross-worker fan-out; the embedded path never loads it
@@ -69,6 +71,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/r/{room}/projector", views.projector_page),
             Route("/r/{room}/report", views.report_page),
             Route("/r/{room}/export", views.api_export, methods=["POST"]),
+            Route("/g/{group}", views.group_page),
+            Route("/api/groups", group_views.api_create_group, methods=["POST"]),
+            Route("/api/groups/{group}/join", group_views.api_join_group, methods=["POST"]),
+            Route("/api/groups/{group}/view", group_views.api_group_view, methods=["POST"]),
+            Route("/api/groups/{group}/cmd", group_views.api_group_cmd, methods=["POST"]),
+            Route("/api/groups/{group}/methods/import", group_views.api_method_import, methods=["POST"]),
+            Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             WebSocketRoute("/ws/{room}", ws_endpoint),
             Mount("/static", StaticFiles(directory=CLIENT / "static"), name="static"),
         ],

@@ -146,8 +146,8 @@ class Hub:
                 events = await self.store.read(room, state.seq)
             else:
                 events = await self.store.read(room, 0)
-                if not events:
-                    return None
+                if not events or events[0].type != "room.created":
+                    return None  # not a room (a group's log shares the store)
                 state = new_room(room, events[0].data)
                 events = events[1:]
         except NoSuchRoom:

@@ -343,3 +343,47 @@ def summary(m: Method) -> dict[str, Any]:
     d = m.to_dict()
     d["minutes"] = m.minutes
     return d
+
+
+def _toml_str(v: str) -> str:
+    out = v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + "".join(c if c >= " " else f"\\u{ord(c):04x}" for c in out) + '"'
+
+
+def _toml_list(v: tuple[str, ...] | list[str]) -> str:
+    return "[" + ", ".join(_toml_str(x) for x in v) + "]"
+
+
+def to_toml(m: Method) -> str:
+    """Write a method as TOML in the layout of methods/*.toml; `parse_toml(to_toml(m))` equals m."""
+    lines = [
+        f"id = {_toml_str(m.id)}",
+        f"level = {_toml_str(m.level)}",
+        f"kind = {_toml_str(m.kind)}",
+        f"roles = {_toml_list(m.roles)}",
+        f"source = {_toml_str(m.source)}",
+    ]
+    for key, text in (("name", m.name), ("summary", m.summary), ("purpose", m.purpose)):
+        lines += ["", f"[{key}]", f"nl = {_toml_str(text.nl)}", f"en = {_toml_str(text.en)}"]
+    for r in m.rules:
+        lines += ["", "[[rules]]", f"nl = {_toml_str(r.nl)}", f"en = {_toml_str(r.en)}"]
+    for p in m.phases:
+        lines += [
+            "",
+            "[[phases]]",
+            f"id = {_toml_str(p.id)}",
+            f"minutes = {p.minutes}",
+            f"tools = {_toml_list(p.tools)}",
+            f"cards = {_toml_list(p.cards)}",
+            f"writers = {_toml_list(p.writers)}",
+            f"note_writers = {_toml_list(p.note_writers)}",
+            f"private = {'true' if p.private else 'false'}",
+            f"fallback = {_toml_str(p.fallback)}",
+            "[phases.title]",
+            f"nl = {_toml_str(p.title.nl)}",
+            f"en = {_toml_str(p.title.en)}",
+            "[phases.instructions]",
+            f"nl = {_toml_str(p.instructions.nl)}",
+            f"en = {_toml_str(p.instructions.en)}",
+        ]
+    return "\n".join(lines) + "\n"

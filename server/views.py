@@ -73,6 +73,15 @@ async def report_page(request: Request) -> Response:
     return _render(request, "report.html", page="report", data=_room_data(request))
 
 
+async def group_page(request: Request) -> Response:
+    return _render(
+        request,
+        "group.html",
+        page="group",
+        data={"group": request.path_params["group"], "library": _methods_json(request)},
+    )
+
+
 async def healthz(request: Request) -> Response:
     try:
         ok = await request.app.state.store.ping()

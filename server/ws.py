@@ -170,6 +170,7 @@ async def _reader(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn, settings:
             continue
         if raw is None:
             continue
+        msg: P.Message | P.ProtocolError
         try:
             msg = P.parse(raw)
         except P.ProtocolError as e:

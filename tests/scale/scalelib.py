@@ -80,6 +80,7 @@ class RClient:
         self.connected = asyncio.Event()
         self.changed = asyncio.Event()
         self.dead_links = 0
+        self.online: set[str] = set()  # names in the last presence message
         self._ws: Any = None
         self._task: asyncio.Task[None] | None = None
         self._retry_task: asyncio.Task[None] | None = None
@@ -218,6 +219,8 @@ class RClient:
                 self.problems.append(f"gap: event {s} after {self.seq}")
             self.log[s] = m
             self.seq = max(self.seq, s)
+        elif t == "presence":
+            self.online = {p["name"] for p in m["online"]}
         elif t == "ack":
             cid = m["id"]
             if cid in self.acks and self.acks[cid] != m["seq"]:
@@ -237,6 +240,7 @@ class RClient:
         self._touch()
 
     def _welcome(self, w: dict[str, Any]) -> None:
+        w["_at"] = time.monotonic()
         self.welcomes.append(w)
         self.token = w["token"]
         self.pid = w["you"]["pid"]

@@ -35,6 +35,9 @@
       zoomIn: "Inzoomen",
       zoomOut: "Uitzoomen",
       fit: "Passend maken",
+      fold: "Overzicht",
+      foldHelp: "Klap alle hoofdtakken in; klik op +N om een tak te openen",
+      unfold: "Alles uitklappen",
       placeholder: "Typ en druk op Enter",
       help: "Klik een knoop om te kiezen. Tab: idee eronder · Enter: idee ernaast · F2: bewerken · Delete: verwijderen · pijltjes: verplaats de keuze · sleep een knoop op een andere om te verhangen · sleep de achtergrond om te schuiven.",
       readonly: "Alleen lezen: de mindmap is in deze fase niet door jou te bewerken.",
@@ -52,6 +55,9 @@
       zoomIn: "Zoom in",
       zoomOut: "Zoom out",
       fit: "Fit",
+      fold: "Overview",
+      foldHelp: "Fold every main branch; click +N to open one",
+      unfold: "Unfold all",
       placeholder: "Type and press Enter",
       help: "Click a node to select it. Tab: idea below · Enter: idea beside · F2: edit · Delete: remove · arrows: move the selection · drag a node onto another to move it · drag the background to pan.",
       readonly: "Read-only: you cannot edit the mind-map in this phase.",
@@ -121,8 +127,10 @@
     return kids;
   }
 
-  function layout(nodes, rootText, lang) {
+  /* collapsed: optional {id: true} of branches drawn folded (a local view choice, never sent). */
+  function layout(nodes, rootText, lang, collapsed) {
     nodes = nodes || {};
+    collapsed = collapsed || {};
     var kids = childrenOf(nodes);
     var items = Object.create(null);
     var order = [];
@@ -146,6 +154,8 @@
         w: Math.max(56, Math.ceil(tw) + 2 * PAD_X),
         h: lines.length * LINE_H + 2 * PAD_Y,
         kids: [],
+        hidden: 0,
+        childCount: (kids[id] || []).length,
         x: 0,
         y: 0,
         parent: isRoot ? null : nodes[id].parent,
@@ -153,9 +163,13 @@
       items[id] = it;
       order.push(id);
       colW[depth] = Math.max(colW[depth] || 0, it.w);
-      (kids[id] || []).forEach(function (k) {
-        if (!items[k]) it.kids.push(build(k, nodes[k].text, depth + 1, false));
-      });
+      if (collapsed[id] && !isRoot && it.childCount) {
+        it.hidden = subtreeSize(nodes, id, kids) - 1;
+      } else {
+        (kids[id] || []).forEach(function (k) {
+          if (!items[k]) it.kids.push(build(k, nodes[k].text, depth + 1, false));
+        });
+      }
       return it;
     }
     var root = build("root", rootLabel, 0, true);
@@ -218,7 +232,7 @@
   }
 
   function edgePath(a, b) {
-    var x1 = a.x + a.w;
+    var x1 = a.x + a.w + (a.childCount && !a.root ? 22 : 0);
     var y1 = a.y + a.h / 2;
     var x2 = b.x;
     var y2 = b.y + b.h / 2;
@@ -246,6 +260,15 @@
         var span = el("tspan", { x: PAD_X, dy: i === 0 ? 0 : LINE_H }, t);
         span.textContent = ln;
       });
+      if (it.childCount && !it.root && opts.toggles !== false) {
+        // Fold or unfold a branch; a folded one shows how many nodes it hides.
+        var label = it.hidden ? "+" + it.hidden : "−";
+        var tw = it.hidden ? Math.max(22, 9 + 7.5 * label.length) : 18;
+        var tg = el("g", { class: "mm-toggle" + (it.hidden ? " is-folded" : ""), "data-toggle": id }, ng);
+        el("rect", { x: it.w + 4, y: it.h / 2 - 9, width: tw, height: 18, rx: 9, ry: 9 }, tg);
+        var tt = el("text", { x: it.w + 4 + tw / 2, y: it.h / 2 + 4.5, "text-anchor": "middle" }, tg);
+        tt.textContent = label;
+      }
     });
   }
 
@@ -261,8 +284,8 @@
     return { id: "root", text: rootText, children: walk("root") };
   }
 
-  function subtreeSize(nodes, id) {
-    var kids = childrenOf(nodes);
+  function subtreeSize(nodes, id, kids) {
+    kids = kids || childrenOf(nodes);
     var n = 0;
     var stack = [id];
     while (stack.length) {
@@ -355,6 +378,8 @@
     var drag = null;
     var stopEffect = null;
     var resizeObs = null;
+    var folded = Object.create(null); // branches this viewer folded (local only)
+    var foldGen = 0;
     var pendingIds = Object.create(null); // ids this client added that the server has not sent back yet
 
     return {
@@ -363,6 +388,7 @@
       draft: "",
       error: "",
       count: 0,
+      anyFolded: false,
       editorPos: { left: "0px", top: "0px", width: "200px" },
 
       init: function () {
@@ -426,12 +452,13 @@
       render: function (st, lang, sel) {
         if (!st || !st.mindmap) return;
         var mm = st.mindmap;
-        var s = JSON.stringify([mm, lang, sel]);
+        var s = JSON.stringify([mm, lang, sel, foldGen]);
         if (s === sig) return;
         sig = s;
         var prevCount = this.count;
-        lay = layout(mm.nodes, mm.root, lang);
-        this.count = lay.order.length - 1;
+        lay = layout(mm.nodes, mm.root, lang, folded);
+        this.count = Object.keys(mm.nodes || {}).length;
+        this.anyFolded = Object.keys(folded).length > 0;
         if (sel && lay.items[sel]) delete pendingIds[sel];
         if (sel && !lay.items[sel] && !pendingIds[sel]) {
           // The selected node was removed (here or elsewhere): fall back to the root.
@@ -444,7 +471,7 @@
       autoFit: function () {
         if (!lay) return;
         var r = lay.items.root;
-        vp.fit(lay.bounds, 0.6, r.y + r.h / 2);
+        vp.fit(lay.bounds, 0.8, r.y + r.h / 2);
       },
 
       // -- toolbar --
@@ -458,6 +485,41 @@
         if (!lay) return;
         vp.fit(lay.bounds);
         vp.touched = true;
+      },
+      /* Overview: fold every first-level branch; unfold brings everything back. */
+      foldAll: function () {
+        var nodes = (this.st && this.st.mindmap && this.st.mindmap.nodes) || {};
+        var hasKids = Object.create(null);
+        Object.keys(nodes).forEach(function (id) {
+          hasKids[nodes[id].parent] = true;
+        });
+        Object.keys(nodes).forEach(function (id) {
+          if (nodes[id].parent === "root" && hasKids[id]) folded[id] = true;
+        });
+        this.refold(true);
+      },
+      unfoldAll: function () {
+        folded = Object.create(null);
+        this.refold(true);
+      },
+      toggleFold: function (id) {
+        var before = lay && lay.items[id] ? { x: lay.items[id].x, y: lay.items[id].y } : null;
+        if (folded[id]) delete folded[id];
+        else folded[id] = true;
+        this.refold(false);
+        var it = lay && lay.items[id];
+        if (before && it) {
+          // Keep the branch being (un)folded where it was on screen.
+          vp.tx -= (it.x - before.x) * vp.k;
+          vp.ty -= (it.y - before.y) * vp.k;
+          vp.apply();
+        }
+      },
+      refold: function (refit) {
+        foldGen += 1;
+        if (refit) vp.touched = false;
+        this.render(this.$store.kring.state, this.$store.kring.lang, this.selected);
+        if (refit) this.autoFit();
       },
       addChild: function () {
         this.startAdd("child");
@@ -500,6 +562,9 @@
         } else if (k === "ArrowLeft" && it.parent) {
           ev.preventDefault();
           this.select(it.parent);
+        } else if (k === "ArrowRight" && it.hidden) {
+          ev.preventDefault();
+          this.toggleFold(it.id);
         } else if (k === "ArrowRight" && it.kids.length) {
           ev.preventDefault();
           this.select(it.kids[Math.floor((it.kids.length - 1) / 2)].id);
@@ -647,7 +712,9 @@
         svg.addEventListener("pointerdown", function (ev) {
           if (ev.button !== 0) return;
           var node = ev.target.closest && ev.target.closest(".mm-node");
+          var toggle = ev.target.closest && ev.target.closest(".mm-toggle");
           drag = {
+            toggle: toggle ? toggle.getAttribute("data-toggle") : null,
             id: node ? node.getAttribute("data-id") : null,
             node: node,
             x0: ev.clientX,
@@ -693,7 +760,8 @@
           drag = null;
           if (svg.hasPointerCapture && svg.hasPointerCapture(ev.pointerId)) svg.releasePointerCapture(ev.pointerId);
           if (!d.active) {
-            if (d.id) self.select(d.id);
+            if (d.toggle) self.toggleFold(d.toggle);
+            else if (d.id) self.select(d.id);
             return;
           }
           if (d.id && d.id !== "root") {

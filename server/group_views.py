@@ -1,0 +1,170 @@
+"""HTTP API and page for intervisie groups. Keys and tokens travel in JSON bodies, never in URLs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .groups import MAX_GROUP_NAME, GroupError, Groups
+from .methods import MethodError, parse_toml, to_toml
+from .store.base import Unavailable
+
+_DENIED = {"error": "not_found", "message": "no such group, or no access"}
+_STATUS = {
+    "invalid": 400,
+    "too_large": 413,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "unknown_command": 400,
+}
+
+
+async def _body(request: Request) -> dict[str, Any] | Response:
+    raw = await request.body()
+    if len(raw) > 256 * 1024:
+        return JSONResponse({"error": "too_large", "message": "the request is too large"}, status_code=413)
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        return JSONResponse({"error": "invalid", "message": "the body must be JSON"}, status_code=400)
+    if not isinstance(data, dict):
+        return JSONResponse(
+            {"error": "invalid", "message": "the body must be a JSON object"}, status_code=400
+        )
+    return data
+
+
+def _groups(request: Request) -> Groups:
+    g: Groups = request.app.state.groups
+    return g
+
+
+def _fail(e: GroupError) -> Response:
+    return JSONResponse({"error": e.code, "message": e.message}, status_code=_STATUS.get(e.code, 400))
+
+
+async def api_create_group(request: Request) -> Response:
+    data = await _body(request)
+    if isinstance(data, Response):
+        return data
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_GROUP_NAME:
+        return JSONResponse(
+            {"error": "invalid", "message": f"'name' must be 1-{MAX_GROUP_NAME} characters"}, status_code=400
+        )
+    lang = data.get("lang", "nl")
+    if lang not in ("nl", "en"):
+        return JSONResponse({"error": "invalid", "message": "'lang' must be 'nl' or 'en'"}, status_code=400)
+    try:
+        gid, admin_key, join_key = await _groups(request).create(name.strip(), lang)
+    except Unavailable:
+        return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
+    base = str(request.base_url).rstrip("/")
+    return JSONResponse(
+        {
+            "group": gid,
+            "admin_key": admin_key,
+            "join_key": join_key,
+            "admin_url": f"{base}/g/{gid}#{admin_key}",
+            "join_url": f"{base}/g/{gid}#{join_key}",
+        },
+        status_code=201,
+    )
+
+
+async def api_join_group(request: Request) -> Response:
+    data = await _body(request)
+    if isinstance(data, Response):
+        return data
+    key, name = data.get("key"), data.get("name")
+    if not isinstance(key, str) or not isinstance(name, str):
+        return JSONResponse(_DENIED, status_code=404)
+    try:
+        got = await _groups(request).join(request.path_params["group"], key, name)
+    except GroupError as e:
+        return _fail(e)
+    if got is None:
+        return JSONResponse(_DENIED, status_code=404)
+    return JSONResponse({"member": got[0], "token": got[1]})
+
+
+async def _member(request: Request, data: dict[str, Any]) -> Any:
+    return await _groups(request).member(request.path_params["group"], data.get("token"))
+
+
+async def api_group_view(request: Request) -> Response:
+    data = await _body(request)
+    if isinstance(data, Response):
+        return data
+    found = await _member(request, data)
+    if found is None:
+        return JSONResponse(_DENIED, status_code=404)
+    g, meta, mid = found
+    return JSONResponse(await _groups(request).view(g, meta, mid))
+
+
+async def api_group_cmd(request: Request) -> Response:
+    data = await _body(request)
+    if isinstance(data, Response):
+        return data
+    found = await _member(request, data)
+    if found is None:
+        return JSONResponse(_DENIED, status_code=404)
+    g, meta, mid = found
+    try:
+        result = await _groups(request).command(g, meta, mid, str(data.get("type", "")), data.get("args", {}))
+    except GroupError as e:
+        return _fail(e)
+    return JSONResponse({"ok": True, **result})
+
+
+async def api_method_import(request: Request) -> Response:
+    """A method as TOML text: checked by the same loader as methods/*.toml, with the same errors."""
+    data = await _body(request)
+    if isinstance(data, Response):
+        return data
+    found = await _member(request, data)
+    if found is None:
+        return JSONResponse(_DENIED, status_code=404)
+    g, _meta, mid = found
+    if not g.is_admin(mid):
+        return JSONResponse(
+            {"error": "forbidden", "message": "only the group's facilitator imports methods"}, status_code=403
+        )
+    text = data.get("toml")
+    if not isinstance(text, str):
+        return JSONResponse(
+            {"error": "invalid", "message": "'toml' must be the method file's text"}, status_code=400
+        )
+    groups = _groups(request)
+    try:
+        method = parse_toml(text, "import.toml", groups.library.basic_ids)
+        result = await groups.save_method(g, mid, method.to_dict(), "import.toml")
+    except MethodError as e:
+        return JSONResponse({"error": "invalid", "message": str(e)}, status_code=400)
+    except GroupError as e:
+        return _fail(e)
+    return JSONResponse({"ok": True, **result})
+
+
+async def api_method_export(request: Request) -> Response:
+    data = await _body(request)
+    if isinstance(data, Response):
+        return data
+    found = await _member(request, data)
+    if found is None:
+        return JSONResponse(_DENIED, status_code=404)
+    g, _meta, _mid = found
+    mid_ = data.get("id")
+    method = _groups(request).method(g, mid_) if isinstance(mid_, str) else None
+    if method is None:
+        return JSONResponse({"error": "not_found", "message": "no such method"}, status_code=404)
+    return Response(
+        to_toml(method),
+        media_type="application/toml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{method.id}.toml"'},
+    )
