@@ -232,8 +232,12 @@ class Hub:
                 )
                 try:
                     res = await self.store.append(live.id, live.state.seq, event, dedupe)
-                except Conflict:
-                    await self.catch_up(live)
+                except Conflict as c:
+                    missed = getattr(c, "events", None)  # the Redis store sends what we missed along
+                    if missed and missed[0].seq == live.state.seq + 1:
+                        self._ingest(live, missed)
+                    else:
+                        await self.catch_up(live)
                     continue
                 except NoSuchRoom:
                     # The store no longer holds the history this copy was built from (erased,

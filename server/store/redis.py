@@ -78,7 +78,15 @@ if cur < expected then
   redis.call('PUBLISH', ARGV[8], '{"reset":"' .. ARGV[10] .. '"}')
   return {'rewound', ARGV[10]}
 end
-if cur ~= expected then return {'conflict', cur} end
+if cur ~= expected then
+  local out = {'conflict', cur}
+  if cur - expected <= 64 then
+    for _, e in ipairs(redis.call('XRANGE', KEYS[2], (expected + 1) .. '-0', '+', 'COUNT', 64)) do
+      out[#out + 1] = e[2][2]
+    end
+  end
+  return out
+end
 local seq = cur + 1
 local ttl = tonumber(ARGV[7])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'r', ARGV[2])
@@ -117,6 +125,14 @@ redis.call('HSET', KEYS[1], 'epoch', ARGV[2])
 redis.call('PUBLISH', ARGV[3], '{"reset":"' .. ARGV[2] .. '"}')
 return ARGV[2]
 """
+
+
+class ConflictWithEvents(Conflict):
+    """A Conflict that carries the events the caller missed (so it need not read them again)."""
+
+    def __init__(self, current: int, events: list[Event]) -> None:
+        super().__init__(current)
+        self.events = events
 
 
 def key(room: str, part: str) -> str:
@@ -318,7 +334,10 @@ class RedisStore:
         if status == "dup":
             return AppendResult(int(value), True)
         if status == "conflict":
-            raise Conflict(int(value))
+            missed = [Event.from_record(json.loads(r)) for r in res[2:]]
+            if missed and [e.seq for e in missed] != list(range(expected + 1, expected + 1 + len(missed))):
+                missed = []
+            raise ConflictWithEvents(int(value), missed)
         if status == "rewound":
             log.warning("room log was rewound (redis lost recent writes); new epoch for the room")
             self._remember(room, str(value))

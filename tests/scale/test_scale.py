@@ -56,6 +56,9 @@ class Room:
         async with asyncio.timeout(15):
             for c in self.clients:
                 await c.connected.wait()
+        for i in range(self.n):
+            await self.cmd(i, "base", "card.add", {"id": f"base{i}", "kind": "question", "text": "Wat speelt er?"})
+        await self.all_answered(15)
         return self
 
     async def cmd(self, i: int, cid: str, type_: str, args: dict[str, Any]) -> None:
@@ -63,17 +66,14 @@ class Room:
         await self.clients[i].send_cmd(cid, type_, args)
 
     async def burst(self, i: int, n: int, tag: str) -> None:
-        """n commands from client i without waiting: 2 in 5 add a question card, the rest edit one."""
-        cards = self.cards.setdefault(i, [])
+        """n commands from client i, sent without waiting: 3 in 10 add a question card, the rest
+        edit the client's own first card (independent commands, so a retried one may overtake)."""
         for k in range(n):
-            if k % 5 < 2 or not cards:
+            if k % 10 < 3:
                 card = f"{tag}{i}x{k}"
-                cards.append(card)
-                await self.cmd(
-                    i, f"{tag}{k}", "card.add", {"id": card, "kind": "question", "text": f"Wat maakt {k}?"}
-                )
+                await self.cmd(i, f"{tag}{k}", "card.add", {"id": card, "kind": "question", "text": f"Wat maakt {k}?"})
             else:
-                await self.cmd(i, f"{tag}{k}", "card.edit", {"id": cards[-1], "text": f"Hoe zie je {k}?"})
+                await self.cmd(i, f"{tag}{k}", "card.edit", {"id": f"base{i}", "text": f"Hoe zie je {k}?"})
 
     async def all_answered(self, timeout: float) -> None:
         async with asyncio.timeout(timeout):

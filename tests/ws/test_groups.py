@@ -135,7 +135,7 @@ async def test_custom_method_same_schema_and_toml_roundtrip(sqlite_server: Serve
     data["phases"] = [p for p in data["phases"] if p["id"] != "associeren"]
     data["phases"][0]["minutes"] = 5
     # A schema error is refused with the message the loader gives for the same file.
-    bad = dict(data, phases=[dict(data["phases"][0], tools=["text", "laser"])] + data["phases"][1:])
+    bad = dict(data, phases=[dict(data["phases"][0], tools=["text", "laser"]), *data["phases"][1:]])
     bad_toml = json_to_toml(bad)
     try:
         parse_toml(bad_toml, "import.toml")
