@@ -19,6 +19,7 @@ def uvicorn_kwargs() -> dict[str, object]:
         "proxy_headers": True,
         "server_header": False,
         "lifespan": "on",
+        "loop": "auto",  # uvloop where it is installed
     }
 
 

@@ -127,9 +127,9 @@
   }
 
   // --- the diagram -------------------------------------------------------------------------
-  var W = 1000;
+  var W = 760;
   var MID = W / 2;
-  var SIDE = 440; // longest arrow (importance 5)
+  var SIDE = 340; // longest arrow (importance 5)
   var FONT = "15px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
   var FONT_B = "700 15px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
   var HEAD_FONT = "700 17px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -330,7 +330,7 @@
           KEYS.forEach(function (k) {
             my[k] = pend[k] || (mine ? mine[k] : 0);
           });
-          var stats = KEYS.map(function (k) {
+          var stats = ["difficulty", "clarity"].map(function (k) {
             var m = s[k] || {};
             return {
               key: k,
@@ -347,7 +347,10 @@
             influenceable: !!f.influenceable,
             flagLabel: f.influenceable ? T.unflag : T.flag,
             n: s.n || 0,
-            headline: imp === null ? T.unrated : T.importance + " " + imp.toFixed(1) + " · n=" + (s.n || 0),
+            headline:
+              imp === null
+                ? T.unrated
+                : T.importance + " " + imp.toFixed(1) + " ±" + s.importance.spread.toFixed(1) + " · n=" + (s.n || 0),
             stats: stats,
             my: my,
             incomplete: !!self.pending[f.id],
