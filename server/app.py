@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/groups/{group}/cmd", group_views.api_group_cmd, methods=["POST"]),
             Route("/api/groups/{group}/methods/import", group_views.api_method_import, methods=["POST"]),
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
+            Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
             WebSocketRoute("/ws/{room}", ws_endpoint),
             Mount("/static", StaticFiles(directory=CLIENT / "static"), name="static"),
         ],

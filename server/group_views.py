@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from .groups import MAX_GROUP_NAME, GroupError, Groups
 from .methods import MethodError, parse_toml, to_toml
+from .rooms import Command, Rejection
 from .store.base import Unavailable
 
 _DENIED = {"error": "not_found", "message": "no such group, or no access"}
@@ -168,3 +169,33 @@ async def api_method_export(request: Request) -> Response:
         media_type="application/toml; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{method.id}.toml"'},
     )
+
+
+async def api_submit_werkvraag(request: Request) -> Response:
+    """A member submits a werkvraag for an upcoming meeting from the group page. It stays private
+    to them until that meeting reaches its case choice (room command `case.queue`)."""
+    data = await _body(request)
+    if isinstance(data, Response):
+        return data
+    found = await _member(request, data)
+    if found is None:
+        return JSONResponse(_DENIED, status_code=404)
+    g, _meta, mid = found
+    room = data.get("room")
+    if not any(m["room"] == room for m in g.meetings):
+        return JSONResponse(
+            {"error": "not_found", "message": "no such meeting in this group"}, status_code=404
+        )
+    groups = _groups(request)
+    live = await groups.hub.get(str(room))
+    if live is None or mid not in live.state.participants:
+        return JSONResponse({"error": "not_found", "message": "you are not in that meeting"}, status_code=404)
+    wid = groups.hub.clock()
+    res = await groups.hub.submit(
+        live, Command("case.queue", {"id": f"w{mid}{wid}"[-40:], "text": data.get("text")}), mid, None
+    )
+    if isinstance(res, Rejection):
+        return JSONResponse(
+            {"error": res.code, "message": res.message}, status_code=_STATUS.get(res.code, 400)
+        )
+    return JSONResponse({"ok": True, "seq": res.seq})

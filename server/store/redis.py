@@ -46,7 +46,7 @@ log = logging.getLogger("kring.store.redis")
 ROOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 ROOMS_INDEX = "kring:rooms"
 BOOT_KEY = "kring:boot"
-INTERNAL = ("_seq", "_at", "_nonce")
+INTERNAL = ("_seq", "_at", "_nonce", "_loser")
 INDEX_EVERY_S = 60.0  # refresh a room's entry in kring:rooms at most this often
 
 _CREATE = """
@@ -61,9 +61,13 @@ return 1
 """
 
 # KEYS: meta, log, dedupe, snap, online
-# ARGV: expected, record, dedupe key|'', epoch|'', nonce, maxlen, ttl, channel, at, epoch if rewound
+# ARGV: expected, record, dedupe key|'', epoch|'', nonce, maxlen, ttl, channel, at, epoch if rewound,
+#       writer id, '1' to ask for a turn
+# Fairness: a writer that keeps losing the race (a few conflicts in a row) marks itself in _loser;
+# the next append by another writer then yields once (a conflict with nothing missed), so a worker
+# with a long queue for the room cannot starve the others.
 _APPEND = """
-local m = redis.call('HMGET', KEYS[1], 'epoch', '_seq', '_nonce')
+local m = redis.call('HMGET', KEYS[1], 'epoch', '_seq', '_nonce', '_loser')
 if not m[1] then return {'gone', 0} end
 if ARGV[4] ~= '' and m[1] ~= ARGV[4] then return {'epoch', m[1]} end
 local cur = tonumber(m[2])
@@ -79,6 +83,7 @@ if cur < expected then
   return {'rewound', ARGV[10]}
 end
 if cur ~= expected then
+  if ARGV[12] == '1' then redis.call('HSET', KEYS[1], '_loser', ARGV[11]) end
   local out = {'conflict', cur}
   if cur - expected <= 64 then
     for _, e in ipairs(redis.call('XRANGE', KEYS[2], (expected + 1) .. '-0', '+', 'COUNT', 64)) do
@@ -86,6 +91,10 @@ if cur ~= expected then
     end
   end
   return out
+end
+if m[4] and m[4] ~= '' then
+  redis.call('HSET', KEYS[1], '_loser', '')
+  if m[4] ~= ARGV[11] then return {'conflict', cur} end
 end
 local seq = cur + 1
 local ttl = tonumber(ARGV[7])
@@ -188,8 +197,10 @@ class RedisStore:
         self._set_meta = self.client.register_script(_SET_META)
         self._snapshot = self.client.register_script(_SNAPSHOT)
         self._new_epoch = self.client.register_script(_NEW_EPOCH)
+        self.writer = secrets.token_hex(6)  # this store's id in the append script's fairness mark
         self._epochs: dict[str, str] = {}  # the epoch this process last saw per room
         self._indexed: dict[str, float] = {}
+        self._losses: dict[str, int] = {}  # consecutive conflicts per room
         self._ready = asyncio.Event()
         self._ready.set()
         self._paused_at = 0.0
@@ -325,9 +336,15 @@ class RedisStore:
             channel(room),
             event.at,
             secrets.token_hex(8),
+            self.writer,
+            "1" if self._losses.get(room, 0) >= 3 else "",
         ]
         res = await self._do(lambda: self._append(keys=keys, args=args))
         status, value = str(res[0]), res[1]
+        if status == "conflict":
+            self._losses[room] = self._losses.get(room, 0) + 1
+        else:
+            self._losses.pop(room, None)
         if status == "ok":
             await self._maybe_index(room, event.at)
             return AppendResult(int(value), False)

@@ -106,7 +106,19 @@ async def test_a_group_over_two_meetings(sqlite_server: ServerProc) -> None:
     status, r2 = cor.cmd("meeting.create", method="basis", date="2026-10-06")
     assert status == 200, r2
     room2 = r2["room"]
+    # Before the meeting, Bram queues a werkvraag: private to him until the case choice.
+    status, body = post(
+        srv.base,
+        f"/api/groups/{gid}/werkvraag",
+        {"token": bram.token, "room": room2, "text": "Hoe houd ik mijn jaarplan overeind?"},
+    )
+    assert status == 200, body
+    assert (
+        post(srv.base, f"/api/groups/{gid}/werkvraag", {"token": bram.token, "room": room2, "text": ""})[0]
+        == 400
+    )
     c2, b2, f2 = [await m.enter(room2) for m in (cor, bram, fenna)]
+    assert "jaarplan" not in json.dumps(c2.msgs) and "jaarplan" in json.dumps(b2.msgs)
     st = c2.welcome["state"]  # type: ignore[index]
     assert "facilitator" in c2.welcome["you"]["roles"] and "facilitator" not in f2.welcome["you"]["roles"]  # type: ignore[index]
     assert st["case"]["inbrenger"] == fenna.mid
@@ -116,6 +128,10 @@ async def test_a_group_over_two_meetings(sqlite_server: ServerProc) -> None:
     r = await f2.cmd("followup.report", {"meeting": room1, "status": "done", "text": "x"})
     assert r["code"] == "forbidden"
     await b2.ok("followup.report", {"meeting": room1, "status": "partly", "text": "Eerste gesprek gevoerd"})
+    seq = await c2.ok("phase.next")  # to the case choice: the queued werkvraag becomes a candidate
+    v2 = await f2.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    cands = v2["state"]["vote"]["candidates"]
+    assert [c["author"] for c in cands.values()] == [bram.mid] and "jaarplan" in json.dumps(cands)
     for c in (c2, b2, f2):
         await c.close()
     v = fenna.view()
