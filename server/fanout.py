@@ -58,8 +58,8 @@ class Fanout:
         store: RedisStore,
         hub: Hub,
         *,
-        heartbeat: float = 10.0,
-        presence_ttl: float = 30.0,
+        heartbeat: float = 5.0,
+        presence_ttl: float = 15.0,
         ping_every: float = 3.0,
         dead_after: float = 8.0,
         max_backoff: float = 2.0,
@@ -227,8 +227,9 @@ class Fanout:
         elif restarted:
             log.info("redis restarted; checking %d cached room(s)", len(self.hub.rooms))
         if restarted or lost:
-            for live in list(self.hub.rooms.values()):
-                await self._verify(live)
+            cached = list(self.hub.rooms.values())
+            for i in range(0, len(cached), 50):  # a few round trips, not one per room
+                await asyncio.gather(*(self._verify(live) for live in cached[i : i + 50]))
         self._run_id, self._boot = run_id, boot
         self.store.resume()
         for room, live in list(self.hub.rooms.items()):

@@ -50,7 +50,10 @@ INTERNAL = ("_seq", "_at", "_nonce", "_loser")
 INDEX_EVERY_S = 60.0  # refresh a room's entry in kring:rooms at most this often
 
 _CREATE = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if redis.call('HGET', KEYS[1], 'epoch') == ARGV[1] then return 1 end  -- our own retry
+  return 0
+end
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 local ttl = tonumber(ARGV[5])
 redis.call('HSET', KEYS[1], 'epoch', ARGV[1], '_seq', ARGV[2], '_at', ARGV[4], '_nonce', '', unpack(ARGV, 7))
@@ -223,7 +226,9 @@ class RedisStore:
                     continue
                 raise Unavailable(f"redis unavailable: {e}") from None
             except ResponseError as e:
-                if str(e).startswith(("LOADING", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN")):
+                if str(e).startswith(
+                    ("LOADING", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM", "BUSY")
+                ):
                     raise Unavailable(f"redis not ready: {e}") from None
                 raise
         raise AssertionError("unreachable")
@@ -448,7 +453,10 @@ class RedisStore:
         """(run_id, boot): run_id changes on every Redis restart; boot only when its data was lost."""
 
         async def go() -> tuple[str, str]:
-            info = await self.client.info("server")
+            try:
+                info = await self.client.info("server")
+            except ResponseError:  # INFO disabled or renamed (some managed Redis): boot id only
+                info = {}
             await self.client.set(BOOT_KEY, secrets.token_hex(8), nx=True)
             boot = await self.client.get(BOOT_KEY)
             return str(info.get("run_id", "")), str(boot or "")

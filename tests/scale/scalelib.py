@@ -81,6 +81,7 @@ class RClient:
         self.changed = asyncio.Event()
         self.dead_links = 0
         self.online: set[str] = set()  # names in the last presence message
+        self.retried: dict[str, int] = {}  # error code -> how many commands were retried for it
         self._ws: Any = None
         self._task: asyncio.Task[None] | None = None
         self._retry_task: asyncio.Task[None] | None = None
@@ -124,7 +125,7 @@ class RClient:
         if ws is None or not self.connected.is_set():
             return  # re-sent after the next welcome
         with contextlib.suppress(Exception):
-            await ws.send(json.dumps(msg))
+            await asyncio.wait_for(ws.send(json.dumps(msg)), 5)
 
     def _touch(self) -> None:
         self.changed.set()
@@ -189,7 +190,8 @@ class RClient:
                 if self.connected.is_set() and self._welcomed_now:
                     self._welcomed_now = False
                     for cid, (type_, args) in list(self.pending.items()):
-                        await ws.send(json.dumps({"t": "cmd", "id": cid, "type": type_, "args": args}))
+                        msg = {"t": "cmd", "id": cid, "type": type_, "args": args}
+                        await asyncio.wait_for(ws.send(json.dumps(msg)), 5)
         finally:
             pinger.cancel()
             with contextlib.suppress(BaseException):
@@ -205,7 +207,7 @@ class RClient:
                 ws.transport.abort()  # the link is dead: drop it and reconnect
                 return
             with contextlib.suppress(Exception):
-                await ws.send(json.dumps({"t": "ping", "c": int(time.time() * 1000)}))
+                await asyncio.wait_for(ws.send(json.dumps({"t": "ping", "c": int(time.time() * 1000)})), 2)
 
     def _on(self, m: dict[str, Any]) -> None:
         t = m.get("t")
@@ -231,6 +233,7 @@ class RClient:
             cid = m.get("id")
             if cid is not None and cid in self.pending:
                 if m["code"] in RETRYABLE:
+                    self.retried[m["code"]] = self.retried.get(m["code"], 0) + 1
                     if m["code"] == "unavailable":
                         self.unavailable += 1
                     self._schedule_retry()
