@@ -58,7 +58,12 @@ async def ws_endpoint(ws: WebSocket) -> None:
         await ws.send_text(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
         await _close(ws, P.CLOSE_GOING_AWAY)
         return
-    joined = await _join(ws, hub, live, hello, app.state.tokens) if live is not None else None
+    try:
+        joined = await _join(ws, hub, live, hello, app.state.tokens) if live is not None else None
+    except Unavailable:
+        await ws.send_text(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
+        await _close(ws, P.CLOSE_GOING_AWAY)
+        return
     if joined is None:
         throttle.failed(ip)
         await _close(ws, P.CLOSE_BAD_KEY)
@@ -77,7 +82,12 @@ async def ws_endpoint(ws: WebSocket) -> None:
     conn.writer = writer
     reader: asyncio.Task[None] | None = None
     try:
-        await hub.attach(live, conn, welcome, hello.epoch, hello.since, settings.resume_limit)
+        try:
+            await hub.attach(live, conn, welcome, hello.epoch, hello.since, settings.resume_limit)
+        except Unavailable:
+            conn.push(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
+            conn.kill(P.CLOSE_GOING_AWAY, "store unavailable")
+            return
         reader = asyncio.create_task(_reader(ws, hub, live, conn, settings))
         # Whichever ends first ends the connection: a client that leaves, or a writer that closed
         # the socket (slow consumer, removal, erasure) while the reader was waiting for input.
