@@ -42,12 +42,14 @@ class Conn:
         self.writer: asyncio.Task[None] | None = None
         self.view_dirty = want_view
 
-    def push(self, text: str) -> None:
+    def push(self, text: str, changes_state: bool = False) -> None:
+        """Queue one serialised message; `changes_state` (events, welcome) makes a new view due."""
         if self.close_code is not None:
             return
         try:
             self.queue.put_nowait(text)
-            self.view_dirty = self.want_view
+            if changes_state:
+                self.view_dirty = self.want_view
         except asyncio.QueueFull:
             self.kill(P.CLOSE_SLOW, "slow; resync")
 
@@ -275,11 +277,13 @@ class Hub:
         members = live.state.participants
         for c in live.conns:
             if e.visible_to(c.pid) and (c.pid in members or e.data.get("pid") == c.pid):
-                c.push(full)
+                c.push(full, True)
             else:
                 if redacted is None:
                     redacted = P.dumps(e.redacted())
-                c.push(redacted)
+                # A private event of someone else can still change what this viewer sees
+                # (counts, the case-choice release), so it makes a view due as well.
+                c.push(redacted, True)
         if e.type in ("participant.join", "participant.rename", "role.assign", "case.chosen"):
             self.broadcast_presence(live)
         if e.type == "participant.remove":
@@ -345,7 +349,7 @@ class Hub:
             welcome["seq"] = head
             welcome["epoch"] = live.epoch
             welcome["server_time"] = self.clock()
-            conn.push(P.dumps(welcome))
+            conn.push(P.dumps(welcome), True)
             live.conns.add(conn)
         self.broadcast_presence(live)
 

@@ -1885,7 +1885,14 @@ def view(s: RoomState, viewer: str | None, lang: str | None = None) -> dict[str,
         "evaluation": evaluation_summary(s, viewer),
         "may": permissions(s, viewer),
     }
+    out["revealed_phases"] = list(s.revealed_phases)
     if fac:
+        # How many private cards wait per phase: a count for the reveal button, never their content.
+        hidden: dict[str, int] = {}
+        for c in s.cards.values():
+            if c["private"] and not c["revealed"]:
+                hidden[c["phase"]] = hidden.get(c["phase"], 0) + 1
+        out["hidden"] = hidden
         out["waiting"] = {pid: dict(w) for pid, w in s.waiting.items()}
         out["stats"] = {
             pid: dict(s.stats.get(pid, {"cards": 0, "turns": 0, "flagged": 0})) for pid in s.participants

@@ -521,3 +521,16 @@ def test_meeting_next_records_chair_and_inbrenger() -> None:
     r.do("mA", "meeting.next", chair="mC", inbrenger="mA")
     assert r.view("mB")["next_roles"] == {"chair": "mC", "inbrenger": "mA"}
     assert r.replayed().to_dict() == r.state.to_dict()
+
+
+def test_facilitator_sees_hidden_counts_not_cards() -> None:
+    r = Room("incident")
+    r.join("F", "F", ["facilitator"])
+    r.join("A")
+    r.goto("standpuntbepaling")
+    r.do("A", "card.add", id="p1", kind="position", text="geheim standpunt")
+    v = r.view("F")
+    assert v["hidden"] == {"standpuntbepaling": 1} and "p1" not in v["cards"]
+    assert "hidden" not in r.view("A") and "geheim" not in repr(v)
+    r.do("F", "cards.reveal", phase="standpuntbepaling")
+    assert r.view("A")["revealed_phases"] == ["standpuntbepaling"] and r.view("F")["hidden"] == {}

@@ -232,18 +232,17 @@
   function component() {
     var sig = "";
     var stopEffect = null;
-    return {
+    return window.KringBoard.withActions({
       drafts: { promoting: "", hindering: "" },
       pending: {}, // force id -> {importance, difficulty, clarity} chosen but not yet complete
       editId: null,
       editText: "",
       sitFocus: null,
-      error: "",
 
       init: function () {
         var self = this;
         stopEffect = Alpine.effect(function () {
-          var st = self.$store.kring.state;
+          var st = window.KringBoard.rawState(self.$store.kring);
           var lang = self.$store.kring.lang;
           if (!st || !self.$refs.diagram) return;
           var s = JSON.stringify([st.forcefield, lang]);
@@ -257,15 +256,6 @@
         if (stopEffect && Alpine.release) Alpine.release(stopEffect);
       },
 
-      get L() {
-        return L[this.$store.kring.lang] || L.nl;
-      },
-      get st() {
-        return this.$store.kring.state;
-      },
-      get may() {
-        return (this.st && this.st.may) || {};
-      },
       get ff() {
         return (this.st && this.st.forcefield) || { current: "", desired: "", forces: {} };
       },
@@ -307,9 +297,6 @@
       },
       get noHindering() {
         return this.hindering.length === 0;
-      },
-      get hasError() {
-        return !!this.error;
       },
       get currentText() {
         return this.ff.current;
@@ -479,23 +466,7 @@
         return this.L[key + "Q"];
       },
 
-      send: function (type, args) {
-        var self = this;
-        self.error = "";
-        return Promise.resolve(self.$store.kring.send(type, args)).then(
-          function (r) {
-            if (r && r.t === "error") self.error = r.message;
-            return r;
-          },
-          function (e) {
-            self.error = (e && (e.message || e.code)) || String(e);
-          }
-        );
-      },
-      clearError: function () {
-        this.error = "";
-      },
-    };
+    }, L);
   }
 
   document.addEventListener("alpine:init", function () {

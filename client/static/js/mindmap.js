@@ -67,6 +67,67 @@
     },
   };
 
+  /* Shared by the board tools (mindmap.js is loaded on every page that has a board):
+   * KringBoard.withActions(component) adds `error`, `hasError`, `send(type, args)` (a command
+   * through the store; a refusal shows as `error`) and `clearError()`. */
+  var actions = {
+    error: "",
+    get hasError() {
+      return !!this.error;
+    },
+    send: function (type, args) {
+      var self = this;
+      self.error = "";
+      return Promise.resolve(self.$store.kring.send(type, args)).then(
+        function (r) {
+          if (r && r.t === "error") self.error = r.message;
+          return r;
+        },
+        function (e) {
+          self.error = (e && (e.message || e.code)) || String(e);
+        }
+      );
+    },
+    clearError: function () {
+      this.error = "";
+    },
+  };
+  /* The view without Alpine's reactive proxy. Reading `$store.kring.state` still subscribes the
+   * caller (conn.js replaces the whole view on every update), while the reads inside the view then
+   * skip the proxy: a 200-node map is read many times per update. */
+  function rawState(store) {
+    var st = store.state;
+    return st && window.Alpine.raw ? window.Alpine.raw(st) : st;
+  }
+  var common = {
+    get st() {
+      return rawState(this.$store.kring);
+    },
+    get may() {
+      var st = rawState(this.$store.kring);
+      return (st && st.may) || {};
+    },
+  };
+  window.KringBoard = {
+    rawState: rawState,
+    /* component + `st` (the view), `may` (its permissions), `L` (texts in the current language
+     * from `texts` {nl, en}) and the actions above. */
+    withActions: function (component, texts) {
+      // Copy property descriptors, not values: getters must stay getters.
+      Object.defineProperties(component, Object.getOwnPropertyDescriptors(common));
+      if (texts) {
+        Object.defineProperty(component, "L", {
+          get: function () {
+            return texts[this.$store.kring.lang] || texts.nl;
+          },
+          enumerable: true,
+          configurable: true,
+        });
+      }
+      return Object.defineProperties(component, Object.getOwnPropertyDescriptors(actions));
+    },
+  };
+
   // --- text measuring and wrapping ---------------------------------------------------------
   var ctx = null;
   function measure(text, font) {
@@ -79,7 +140,18 @@
 
   /* Greedy word wrap into at most maxLines lines of maxWidth px; long words are cut, and the
    * last line ends in an ellipsis when text is left over. */
+  var wrapCache = new Map();
   function wrap(text, maxWidth, maxLines, font) {
+    var key = font + "|" + maxWidth + "|" + maxLines + "|" + text;
+    var hit = wrapCache.get(key);
+    if (hit) return hit;
+    var lines = wrapUncached(text, maxWidth, maxLines, font);
+    if (wrapCache.size > 5000) wrapCache.clear();
+    wrapCache.set(key, lines);
+    return lines;
+  }
+
+  function wrapUncached(text, maxWidth, maxLines, font) {
     var words = String(text).replace(/\s+/g, " ").trim().split(" ");
     var lines = [];
     var cur = "";
@@ -240,36 +312,77 @@
     return "M" + x1 + "," + y1 + " C" + mx + "," + y1 + " " + mx + "," + y2 + " " + x2 + "," + y2;
   }
 
+  /* Draw `lay` into `g`. Node groups are kept per id between calls and only rebuilt when their
+   * text or fold state changes, so a 200-node map redraws cheaply on every update. */
   function draw(g, lay, opts) {
     opts = opts || {};
-    while (g.firstChild) g.removeChild(g.firstChild);
-    var edges = el("g", { class: "mm-edges" }, g);
-    lay.edges.forEach(function (e) {
-      el("path", { d: edgePath(e.from, e.to), class: "mm-edge" }, edges);
+    var cache = g._mmCache;
+    if (!cache || cache.g !== g || !g.firstChild) {
+      while (g.firstChild) g.removeChild(g.firstChild);
+      cache = { g: g, nodes: new Map(), edges: el("g", { class: "mm-edges" }, g), layer: el("g", { class: "mm-nodes" }, g) };
+      g._mmCache = cache;
+    }
+    // Edges: reuse paths by position.
+    var paths = cache.edges.childNodes;
+    lay.edges.forEach(function (e, i) {
+      var d = edgePath(e.from, e.to);
+      var p = paths[i] || el("path", { class: "mm-edge" }, cache.edges);
+      if (p.getAttribute("d") !== d) p.setAttribute("d", d);
     });
-    var nodesG = el("g", { class: "mm-nodes" }, g);
+    while (paths.length > lay.edges.length) cache.edges.removeChild(cache.edges.lastChild);
+    // Nodes: keyed by id.
+    var seen = new Set();
     lay.order.forEach(function (id) {
       var it = lay.items[id];
+      seen.add(id);
+      var sigNode = it.text + "\u0000" + it.hidden + "\u0000" + it.childCount + "\u0000" + (opts.toggles !== false);
+      var rec = cache.nodes.get(id);
+      if (!rec || rec.sig !== sigNode) {
+        var ng = buildNode(it, opts);
+        if (rec) cache.layer.replaceChild(ng, rec.g);
+        else cache.layer.appendChild(ng);
+        rec = { g: ng, sig: sigNode, tr: "", cls: "" };
+        cache.nodes.set(id, rec);
+      }
+      var tr = "translate(" + it.x + "," + it.y + ")";
+      if (rec.tr !== tr) {
+        rec.g.setAttribute("transform", tr);
+        rec.tr = tr;
+      }
       var cls = "mm-node" + (it.root ? " mm-root" : "") + (opts.selected === id ? " mm-selected" : "");
-      var ng = el("g", { class: cls, "data-id": id, transform: "translate(" + it.x + "," + it.y + ")" }, nodesG);
-      var title = el("title", {}, ng);
-      title.textContent = it.text;
-      el("rect", { width: it.w, height: it.h, rx: it.root ? 8 : 6, ry: it.root ? 8 : 6 }, ng);
-      var t = el("text", { x: PAD_X, y: PAD_Y + 14 }, ng);
-      it.lines.forEach(function (ln, i) {
-        var span = el("tspan", { x: PAD_X, dy: i === 0 ? 0 : LINE_H }, t);
-        span.textContent = ln;
-      });
-      if (it.childCount && !it.root && opts.toggles !== false) {
-        // Fold or unfold a branch; a folded one shows how many nodes it hides.
-        var label = it.hidden ? "+" + it.hidden : "−";
-        var tw = it.hidden ? Math.max(22, 9 + 7.5 * label.length) : 18;
-        var tg = el("g", { class: "mm-toggle" + (it.hidden ? " is-folded" : ""), "data-toggle": id }, ng);
-        el("rect", { x: it.w + 4, y: it.h / 2 - 9, width: tw, height: 18, rx: 9, ry: 9 }, tg);
-        var tt = el("text", { x: it.w + 4 + tw / 2, y: it.h / 2 + 4.5, "text-anchor": "middle" }, tg);
-        tt.textContent = label;
+      if (rec.cls !== cls) {
+        rec.g.setAttribute("class", cls);
+        rec.cls = cls;
       }
     });
+    cache.nodes.forEach(function (rec, id) {
+      if (!seen.has(id)) {
+        cache.layer.removeChild(rec.g);
+        cache.nodes.delete(id);
+      }
+    });
+  }
+
+  function buildNode(it, opts) {
+    var ng = el("g", { "data-id": it.id });
+    var title = el("title", {}, ng);
+    title.textContent = it.text;
+    el("rect", { width: it.w, height: it.h, rx: it.root ? 8 : 6, ry: it.root ? 8 : 6 }, ng);
+    var t = el("text", { x: PAD_X, y: PAD_Y + 14 }, ng);
+    it.lines.forEach(function (ln, i) {
+      var span = el("tspan", { x: PAD_X, dy: i === 0 ? 0 : LINE_H }, t);
+      span.textContent = ln;
+    });
+    if (it.childCount && !it.root && opts.toggles !== false) {
+      // Fold or unfold a branch; a folded one shows how many nodes it hides.
+      var label = it.hidden ? "+" + it.hidden : "−";
+      var tw = it.hidden ? Math.max(22, 9 + 7.5 * label.length) : 18;
+      var tg = el("g", { class: "mm-toggle" + (it.hidden ? " is-folded" : ""), "data-toggle": it.id }, ng);
+      el("rect", { x: it.w + 4, y: it.h / 2 - 9, width: tw, height: 18, rx: 9, ry: 9 }, tg);
+      var tt = el("text", { x: it.w + 4 + tw / 2, y: it.h / 2 + 4.5, "text-anchor": "middle" }, tg);
+      tt.textContent = label;
+    }
+    return ng;
   }
 
   /* The mind-map as a nested outline: [{text, children:[...]}] with the root first. */
@@ -307,10 +420,10 @@
       var r = svg.getBoundingClientRect();
       return { w: r.width || 800, h: r.height || 500 };
     };
-    v.fit = function (b, minK, anchorY) {
+    v.fit = function (b, minK, anchorY, maxK) {
       var s = v.size();
       var pad = 24;
-      var k = Math.min((s.w - 2 * pad) / Math.max(b.w, 1), (s.h - 2 * pad) / Math.max(b.h, 1), 1.25);
+      var k = Math.min((s.w - 2 * pad) / Math.max(b.w, 1), (s.h - 2 * pad) / Math.max(b.h, 1), maxK || 1.1);
       if (minK && k < minK) {
         k = minK;
         v.k = k;
@@ -360,7 +473,23 @@
     return v;
   }
 
+  /* The first-level branches that have children: folding them gives a one-screen overview. */
+  function overviewFolds(nodes) {
+    var hasKids = Object.create(null);
+    var out = Object.create(null);
+    Object.keys(nodes || {}).forEach(function (id) {
+      hasKids[nodes[id].parent] = true;
+    });
+    Object.keys(nodes || {}).forEach(function (id) {
+      if (nodes[id].parent === "root" && hasKids[id]) out[id] = true;
+    });
+    return out;
+  }
+  var BIG_MAP = 60; // from this many nodes a newly opened map starts as an overview
+
   window.KringMindmap = {
+    overviewFolds: overviewFolds,
+    BIG_MAP: BIG_MAP,
     layout: layout,
     draw: draw,
     outline: outline,
@@ -379,14 +508,14 @@
     var stopEffect = null;
     var resizeObs = null;
     var folded = Object.create(null); // branches this viewer folded (local only)
+    var firstDrawn = false;
     var foldGen = 0;
     var pendingIds = Object.create(null); // ids this client added that the server has not sent back yet
 
-    return {
+    return window.KringBoard.withActions({
       selected: "root",
       editing: null, // {mode: "add"|"edit", id, parent}
       draft: "",
-      error: "",
       count: 0,
       anyFolded: false,
       editorPos: { left: "0px", top: "0px", width: "200px" },
@@ -395,11 +524,22 @@
         var self = this;
         vp = viewport(this.$refs.svg, this.$refs.world);
         this.bindPointer();
+        // Many views can arrive in one frame (a burst of additions): draw at most once per frame.
+        var queued = false;
         stopEffect = Alpine.effect(function () {
-          var st = self.$store.kring.state;
-          var lang = self.$store.kring.lang;
-          var sel = self.selected;
-          self.render(st, lang, sel);
+          void self.$store.kring.state;
+          void self.$store.kring.lang;
+          void self.selected;
+          if (queued) return;
+          queued = true;
+          var run = function () {
+            if (!queued) return;
+            queued = false;
+            self.render(rawState(self.$store.kring), self.$store.kring.lang, self.selected);
+          };
+          requestAnimationFrame(run);
+          setTimeout(run, 120); // background tabs get no animation frames
+
         });
         if (window.ResizeObserver) {
           resizeObs = new ResizeObserver(function () {
@@ -414,12 +554,6 @@
       },
 
       // -- getters for the markup --
-      get L() {
-        return L[this.$store.kring.lang] || L.nl;
-      },
-      get st() {
-        return this.$store.kring.state;
-      },
       get visible() {
         return !!this.st && this.$store.kring.tool("mindmap");
       },
@@ -444,9 +578,6 @@
       get editorStyle() {
         return this.editorPos;
       },
-      get hasError() {
-        return !!this.error;
-      },
 
       // -- rendering --
       render: function (st, lang, sel) {
@@ -456,6 +587,14 @@
         if (s === sig) return;
         sig = s;
         var prevCount = this.count;
+        if (!firstDrawn) {
+          firstDrawn = true;
+          // Opening a big map: start from the overview, so it reads at a glance.
+          if (Object.keys(mm.nodes || {}).length >= BIG_MAP) {
+            folded = overviewFolds(mm.nodes);
+            foldGen += 1;
+          }
+        }
         lay = layout(mm.nodes, mm.root, lang, folded);
         this.count = Object.keys(mm.nodes || {}).length;
         this.anyFolded = Object.keys(folded).length > 0;
@@ -488,14 +627,7 @@
       },
       /* Overview: fold every first-level branch; unfold brings everything back. */
       foldAll: function () {
-        var nodes = (this.st && this.st.mindmap && this.st.mindmap.nodes) || {};
-        var hasKids = Object.create(null);
-        Object.keys(nodes).forEach(function (id) {
-          hasKids[nodes[id].parent] = true;
-        });
-        Object.keys(nodes).forEach(function (id) {
-          if (nodes[id].parent === "root" && hasKids[id]) folded[id] = true;
-        });
+        folded = overviewFolds(this.st && this.st.mindmap && this.st.mindmap.nodes);
         this.refold(true);
       },
       unfoldAll: function () {
@@ -509,16 +641,37 @@
         this.refold(false);
         var it = lay && lay.items[id];
         if (before && it) {
-          // Keep the branch being (un)folded where it was on screen.
+          // Keep the branch being (un)folded where it was on screen...
           vp.tx -= (it.x - before.x) * vp.k;
           vp.ty -= (it.y - before.y) * vp.k;
           vp.apply();
+          // ...unless an opened branch does not fit: then show the branch as a whole.
+          if (!folded[id] && it.kids.length) {
+            var b = { x: it.x, y: it.y, w: it.w, h: it.h };
+            (function grow(n) {
+              n.kids.forEach(function (k) {
+                var x2 = Math.max(b.x + b.w, k.x + k.w + 30);
+                var y2 = Math.max(b.y + b.h, k.y + k.h);
+                b.x = Math.min(b.x, k.x);
+                b.y = Math.min(b.y, k.y);
+                b.w = x2 - b.x;
+                b.h = y2 - b.y;
+                grow(k);
+              });
+            })(it);
+            var sz = vp.size();
+            var tl = vp.toScreen(b.x, b.y);
+            if (tl.x < 0 || tl.y < 0 || tl.x + b.w * vp.k > sz.w || tl.y + b.h * vp.k > sz.h) {
+              vp.fit(b, 0.8, it.y + it.h / 2);
+              vp.touched = true;
+            }
+          }
         }
       },
       refold: function (refit) {
         foldGen += 1;
         if (refit) vp.touched = false;
-        this.render(this.$store.kring.state, this.$store.kring.lang, this.selected);
+        this.render(this.st, this.$store.kring.lang, this.selected);
         if (refit) this.autoFit();
       },
       addChild: function () {
@@ -597,6 +750,10 @@
       startAdd: function (mode) {
         if (!this.canEdit || !lay) return;
         var it = lay.items[this.selected] || lay.items.root;
+        if (mode === "child" && folded[it.id]) {
+          this.toggleFold(it.id); // a new idea under a folded branch: open the branch first
+          it = lay.items[it.id];
+        }
         var parent = mode === "child" || it.root ? it.id : it.parent;
         this.editing = { mode: "add", parent: parent };
         this.draft = "";
@@ -684,25 +841,13 @@
         if (!it || it.root || !this.canEdit) return;
         var n = subtreeSize(this.st.mindmap.nodes, it.id) - 1;
         if (n > 0 && !window.confirm(this.L.confirmRemove.replace("{n}", n))) return;
-        var next = it.parent || "root";
+        // Keep the keyboard flow going: select the previous sibling, else the next, else the parent.
+        var sibs = (lay.items[it.parent] || { kids: [] }).kids;
+        var i = sibs.indexOf(it);
+        var near = sibs[i - 1] || sibs[i + 1];
+        var next = near ? near.id : it.parent || "root";
         this.send("mindmap.remove", { id: it.id });
         this.selected = next;
-      },
-      send: function (type, args) {
-        var self = this;
-        self.error = "";
-        return Promise.resolve(self.$store.kring.send(type, args)).then(
-          function (r) {
-            if (r && r.t === "error") self.error = r.message;
-            return r;
-          },
-          function (e) {
-            self.error = (e && (e.message || e.code)) || String(e);
-          }
-        );
-      },
-      clearError: function () {
-        this.error = "";
       },
 
       // -- pointer: select, drag to move, pan, wheel zoom --
@@ -772,7 +917,7 @@
               self.selected = d.id;
             }
             sig = ""; // redraw: snap the dragged node back until the server's view arrives
-            self.render(self.$store.kring.state, self.$store.kring.lang, self.selected);
+            self.render(self.st, self.$store.kring.lang, self.selected);
           }
         }
         svg.addEventListener("pointerup", end);
@@ -794,7 +939,7 @@
           { passive: false }
         );
       },
-    };
+    }, L);
   }
 
   document.addEventListener("alpine:init", function () {

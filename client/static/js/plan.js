@@ -65,15 +65,14 @@
 
   function component() {
     var stopEffect = null;
-    return {
+    return window.KringBoard.withActions({
       suggesting: null, // field being suggested for
-      error: "",
 
       init: function () {
         var self = this;
         // Server values flow into the inputs, except into the one being typed in.
         stopEffect = Alpine.effect(function () {
-          var st = self.$store.kring.state;
+          var st = window.KringBoard.rawState(self.$store.kring);
           if (!st || !st.plan) return;
           var plan = st.plan;
           self.$nextTick(function () {
@@ -88,15 +87,6 @@
         if (stopEffect && Alpine.release) Alpine.release(stopEffect);
       },
 
-      get L() {
-        return L[this.$store.kring.lang] || L.nl;
-      },
-      get st() {
-        return this.$store.kring.state;
-      },
-      get may() {
-        return (this.st && this.st.may) || {};
-      },
       get visible() {
         return !!this.st && this.$store.kring.tool("plan");
       },
@@ -166,11 +156,20 @@
             return { id: id, text: cards[id].text, author: self.$store.kring.name(cards[id].author) };
           });
       },
+      /* The advice column only where the method has an advice phase, or advice was marked useful. */
+      get showAdvice() {
+        var st = this.st;
+        if (!st) return false;
+        var advising = st.method.phases.some(function (p) {
+          return p.tools.indexOf("advice") >= 0 || p.cards.indexOf("advice") >= 0;
+        });
+        return advising || this.useful.length > 0;
+      },
+      get layoutClass() {
+        return this.showAdvice ? "" : "no-advice";
+      },
       get noUseful() {
         return this.useful.length === 0;
-      },
-      get hasError() {
-        return !!this.error;
       },
 
       save: function (ev) {
@@ -219,26 +218,27 @@
       dismiss: function (id) {
         this.send("plan.dismiss", { id: id });
       },
-      send: function (type, args) {
-        var self = this;
-        self.error = "";
-        return Promise.resolve(self.$store.kring.send(type, args)).then(
-          function (r) {
-            if (r && r.t === "error") self.error = r.message;
-            return r;
-          },
-          function (e) {
-            self.error = (e && (e.message || e.code)) || String(e);
-          }
-        );
-      },
-      clearError: function () {
-        this.error = "";
-      },
-    };
+    }, L);
   }
 
-  window.KringPlan = { FIELDS: FIELDS, L: L };
+  /* A field's text for reading (report, projector): dates in words, the rest as written. */
+  function display(field, value, lang) {
+    var m = field === "review_date" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+    if (!m) return value;
+    var d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    return d.toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  }
+
+  /* The plan as rows for reading: [{key, label, text, cls}], empty fields as `emptyText`. */
+  function rows(plan, lang, emptyText) {
+    var PL = L[lang] || L.nl;
+    return FIELDS.map(function (f) {
+      var v = (plan && plan[f]) || "";
+      return { key: f, label: PL.fields[f][0], text: v ? display(f, v, lang) : emptyText, cls: v ? "" : "is-empty" };
+    });
+  }
+
+  window.KringPlan = { FIELDS: FIELDS, L: L, display: display, rows: rows };
   document.addEventListener("alpine:init", function () {
     window.Alpine.data("plan", component);
   });

@@ -20,7 +20,9 @@
       hidden: "De uitslag is zichtbaar zodra de gespreksleider de stemming sluit.",
       closed: "De stemming is gesloten.",
       votes: "stemmen",
+      vote1: "stem",
       voters: "{n} mensen hebben gestemd",
+      voter: "1 persoon heeft gestemd",
       chosen: "Gekozen",
       choose: "Kies deze casus",
       withdraw: "Intrekken",
@@ -46,7 +48,9 @@
       hidden: "The result shows once the facilitator closes the vote.",
       closed: "The vote is closed.",
       votes: "votes",
+      vote1: "vote",
       voters: "{n} people have voted",
+      voter: "1 person has voted",
       chosen: "Chosen",
       choose: "Choose this case",
       withdraw: "Withdraw",
@@ -67,20 +71,10 @@
   }
 
   function component() {
-    return {
+    return window.KringBoard.withActions({
       draft: "",
       perPerson: 0,
-      error: "",
 
-      get L() {
-        return L[this.$store.kring.lang] || L.nl;
-      },
-      get st() {
-        return this.$store.kring.state;
-      },
-      get may() {
-        return (this.st && this.st.may) || {};
-      },
       get v() {
         return (this.st && this.st.vote) || { candidates: {}, mine: {}, per_person: 3, closed: false, chosen: null };
       },
@@ -115,7 +109,8 @@
         return this.L.remaining.replace("{n}", this.left).replace("{m}", this.v.per_person);
       },
       get votersText() {
-        return this.L.voters.replace("{n}", this.v.voters || 0);
+        var n = this.v.voters || 0;
+        return n === 1 ? this.L.voter : this.L.voters.replace("{n}", n);
       },
       get tooLong() {
         return sentences(this.draft) > 3;
@@ -125,9 +120,6 @@
       },
       get none() {
         return this.list.length === 0;
-      },
-      get hasError() {
-        return !!this.error;
       },
       get perPersonValue() {
         return this.perPerson || this.v.per_person;
@@ -154,7 +146,7 @@
             mine: mine,
             mineText: T.yourVotes.replace("{n}", mine),
             count: count,
-            countText: count + " " + T.votes,
+            countText: count + " " + (count === 1 ? T.vote1 : T.votes),
             bar: { width: (total ? Math.round((100 * count) / total) : 0) + "%" },
             chosen: v.chosen === id,
             cls: "vote-item" + (v.chosen === id ? " is-chosen" : "") + (mine ? " has-mine" : ""),
@@ -208,23 +200,7 @@
         var n = this.perPersonValue;
         if (n >= 1 && n <= 10) this.send("vote.config", { votes: n });
       },
-      send: function (type, args) {
-        var self = this;
-        self.error = "";
-        return Promise.resolve(self.$store.kring.send(type, args)).then(
-          function (r) {
-            if (r && r.t === "error") self.error = r.message;
-            return r;
-          },
-          function (e) {
-            self.error = (e && (e.message || e.code)) || String(e);
-          }
-        );
-      },
-      clearError: function () {
-        this.error = "";
-      },
-    };
+    }, L);
   }
 
   document.addEventListener("alpine:init", function () {

@@ -1,0 +1,246 @@
+/* Kring projector view (/r/{room}/projector#KEY): the main area alone, large, read-only. It follows
+ * the facilitator's phase: phase title, the timer, the question, and the current phase's board.
+ * Connecting is conn.js's job; this file only reads Alpine.store('kring'). */
+(function () {
+  "use strict";
+
+  var L = {
+    nl: {
+      connecting: "Verbinden…",
+      beamer: "Beamer",
+      offline: "Verbinding herstellen…",
+      phaseOf: "Fase {i} van {n}",
+      question: "Werkvraag",
+      reformulation: "Herformulering",
+      noQuestion: "Nog geen werkvraag",
+      paused: "gepauzeerd",
+      over: "tijd is om",
+      votesHidden: "De uitslag volgt als de stemming sluit.",
+      votes: "stemmen",
+      vote1: "stem",
+      chosen: "gekozen",
+      noCards: "Nog niets op het bord.",
+      empty: "nog leeg",
+      revealed: "Onthulde notities",
+    },
+    en: {
+      connecting: "Connecting…",
+      beamer: "Projector",
+      offline: "Reconnecting…",
+      phaseOf: "Phase {i} of {n}",
+      question: "Work question",
+      reformulation: "Reformulated question",
+      noQuestion: "No work question yet",
+      paused: "paused",
+      over: "time is up",
+      votesHidden: "The result shows when the vote closes.",
+      votes: "votes",
+      vote1: "vote",
+      chosen: "chosen",
+      noCards: "Nothing on the board yet.",
+      empty: "still empty",
+      revealed: "Revealed notes",
+    },
+  };
+
+  function pad(n) {
+    return n < 10 ? "0" + n : String(n);
+  }
+
+  function component() {
+    var ticker = null;
+    var stopEffect = null;
+    var sig = "";
+    var vp = null;
+    return window.KringBoard.withActions({
+      clock: 0,
+
+      init: function () {
+        var self = this;
+        // The projector uses this browser's identity in the room when it has one (a facilitator
+        // opening it from the room page adds nobody); otherwise it joins as "Beamer".
+        var room = (window.kringData && window.kringData().room) || location.pathname.split("/")[2];
+        if (window.KringReport) window.KringReport.boot(this.$store.kring, room, this.L.beamer);
+        ticker = setInterval(function () {
+          self.clock = self.$store.kring.now();
+        }, 250);
+        this.clock = this.$store.kring.now();
+        stopEffect = Alpine.effect(function () {
+          var st = window.KringBoard.rawState(self.$store.kring);
+          var lang = self.$store.kring.lang;
+          if (!st) return;
+          var s = JSON.stringify([st.mindmap, st.forcefield, st.phase.index, lang]);
+          if (s === sig) return;
+          sig = s;
+          self.$nextTick(function () {
+            self.drawBoards(st, lang);
+          });
+        });
+      },
+      destroy: function () {
+        clearInterval(ticker);
+        if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+      },
+
+      get ready() {
+        return !!this.st;
+      },
+      get waiting() {
+        return !this.st;
+      },
+      get offline() {
+        return !!this.st && !this.$store.kring.connected;
+      },
+      get phase() {
+        return this.st ? this.st.method.phases[this.st.phase.index] : null;
+      },
+      get phaseTitle() {
+        return this.phase ? this.$store.kring.tr(this.phase.title) : "";
+      },
+      get phaseStep() {
+        if (!this.st) return "";
+        return this.L.phaseOf.replace("{i}", this.st.phase.index + 1).replace("{n}", this.st.method.phases.length);
+      },
+      get instructions() {
+        return this.phase ? this.$store.kring.tr(this.phase.instructions) : "";
+      },
+      get remainingMs() {
+        var t = this.st && this.st.timer;
+        if (!t) return 0;
+        return t.running ? t.deadline - this.clock : t.remaining_ms;
+      },
+      get timerText() {
+        var ms = this.remainingMs;
+        var over = ms < 0;
+        var s = Math.floor(Math.abs(ms) / 1000);
+        if (!over && Math.abs(ms) % 1000) s = Math.ceil(Math.abs(ms) / 1000);
+        var txt = Math.floor(s / 60) + ":" + pad(s % 60);
+        return over ? "+" + txt : txt;
+      },
+      get timerClass() {
+        var t = this.st && this.st.timer;
+        return "pj-timer" + (this.remainingMs < 0 ? " is-over" : "") + (t && !t.running ? " is-paused" : "");
+      },
+      get timerNote() {
+        var t = this.st && this.st.timer;
+        if (this.remainingMs < 0) return this.L.over;
+        return t && !t.running ? this.L.paused : "";
+      },
+      get question() {
+        return (this.st && this.st.case.question) || this.L.noQuestion;
+      },
+      get reformulation() {
+        return (this.st && this.st.case.reformulation) || "";
+      },
+      get hasReformulation() {
+        return !!this.reformulation;
+      },
+      has: function (tool) {
+        return !!this.phase && this.phase.tools.indexOf(tool) >= 0;
+      },
+      get showMindmap() {
+        return this.has("mindmap");
+      },
+      get showForces() {
+        return this.has("forcefield");
+      },
+      get showVote() {
+        return this.has("vote");
+      },
+      get showPlan() {
+        return this.has("plan");
+      },
+      get showCards() {
+        return !!this.phase && this.phase.cards.length > 0;
+      },
+      get cards() {
+        var st = this.st;
+        if (!st || !this.phase) return [];
+        var pid = this.phase.id;
+        var store = this.$store.kring;
+        return Object.keys(st.cards)
+          .map(function (id) {
+            return Object.assign({ id: id }, st.cards[id]);
+          })
+          .filter(function (c) {
+            return c.phase === pid && (!c.private || c.revealed);
+          })
+          .sort(function (a, b) {
+            return a.at - b.at;
+          })
+          .map(function (c) {
+            return { id: c.id, text: c.text, author: store.name(c.author), cls: "pj-card" + (c.useful ? " is-useful" : "") };
+          });
+      },
+      get noCards() {
+        return this.showCards && this.cards.length === 0;
+      },
+      get notes() {
+        var st = this.st;
+        if (!st) return [];
+        var store = this.$store.kring;
+        return Object.keys(st.notes)
+          .filter(function (id) {
+            return st.notes[id].revealed;
+          })
+          .map(function (id) {
+            return { id: id, text: st.notes[id].text, author: store.name(st.notes[id].author), cls: "pj-card" };
+          });
+      },
+      get showNotes() {
+        return this.notes.length > 0 && (this.has("notes") || this.showCards);
+      },
+      get votes() {
+        var v = this.st && this.st.vote;
+        if (!v) return [];
+        var T = this.L;
+        var store = this.$store.kring;
+        var rows = Object.keys(v.candidates).map(function (id) {
+          var c = v.candidates[id];
+          return {
+            id: id,
+            text: c.text,
+            count: v.closed ? (c.votes || 0) + " " + (c.votes === 1 ? T.vote1 : T.votes) : store.name(c.author),
+            n: c.votes || 0,
+            cls: v.chosen === id ? "is-chosen" : "",
+          };
+        });
+        if (v.closed) {
+          rows.sort(function (a, b) {
+            return b.n - a.n;
+          });
+        }
+        return rows;
+      },
+      get votesOpen() {
+        return !!this.st && !this.st.vote.closed;
+      },
+      get plan() {
+        var st = this.st;
+        if (!st || !window.KringPlan) return [];
+        return window.KringPlan.rows(st.plan, this.$store.kring.lang, this.L.empty);
+      },
+
+      drawBoards: function (st, lang) {
+        if (this.showMindmap && this.$refs.mmsvg && window.KringMindmap) {
+          var svg = this.$refs.mmsvg;
+          var g = this.$refs.mmworld;
+          // A big map is shown as its overview (first-level branches with the count they hold).
+          var MM = window.KringMindmap;
+          var big = Object.keys(st.mindmap.nodes).length >= MM.BIG_MAP;
+          var lay = MM.layout(st.mindmap.nodes, st.mindmap.root, lang, big ? MM.overviewFolds(st.mindmap.nodes) : null);
+          MM.draw(g, lay, { toggles: big });
+          if (!vp) vp = window.KringMindmap.viewport(svg, g);
+          vp.fit(lay.bounds, 0.6, lay.items.root.y + lay.items.root.h / 2, 1.8);
+        }
+        if (this.showForces && this.$refs.ffsvg && window.KringForcefield) {
+          window.KringForcefield.draw(this.$refs.ffsvg, st.forcefield, lang);
+        }
+      },
+    }, L);
+  }
+
+  document.addEventListener("alpine:init", function () {
+    window.Alpine.data("projector", component);
+  });
+})();

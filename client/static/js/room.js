@@ -1,0 +1,1236 @@
+/* Kring room page: the components of /r/{room}. They render Alpine.store('kring').state (the
+ * server's view for this person) and send commands; what is allowed comes from state.may.
+ * Markup: client/templates/room.html. Strings: client/static/js/i18n.js. */
+(function () {
+  "use strict";
+
+  var ROLES = ["inbrenger", "listener", "timekeeper", "coach", "facilitator"];
+  var KIND_ORDER = [
+    "question",
+    "advice",
+    "position",
+    "reflection",
+    "observation",
+    "association",
+    "judgement",
+    "reformulation",
+    "alternative",
+    "idea",
+    "value",
+    "success",
+    "statement",
+  ];
+
+  // --- helpers ----------------------------------------------------------------------------
+  function define(target, extra) {
+    Object.defineProperties(target, Object.getOwnPropertyDescriptors(extra));
+    return target;
+  }
+
+  function clock(ms) {
+    var neg = ms < 0;
+    var total = neg ? Math.floor(-ms / 1000) : Math.ceil(ms / 1000);
+    var h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60);
+    var s = total % 60;
+    var body = (h ? h + ":" + (m < 10 ? "0" : "") : "") + m + ":" + (s < 10 ? "0" : "") + s;
+    return (neg ? "+" : "") + body;
+  }
+
+  function hhmm(ms) {
+    var d = new Date(ms);
+    return (d.getHours() < 10 ? "0" : "") + d.getHours() + ":" + (d.getMinutes() < 10 ? "0" : "") + d.getMinutes();
+  }
+
+  function kindRank(kind) {
+    var i = KIND_ORDER.indexOf(kind);
+    return i < 0 ? KIND_ORDER.length : i;
+  }
+
+  function byAt(a, b) {
+    return (a.at || 0) - (b.at || 0);
+  }
+
+  function roomId() {
+    return window.kringData().room || "";
+  }
+
+  function hashKey() {
+    var h = (window.location.hash || "").replace(/^#/, "");
+    try {
+      h = decodeURIComponent(h);
+    } catch (e) {
+      return "";
+    }
+    // An in-page anchor (the skip link's "#main") is not a key.
+    return h && !document.getElementById(h) ? h : "";
+  }
+
+  // The key this page was opened with, read once: later in-page anchors do not change it.
+  var pageKey = null;
+
+  function myKey() {
+    if (pageKey === null) pageKey = hashKey();
+    var k = pageKey;
+    if (k) return k;
+    var rec = window.Alpine.store("kring").saved(roomId());
+    return (rec && rec.key) || "";
+  }
+
+  function remaining(timer, now) {
+    if (!timer) return 0;
+    if (!timer.running) return timer.remaining_ms;
+    // A clock a few ms ahead of the server's must not show more time than was set.
+    var left = timer.deadline - now;
+    return timer.duration_ms ? Math.min(left, Math.max(timer.remaining_ms, timer.duration_ms)) : left;
+  }
+
+  // Shared getters for every room component: the store, the view, permissions and strings.
+  function base() {
+    var o = {
+      get K() {
+        return this.$store.kring;
+      },
+      get st() {
+        return this.$store.kring.state;
+      },
+      get may() {
+        return (this.st && this.st.may) || {};
+      },
+      get L() {
+        return window.kringI18n.dict(this.$store.kring.lang);
+      },
+      get me() {
+        var y = this.$store.kring.you;
+        return y ? y.pid : null;
+      },
+      get phaseList() {
+        return (this.st && this.st.method && this.st.method.phases) || [];
+      },
+      get cur() {
+        var st = this.st;
+        return (st && st.method.phases[st.phase.index]) || null;
+      },
+      get isFac() {
+        return !!this.may.facilitator;
+      },
+      f: function (key, vars) {
+        return this.$store.kring.t(key, vars);
+      },
+      tr: function (obj) {
+        return this.$store.kring.tr(obj);
+      },
+      nameOf: function (pid) {
+        return this.$store.kring.name(pid);
+      },
+      kindLabel: function (kind, plural) {
+        var L = this.L;
+        return L[(plural ? "kinds_" : "kind_") + kind] || kind;
+      },
+      roleLabel: function (role) {
+        return this.L["role_" + role] || role;
+      },
+      cmd: function (type, args) {
+        return this.$store.kring.send(type, args);
+      },
+    };
+    for (var i = 0; i < arguments.length; i++) define(o, arguments[i]);
+    return o;
+  }
+
+  // In-place editing of one's own cards or notes: `what` is "card" or "note" (state.cards /
+  // state.notes, commands card.edit / note.edit, textarea id "<what>-edit-<id>").
+  function editor(what, confirmKey) {
+    return {
+      editing: null,
+      editText: "",
+      startEdit: function (id) {
+        var item = this.st[what + "s"][id];
+        if (!item) return;
+        this.editing = id;
+        this.editText = item.text;
+        window.setTimeout(function () {
+          var el = document.getElementById(what + "-edit-" + id);
+          if (el) el.focus();
+        }, 0);
+      },
+      onEdit: function (ev) {
+        this.editText = ev.target.value;
+      },
+      saveEdit: function () {
+        var id = this.editing;
+        var text = this.editText.trim();
+        this.editing = null;
+        if (id && text) this.cmd(what + ".edit", { id: id, text: text });
+      },
+      cancelEdit: function () {
+        this.editing = null;
+      },
+      remove: function (id) {
+        if (window.confirm(this.L[confirmKey])) this.cmd(what + ".remove", { id: id });
+      },
+    };
+  }
+
+  function linkFor(suffix) {
+    return "/r/" + encodeURIComponent(roomId()) + suffix + "#" + encodeURIComponent(myKey());
+  }
+
+  // --- top bar ----------------------------------------------------------------------------
+  function roomBar() {
+    return base({
+      init: function () {
+        var self = this;
+        var plain = document.title;
+        window.Alpine.effect(function () {
+          document.title = self.title ? self.title + " — Kring" : plain;
+        });
+      },
+      get joined() {
+        return !!this.st && !!this.K.you;
+      },
+      get title() {
+        return (this.st && this.st.room.title) || "";
+      },
+      get methodName() {
+        return this.st ? this.tr(this.st.method.name) : "";
+      },
+      get connClass() {
+        if (this.K.fatal) return "is-fatal";
+        if (this.K.connected) return "is-online";
+        if (this.K.reconnecting) return "is-reconnecting";
+        return "is-idle";
+      },
+      get connText() {
+        if (this.K.fatal) return this.L.connClosed;
+        if (this.K.connected) return this.L.connOnline;
+        if (this.K.reconnecting) return this.L.reconnecting;
+        return this.K.started ? this.L.connecting : "";
+      },
+      get showNotesBtn() {
+        return !!this.may.notes || Object.keys((this.st && this.st.notes) || {}).length > 0;
+      },
+      get notesOpen() {
+        return !!this.$store.ui.notes;
+      },
+      get notesLabel() {
+        var n = Object.keys((this.st && this.st.notes) || {}).length;
+        return this.L.notes + (n ? " (" + n + ")" : "");
+      },
+      toggleNotes: function () {
+        this.$store.ui.notes = !this.$store.ui.notes;
+      },
+      get projectorHref() {
+        return linkFor("/projector");
+      },
+      get reportHref() {
+        return linkFor("/report");
+      },
+    });
+  }
+
+  // --- the room: join, phase bar, phase text -------------------------------------------------
+  function room() {
+    return base({
+      joinName: "",
+      init: function () {
+        var rec = this.K.saved(roomId());
+        if (rec && rec.name) this.joinName = rec.name;
+        var key = myKey();
+        if (rec && rec.token && key) this.K.connect({ room: roomId(), key: key });
+        // A different link pasted into the same tab: start over with the new key.
+        window.addEventListener("hashchange", function () {
+          var k = hashKey();
+          if (k && k !== pageKey) window.location.reload();
+        });
+      },
+      get fatal() {
+        return !!this.K.fatal;
+      },
+      get fatalText() {
+        return this.L["fatal_" + this.K.fatal] || this.L.fatal_invalid;
+      },
+      get showBadLink() {
+        return !this.K.started && !myKey();
+      },
+      get showJoin() {
+        return !this.K.started && !!myKey() && !this.K.fatal;
+      },
+      get showConnecting() {
+        return this.K.started && !this.st && !this.K.fatal;
+      },
+      get isWaiting() {
+        return !!this.st && !!this.st.waiting_for_admission && !this.K.fatal;
+      },
+      get ready() {
+        return !!this.st && !this.isWaiting && !this.K.fatal && this.phaseList.length > 0;
+      },
+      get cannotJoin() {
+        var n = this.joinName.trim();
+        return !n || n.length > 40;
+      },
+      onJoinName: function (ev) {
+        this.joinName = ev.target.value;
+      },
+      join: function () {
+        if (this.cannotJoin) return;
+        this.K.connect({ room: roomId(), key: myKey(), name: this.joinName.trim().slice(0, 40) });
+      },
+      get showReconnecting() {
+        return this.K.reconnecting && !this.K.fatal;
+      },
+      get outboxText() {
+        var n = this.K.outbox.length;
+        return n ? this.f("outboxWaiting", { n: n }) : "";
+      },
+      get hasError() {
+        return !!this.K.lastError && !this.K.fatal;
+      },
+      get errorText() {
+        var e = this.K.lastError;
+        if (!e) return "";
+        var head = this.L["err_" + e.code] || this.L.err_generic;
+        return e.message ? head + " (" + e.message + ")" : head;
+      },
+      dismissError: function () {
+        this.K.clearError();
+      },
+
+      // phase stepper
+      get steps() {
+        var self = this;
+        var st = this.st;
+        var now = this.K.now();
+        return this.phaseList.map(function (p, i) {
+          var used = p.used_ms || 0;
+          if (p.state === "current") used += Math.max(0, now - st.phase.started);
+          var usedMin = Math.round(used / 60000);
+          var time =
+            p.state === "next"
+              ? self.f("minShort", { n: p.minutes })
+              : self.f("usedOfPlanned", { used: usedMin, planned: p.minutes });
+          var over = p.state !== "next" && used > p.minutes * 60000;
+          return {
+            id: p.id,
+            num: i + 1,
+            title: self.tr(p.title),
+            time: time,
+            cls: "step is-" + p.state + (over ? " is-over" : ""),
+            ariaCurrent: p.state === "current" ? "step" : "false",
+            stateText: self.L["step_" + p.state],
+            tip: p.minutes !== p.planned ? self.f("plannedWas", { n: p.planned }) : "",
+          };
+        });
+      },
+      get totalText() {
+        var st = this.st;
+        if (!st) return "";
+        var text = this.f("totalMinutes", { n: st.method.minutes });
+        if (st.meeting_end) {
+          // What is still planned: the rest of this phase and all later phases.
+          var now = this.K.now();
+          var left = Math.max(0, remaining(st.timer, now));
+          this.phaseList.forEach(function (p) {
+            if (p.state === "next") left += p.minutes * 60000;
+          });
+          var slack = Math.round((st.meeting_end - now - left) / 60000);
+          text += " · " + this.f("endsAt", { t: hhmm(st.meeting_end) });
+          text += " · " + (slack >= 0 ? this.f("slackOk", { n: slack }) : this.f("slackOver", { n: -slack }));
+        }
+        return text;
+      },
+      get timerMs() {
+        return remaining(this.st && this.st.timer, this.K.now());
+      },
+      get timerText() {
+        return clock(this.timerMs);
+      },
+      get timerClass() {
+        var t = this.st && this.st.timer;
+        var ms = this.timerMs;
+        var c = "timer";
+        if (ms < 0) c += " is-over";
+        else if (ms < 60000) c += " is-low";
+        if (t && !t.running) c += " is-paused";
+        return c;
+      },
+      get timerLabel() {
+        var t = this.st && this.st.timer;
+        if (this.timerMs < 0) return this.L.timeUp;
+        if (t && !t.running) return this.L.timerPaused;
+        return this.L.timeLeft;
+      },
+      get timerAria() {
+        return this.timerLabel + " " + this.timerText;
+      },
+
+      // current phase
+      get phaseKicker() {
+        return this.st ? this.f("phaseOf", { n: this.st.phase.index + 1, m: this.phaseList.length }) : "";
+      },
+      get phaseTitle() {
+        return this.cur ? this.tr(this.cur.title) : "";
+      },
+      get phaseInstructions() {
+        return this.cur ? this.tr(this.cur.instructions) : "";
+      },
+      get phasePrivate() {
+        var st = this.st;
+        return !!this.cur && this.cur.private && !this.phaseRevealed;
+      },
+      get phaseRevealed() {
+        var st = this.st;
+        var id = this.cur && this.cur.id;
+        var cards = (st && st.cards) || {};
+        return Object.keys(cards).some(function (k) {
+          return cards[k].phase === id && cards[k].private && cards[k].revealed;
+        });
+      },
+      get privateText() {
+        return this.L.privateNotice;
+      },
+      get rules() {
+        var self = this;
+        return ((this.st && this.st.method.rules) || []).map(function (r, i) {
+          return { i: i, text: self.tr(r) };
+        });
+      },
+      get hasRules() {
+        return this.rules.length > 0;
+      },
+    });
+  }
+
+  // --- the case: werkvraag and reformulation -------------------------------------------------
+  var FIRST_PERSON = /(^|[^a-zà-ÿ])(ik|mij|me|mijn|i|me|my|myself)([^a-zà-ÿ]|$)/i;
+  var EVENT_WORDS =
+    /(gisteren|vandaag|vorige|afgelopen|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|week|maand|toen|sinds|laatst|yesterday|today|last|monday|tuesday|wednesday|thursday|friday|week|month|when|since|recently|\d)/i;
+
+  function sentences(text) {
+    return text.split(/[.!?]+(?:\s+|$)/).filter(function (s) {
+      return s.trim();
+    });
+  }
+
+  function casePanel() {
+    return base({
+      editorOpen: false,
+      qDraft: "",
+      rDraft: "",
+      get c() {
+        return (this.st && this.st.case) || { question: "", reformulation: "", inbrenger: null };
+      },
+      get question() {
+        return this.c.question;
+      },
+      get reformulation() {
+        return this.c.reformulation;
+      },
+      get hasQuestion() {
+        return !!this.c.question;
+      },
+      get noQuestion() {
+        return !this.c.question;
+      },
+      get hasReform() {
+        return !!this.c.reformulation;
+      },
+      get noReform() {
+        return !this.c.reformulation;
+      },
+      get hasInbrenger() {
+        return !!this.c.inbrenger;
+      },
+      get inbrengerText() {
+        return this.f("broughtBy", { name: this.nameOf(this.c.inbrenger) });
+      },
+      get canEdit() {
+        return !!this.may.case;
+      },
+      get closedEditor() {
+        return !this.editorOpen;
+      },
+      get editLabel() {
+        return this.c.question ? this.L.editCase : this.L.writeQuestion;
+      },
+      openEditor: function () {
+        this.qDraft = this.c.question;
+        this.rDraft = this.c.reformulation;
+        this.editorOpen = true;
+      },
+      closeEditor: function () {
+        this.editorOpen = false;
+      },
+      onQ: function (ev) {
+        this.qDraft = ev.target.value;
+      },
+      onR: function (ev) {
+        this.rDraft = ev.target.value;
+      },
+      get cannotSaveQ() {
+        return !this.qDraft.trim() || this.qDraft.trim() === this.c.question;
+      },
+      get cannotSaveR() {
+        return !this.c.question || !this.rDraft.trim() || this.rDraft.trim() === this.c.reformulation;
+      },
+      saveQuestion: function () {
+        if (!this.cannotSaveQ) this.cmd("case.set", { question: this.qDraft.trim() });
+      },
+      saveReform: function () {
+        if (!this.cannotSaveR) this.cmd("case.reformulate", { text: this.rDraft.trim() });
+      },
+      // A writing aid, not a rule: rough signals for the four marks of a good werkvraag.
+      get checklist() {
+        var L = this.L;
+        var text = this.qDraft.trim();
+        var parts = sentences(text);
+        var last = parts.length ? parts[parts.length - 1] : "";
+        var items = [
+          { id: "event", ok: EVENT_WORDS.test(text), text: L.checkEvent },
+          { id: "first", ok: FIRST_PERSON.test(text), text: L.checkFirstPerson },
+          { id: "three", ok: parts.length >= 2 && parts.length <= 4, text: L.checkThree },
+          {
+            id: "own",
+            ok: /\?\s*$/.test(text) && FIRST_PERSON.test(last),
+            text: L.checkOwnAction,
+          },
+        ];
+        return items.map(function (it) {
+          return {
+            id: it.id,
+            text: it.text,
+            mark: it.ok ? "✓" : "○",
+            cls: "check-item" + (it.ok ? " is-ok" : ""),
+            state: it.ok ? " (" + L.checkOk + ")" : " (" + L.checkOpen + ")",
+          };
+        });
+      },
+    });
+  }
+
+  // --- cards of the current phase --------------------------------------------------------------
+  function cardsPanel() {
+    return base(editor("card", "confirmRemove"), {
+      drafts: {},
+      get phaseId() {
+        return this.cur ? this.cur.id : null;
+      },
+      get kinds() {
+        var id = this.phaseId;
+        var kinds = (this.cur && this.cur.cards.slice()) || [];
+        var cards = (this.st && this.st.cards) || {};
+        Object.keys(cards).forEach(function (k) {
+          var c = cards[k];
+          if (c.phase === id && kinds.indexOf(c.kind) < 0) kinds.push(c.kind);
+        });
+        return kinds.sort(function (a, b) {
+          return kindRank(a) - kindRank(b);
+        });
+      },
+      get visible() {
+        return this.kinds.length > 0;
+      },
+      get groups() {
+        var self = this;
+        var st = this.st;
+        var me = this.me;
+        var L = this.L;
+        var id = this.phaseId;
+        var cards = (st && st.cards) || {};
+        var canAdd = this.may.cards || [];
+        var rules = window.kringData().hint_rules || [];
+        var pendingAll = this.K.outbox.filter(function (c) {
+          return c.type === "card.add" && !cards[c.args.id];
+        });
+        return this.kinds.map(function (kind) {
+          var list = Object.keys(cards)
+            .map(function (cid) {
+              return Object.assign({ id: cid }, cards[cid]);
+            })
+            .filter(function (c) {
+              return c.phase === id && c.kind === kind;
+            })
+            .sort(byAt)
+            .map(function (c) {
+              var mine = c.author === me;
+              var hidden = c.private && !c.revealed;
+              return {
+                id: c.id,
+                text: c.text,
+                author: self.nameOf(c.author) + (mine ? " (" + L.you + ")" : ""),
+                useful: !!c.useful,
+                usefulStr: c.useful ? "true" : "false",
+                hidden: hidden,
+                flagged: mine && !!c.flag,
+                flagText: c.flag ? L["hint_" + c.flag] || "" : "",
+                editing: self.editing === c.id,
+                showText: self.editing !== c.id,
+                editId: "card-edit-" + c.id,
+                canMark: !!self.may.mark && !hidden,
+                markLabel: c.useful ? L.unmarkUseful : L.markUseful,
+                canEdit: mine || self.isFac,
+                editLabel: L.edit + ": " + c.text.slice(0, 40),
+                removeLabel: L.remove + ": " + c.text.slice(0, 40),
+                cls: "card" + (c.useful ? " is-useful" : "") + (hidden ? " is-hidden" : "") + (mine ? " is-mine" : ""),
+              };
+            });
+          var pending = pendingAll
+            .filter(function (c) {
+              return c.args.kind === kind;
+            })
+            .map(function (c) {
+              return { id: c.id, text: c.args.text };
+            });
+          var draft = self.drafts[kind] || "";
+          var code = kind === "question" ? window.kringHints.check(draft, rules) : null;
+          return {
+            kind: kind,
+            label: self.kindLabel(kind, true),
+            count: list.length ? "(" + list.length + ")" : "",
+            cards: list,
+            pending: pending,
+            empty: list.length === 0 && pending.length === 0,
+            emptyText: L.noCards,
+            canAdd: canAdd.indexOf(kind) >= 0,
+            inputId: "add-" + kind,
+            hintId: "hint-" + kind,
+            draft: draft,
+            hasHint: !!code,
+            hint: code ? L["hint_" + code] || "" : "",
+            placeholder: L["placeholder_" + kind] || "",
+            addLabel: self.f("addKind", { kind: self.addKindName(kind) }),
+            addButton: L.add,
+            cannotAdd: !draft.trim(),
+          };
+        });
+      },
+      addKindName: function (kind) {
+        // "Vraag toevoegen" / "Add question": capitalised in Dutch, lower case in English.
+        var label = this.kindLabel(kind);
+        return this.$store.kring.lang === "en" ? label.toLowerCase() : label;
+      },
+      onDraft: function (ev) {
+        var kind = ev.target.getAttribute("data-kind");
+        this.drafts[kind] = ev.target.value;
+      },
+      onEnter: function (ev) {
+        if (ev.shiftKey || ev.isComposing) return;
+        ev.preventDefault();
+        this.add(ev.target.getAttribute("data-kind"));
+      },
+      add: function (kind) {
+        var text = (this.drafts[kind] || "").trim();
+        if (!text) return;
+        this.drafts[kind] = "";
+        this.cmd("card.add", { id: this.K.newId("k"), kind: kind, text: text.slice(0, 2000) });
+      },
+      mark: function (id) {
+        var c = this.st.cards[id];
+        if (c) this.cmd("card.mark", { id: id, useful: !c.useful });
+      },
+    });
+  }
+
+  // --- cards of earlier phases ---------------------------------------------------------------
+  function earlierPanel() {
+    return base({
+      get phases() {
+        var self = this;
+        var st = this.st;
+        if (!st) return [];
+        var cards = st.cards || {};
+        return this.phaseList
+          .filter(function (p) {
+            return p.id !== st.phase.id;
+          })
+          .map(function (p) {
+            var list = Object.keys(cards)
+              .map(function (cid) {
+                return Object.assign({ id: cid }, cards[cid]);
+              })
+              .filter(function (c) {
+                return c.phase === p.id;
+              })
+              .sort(function (a, b) {
+                return kindRank(a.kind) - kindRank(b.kind) || byAt(a, b);
+              })
+              .map(function (c) {
+                return {
+                  id: c.id,
+                  kind: self.kindLabel(c.kind),
+                  text: c.text,
+                  author: self.nameOf(c.author),
+                  cls: "card" + (c.useful ? " is-useful" : ""),
+                };
+              });
+            return { id: p.id, title: self.tr(p.title), cards: list };
+          })
+          .filter(function (p) {
+            return p.cards.length > 0;
+          });
+      },
+      get hasAny() {
+        return this.phases.length > 0;
+      },
+      get summaryText() {
+        var n = this.phases.reduce(function (a, p) {
+          return a + p.cards.length;
+        }, 0);
+        return this.f(n === 1 ? "earlierPhasesOne" : "earlierPhases", { n: n });
+      },
+    });
+  }
+
+  // --- evaluation ------------------------------------------------------------------------------
+  function evalPanel() {
+    return base({
+      content: 0,
+      process: 0,
+      learned: "",
+      submitted: false,
+      get visible() {
+        return !!this.may.evaluate;
+      },
+      get mine() {
+        return (this.st && this.st.evaluation && this.st.evaluation.mine) || {};
+      },
+      options: function (chosen) {
+        return [1, 2, 3, 4, 5].map(function (v) {
+          return { v: v, checked: v === chosen };
+        });
+      },
+      get contentOptions() {
+        return this.options(this.content || this.mine.content || 0);
+      },
+      get processOptions() {
+        return this.options(this.process || this.mine.process || 0);
+      },
+      setContent: function (v) {
+        this.content = v;
+      },
+      setProcess: function (v) {
+        this.process = v;
+      },
+      onLearned: function (ev) {
+        this.learned = ev.target.value;
+      },
+      submit: function () {
+        var args = {};
+        if (this.content) args.content = this.content;
+        if (this.process) args.process = this.process;
+        if (this.learned.trim()) args.learned = this.learned.trim();
+        if (!Object.keys(args).length) return;
+        var self = this;
+        this.cmd("eval.submit", args).then(function (r) {
+          if (r && r.t === "ack") self.submitted = true;
+        });
+      },
+      get summaryText() {
+        var e = this.st && this.st.evaluation;
+        if (!e || !e.n) return "";
+        var parts = [this.f("evalCount", { n: e.n })];
+        if (e.content.mean !== null) parts.push(this.L.evalContent + ": " + e.content.mean);
+        if (e.process.mean !== null) parts.push(this.L.evalProcess + ": " + e.process.mean);
+        return parts.join(" · ");
+      },
+    });
+  }
+
+  // --- people, roles and turns -----------------------------------------------------------------
+  function roundOf(st) {
+    var r = st && st.round;
+    return r || null;
+  }
+
+  function peoplePanel() {
+    return base({
+      get r() {
+        return roundOf(this.st);
+      },
+      get speaker() {
+        var r = this.r;
+        return r && !r.done ? r.order[r.index] : null;
+      },
+      get nextPid() {
+        var r = this.r;
+        return r && !r.done && r.index + 1 < r.order.length ? r.order[r.index + 1] : null;
+      },
+      get people() {
+        var self = this;
+        var st = this.st;
+        if (!st) return [];
+        var online = this.K.online;
+        var me = this.me;
+        var speaker = this.speaker;
+        var next = this.nextPid;
+        var L = this.L;
+        var pids = Object.keys(st.participants);
+        // Facilitators first, then the inbrenger, then everyone in join order.
+        function rank(pid) {
+          var roles = st.participants[pid].roles;
+          if (roles.indexOf("facilitator") >= 0) return 0;
+          if (roles.indexOf("inbrenger") >= 0) return 1;
+          return 2;
+        }
+        pids.sort(function (a, b) {
+          return rank(a) - rank(b);
+        });
+        return pids.map(function (pid) {
+          var p = st.participants[pid];
+          var on = !!online[pid];
+          return {
+            pid: pid,
+            name: p.name + (pid === me ? " (" + L.you + ")" : ""),
+            roles: ROLES.filter(function (r) {
+              return p.roles.indexOf(r) >= 0;
+            }).map(function (r) {
+              return { id: r, label: self.roleLabel(r), cls: "role role-" + r };
+            }),
+            speaking: pid === speaker,
+            next: pid === next,
+            onlineText: on ? L.online : L.offline,
+            dotCls: on ? "is-on" : "is-off",
+            cls: "person" + (pid === speaker ? " is-speaking" : "") + (pid === next ? " is-next" : "") + (pid === me ? " is-me" : ""),
+          };
+        });
+      },
+      get onlineCount() {
+        var st = this.st;
+        if (!st) return "";
+        var online = this.K.online;
+        var n = Object.keys(st.participants).filter(function (p) {
+          return online[p];
+        }).length;
+        return this.f("onlineOf", { n: n, m: Object.keys(st.participants).length });
+      },
+      get hasRound() {
+        return !!this.r;
+      },
+      get running() {
+        return !!this.r && !this.r.done;
+      },
+      get done() {
+        return !!this.r && this.r.done;
+      },
+      get hasNext() {
+        return !!this.nextPid;
+      },
+      get speakerName() {
+        return this.speaker ? this.nameOf(this.speaker) : "";
+      },
+      get nextName() {
+        return this.nextPid ? this.nameOf(this.nextPid) : "";
+      },
+      get roundMs() {
+        var r = this.r;
+        return r && r.deadline ? r.deadline - this.K.now() : 0;
+      },
+      get roundTime() {
+        return clock(this.roundMs);
+      },
+      get roundTimeCls() {
+        return this.roundMs < 0 ? "is-over" : "";
+      },
+      get canPass() {
+        return this.running && (this.speaker === this.me || !!this.may.timer);
+      },
+      pass: function () {
+        this.cmd("round.next", {});
+      },
+    });
+  }
+
+  // --- timer controls (facilitator and timekeeper) ---------------------------------------------
+  function timerPanel() {
+    return base({
+      minutesDraft: null,
+      get visible() {
+        return !!this.may.timer;
+      },
+      get t() {
+        return (this.st && this.st.timer) || { running: false };
+      },
+      get minutes() {
+        if (this.minutesDraft !== null) return this.minutesDraft;
+        return this.cur ? this.cur.minutes : 10;
+      },
+      onMinutes: function (ev) {
+        this.minutesDraft = ev.target.value;
+      },
+      get running() {
+        return !!this.t.running;
+      },
+      get paused() {
+        return !this.t.running;
+      },
+      start: function () {
+        var m = parseFloat(this.minutes);
+        if (!(m > 0)) return;
+        this.cmd("timer.start", { seconds: Math.min(360 * 60, Math.round(m * 60)) });
+        this.minutesDraft = null;
+      },
+      pause: function () {
+        this.cmd("timer.pause", {});
+      },
+      resume: function () {
+        this.cmd("timer.resume", {});
+      },
+      addMinute: function () {
+        this.cmd("timer.add", { seconds: 60 });
+      },
+    });
+  }
+
+  // --- facilitator controls --------------------------------------------------------------------
+  function facPanel() {
+    return base({
+      gotoIndex: null,
+      phaseMinDraft: null,
+      endDraft: null,
+      roundSeconds: 120,
+      revealDraft: "",
+      shuffle: false,
+      copied: false,
+      get visible() {
+        return this.isFac;
+      },
+      get idx() {
+        return this.st ? this.st.phase.index : 0;
+      },
+      get isFirst() {
+        return this.idx === 0;
+      },
+      get isLast() {
+        return this.idx >= this.phaseList.length - 1;
+      },
+      prev: function () {
+        this.cmd("phase.prev", {});
+      },
+      next: function () {
+        this.cmd("phase.next", {});
+      },
+      get phaseOptions() {
+        var self = this;
+        var sel = this.gotoIndex === null ? this.idx : this.gotoIndex;
+        return this.phaseList.map(function (p, i) {
+          return { v: i, sel: i === sel, label: i + 1 + ". " + self.tr(p.title) };
+        });
+      },
+      onGoto: function (ev) {
+        this.gotoIndex = parseInt(ev.target.value, 10);
+        this.phaseMinDraft = null;
+      },
+      get target() {
+        return this.gotoIndex === null ? this.idx : this.gotoIndex;
+      },
+      goto: function () {
+        if (this.target !== this.idx) this.cmd("phase.goto", { index: this.target });
+        this.gotoIndex = null;
+      },
+      get phaseMin() {
+        if (this.phaseMinDraft !== null) return this.phaseMinDraft;
+        var p = this.phaseList[this.target];
+        return p ? p.minutes : "";
+      },
+      onPhaseMin: function (ev) {
+        this.phaseMinDraft = ev.target.value;
+      },
+      setMinutes: function () {
+        var m = parseInt(this.phaseMin, 10);
+        if (m >= 1 && m <= 240) this.cmd("phase.minutes", { index: this.target, minutes: m });
+        this.phaseMinDraft = null;
+      },
+      get endValue() {
+        if (this.endDraft !== null) return this.endDraft;
+        return this.st && this.st.meeting_end ? hhmm(this.st.meeting_end) : "";
+      },
+      onEnd: function (ev) {
+        this.endDraft = ev.target.value;
+      },
+      setEnd: function () {
+        var v = this.endValue;
+        var at = null;
+        var m = /^(\d{1,2}):(\d{2})$/.exec(v || "");
+        if (m) {
+          var d = new Date(this.K.now());
+          d.setHours(parseInt(m[1], 10), parseInt(m[2], 10), 0, 0);
+          if (d.getTime() < this.K.now() - 12 * 3600000) d.setDate(d.getDate() + 1);
+          at = d.getTime();
+        }
+        this.cmd("meeting.end", { at: at });
+        this.endDraft = null;
+      },
+      get roleRows() {
+        var self = this;
+        var st = this.st;
+        if (!st) return [];
+        var L = this.L;
+        return Object.keys(st.participants).map(function (pid) {
+          var p = st.participants[pid];
+          return {
+            pid: pid,
+            name: p.name,
+            canRemove: pid !== self.me,
+            removeLabel: self.f("removePerson", { name: p.name }),
+            groupLabel: self.f("rolesOf", { name: p.name }),
+            roles: ROLES.map(function (r) {
+              var on = p.roles.indexOf(r) >= 0;
+              return {
+                id: r,
+                on: on,
+                onStr: on ? "true" : "false",
+                short: L["roleShort_" + r] || r,
+                aria: self.roleLabel(r) + ": " + p.name,
+                cls: "role-toggle role-" + r + (on ? " is-on" : ""),
+              };
+            }),
+          };
+        });
+      },
+      removePerson: function (pid) {
+        if (window.confirm(this.f("confirmRemovePerson", { name: this.nameOf(pid) }))) {
+          this.cmd("participant.remove", { pid: pid });
+        }
+      },
+      toggleRole: function (pid, role, on) {
+        this.cmd("role.assign", { pid: pid, role: role, on: !on });
+      },
+      get roundsOpen() {
+        return this.K.tool("rounds") || !!(this.st && this.st.round);
+      },
+      get hasRound() {
+        return !!(this.st && this.st.round);
+      },
+      get roundRunning() {
+        return this.hasRound && !this.st.round.done;
+      },
+      onRoundSeconds: function (ev) {
+        this.roundSeconds = ev.target.value;
+      },
+      onShuffle: function (ev) {
+        this.shuffle = ev.target.checked;
+      },
+      startRound: function () {
+        var st = this.st;
+        var online = this.K.online;
+        var order = Object.keys(st.participants).filter(function (pid) {
+          return online[pid] && st.participants[pid].roles.indexOf("inbrenger") < 0;
+        });
+        var secs = Math.max(10, Math.min(3600, parseInt(this.roundSeconds, 10) || 120));
+        this.cmd("round.start", { order: order, seconds: secs, shuffle: !!this.shuffle });
+      },
+      nextTurn: function () {
+        this.cmd("round.next", {});
+      },
+      stopRound: function () {
+        this.cmd("round.stop", {});
+      },
+      // Private cards are hidden from the facilitator too, so offer every private phase; the
+      // default is this phase, or else the last private phase before it.
+      get privatePhases() {
+        var self = this;
+        return this.phaseList
+          .map(function (p, i) {
+            return { v: p.id, i: i, label: i + 1 + ". " + self.tr(p.title), private: p.private };
+          })
+          .filter(function (o) {
+            return o.private;
+          });
+      },
+      get hasPrivate() {
+        return this.privatePhases.length > 0;
+      },
+      get revealTarget() {
+        if (this.revealDraft) return this.revealDraft;
+        var idx = this.idx;
+        var best = null;
+        this.privatePhases.forEach(function (o) {
+          if (o.i <= idx) best = o.v;
+        });
+        return best || (this.privatePhases[0] && this.privatePhases[0].v) || "";
+      },
+      get revealOptions() {
+        var t = this.revealTarget;
+        return this.privatePhases.map(function (o) {
+          return { v: o.v, label: o.label, sel: o.v === t };
+        });
+      },
+      onReveal: function (ev) {
+        this.revealDraft = ev.target.value;
+      },
+      revealCards: function () {
+        var phase = this.revealTarget;
+        this.revealDraft = "";
+        if (phase) this.cmd("cards.reveal", { phase: phase });
+      },
+      revealNotes: function () {
+        if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", {});
+      },
+      get joinUrl() {
+        var k = this.K.joinKey;
+        return k ? window.location.origin + "/r/" + encodeURIComponent(roomId()) + "#" + k : "";
+      },
+      get copyLabel() {
+        return this.copied ? this.L.copied : this.L.copy;
+      },
+      selectAll: function (ev) {
+        ev.target.select();
+      },
+      copyJoin: function () {
+        var self = this;
+        copyText(this.joinUrl, document.getElementById("fac-join")).then(function () {
+          self.copied = true;
+          window.setTimeout(function () {
+            self.copied = false;
+          }, 2000);
+        });
+      },
+      get locked() {
+        return !!(this.st && this.st.locked);
+      },
+      toggleLock: function (ev) {
+        this.cmd("room.lock", { locked: ev.target.checked });
+      },
+      get waiting() {
+        var w = (this.st && this.st.waiting) || {};
+        return Object.keys(w).map(function (pid) {
+          return { pid: pid, name: w[pid].name };
+        });
+      },
+      get hasWaiting() {
+        return this.waiting.length > 0;
+      },
+      admit: function (pid) {
+        this.cmd("participant.admit", { pid: pid });
+      },
+      get stats() {
+        var self = this;
+        var s = (this.st && this.st.stats) || {};
+        return Object.keys(s).map(function (pid) {
+          return { pid: pid, name: self.nameOf(pid), cards: s[pid].cards, turns: s[pid].turns, flagged: s[pid].flagged };
+        });
+      },
+      get isBasic() {
+        return !!this.st && this.st.method.id === "basis";
+      },
+      get canSwitch() {
+        return !this.isBasic;
+      },
+      switchBasic: function () {
+        if (window.confirm(this.L.confirmSwitch)) this.cmd("method.switch", { method: "basis" });
+      },
+      get projectorHref() {
+        return linkFor("/projector");
+      },
+      get reportHref() {
+        return linkFor("/report");
+      },
+    });
+  }
+
+  function copyText(text, input) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () {
+        return fallbackCopy(input);
+      });
+    }
+    return Promise.resolve(fallbackCopy(input));
+  }
+
+  function fallbackCopy(input) {
+    if (!input) return false;
+    input.focus();
+    input.select();
+    try {
+      return document.execCommand("copy");
+    } catch (e) {
+      return false;
+    }
+  }
+  window.kringCopy = copyText;
+
+  // --- private notes ---------------------------------------------------------------------------
+  function notesPanel() {
+    return base(editor("note", "confirmRemoveNote"), {
+      draft: "",
+      get open() {
+        return !!this.$store.ui.notes && !!this.st;
+      },
+      close: function () {
+        this.$store.ui.notes = false;
+      },
+      get canWrite() {
+        return !!this.may.notes;
+      },
+      get all() {
+        var n = (this.st && this.st.notes) || {};
+        return Object.keys(n).map(function (id) {
+          return Object.assign({ id: id }, n[id]);
+        });
+      },
+      get mine() {
+        var me = this.me;
+        var self = this;
+        return this.all
+          .filter(function (n) {
+            return n.author === me;
+          })
+          .map(function (n) {
+            return {
+              id: n.id,
+              text: n.text,
+              revealed: n.revealed,
+              editing: self.editing === n.id,
+              showText: self.editing !== n.id,
+              editId: "note-edit-" + n.id,
+            };
+          });
+      },
+      get noMine() {
+        return this.mine.length === 0;
+      },
+      get others() {
+        var me = this.me;
+        var self = this;
+        var groups = {};
+        this.all.forEach(function (n) {
+          if (n.author === me || !n.revealed) return;
+          (groups[n.author] = groups[n.author] || []).push({ id: n.id, text: n.text });
+        });
+        return Object.keys(groups).map(function (pid) {
+          return { pid: pid, name: self.nameOf(pid), notes: groups[pid] };
+        });
+      },
+      get hasOthers() {
+        return this.others.length > 0;
+      },
+      onDraft: function (ev) {
+        this.draft = ev.target.value;
+      },
+      get cannotAdd() {
+        return !this.draft.trim();
+      },
+      add: function () {
+        var text = this.draft.trim();
+        if (!text) return;
+        this.draft = "";
+        this.cmd("note.add", { id: this.K.newId("n"), text: text.slice(0, 2000) });
+      },
+    });
+  }
+
+  document.addEventListener("alpine:init", function () {
+    var A = window.Alpine;
+    A.store("ui", { notes: false }); // page-local flags: is the notes drawer open
+    A.data("roomBar", roomBar);
+    A.data("room", room);
+    A.data("casePanel", casePanel);
+    A.data("cardsPanel", cardsPanel);
+    A.data("earlierPanel", earlierPanel);
+    A.data("evalPanel", evalPanel);
+    A.data("peoplePanel", peoplePanel);
+    A.data("timerPanel", timerPanel);
+    A.data("facPanel", facPanel);
+    A.data("notesPanel", notesPanel);
+  });
+})();
