@@ -78,6 +78,7 @@ class LiveRoom:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     snapshot_seq: int = 0
     dedupe: dict[str, int] = field(default_factory=dict)
+    erasing: bool = False
     last: Event | None = None  # the last event applied (the fan-out compares it to the store's)
     remote_online: set[str] = field(default_factory=set)  # pids online at other workers (fan-out)
 
@@ -156,6 +157,8 @@ class Hub:
             return None
         for e in events:
             apply(state, e)
+        if state.ended:
+            return None  # erased: the rows may still be on their way out
         return LiveRoom(
             id=room,
             state=state,
@@ -193,12 +196,23 @@ class Hub:
     async def submit(
         self, live: LiveRoom, cmd: Command, actor: str | None, dedupe: str | None
     ) -> Submitted | Rejection:
-        res = await self._submit(live, cmd, actor, dedupe)
+        if cmd.type == "room.erase":
+            live.erasing = True
+        try:
+            res = await self._submit(live, cmd, actor, dedupe)
+        finally:
+            live.erasing = False
         if isinstance(res, Submitted) and not res.duplicate and cmd.type == "room.erase":
-            # Everyone's sockets are closed by the room.erased event; now the data goes.
+            # The data goes first, then every socket here closes: once a client sees 4010,
+            # nothing of the room is left in the store.
             await self.store.delete_room(live.id)
             self.rooms.pop(live.id, None)
+            self._close_all(live, P.CLOSE_ERASED, "the room was erased")
         return res
+
+    def _close_all(self, live: LiveRoom, code: int, reason: str) -> None:
+        for c in list(live.conns):
+            c.kill(code, reason)
 
     async def _submit(
         self, live: LiveRoom, cmd: Command, actor: str | None, dedupe: str | None
@@ -294,10 +308,10 @@ class Hub:
         elif e.type == "participant.wait":
             self.broadcast_presence(live)
         elif e.type == "room.erased":
-            for c in list(live.conns):
-                c.kill(P.CLOSE_ERASED, "the room was erased")
             if self.rooms.get(live.id) is live:
                 del self.rooms[live.id]
+            if not live.erasing:  # erased through another worker: close our sockets now
+                self._close_all(live, P.CLOSE_ERASED, "the room was erased")
         elif e.type == "room.rotated":
             self._spawn(self._send_keys(live))
 

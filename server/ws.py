@@ -19,6 +19,7 @@ from .settings import Settings
 from .store.base import Unavailable
 
 log = logging.getLogger("kring.ws")
+VIEW_INTERVAL = 0.1  # seconds between two views sent to one connection
 
 
 async def ws_endpoint(ws: WebSocket) -> None:
@@ -110,6 +111,8 @@ async def _join(
     """Who is this? (pid, token), or None for a bad key/token (the caller closes with 4001)."""
     meta = live.meta
     state = live.state
+    if state.ended:
+        return None
     is_fac = key_matches(hello.key, meta.get("facilitator_hash"))
     key_ok = is_fac or key_matches(hello.key, meta.get("join_hash"))
     pid: str | None = None
@@ -226,6 +229,7 @@ async def _writer(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn) -> None:
     `Conn.kill` cancels this task even while a send is stuck on a full socket; it then closes
     the socket with the kill's code (bounded in time, the peer may not be reading at all).
     """
+    last_view = 0.0
     try:
         while True:
             item = await conn.queue.get()
@@ -238,7 +242,15 @@ async def _writer(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn) -> None:
                     return
                 await ws.send_text(text)
             if conn.want_view and conn.view_dirty and conn.queue.empty():
+                # At most one view per VIEW_INTERVAL: in a burst, events keep flowing and the
+                # view (tens of KB in a big room) follows once the burst settles.
+                wait = last_view + VIEW_INTERVAL - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                    if not conn.queue.empty():
+                        continue
                 conn.view_dirty = False
+                last_view = time.monotonic()
                 await ws.send_text(hub.view_for(live, conn))
     except asyncio.CancelledError:
         if conn.close_code is None:
