@@ -32,8 +32,11 @@ def now_ms() -> int:
 class Conn:
     """One WebSocket connection's outbound side: a bounded queue and a close request."""
 
-    def __init__(self, pid: str, queue_size: int, want_view: bool, lang: str) -> None:
+    def __init__(
+        self, pid: str, queue_size: int, want_view: bool, lang: str, projector: bool = False
+    ) -> None:
         self.pid = pid
+        self.projector = projector  # a read-only screen in the room: public content, no identity
         self.want_view = want_view
         self.lang = lang
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=queue_size)
@@ -290,7 +293,11 @@ class Hub:
         redacted: str | None = None
         members = live.state.participants
         for c in live.conns:
-            if e.visible_to(c.pid) and (c.pid in members or e.data.get("pid") == c.pid):
+            if c.projector:
+                public = e.audience is None
+            else:
+                public = e.visible_to(c.pid) and (c.pid in members or e.data.get("pid") == c.pid)
+            if public:
                 c.push(full, True)
             else:
                 if redacted is None:
@@ -359,7 +366,7 @@ class Hub:
                 events = [e for e in await self.store.read(live.id, since) if e.seq <= head]
                 welcome["events"] = [e.wire_for(conn.pid) for e in events]
             else:
-                welcome["state"] = view(live.state, conn.pid)
+                welcome["state"] = view(live.state, conn.pid, public=conn.projector)
             welcome["seq"] = head
             welcome["epoch"] = live.epoch
             welcome["server_time"] = self.clock()
@@ -388,7 +395,9 @@ class Hub:
             self.on_presence(live)
 
     def view_for(self, live: LiveRoom, conn: Conn) -> str:
-        return P.dumps({"t": P.VIEW, "seq": live.state.seq, "state": view(live.state, conn.pid)})
+        return P.dumps(
+            {"t": P.VIEW, "seq": live.state.seq, "state": view(live.state, conn.pid, public=conn.projector)}
+        )
 
     async def expire(self, idle_before_ms: int) -> int:
         """Retention: erase every room with no activity since `idle_before_ms`. Returns how many."""

@@ -67,6 +67,7 @@ class Hello:
     since: int | None
     view: bool
     lang: str | None
+    projector: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,9 @@ def parse(raw: str | bytes) -> Message:
         if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
             raise ProtocolError(BAD_MESSAGE, "'since' must be a non-negative integer")
         view = m.get("view", False)
-        if not isinstance(view, bool):
-            raise ProtocolError(BAD_MESSAGE, "'view' must be true or false")
+        projector = m.get("projector", False)
+        if not isinstance(view, bool) or not isinstance(projector, bool):
+            raise ProtocolError(BAD_MESSAGE, "'view' and 'projector' must be true or false")
         return Hello(
             key=key,
             name=_opt_str(m, "name", 200),
@@ -152,6 +154,7 @@ def parse(raw: str | bytes) -> Message:
             since=since,
             view=view,
             lang=_opt_str(m, "lang", 5),
+            projector=projector,
         )
     if not isinstance(t, str):
         raise ProtocolError(BAD_MESSAGE, "a frame needs a 't' field naming its type")

@@ -1784,14 +1784,18 @@ def permissions(s: RoomState, pid: str | None) -> dict[str, Any]:
     }
 
 
-def view(s: RoomState, viewer: str | None, lang: str | None = None) -> dict[str, Any]:
+def view(
+    s: RoomState, viewer: str | None, lang: str | None = None, *, public: bool = False
+) -> dict[str, Any]:
     """Everything `viewer` may see. Never includes another person's unrevealed card, note or vote.
 
     Someone who is not (or not yet) a participant, e.g. waiting to be admitted, sees only the
     room's title and method name: the shape is the same, the content is empty.
     """
-    if viewer not in s.participants:
+    if viewer not in s.participants and not public:
         return _outside_view(s, viewer)
+    if public:
+        viewer = None  # the projector: what everyone in the room may see, nobody's private things
     m = s.method
     phases = []
     for i, p in enumerate(m.phases):

@@ -60,7 +60,10 @@ async def ws_endpoint(ws: WebSocket) -> None:
         await _close(ws, P.CLOSE_GOING_AWAY)
         return
     try:
-        joined = await _join(ws, hub, live, hello, app.state.tokens) if live is not None else None
+        if hello.projector and live is not None:
+            joined = _projector(live, hello)
+        else:
+            joined = await _join(ws, hub, live, hello, app.state.tokens) if live is not None else None
     except Unavailable:
         await ws.send_text(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
         await _close(ws, P.CLOSE_GOING_AWAY)
@@ -71,10 +74,14 @@ async def ws_endpoint(ws: WebSocket) -> None:
         return
     assert live is not None
     pid, token = joined
-    conn = Conn(pid, settings.queue_size, hello.view, hello.lang or live.state.lang)
+    conn = Conn(
+        pid, settings.queue_size, hello.view, hello.lang or live.state.lang, projector=hello.projector
+    )
     welcome: dict[str, Any] = {
         "t": P.WELCOME,
-        "you": _you(live, pid),
+        "you": {"pid": None, "name": "", "roles": [], "projector": True}
+        if hello.projector
+        else _you(live, pid),
         "token": token,
     }
     if live.state.is_fac(pid):
@@ -144,6 +151,16 @@ async def _join(
     elif is_fac and pid in state.participants and not state.is_fac(pid):
         await hub.submit(live, Command("participant.grant", {"pid": pid, "role": "facilitator"}), pid, None)
     return pid, tokens.issue(live.id, pid)
+
+
+def _projector(live: LiveRoom, hello: P.Hello) -> tuple[str, str] | None:
+    """A projector joins nobody: any valid key of the room gives a read-only, public view."""
+    meta = live.meta
+    if live.state.ended:
+        return None
+    if key_matches(hello.key, meta.get("facilitator_hash")) or key_matches(hello.key, meta.get("join_hash")):
+        return "", ""
+    return None
 
 
 def _you(live: LiveRoom, pid: str) -> dict[str, Any]:

@@ -160,9 +160,14 @@
       if (sock !== ws) return;
       var rec = saved(opts.room) || {};
       var hello = { t: T.HELLO, key: opts.key, view: true, lang: S.lang };
-      var name = opts.name || rec.name;
-      if (name) hello.name = name;
-      if (rec.token) hello.token = rec.token;
+      if (opts.projector) {
+        // A read-only screen in the room: joins nobody, sees what everyone may see.
+        hello.projector = true;
+      } else {
+        var name = opts.name || rec.name;
+        if (name) hello.name = name;
+        if (rec.token) hello.token = rec.token;
+      }
       if (S.state && epoch) {
         hello.epoch = epoch;
         hello.since = seq;
@@ -266,7 +271,9 @@
         seq = m.seq || 0;
         if (m.state) S.state = m.state;
         if (m.join_key) S.joinKey = m.join_key;
-        save(opts.room, { token: m.token, key: opts.key, name: (m.you && m.you.name) || opts.name });
+        if (!opts.projector) {
+          save(opts.room, { token: m.token, key: opts.key, name: (m.you && m.you.name) || opts.name });
+        }
         if (!samples.length && typeof m.server_time === "number") S.offset = m.server_time - Date.now();
         S.connected = true;
         S.reconnecting = false;
@@ -405,8 +412,8 @@
       lsSet(roomKey(room), null);
     },
     connect: function (o) {
-      opts = { room: o.room, key: o.key, name: o.name || null };
-      if (o.name) save(o.room, { name: o.name, key: o.key });
+      opts = { room: o.room, key: o.key, name: o.name || null, projector: !!o.projector };
+      if (o.name && !o.projector) save(o.room, { name: o.name, key: o.key });
       this.started = true;
       this.fatal = null;
       backoff = BACKOFF_MIN;

@@ -57,10 +57,10 @@
 
       init: function () {
         var self = this;
-        // The projector uses this browser's identity in the room when it has one (a facilitator
-        // opening it from the room page adds nobody); otherwise it joins as "Beamer".
+        // The projector uses this browser's identity in the room when it has one; otherwise it
+        // connects as a read-only screen that joins nobody (hello "projector": true).
         var room = (window.kringData && window.kringData().room) || location.pathname.split("/")[2];
-        if (window.KringReport) window.KringReport.boot(this.$store.kring, room, this.L.beamer);
+        if (window.KringReport) window.KringReport.boot(this.$store.kring, room, window.KringReport.PROJECTOR);
         ticker = setInterval(function () {
           self.clock = self.$store.kring.now();
         }, 250);

@@ -167,10 +167,15 @@
       store.connect({ room: room, key: key });
       return true;
     }
+    if (name === PROJECTOR) {
+      store.connect({ room: room, key: key, projector: true });
+      return true;
+    }
     if (!name) return false;
     store.connect({ room: room, key: key, name: name });
     return true;
   }
+  var PROJECTOR = {};
 
   function fmtMin(ms) {
     return Math.round((ms || 0) / 60000);
@@ -489,7 +494,7 @@
     }, L);
   }
 
-  window.KringReport = { credentials: credentials, boot: boot };
+  window.KringReport = { credentials: credentials, boot: boot, PROJECTOR: PROJECTOR };
   document.addEventListener("alpine:init", function () {
     window.Alpine.data("report", component);
   });
