@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from conftest import RedisProc
+from kring_testlib import RedisProc
 
 from server.fanout import Fanout, start_fanout
 from server.hub import Hub

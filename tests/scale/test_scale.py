@@ -12,8 +12,7 @@ import time
 from typing import Any
 
 import pytest
-from conftest import RedisProc
-from kring_testlib import ServerProc
+from kring_testlib import RedisProc, ServerProc
 from proxy import TcpProxy
 from scalelib import RClient, check_room, head, healthz, http_create_room, stream
 
