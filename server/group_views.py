@@ -93,28 +93,30 @@ async def api_join_group(request: Request) -> Response:
     return JSONResponse({"member": got[0], "token": got[1]})
 
 
-async def _member(request: Request, data: dict[str, Any]) -> Any:
-    return await _groups(request).member(request.path_params["group"], data.get("token"))
-
-
-async def api_group_view(request: Request) -> Response:
+async def _authed(request: Request) -> tuple[dict[str, Any], Any] | Response:
+    """The JSON body and (group, meta, member id) for a member's token, or the reply to send."""
     data = await _body(request)
     if isinstance(data, Response):
         return data
-    found = await _member(request, data)
+    found = await _groups(request).member(request.path_params["group"], data.get("token"))
     if found is None:
         return JSONResponse(_DENIED, status_code=404)
-    g, meta, mid = found
+    return data, found
+
+
+async def api_group_view(request: Request) -> Response:
+    authed = await _authed(request)
+    if isinstance(authed, Response):
+        return authed
+    _data, (g, meta, mid) = authed
     return JSONResponse(await _groups(request).view(g, meta, mid))
 
 
 async def api_group_cmd(request: Request) -> Response:
-    data = await _body(request)
-    if isinstance(data, Response):
-        return data
-    found = await _member(request, data)
-    if found is None:
-        return JSONResponse(_DENIED, status_code=404)
+    authed = await _authed(request)
+    if isinstance(authed, Response):
+        return authed
+    data, found = authed
     g, meta, mid = found
     try:
         result = await _groups(request).command(g, meta, mid, str(data.get("type", "")), data.get("args", {}))
@@ -125,12 +127,10 @@ async def api_group_cmd(request: Request) -> Response:
 
 async def api_method_import(request: Request) -> Response:
     """A method as TOML text: checked by the same loader as methods/*.toml, with the same errors."""
-    data = await _body(request)
-    if isinstance(data, Response):
-        return data
-    found = await _member(request, data)
-    if found is None:
-        return JSONResponse(_DENIED, status_code=404)
+    authed = await _authed(request)
+    if isinstance(authed, Response):
+        return authed
+    data, found = authed
     g, _meta, mid = found
     if not g.is_admin(mid):
         return JSONResponse(
@@ -153,12 +153,10 @@ async def api_method_import(request: Request) -> Response:
 
 
 async def api_method_export(request: Request) -> Response:
-    data = await _body(request)
-    if isinstance(data, Response):
-        return data
-    found = await _member(request, data)
-    if found is None:
-        return JSONResponse(_DENIED, status_code=404)
+    authed = await _authed(request)
+    if isinstance(authed, Response):
+        return authed
+    data, found = authed
     g, _meta, _mid = found
     mid_ = data.get("id")
     method = _groups(request).method(g, mid_) if isinstance(mid_, str) else None
@@ -174,12 +172,10 @@ async def api_method_export(request: Request) -> Response:
 async def api_submit_werkvraag(request: Request) -> Response:
     """A member submits a werkvraag for an upcoming meeting from the group page. It stays private
     to them until that meeting reaches its case choice (room command `case.queue`)."""
-    data = await _body(request)
-    if isinstance(data, Response):
-        return data
-    found = await _member(request, data)
-    if found is None:
-        return JSONResponse(_DENIED, status_code=404)
+    authed = await _authed(request)
+    if isinstance(authed, Response):
+        return authed
+    data, found = authed
     g, _meta, mid = found
     room = data.get("room")
     if not any(m["room"] == room for m in g.meetings):
