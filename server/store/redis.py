@@ -187,8 +187,12 @@ class RedisStore:
         self.retention_s = retention_s
         self.maxlen = maxlen
         self.pause_grace = pause_grace
+        # redis-py's pool raises "Too many connections" past its cap (100 by default) instead of
+        # waiting, which a burst of joins reached in bench/; the cap here is far above what one
+        # worker's concurrent commands need, and each connection is reused once it is free.
         self.client: aioredis.Redis = aioredis.Redis.from_url(
             url,
+            max_connections=2000,
             decode_responses=True,
             socket_timeout=timeout,
             socket_connect_timeout=min(timeout, 2.0),
