@@ -116,7 +116,7 @@ def parse(raw: str | bytes) -> Message:
         raise ProtocolError(BAD_MESSAGE, "the frame is not valid JSON") from None
     if not isinstance(m, dict):
         raise ProtocolError(BAD_MESSAGE, "a frame must be a JSON object")
-    if _depth(m) > MAX_DEPTH:
+    if raw.count("{") + raw.count("[") > MAX_DEPTH and _depth(m) > MAX_DEPTH:
         raise ProtocolError(BAD_MESSAGE, "the frame is nested too deeply")
     t = m.get("t")
     cmd_id = m.get("id") if isinstance(m.get("id"), str) and len(m["id"]) <= _CMD_ID_MAX else None

@@ -92,6 +92,7 @@ async def ws_endpoint(ws: WebSocket) -> None:
     try:
         try:
             await hub.attach(live, conn, welcome, hello.epoch, hello.since, settings.resume_limit)
+            del welcome  # queued as text; the dict (a whole view) need not live as long as the socket
         except Unavailable:
             conn.push(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
             conn.kill(P.CLOSE_GOING_AWAY, "store unavailable")
@@ -191,7 +192,8 @@ async def _reader(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn, settings:
     strikes = 0
     while conn.close_code is None:
         try:
-            raw = await asyncio.wait_for(_receive_text(ws), settings.idle_timeout)
+            async with asyncio.timeout(settings.idle_timeout):
+                raw = await _receive_text(ws)
         except TimeoutError:
             conn.kill(P.CLOSE_IDLE, "idle")
             return
@@ -223,6 +225,10 @@ async def _reader(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn, settings:
             conn.push(P.dumps(P.error(P.BAD_MESSAGE, "already joined; hello comes once")))
         else:
             await _command(hub, live, conn, msg)
+            # The store may answer without suspending (SQLite runs inline): let the writers
+            # drain before this socket's next frame, so a burst from one client cannot starve
+            # the others' queues.
+            await asyncio.sleep(0)
 
 
 async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:

@@ -11,9 +11,12 @@ connection, one thread: transactions can never interleave.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import secrets
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,13 +62,35 @@ def _dump(v: Any) -> str:
     return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
 
 
+CHECKPOINT_EVERY_S = 1.0
+
+
 class SqliteStore:
     def __init__(self, path: str) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._checkpointer: asyncio.Task[None] | None = None
 
     async def _run(self, fn: Any, *args: Any) -> Any:
+        if self._checkpointer is None and self.path != ":memory:":
+            self._checkpointer = asyncio.create_task(self._checkpoints())
         return fn(*args)
+
+    async def _checkpoints(self) -> None:
+        """Copy the WAL into the database file off the event loop, on a connection of its own.
+
+        Automatic checkpoints are off on the main connection: they would run inside a commit on
+        the loop and stall every room for the length of an fsync.
+        """
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kring-checkpoint") as pool:
+            con = await loop.run_in_executor(pool, _checkpoint_conn, self.path)
+            try:
+                while True:
+                    await asyncio.sleep(CHECKPOINT_EVERY_S)
+                    await loop.run_in_executor(pool, con.execute, "PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                await loop.run_in_executor(pool, con.close)
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
@@ -76,6 +101,7 @@ class SqliteStore:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA busy_timeout=5000")
             db.execute("PRAGMA secure_delete=ON")
+            db.execute("PRAGMA wal_autocheckpoint=0")
             db.executescript(_SCHEMA)
             self._db = db
         return self._db
@@ -234,7 +260,17 @@ class SqliteStore:
         return bool(await self._run(self._ping))
 
     async def close(self) -> None:
-        await self._run(self._close)
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            with contextlib.suppress(BaseException):
+                await self._checkpointer
+        self._close()
+
+
+def _checkpoint_conn(path: str) -> sqlite3.Connection:
+    con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    con.execute("PRAGMA busy_timeout=5000")
+    return con
 
 
 class _tx:
