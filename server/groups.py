@@ -341,7 +341,7 @@ class Groups:
             ev = [v for v in st.evaluation.values()]
             entry = {
                 **copy.deepcopy(m),
-                "status": "past" if done else ("active" if st.seq > 1 + len(st.participants) else "next"),
+                "status": "past" if done else ("active" if _started(st) else "next"),
                 "join_key": room_meta.get("join_key", ""),
                 "token": self.tokens.issue(m["room"], mid) if mid in st.participants else None,
                 "inbrenger": st.case.get("inbrenger"),
@@ -379,6 +379,11 @@ class Groups:
             "library": [{"id": m.id, "name": m.name.to_dict(), "minutes": m.minutes} for m in self.library],
             "join_key": meta.get("join_key", "") if admin else None,
         }
+
+
+def _started(st: Any) -> bool:
+    """A meeting is under way once it left its first phase or anything happened in the room."""
+    return bool(st.phase > 0 or st.timer["running"] or st.cards or any(f.get("report") for f in st.followups))
 
 
 def reject(e: GroupError) -> Rejection:

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from . import hints, report
 from .auth import key_matches
 from .hub import Hub
-from .methods import MethodLibrary, summary
+from .methods import CARD_KINDS, KINDS, LEVELS, TOOLS, WRITERS, MethodLibrary, summary
 from .rooms import PLAN_FIELDS, view
 from .settings import ROOT
 from .store.base import Unavailable
@@ -78,7 +78,17 @@ async def group_page(request: Request) -> Response:
         request,
         "group.html",
         page="group",
-        data={"group": request.path_params["group"], "library": _methods_json(request)},
+        data={
+            "group": request.path_params["group"],
+            "library": _methods_json(request),
+            "schema": {
+                "tools": sorted(TOOLS),
+                "card_kinds": sorted(CARD_KINDS),
+                "writers": sorted(WRITERS),
+                "levels": sorted(LEVELS),
+                "kinds": sorted(KINDS),
+            },
+        },
     )
 
 

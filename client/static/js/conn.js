@@ -3,7 +3,7 @@
  * The store holds no business rules: it keeps the latest per-viewer view the server sends
  * (hello with "view": true), who is online, and a queue of commands. The shared contract:
  *
- *   state      the latest server view object (server/rooms.py view()), or null
+ *   state      the latest server view object (server/rooms.py view()), frozen (see plain()), or null
  *   you        {pid, name, roles} (roles follow the latest view)
  *   online     {pid: true} from presence messages
  *   connected  true once welcomed on an open socket
@@ -241,6 +241,16 @@
     return false;
   }
 
+  // The view is replaced whole on every update and never changed in place, so Alpine need not watch
+  // inside it. A frozen object is never wrapped in a reactive proxy (Alpine's reactivity leaves
+  // non-extensible objects alone, and so everything read from them): whatever reads `S.state`
+  // still re-renders when the view is replaced, and its reads inside a big room's view are plain
+  // property reads, not proxy traps. Alpine.raw() alone is not enough: a component getter that
+  // returns Alpine.raw(view) is wrapped again when read as `this.st` through the component.
+  function plain(view) {
+    return view && typeof view === "object" ? Object.freeze(view) : view;
+  }
+
   function syncRoles() {
     var you = S.you;
     var st = S.state;
@@ -269,7 +279,7 @@
         S.you = m.you;
         epoch = m.epoch;
         seq = m.seq || 0;
-        if (m.state) S.state = m.state;
+        if (m.state) S.state = plain(m.state);
         if (m.join_key) S.joinKey = m.join_key;
         if (!opts.projector) {
           save(opts.room, { token: m.token, key: opts.key, name: (m.you && m.you.name) || opts.name });
@@ -290,7 +300,7 @@
         break;
       case T.VIEW:
         if (typeof m.seq === "number" && m.seq > seq) seq = m.seq;
-        S.state = m.state;
+        S.state = plain(m.state);
         syncRoles();
         break;
       case T.ACK:

@@ -366,7 +366,7 @@
       situationKey: function (ev) {
         if (ev.key === "Enter" && !ev.shiftKey) {
           ev.preventDefault();
-          ev.target.blur();
+          this.saveSituation(ev); // and keep focus here: blurring would drop a keyboard user on the body
         }
       },
 

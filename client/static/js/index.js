@@ -1,4 +1,5 @@
-/* Kring start page: the method library (filterable) and creating a meeting (POST /api/rooms). */
+/* Kring start page: the method library (filterable), creating a meeting (POST /api/rooms) and
+ * creating an intervisie group (POST /api/groups). */
 (function () {
   "use strict";
 
@@ -6,17 +7,104 @@
     return window.kringI18n.dict(store.lang);
   }
 
-  function start() {
+  // Copy a link to the clipboard (or select it for Ctrl+C) and say "Copied" on its button.
+  function copyInto(self, which, text, id) {
+    var input = document.getElementById(id);
+    var done = function () {
+      self.copiedWhich = which;
+      window.setTimeout(function () {
+        self.copiedWhich = "";
+      }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () {
+        input.select();
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      input.select();
+      document.execCommand("copy");
+      done();
+    }
+  }
+
+  function define(target, extra) {
+    Object.defineProperties(target, Object.getOwnPropertyDescriptors(extra));
+    return target;
+  }
+
+  // What the meeting form and the group form share: the language of what is created, the POST
+  // with its busy state, error and result, and copying the links in the result.
+  function creator(url) {
     return {
-      level: "all",
-      kind: "all",
-      chosen: "basis",
-      title: "",
-      roomLang: null,
+      chosenLang: null,
       busy: false,
       error: "",
       result: null,
       copiedWhich: "",
+      get lang() {
+        return this.chosenLang || this.$store.kring.lang;
+      },
+      get isNl() {
+        return this.lang === "nl";
+      },
+      get isEn() {
+        return this.lang === "en";
+      },
+      onLang: function (ev) {
+        this.chosenLang = ev.target.value;
+      },
+      get hasError() {
+        return !!this.error;
+      },
+      get created() {
+        return !!this.result;
+      },
+      get notCreated() {
+        return !this.result;
+      },
+      selectAll: function (ev) {
+        ev.target.select();
+      },
+      copy: function (which, text, id) {
+        copyInto(this, which, text, id);
+      },
+      submit: function (body) {
+        if (this.busy) return;
+        var self = this;
+        this.busy = true;
+        this.error = "";
+        fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        })
+          .then(function (r) {
+            return r.json().then(function (data) {
+              if (!r.ok) throw new Error(data.message || r.status);
+              return data;
+            });
+          })
+          .then(function (data) {
+            self.result = data;
+          })
+          .catch(function (e) {
+            self.error = self.$store.kring.t("createFailed", { msg: e.message || String(e) });
+          })
+          .then(function () {
+            self.busy = false;
+          });
+      },
+    };
+  }
+
+  function start() {
+    return define(creator("/api/rooms"), {
+      level: "all",
+      kind: "all",
+      chosen: "basis",
+      title: "",
 
       get L() {
         return L(this.$store.kring);
@@ -112,55 +200,11 @@
       onTitle: function (ev) {
         this.title = ev.target.value;
       },
-      get lang() {
-        return this.roomLang || this.$store.kring.lang;
-      },
-      get isNl() {
-        return this.lang === "nl";
-      },
-      get isEn() {
-        return this.lang === "en";
-      },
-      onLang: function (ev) {
-        this.roomLang = ev.target.value;
-      },
-      get hasError() {
-        return !!this.error;
-      },
       get createLabel() {
         return this.busy ? this.L.creating : this.L.createButton;
       },
       create: function () {
-        if (this.busy) return;
-        var self = this;
-        this.busy = true;
-        this.error = "";
-        fetch("/api/rooms", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ method: this.chosen, title: this.title.trim(), lang: this.lang }),
-        })
-          .then(function (r) {
-            return r.json().then(function (body) {
-              if (!r.ok) throw new Error(body.message || r.status);
-              return body;
-            });
-          })
-          .then(function (body) {
-            self.result = body;
-          })
-          .catch(function (e) {
-            self.error = self.f("createFailed", { msg: e.message || String(e) });
-          })
-          .then(function () {
-            self.busy = false;
-          });
-      },
-      get created() {
-        return !!this.result;
-      },
-      get notCreated() {
-        return !this.result;
+        this.submit({ method: this.chosen, title: this.title.trim(), lang: this.lang });
       },
       // Build the links from this page's origin (the API's own URLs may name an internal host).
       get joinUrl() {
@@ -177,30 +221,6 @@
       get facCopy() {
         return this.copiedWhich === "fac" ? this.L.copied : this.L.copy;
       },
-      selectAll: function (ev) {
-        ev.target.select();
-      },
-      copy: function (which, text, id) {
-        var self = this;
-        var input = document.getElementById(id);
-        var done = function () {
-          self.copiedWhich = which;
-          window.setTimeout(function () {
-            self.copiedWhich = "";
-          }, 2000);
-        };
-        if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(text).then(done, function () {
-            input.select();
-            document.execCommand("copy");
-            done();
-          });
-        } else {
-          input.select();
-          document.execCommand("copy");
-          done();
-        }
-      },
       copyJoin: function () {
         this.copy("join", this.joinUrl, "join-url");
       },
@@ -211,10 +231,62 @@
         this.result = null;
         this.title = "";
       },
-    };
+    });
+  }
+
+  // A new intervisie group (POST /api/groups): its invite link to share, and the group page to
+  // open as its facilitator (client/static/js/group.js).
+  function groupStart() {
+    return define(creator("/api/groups"), {
+      name: "",
+      get L() {
+        return L(this.$store.kring);
+      },
+      onName: function (ev) {
+        this.name = ev.target.value;
+      },
+      get cannotCreate() {
+        return this.busy || !this.name.trim();
+      },
+      get createLabel() {
+        return this.busy ? this.L.creating : this.L.grpCreate;
+      },
+      create: function () {
+        if (!this.cannotCreate) this.submit({ name: this.name.trim(), lang: this.lang });
+      },
+      get groupName() {
+        return this.result ? this.name.trim() : "";
+      },
+      // Built from this page's origin, like the room links above.
+      get joinUrl() {
+        var r = this.result;
+        return r ? window.location.origin + "/g/" + r.group + "#" + r.join_key : "";
+      },
+      get adminUrl() {
+        var r = this.result;
+        return r ? window.location.origin + "/g/" + r.group + "#" + r.admin_key : "";
+      },
+      get joinCopy() {
+        return this.copiedWhich === "join" ? this.L.copied : this.L.copy;
+      },
+      get adminCopy() {
+        return this.copiedWhich === "admin" ? this.L.copied : this.L.copy;
+      },
+      copyJoin: function () {
+        this.copy("join", this.joinUrl, "group-join-url");
+      },
+      copyAdmin: function () {
+        this.copy("admin", this.adminUrl, "group-admin-url");
+      },
+      reset: function () {
+        this.result = null;
+        this.name = "";
+      },
+    });
   }
 
   document.addEventListener("alpine:init", function () {
     window.Alpine.data("start", start);
+    window.Alpine.data("groupStart", groupStart);
   });
 })();

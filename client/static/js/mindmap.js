@@ -39,11 +39,13 @@
       foldHelp: "Klap alle hoofdtakken in; klik op +N om een tak te openen",
       unfold: "Alles uitklappen",
       placeholder: "Typ en druk op Enter",
-      help: "Klik een knoop om te kiezen. Tab: idee eronder · Enter: idee ernaast · F2: bewerken · Delete: verwijderen · pijltjes: verplaats de keuze · sleep een knoop op een andere om te verhangen · sleep de achtergrond om te schuiven.",
+      help: "Klik een knoop om te kiezen. Tab: idee eronder · Enter: idee ernaast · F2: bewerken · Delete: verwijderen · pijltjes: verplaats de keuze · Esc en dan Tab: verder voorbij de mindmap · sleep een knoop op een andere om te verhangen · sleep de achtergrond om te schuiven.",
       readonly: "Alleen lezen: de mindmap is in deze fase niet door jou te bewerken.",
       confirmRemove: "Deze knoop en alle {n} knopen eronder verwijderen?",
       nodes: "knopen",
-      empty: "Nog leeg. Kies de werkvraag en druk op Tab om het eerste idee toe te voegen.",
+      empty: "Nog leeg. Kies de werkvraag en druk op Enter of Tab om het eerste idee toe te voegen.",
+      selectedNode: "Gekozen: {text}",
+      below: "{n} eronder",
     },
     en: {
       title: "Mind-map",
@@ -59,11 +61,13 @@
       foldHelp: "Fold every main branch; click +N to open one",
       unfold: "Unfold all",
       placeholder: "Type and press Enter",
-      help: "Click a node to select it. Tab: idea below · Enter: idea beside · F2: edit · Delete: remove · arrows: move the selection · drag a node onto another to move it · drag the background to pan.",
+      help: "Click a node to select it. Tab: idea below · Enter: idea beside · F2: edit · Delete: remove · arrows: move the selection · Esc, then Tab: move on past the map · drag a node onto another to move it · drag the background to pan.",
       readonly: "Read-only: you cannot edit the mind-map in this phase.",
       confirmRemove: "Remove this node and all {n} nodes under it?",
       nodes: "nodes",
-      empty: "Still empty. Select the work question and press Tab to add the first idea.",
+      empty: "Still empty. Select the work question and press Enter or Tab to add the first idea.",
+      selectedNode: "Selected: {text}",
+      below: "{n} below",
     },
   };
 
@@ -511,6 +515,9 @@
     var firstDrawn = false;
     var foldGen = 0;
     var pendingIds = Object.create(null); // ids this client added that the server has not sent back yet
+    // Tab adds an idea only once the user works in the map (a click, an arrow, Enter, F2...): a
+    // keyboard user who Tabs in can Tab on past it, and Esc hands Tab back (WCAG 2.1.2, no trap).
+    var engaged = false;
 
     return window.KringBoard.withActions({
       selected: "root",
@@ -518,12 +525,17 @@
       draft: "",
       count: 0,
       anyFolded: false,
+      selectedText: "", // read out by screen readers as the keyboard selection moves
       editorPos: { left: "0px", top: "0px", width: "200px" },
 
       init: function () {
         var self = this;
         vp = viewport(this.$refs.svg, this.$refs.world);
         this.bindPointer();
+        var frame = this.$refs.map;
+        frame.addEventListener("focusout", function (ev) {
+          if (!frame.contains(ev.relatedTarget)) engaged = false;
+        });
         // Many views can arrive in one frame (a burst of additions): draw at most once per frame.
         var queued = false;
         stopEffect = Alpine.effect(function () {
@@ -605,6 +617,11 @@
           return;
         }
         draw(this.$refs.world, lay, { selected: sel });
+        var it = lay.items[sel];
+        this.selectedText = it
+          ? this.L.selectedNode.replace("{text}", it.text) +
+            (it.kids.length ? " · " + this.L.below.replace("{n}", it.kids.length) : "")
+          : "";
         if (!vp.touched && (prevCount !== this.count || prevCount === 0)) this.autoFit();
       },
       autoFit: function () {
@@ -699,7 +716,15 @@
         if (this.editing) return;
         var k = ev.key;
         var it = lay && lay.items[this.selected];
-        if (!it) return;
+        if (!it || k === "Escape") {
+          engaged = false;
+          return;
+        }
+        if (k === "Tab" && !engaged) return;
+        this.onMapKey(ev, k, it);
+        if (ev.defaultPrevented) engaged = true;
+      },
+      onMapKey: function (ev, k, it) {
         if (k === "Tab" && !ev.shiftKey && this.canEdit) {
           ev.preventDefault();
           this.startAdd("child");
@@ -871,6 +896,7 @@
           };
           svg.setPointerCapture(ev.pointerId);
           self.focusMap();
+          engaged = true;
         });
         svg.addEventListener("pointermove", function (ev) {
           if (!drag) return;

@@ -183,7 +183,7 @@
       fieldKey: function (ev) {
         if (ev.key === "Enter" && !ev.shiftKey) {
           ev.preventDefault();
-          ev.target.blur();
+          this.save(ev); // and keep focus here: blurring would drop a keyboard user on the page body
         }
       },
       startSuggest: function (f) {

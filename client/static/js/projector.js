@@ -22,6 +22,8 @@
       noCards: "Nog niets op het bord.",
       empty: "nog leeg",
       revealed: "Onthulde notities",
+      mindmap: "Mindmap",
+      forcefield: "Krachtenveld: bevorderende en belemmerende krachten",
     },
     en: {
       connecting: "Connecting…",
@@ -40,6 +42,8 @@
       noCards: "Nothing on the board yet.",
       empty: "still empty",
       revealed: "Revealed notes",
+      mindmap: "Mind-map",
+      forcefield: "Force field: promoting and hindering forces",
     },
   };
 

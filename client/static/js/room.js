@@ -47,6 +47,21 @@
     return i < 0 ? KIND_ORDER.length : i;
   }
 
+  // The same row object for an unchanged item, so Alpine's keyed x-for leaves its DOM alone: a new
+  // view arrives for every change in the room, and re-rendering hundreds of unchanged cards each
+  // time is what makes a big room slow. Rows hold only strings, numbers and booleans.
+  function keep(cache, id, row) {
+    var old = cache[id];
+    if (old) {
+      var keys = Object.keys(row);
+      var same = keys.length === Object.keys(old).length;
+      for (var i = 0; same && i < keys.length; i++) same = old[keys[i]] === row[keys[i]];
+      if (same) return old;
+    }
+    cache[id] = row;
+    return row;
+  }
+
   function byAt(a, b) {
     return (a.at || 0) - (b.at || 0);
   }
@@ -91,6 +106,8 @@
       get K() {
         return this.$store.kring;
       },
+      // The server's view: a frozen plain object (conn.js), so reading `state` subscribes the
+      // getter to the next view while the many reads inside a big room's view skip Alpine's proxy.
       get st() {
         return this.$store.kring.state;
       },
@@ -162,14 +179,32 @@
         var text = this.editText.trim();
         this.editing = null;
         if (id && text) this.cmd(what + ".edit", { id: id, text: text });
+        focusLater(what + "-editbtn-" + id); // back to the item's own edit button
       },
       cancelEdit: function () {
+        var id = this.editing;
         this.editing = null;
+        focusLater(what + "-editbtn-" + id);
       },
       remove: function (id) {
         if (window.confirm(this.L[confirmKey])) this.cmd(what + ".remove", { id: id });
       },
     };
+  }
+
+  // Move keyboard focus to the first of these element ids that is shown, once Alpine has updated
+  // the page (after a control that had focus hides, or a panel opens).
+  function focusLater() {
+    var ids = Array.prototype.slice.call(arguments);
+    window.setTimeout(function () {
+      for (var i = 0; i < ids.length; i++) {
+        var el = document.getElementById(ids[i]);
+        if (el && el.offsetParent) {
+          el.focus();
+          return;
+        }
+      }
+    }, 0);
   }
 
   function linkFor(suffix) {
@@ -219,12 +254,20 @@
       },
       toggleNotes: function () {
         this.$store.ui.notes = !this.$store.ui.notes;
+        if (this.$store.ui.notes) focusLater("note-new", "notes-close");
       },
       get projectorHref() {
         return linkFor("/projector");
       },
       get reportHref() {
         return linkFor("/report");
+      },
+      // A group meeting links back to its group page (the member's group token is in this browser).
+      get hasGroup() {
+        return !!(this.st && this.st.group);
+      },
+      get groupHref() {
+        return this.hasGroup ? "/g/" + encodeURIComponent(this.st.group) : "";
       },
     });
   }
@@ -402,16 +445,6 @@
   }
 
   // --- the case: werkvraag and reformulation -------------------------------------------------
-  var FIRST_PERSON = /(^|[^a-zà-ÿ])(ik|mij|me|mijn|i|me|my|myself)([^a-zà-ÿ]|$)/i;
-  var EVENT_WORDS =
-    /(gisteren|vandaag|vorige|afgelopen|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|week|maand|toen|sinds|laatst|yesterday|today|last|monday|tuesday|wednesday|thursday|friday|week|month|when|since|recently|\d)/i;
-
-  function sentences(text) {
-    return text.split(/[.!?]+(?:\s+|$)/).filter(function (s) {
-      return s.trim();
-    });
-  }
-
   function casePanel() {
     return base({
       editorOpen: false,
@@ -457,9 +490,11 @@
         this.qDraft = this.c.question;
         this.rDraft = this.c.reformulation;
         this.editorOpen = true;
+        focusLater("case-question"); // the open button hides: keyboard focus goes with the editor
       },
       closeEditor: function () {
         this.editorOpen = false;
+        focusLater("case-open");
       },
       onQ: function (ev) {
         this.qDraft = ev.target.value;
@@ -479,37 +514,16 @@
       saveReform: function () {
         if (!this.cannotSaveR) this.cmd("case.reformulate", { text: this.rDraft.trim() });
       },
-      // A writing aid, not a rule: rough signals for the four marks of a good werkvraag.
+      // A writing aid, not a rule (client/static/js/werkvraag.js).
       get checklist() {
-        var L = this.L;
-        var text = this.qDraft.trim();
-        var parts = sentences(text);
-        var last = parts.length ? parts[parts.length - 1] : "";
-        var items = [
-          { id: "event", ok: EVENT_WORDS.test(text), text: L.checkEvent },
-          { id: "first", ok: FIRST_PERSON.test(text), text: L.checkFirstPerson },
-          { id: "three", ok: parts.length >= 2 && parts.length <= 4, text: L.checkThree },
-          {
-            id: "own",
-            ok: /\?\s*$/.test(text) && FIRST_PERSON.test(last),
-            text: L.checkOwnAction,
-          },
-        ];
-        return items.map(function (it) {
-          return {
-            id: it.id,
-            text: it.text,
-            mark: it.ok ? "✓" : "○",
-            cls: "check-item" + (it.ok ? " is-ok" : ""),
-            state: it.ok ? " (" + L.checkOk + ")" : " (" + L.checkOpen + ")",
-          };
-        });
+        return window.kringWerkvraag.checklist(this.qDraft, this.L);
       },
     });
   }
 
   // --- cards of the current phase --------------------------------------------------------------
   function cardsPanel() {
+    var rows = Object.create(null); // card id -> its last row (see keep())
     return base(editor("card", "confirmRemove"), {
       drafts: {},
       get phaseId() {
@@ -554,7 +568,7 @@
             .map(function (c) {
               var mine = c.author === me;
               var hidden = c.private && !c.revealed;
-              return {
+              return keep(rows, c.id, {
                 id: c.id,
                 text: c.text,
                 author: self.nameOf(c.author) + (mine ? " (" + L.you + ")" : ""),
@@ -566,13 +580,14 @@
                 editing: self.editing === c.id,
                 showText: self.editing !== c.id,
                 editId: "card-edit-" + c.id,
+                editBtnId: "card-editbtn-" + c.id,
                 canMark: !!self.may.mark && !hidden,
                 markLabel: c.useful ? L.unmarkUseful : L.markUseful,
                 canEdit: mine || self.isFac,
                 editLabel: L.edit + ": " + c.text.slice(0, 40),
                 removeLabel: L.remove + ": " + c.text.slice(0, 40),
                 cls: "card" + (c.useful ? " is-useful" : "") + (hidden ? " is-hidden" : "") + (mine ? " is-mine" : ""),
-              };
+              });
             });
           var pending = pendingAll
             .filter(function (c) {
@@ -633,50 +648,97 @@
 
   // --- cards of earlier phases ---------------------------------------------------------------
   function earlierPanel() {
+    var rows = Object.create(null); // card id -> its last row (see keep())
     return base({
+      // Cards of other phases, by phase; cards whose phase is not in this method (kept from the
+      // method used before a switch to the basic method) come first, under "from the earlier method".
       get phases() {
         var self = this;
         var st = this.st;
         if (!st) return [];
         var cards = st.cards || {};
-        return this.phaseList
-          .filter(function (p) {
-            return p.id !== st.phase.id;
+        var byPhase = {};
+        Object.keys(cards).forEach(function (cid) {
+          var c = cards[cid];
+          if (c.phase !== st.phase.id) (byPhase[c.phase] = byPhase[c.phase] || []).push(Object.assign({ id: cid }, c));
+        });
+        var known = {};
+        var groups = this.phaseList.map(function (p) {
+          known[p.id] = true;
+          return { id: p.id, title: self.tr(p.title), list: byPhase[p.id] || [] };
+        });
+        var other = [];
+        Object.keys(byPhase).forEach(function (pid) {
+          if (!known[pid]) other = other.concat(byPhase[pid]);
+        });
+        groups.unshift({ id: "~earlier-method", title: this.L.earlierMethod, list: other });
+        return groups
+          .filter(function (g) {
+            return g.list.length > 0;
           })
-          .map(function (p) {
-            var list = Object.keys(cards)
-              .map(function (cid) {
-                return Object.assign({ id: cid }, cards[cid]);
-              })
-              .filter(function (c) {
-                return c.phase === p.id;
-              })
+          .map(function (g) {
+            var list = g.list
               .sort(function (a, b) {
                 return kindRank(a.kind) - kindRank(b.kind) || byAt(a, b);
               })
               .map(function (c) {
-                return {
+                return keep(rows, c.id, {
                   id: c.id,
                   kind: self.kindLabel(c.kind),
                   text: c.text,
                   author: self.nameOf(c.author),
                   cls: "card" + (c.useful ? " is-useful" : ""),
-                };
+                });
               });
-            return { id: p.id, title: self.tr(p.title), cards: list };
-          })
-          .filter(function (p) {
-            return p.cards.length > 0;
+            return { id: g.id, title: g.title, cards: list };
           });
       },
+      // The mind-map and the force field as read-only lists, in phases where their board is closed.
+      get mindmapItems() {
+        var mm = this.st && this.st.mindmap;
+        if (!mm || this.K.tool("mindmap")) return [];
+        var kids = {};
+        Object.keys(mm.nodes).forEach(function (id) {
+          (kids[mm.nodes[id].parent] = kids[mm.nodes[id].parent] || []).push(id);
+        });
+        var out = [];
+        (function walk(parent, depth) {
+          (kids[parent] || []).forEach(function (id) {
+            out.push({ id: id, text: mm.nodes[id].text, cls: "earlier-node d" + Math.min(depth, 5) });
+            walk(id, depth + 1);
+          });
+        })("root", 1);
+        return out;
+      },
+      get hasMindmap() {
+        return this.mindmapItems.length > 0;
+      },
+      get mindmapRoot() {
+        return (this.st && this.st.mindmap.root) || "";
+      },
+      get forces() {
+        var self = this;
+        var ff = this.st && this.st.forcefield;
+        if (!ff || this.K.tool("forcefield")) return [];
+        return Object.keys(ff.forces).map(function (id) {
+          var f = ff.forces[id];
+          return { id: id, text: f.text, side: self.L["force_" + f.side] || f.side };
+        });
+      },
+      get hasForces() {
+        return this.forces.length > 0;
+      },
       get hasAny() {
-        return this.phases.length > 0;
+        return this.phases.length > 0 || this.hasMindmap || this.hasForces;
       },
       get summaryText() {
         var n = this.phases.reduce(function (a, p) {
           return a + p.cards.length;
         }, 0);
-        return this.f(n === 1 ? "earlierPhasesOne" : "earlierPhases", { n: n });
+        var text = this.f(n === 1 ? "earlierPhasesOne" : "earlierPhases", { n: n });
+        if (this.hasMindmap) text += " · " + this.f("earlierMindmapCount", { n: this.mindmapItems.length });
+        if (this.hasForces) text += " · " + this.f("earlierForcesCount", { n: this.forces.length });
+        return text;
       },
     });
   }
@@ -823,7 +885,9 @@
       },
       get roundMs() {
         var r = this.r;
-        return r && r.deadline ? r.deadline - this.K.now() : 0;
+        if (!r || !r.deadline) return 0;
+        // A clock a few ms behind the server's must not show more than the turn's time box.
+        return Math.min(r.deadline - this.K.now(), (r.seconds || Infinity) * 1000);
       },
       get roundTime() {
         return clock(this.roundMs);
@@ -874,6 +938,14 @@
       },
       resume: function () {
         this.cmd("timer.resume", {});
+      },
+      // One button for pause and resume, so keyboard focus stays on it when it flips.
+      get toggleLabel() {
+        return this.running ? this.L.timerPause : this.L.timerResume;
+      },
+      toggle: function () {
+        if (this.running) this.pause();
+        else this.resume();
       },
       addMinute: function () {
         this.cmd("timer.add", { seconds: 60 });
@@ -1092,9 +1164,10 @@
         this.cmd("room.lock", { locked: ev.target.checked });
       },
       get waiting() {
+        var self = this;
         var w = (this.st && this.st.waiting) || {};
         return Object.keys(w).map(function (pid) {
-          return { pid: pid, name: w[pid].name };
+          return { pid: pid, name: w[pid].name, admitLabel: self.f("admitPerson", { name: w[pid].name }) };
         });
       },
       get hasWaiting() {
@@ -1158,6 +1231,7 @@
       },
       close: function () {
         this.$store.ui.notes = false;
+        focusLater("notes-toggle");
       },
       get canWrite() {
         return !!this.may.notes;
@@ -1183,6 +1257,9 @@
               editing: self.editing === n.id,
               showText: self.editing !== n.id,
               editId: "note-edit-" + n.id,
+              editBtnId: "note-editbtn-" + n.id,
+              editLabel: self.L.edit + ": " + n.text.slice(0, 40),
+              removeLabel: self.L.remove + ": " + n.text.slice(0, 40),
             };
           });
       },
@@ -1219,11 +1296,280 @@
     });
   }
 
+  // --- meetings of an intervisie group: follow-up of earlier action plans, the next chair and
+  // inbrenger, a werkvraag queued from the group page (state.followups, next_roles, queued) ------
+  var FOLLOWUP = ["done", "partly", "not_yet"];
+
+  function isoToday() {
+    var d = new Date();
+    var p = function (n) {
+      return (n < 10 ? "0" : "") + n;
+    };
+    return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate());
+  }
+
+  function longDate(iso, lang) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m) return iso || "";
+    var d = new Date(+m[1], +m[2] - 1, +m[3]);
+    return d.toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  function followupPanel() {
+    return base({
+      drafts: {}, // meeting -> {status, text} while a report is being written
+      changing: {}, // meeting -> true when an earlier report is being changed
+      get visible() {
+        var st = this.st;
+        return !!st && (st.followups || []).length > 0 && st.phase.index === 0;
+      },
+      get items() {
+        var self = this;
+        var L = this.L;
+        var lang = this.K.lang;
+        var today = isoToday();
+        return ((this.st && this.st.followups) || []).map(function (f) {
+          var mine = f.owner === self.me;
+          var may = mine || self.isFac;
+          var rep = f.report;
+          var d = self.drafts[f.meeting] || { status: rep ? rep.status : "", text: rep ? rep.text : "" };
+          var due = !!f.review_date && f.review_date < today;
+          var plan = f.plan || {};
+          return {
+            key: f.meeting,
+            owner: self.f("fuOwner", { name: f.owner_name }) + (mine ? " (" + L.you + ")" : ""),
+            from: self.f("grpPlanFrom", { title: f.title, date: longDate(f.date, lang) }),
+            action: plan.action || "",
+            firstStep: plan.first_step || "",
+            hasFirstStep: !!plan.first_step,
+            review: f.review_date ? longDate(f.review_date, lang) : L.grpNoReview,
+            due: due,
+            cls: "fu-item" + (due ? " is-due" : ""),
+            hasReport: !!rep,
+            noReport: !rep,
+            reportStatus: rep ? L["fuStatus_" + rep.status] || rep.status : "",
+            reportCls: rep ? "badge badge-fu is-" + rep.status : "",
+            reportText: rep ? rep.text : "",
+            showForm: may && (!rep || !!self.changing[f.meeting]),
+            showChange: may && !!rep && !self.changing[f.meeting],
+            statuses: FOLLOWUP.map(function (v) {
+              return { v: v, label: L["fuStatus_" + v], checked: d.status === v, name: "fu-status-" + f.meeting };
+            }),
+            textId: "fu-text-" + f.meeting,
+            text: d.text,
+            cannotSave: !d.status,
+          };
+        });
+      },
+      draftFor: function (meeting) {
+        var f = (this.st.followups || []).filter(function (x) {
+          return x.meeting === meeting;
+        })[0];
+        var rep = f && f.report;
+        if (!this.drafts[meeting]) this.drafts[meeting] = { status: rep ? rep.status : "", text: rep ? rep.text : "" };
+        return this.drafts[meeting];
+      },
+      onStatus: function (ev) {
+        this.draftFor(ev.target.getAttribute("data-meeting")).status = ev.target.value;
+      },
+      onText: function (ev) {
+        this.draftFor(ev.target.getAttribute("data-meeting")).text = ev.target.value;
+      },
+      change: function (meeting) {
+        this.changing[meeting] = true;
+      },
+      submit: function (meeting) {
+        var self = this;
+        var d = this.draftFor(meeting);
+        if (!d.status) return;
+        this.cmd("followup.report", { meeting: meeting, status: d.status, text: d.text.trim() }).then(function (r) {
+          if (r && r.t === "ack") {
+            delete self.drafts[meeting];
+            self.changing[meeting] = false;
+          }
+        });
+      },
+    });
+  }
+
+  function nextRolesPanel() {
+    return base({
+      chairDraft: null,
+      inbrengerDraft: null,
+      get visible() {
+        return !!this.st && !!this.st.group && this.K.tool("evaluation");
+      },
+      get nr() {
+        return (this.st && this.st.next_roles) || {};
+      },
+      get chairName() {
+        return this.nr.chair ? this.nameOf(this.nr.chair) : this.L.grpNotChosen;
+      },
+      get inbrengerName() {
+        return this.nr.inbrenger ? this.nameOf(this.nr.inbrenger) : this.L.grpNotChosen;
+      },
+      options: function (sel) {
+        var st = this.st;
+        var people = Object.keys((st && st.participants) || {}).map(function (pid) {
+          return { v: pid, label: st.participants[pid].name, sel: pid === sel };
+        });
+        return [{ v: "", label: this.L.nextNobody, sel: !sel }].concat(people);
+      },
+      get chair() {
+        return this.chairDraft !== null ? this.chairDraft : this.nr.chair || "";
+      },
+      get inbrenger() {
+        return this.inbrengerDraft !== null ? this.inbrengerDraft : this.nr.inbrenger || "";
+      },
+      get chairOptions() {
+        return this.options(this.chair);
+      },
+      get inbrengerOptions() {
+        return this.options(this.inbrenger);
+      },
+      onChair: function (ev) {
+        this.chairDraft = ev.target.value;
+      },
+      onInbrenger: function (ev) {
+        this.inbrengerDraft = ev.target.value;
+      },
+      save: function () {
+        var self = this;
+        this.cmd("meeting.next", { chair: this.chair || null, inbrenger: this.inbrenger || null }).then(function (r) {
+          if (r && r.t === "ack") {
+            self.chairDraft = null;
+            self.inbrengerDraft = null;
+          }
+        });
+      },
+    });
+  }
+
+  function queuedPanel() {
+    return base({
+      get items() {
+        var q = (this.st && this.st.queued) || {};
+        return Object.keys(q).map(function (id) {
+          return { id: id, text: q[id].text };
+        });
+      },
+      get visible() {
+        return this.items.length > 0;
+      },
+    });
+  }
+
+  // --- screen-reader cues: time announcements and focus on a phase change ------------------------
+  // A visually hidden polite live region speaks at sensible moments only: a new phase, the timer
+  // started, paused or changed, 5 and 1 minute left, time up, and a new speaker in a round; never
+  // every second (the visible timer has role="timer", which is not live). When the phase changes,
+  // focus moves to the new phase's heading, unless the user is typing in a field.
+  var CUE_MARKS = [0, 60000, 5 * 60000]; // checked in this order: the most urgent crossing wins
+
+  function typingIn(el) {
+    if (!el) return false;
+    if (el.isContentEditable || el.tagName === "TEXTAREA") return true;
+    return el.tagName === "INPUT" && !/^(button|submit|reset|checkbox|radio|range|color|file|image)$/i.test(el.type);
+  }
+
+  function roomCues() {
+    var prev = null;
+    var stopEffect = null;
+    var sayTimer = null;
+    return base({
+      text: "",
+      init: function () {
+        var self = this;
+        stopEffect = window.Alpine.effect(function () {
+          var st = self.st; // subscribes to the view (see base())
+          var now = self.K.now(); // ... and ticks every second
+          if (st && st.waiting_for_admission) self.focusHeading("waiting-title", false);
+          if (!st || !st.method || !st.method.phases.length || st.waiting_for_admission) return;
+          var cur = self.snapshot(st, now);
+          var last = prev;
+          prev = cur;
+          var phaseChanged = !!last && last.index !== cur.index;
+          var text = self.cue(last, cur, st);
+          if (text) self.say(text);
+          if (phaseChanged || !last) self.focusHeading("phase-title", phaseChanged);
+        });
+      },
+      destroy: function () {
+        if (stopEffect && window.Alpine.release) window.Alpine.release(stopEffect);
+        clearTimeout(sayTimer);
+      },
+      snapshot: function (st, now) {
+        var t = st.timer || {};
+        var r = st.round;
+        return {
+          index: st.phase.index,
+          phase: st.phase.index + ":" + st.phase.started,
+          running: !!t.running,
+          deadline: t.deadline,
+          ms: remaining(t, now),
+          speaker: r && !r.done ? r.order[r.index] : null,
+        };
+      },
+      duration: function (ms) {
+        if (ms >= 60000) {
+          var n = Math.round(ms / 60000);
+          return n === 1 ? this.L.cueMinute : this.f("cueMinutes", { n: n });
+        }
+        return this.f("cueSeconds", { n: Math.max(0, Math.ceil(ms / 1000)) });
+      },
+      cue: function (last, cur, st) {
+        if (!last) return "";
+        var parts = [];
+        if (last.phase !== cur.phase) {
+          var p = st.method.phases[cur.index];
+          parts.push(this.f("cuePhase", { n: cur.index + 1, m: st.method.phases.length, title: this.tr(p.title) }));
+          if (cur.running) parts.push(this.f("cueLeft", { time: this.duration(cur.ms) }));
+        } else if (last.running !== cur.running || (cur.running && last.deadline !== cur.deadline)) {
+          parts.push(this.f(cur.running ? "cueRunning" : "cuePaused", { time: this.duration(Math.max(0, cur.ms)) }));
+        } else if (cur.running) {
+          for (var i = 0; i < CUE_MARKS.length; i++) {
+            var mark = CUE_MARKS[i];
+            if (last.ms > mark && cur.ms <= mark) {
+              parts.push(mark ? this.f("cueLeft", { time: this.duration(mark) }) : this.L.cueUp);
+              break;
+            }
+          }
+        }
+        if (cur.speaker && cur.speaker !== last.speaker) {
+          var who = this.nameOf(cur.speaker) + (cur.speaker === this.me ? " (" + this.L.you + ")" : "");
+          parts.push(this.f("cueTurn", { name: who }));
+        }
+        return parts.join(" ");
+      },
+      say: function (text) {
+        // Empty first, so the same words twice in a row are still read out.
+        var self = this;
+        this.text = "";
+        clearTimeout(sayTimer);
+        sayTimer = window.setTimeout(function () {
+          self.text = text;
+        }, 150);
+      },
+      // On a phase change, or when the room (or the waiting screen) first shows and focus is
+      // nowhere, e.g. on the join button that just went away.
+      focusHeading: function (id, changed) {
+        this.$nextTick(function () {
+          var h = document.getElementById(id);
+          var active = document.activeElement;
+          if (!h || !h.offsetParent || typingIn(active)) return;
+          var lost = !active || active === document.body || !active.offsetParent;
+          if (changed || lost) h.focus();
+        });
+      },
+    });
+  }
+
   document.addEventListener("alpine:init", function () {
     var A = window.Alpine;
     A.store("ui", { notes: false }); // page-local flags: is the notes drawer open
     A.data("roomBar", roomBar);
     A.data("room", room);
+    A.data("roomCues", roomCues);
     A.data("casePanel", casePanel);
     A.data("cardsPanel", cardsPanel);
     A.data("earlierPanel", earlierPanel);
@@ -1232,5 +1578,8 @@
     A.data("timerPanel", timerPanel);
     A.data("facPanel", facPanel);
     A.data("notesPanel", notesPanel);
+    A.data("followupPanel", followupPanel);
+    A.data("nextRolesPanel", nextRolesPanel);
+    A.data("queuedPanel", queuedPanel);
   });
 })();
