@@ -28,7 +28,10 @@ async def test_projector_is_read_only_and_public(sqlite_server: ServerProc, clie
     await a.ok("note.add", {"id": "n1", "text": "geheime notitie"})
     seq = await fac.ok("case.set", {"question": "Openbare vraag?"})
     v = await beamer.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
-    assert v["state"]["phase"]["id"] == "standpuntbepaling" and v["state"]["case"]["question"] == "Openbare vraag?"
+    assert (
+        v["state"]["phase"]["id"] == "standpuntbepaling"
+        and v["state"]["case"]["question"] == "Openbare vraag?"
+    )
     assert "geheim" not in json.dumps(beamer.msgs)
     assert_contiguous(beamer.events)
     online = [m for m in fac.msgs if m["t"] == "presence"][-1]["online"]
