@@ -177,11 +177,18 @@
           return r;
         });
       },
+      // The buttons are aria-disabled, not disabled (a focused button that disables itself drops
+      // keyboard focus on the page body), so the click is checked here.
       cast: function (id) {
-        this.send("vote.cast", { id: id });
+        if (this.allowed("canCast", id)) this.send("vote.cast", { id: id });
       },
       retract: function (id) {
-        this.send("vote.retract", { id: id });
+        if (this.allowed("canRetract", id)) this.send("vote.retract", { id: id });
+      },
+      allowed: function (flag, id) {
+        return this.list.some(function (c) {
+          return c.id === id && c[flag];
+        });
       },
       withdraw: function (id) {
         this.send("case.withdraw", { id: id });
