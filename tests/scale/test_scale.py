@@ -268,7 +268,9 @@ async def test_redis_down_ten_seconds(redis_server_aof: RedisProc, redis_workers
         assert sum(len(c.closes) for c in room.clients) == closes_before, "connections must stay open"
         redis_server_aof.start()
         t_up = time.monotonic()
-        await room.all_answered(20)
+        # Usually 1-2 s; the bound is wide for a loaded 2-core CI box, where the retries queued
+        # during the outage drain slowly (seen: one run over 20 s at load average 7).
+        await room.all_answered(45)
         resumed = time.monotonic() - t_up
         r = redis_server_aof.client()
         await room.converged(r, 10)
