@@ -660,7 +660,8 @@
         var byPhase = {};
         Object.keys(cards).forEach(function (cid) {
           var c = cards[cid];
-          if (c.phase !== st.phase.id) (byPhase[c.phase] = byPhase[c.phase] || []).push(Object.assign({ id: cid }, c));
+          if (c.phase === st.phase.id) return;
+          (byPhase[c.phase] = byPhase[c.phase] || []).push(Object.assign({ id: cid }, c));
         });
         var known = {};
         var groups = this.phaseList.map(function (p) {
@@ -1488,7 +1489,7 @@
           var cur = self.snapshot(st, now);
           var last = prev;
           prev = cur;
-          var phaseChanged = !!last && last.index !== cur.index;
+          var phaseChanged = !!last && last.phase !== cur.phase;
           var text = self.cue(last, cur, st);
           if (text) self.say(text);
           if (phaseChanged || !last) self.focusHeading("phase-title", phaseChanged);
