@@ -78,6 +78,29 @@
   }
   window.kringData = pageData;
 
+  // Copy text to the clipboard; where that is not allowed (plain http, a refusal), select it in
+  // `input` and try the old copy command, so Ctrl+C works at least. Shared by every page.
+  function copyText(text, input) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () {
+        return fallbackCopy(input);
+      });
+    }
+    return Promise.resolve(fallbackCopy(input));
+  }
+
+  function fallbackCopy(input) {
+    if (!input) return false;
+    input.focus();
+    input.select();
+    try {
+      return document.execCommand("copy");
+    } catch (e) {
+      return false;
+    }
+  }
+  window.kringCopy = copyText;
+
   // --- persistence ------------------------------------------------------------------------
   function lsGet(k) {
     try {

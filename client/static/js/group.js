@@ -126,22 +126,6 @@
     }
   }
 
-  function copyText(text, input) {
-    var fallback = function () {
-      if (!input) return;
-      input.focus();
-      input.select();
-      try {
-        document.execCommand("copy");
-      } catch (e) {
-        /* the text stays selected for Ctrl+C */
-      }
-    };
-    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(fallback);
-    fallback();
-    return Promise.resolve();
-  }
-
   function download(name, text) {
     var url = URL.createObjectURL(new Blob([text], { type: "application/toml;charset=utf-8" }));
     var a = document.createElement("a");
@@ -846,7 +830,7 @@
       },
       copyInvite: function () {
         var self = this;
-        copyText(this.inviteUrl, document.getElementById("grp-invite")).then(function () {
+        window.kringCopy(this.inviteUrl, document.getElementById("grp-invite")).then(function () {
           self.copied = true;
           window.setTimeout(function () {
             self.copied = false;

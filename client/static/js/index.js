@@ -16,17 +16,7 @@
         self.copiedWhich = "";
       }, 2000);
     };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, function () {
-        input.select();
-        document.execCommand("copy");
-        done();
-      });
-    } else {
-      input.select();
-      document.execCommand("copy");
-      done();
-    }
+    window.kringCopy(text, input).then(done);
   }
 
   function define(target, extra) {

@@ -1151,7 +1151,7 @@
       },
       copyJoin: function () {
         var self = this;
-        copyText(this.joinUrl, document.getElementById("fac-join")).then(function () {
+        window.kringCopy(this.joinUrl, document.getElementById("fac-join")).then(function () {
           self.copied = true;
           window.setTimeout(function () {
             self.copied = false;
@@ -1202,26 +1202,6 @@
     });
   }
 
-  function copyText(text, input) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () {
-        return fallbackCopy(input);
-      });
-    }
-    return Promise.resolve(fallbackCopy(input));
-  }
-
-  function fallbackCopy(input) {
-    if (!input) return false;
-    input.focus();
-    input.select();
-    try {
-      return document.execCommand("copy");
-    } catch (e) {
-      return false;
-    }
-  }
-  window.kringCopy = copyText;
 
   // --- private notes ---------------------------------------------------------------------------
   function notesPanel() {
