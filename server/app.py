@@ -22,7 +22,7 @@ from .methods import MethodLibrary
 from .security import JoinThrottle, SecurityHeaders
 from .settings import ROOT, Settings
 from .store.base import open_store
-from .ws import ws_endpoint
+from .ws import WsEndpoint
 
 log = logging.getLogger("kring")
 CLIENT = ROOT / "client"
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/groups/{group}/methods/import", group_views.api_method_import, methods=["POST"]),
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
-            WebSocketRoute("/ws/{room}", ws_endpoint),
+            WebSocketRoute("/ws/{room}", WsEndpoint()),
             Mount("/static", StaticFiles(directory=CLIENT / "static"), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],

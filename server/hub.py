@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,31 +31,114 @@ def now_ms() -> int:
 
 
 class Conn:
-    """One WebSocket connection's outbound side: a bounded queue and a close request."""
+    """One WebSocket connection's outbound side: messages leave in push order.
+
+    When the connection is idle (nothing queued, the writer task waiting) and `send` (the raw ASGI
+    send) is set, `push` writes the frame at once by stepping the send coroutine: uvicorn's send
+    completes without suspending while its transport is writable, so fanning an event out to ten
+    members costs ten transport writes and no task switch. If a send does suspend (the peer's
+    socket buffer is full), the writer task finishes that send and everything after it goes
+    through the queue; a queue that reaches `queue_size` means a slow consumer (4008).
+    Browser connections that want views always go through the writer, which adds the view.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_pending",
+        "_waiter",
+        "close_code",
+        "close_reason",
+        "lang",
+        "out",
+        "pid",
+        "projector",
+        "queue_size",
+        "send",
+        "view_dirty",
+        "want_view",
+        "writer",
+    )
 
     def __init__(
-        self, pid: str, queue_size: int, want_view: bool, lang: str, projector: bool = False
+        self,
+        pid: str,
+        queue_size: int,
+        want_view: bool,
+        lang: str,
+        projector: bool = False,
+        send: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
     ) -> None:
         self.pid = pid
         self.projector = projector  # a read-only screen in the room: public content, no identity
         self.want_view = want_view
         self.lang = lang
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=queue_size)
+        self.queue_size = queue_size
+        self.out: deque[str | None] = deque()
         self.close_code: int | None = None
         self.close_reason = ""
         self.writer: asyncio.Task[None] | None = None
         self.view_dirty = want_view
+        self.send = None if want_view else send
+        self._waiter: asyncio.Future[None] | None = None  # set while the writer waits for work
+        self._pending: tuple[Coroutine[Any, Any, None], Any] | None = None  # a direct send that suspended
 
     def push(self, text: str, changes_state: bool = False) -> None:
-        """Queue one serialised message; `changes_state` (events, welcome) makes a new view due."""
+        """Send or queue one serialised message; `changes_state` (events, welcome) makes a view due."""
         if self.close_code is not None:
             return
-        try:
-            self.queue.put_nowait(text)
-            if changes_state:
-                self.view_dirty = self.want_view
-        except asyncio.QueueFull:
+        if changes_state:
+            self.view_dirty = self.want_view
+        if self._waiter is not None and self.send is not None and not self.out and self._pending is None:
+            self._direct(text)
+            return
+        if len(self.out) >= self.queue_size:
             self.kill(P.CLOSE_SLOW, "slow; resync")
+            return
+        self.out.append(text)
+        self._wake()
+
+    def _direct(self, text: str) -> None:
+        assert self.send is not None
+        coro = self.send({"type": "websocket.send", "text": text})
+        if not isinstance(coro, Coroutine):  # not a coroutine: let the writer await it
+            self._pending = (_wrap(coro), None)
+            self._wake()
+            return
+        try:
+            blocked_on = coro.send(None)
+        except StopIteration:
+            return  # written to the transport
+        except Exception:
+            # The socket is gone: queue it, the writer retries, fails the same way and ends it.
+            self.out.append(text)
+            self._wake()
+            return
+        self._pending = (coro, blocked_on)
+        self._wake()
+
+    def _wake(self) -> None:
+        w = self._waiter
+        if w is not None:
+            self._waiter = None  # from now on pushes queue behind what the writer is about to do
+            if not w.done():
+                w.set_result(None)
+
+    def take_pending(self) -> Awaitable[None] | None:
+        p = self._pending
+        if p is None:
+            return None
+        self._pending = None
+        return _Resume(p[0], p[1])
+
+    async def idle(self) -> None:
+        """Wait until there is something to write (the writer task's only wait)."""
+        if self.out or self._pending is not None:
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
 
     def kill(self, code: int, reason: str) -> None:
         if self.close_code is not None:
@@ -63,12 +147,45 @@ class Conn:
         self.close_reason = reason
         if code in (P.CLOSE_NORMAL, P.CLOSE_GOING_AWAY) or self.writer is None:
             # A polite close: let the writer flush what is queued first, then the sentinel.
-            while self.queue.full():
-                self.queue.get_nowait()
-            self.queue.put_nowait(None)
+            self.out.append(None)
+            self._wake()
         else:
             # Slow, removed, erased: stop now, even if a send is stuck on a full socket.
             self.writer.cancel()
+
+
+async def _wrap(aw: Awaitable[None]) -> None:
+    await aw
+
+
+class _Resume:
+    """Awaits a coroutine that was already stepped once outside any task and then suspended on
+    `blocked_on`: what `yield from` would do, so the writer task can finish a direct send."""
+
+    __slots__ = ("blocked_on", "coro")
+
+    def __init__(self, coro: Coroutine[Any, Any, None], blocked_on: Any) -> None:
+        self.coro = coro
+        self.blocked_on = blocked_on
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        coro, value = self.coro, self.blocked_on
+        if value is None:  # not started yet
+            yield from coro.__await__()
+            return
+        while True:
+            try:
+                sent = yield value
+            except BaseException as exc:  # cancellation of the writer reaches the send
+                try:
+                    value = coro.throw(exc)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    value = coro.send(sent)
+                except StopIteration:
+                    return
 
 
 @dataclass

@@ -8,6 +8,7 @@ import logging
 import time
 from typing import Any
 
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import protocol as P
@@ -22,7 +23,15 @@ log = logging.getLogger("kring.ws")
 VIEW_INTERVAL = 0.1  # seconds between two views sent to one connection
 
 
-async def ws_endpoint(ws: WebSocket) -> None:
+class WsEndpoint:
+    """The ASGI app behind `/ws/{room}`: a Starlette WebSocket for the handshake and hello, and the
+    raw ASGI receive/send for the hot path (every frame after the welcome)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await ws_endpoint(WebSocket(scope, receive, send), receive, send)
+
+
+async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
     app = ws.app
     settings: Settings = app.state.settings
     hub: Hub = app.state.hub
@@ -75,7 +84,12 @@ async def ws_endpoint(ws: WebSocket) -> None:
     assert live is not None
     pid, token = joined
     conn = Conn(
-        pid, settings.queue_size, hello.view, hello.lang or live.state.lang, projector=hello.projector
+        pid,
+        settings.queue_size,
+        hello.view,
+        hello.lang or live.state.lang,
+        projector=hello.projector,
+        send=send,
     )
     welcome: dict[str, Any] = {
         "t": P.WELCOME,
@@ -86,29 +100,26 @@ async def ws_endpoint(ws: WebSocket) -> None:
     }
     if live.state.is_fac(pid):
         welcome["join_key"] = live.meta.get("join_key", "")
-    writer = asyncio.create_task(_writer(ws, hub, live, conn))
+    writer = asyncio.create_task(_writer(ws, send, hub, live, conn))
     conn.writer = writer
-    reader: asyncio.Task[None] | None = None
+    attached = False
     try:
         try:
             await hub.attach(live, conn, welcome, hello.epoch, hello.since, settings.resume_limit)
+            attached = True
             del welcome  # queued as text; the dict (a whole view) need not live as long as the socket
         except Unavailable:
             conn.push(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
             conn.kill(P.CLOSE_GOING_AWAY, "store unavailable")
             return
-        reader = asyncio.create_task(_reader(ws, hub, live, conn, settings))
-        # Whichever ends first ends the connection: a client that leaves, or a writer that closed
-        # the socket (slow consumer, removal, erasure) while the reader was waiting for input.
-        await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+        # The reader runs in this task. It ends when the client leaves, or when the connection is
+        # killed: the writer then closes the socket and uvicorn hands the reader a disconnect.
+        await _reader(receive, hub, live, conn, settings)
     finally:
-        hub.detach(live, conn)
+        if attached:
+            hub.detach(live, conn)
         if conn.close_code is None:
             conn.kill(P.CLOSE_NORMAL, "bye")
-        if reader is not None:
-            reader.cancel()
-            with contextlib.suppress(BaseException):
-                await reader
         with contextlib.suppress(BaseException):
             await asyncio.wait_for(writer, 3)
 
@@ -175,60 +186,63 @@ async def _receive_text(ws: WebSocket) -> str | None:
     msg = await ws.receive()
     if msg["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(msg.get("code", 1000))
-    text = msg.get("text")
-    if text is None:
-        raw = msg.get("bytes")
-        if raw is not None:
-            raise _Binary()
-    return text
+    return msg.get("text")
 
 
-class _Binary(Exception):
-    pass
-
-
-async def _reader(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn, settings: Settings) -> None:
+async def _reader(receive: Receive, hub: Hub, live: LiveRoom, conn: Conn, settings: Settings) -> None:
+    loop = asyncio.get_running_loop()
     bucket = TokenBucket(settings.rate_per_s, settings.rate_burst)
     strikes = 0
-    while conn.close_code is None:
-        try:
-            async with asyncio.timeout(settings.idle_timeout):
-                raw = await _receive_text(ws)
-        except TimeoutError:
+    last_seen = loop.time()
+
+    def watchdog() -> None:
+        # One timer per idle period instead of a timeout per frame.
+        quiet = loop.time() - last_seen
+        if quiet >= settings.idle_timeout:
             conn.kill(P.CLOSE_IDLE, "idle")
-            return
-        except _Binary:
-            conn.push(P.dumps(P.error(P.BAD_MESSAGE, "frames must be JSON text, not binary")))
-            continue
-        if raw is None:
-            continue
-        msg: P.Message | P.ProtocolError
-        try:
-            msg = P.parse(raw)
-        except P.ProtocolError as e:
-            msg = e
-        if not bucket.take():
-            strikes += 1
-            if strikes > settings.rate_burst:
-                conn.kill(P.CLOSE_RATE, "rate limited")
-                return
-            cmd_id = msg.id if isinstance(msg, P.Cmd) else None
-            conn.push(P.dumps(P.error(P.RATE_LIMITED, "slow down: too many messages", cmd_id)))
-            continue
-        strikes = max(0, strikes - 1)
-        if isinstance(msg, P.ProtocolError):
-            conn.push(P.dumps(P.error(msg.code, msg.message, msg.cmd_id)))
-            continue
-        if isinstance(msg, P.Ping):
-            conn.push(P.dumps(P.pong(msg.c, int(time.time() * 1000))))
-        elif isinstance(msg, P.Hello):
-            conn.push(P.dumps(P.error(P.BAD_MESSAGE, "already joined; hello comes once")))
         else:
-            await _command(hub, live, conn, msg)
-            # The store may answer without suspending (SQLite runs inline): let the writers
-            # drain before this socket's next frame, so a burst from one client cannot starve
-            # the others' queues.
-            await asyncio.sleep(0)
+            timer[0] = loop.call_later(settings.idle_timeout - quiet, watchdog)
+
+    timer = [loop.call_later(settings.idle_timeout, watchdog)]
+    try:
+        while conn.close_code is None:
+            m = await receive()
+            last_seen = loop.time()
+            if m["type"] != "websocket.receive":
+                return  # websocket.disconnect: the client left, or the writer closed the socket
+            raw = m.get("text")
+            if raw is None:
+                if m.get("bytes") is not None:
+                    conn.push(P.dumps(P.error(P.BAD_MESSAGE, "frames must be JSON text, not binary")))
+                continue
+            msg: P.Message | P.ProtocolError
+            try:
+                msg = P.parse(raw)
+            except P.ProtocolError as e:
+                msg = e
+            if not bucket.take():
+                strikes += 1
+                if strikes > settings.rate_burst:
+                    conn.kill(P.CLOSE_RATE, "rate limited")
+                    return
+                cmd_id = msg.id if isinstance(msg, P.Cmd) else None
+                conn.push(P.dumps(P.error(P.RATE_LIMITED, "slow down: too many messages", cmd_id)))
+                continue
+            strikes = max(0, strikes - 1)
+            if isinstance(msg, P.ProtocolError):
+                conn.push(P.dumps(P.error(msg.code, msg.message, msg.cmd_id)))
+                continue
+            if isinstance(msg, P.Ping):
+                conn.push(P.dumps(P.pong(msg.c, int(time.time() * 1000))))
+            elif isinstance(msg, P.Hello):
+                conn.push(P.dumps(P.error(P.BAD_MESSAGE, "already joined; hello comes once")))
+            else:
+                await _command(hub, live, conn, msg)
+                # The store may answer without suspending (SQLite runs inline): yield to the loop
+                # before this socket's next frame, so a burst from one client cannot starve others.
+                await asyncio.sleep(0)
+    finally:
+        timer[0].cancel()
 
 
 async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
@@ -246,35 +260,38 @@ async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
         conn.push(P.dumps(P.ack(msg.id, res.seq)))
 
 
-async def _writer(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn) -> None:
-    """The only task that sends on this socket: drains the queue, then one view if asked for.
+async def _writer(ws: WebSocket, send: Send, hub: Hub, live: LiveRoom, conn: Conn) -> None:
+    """Sends what `Conn.push` could not send directly (a welcome, a backlog, a browser's views).
 
     `Conn.kill` cancels this task even while a send is stuck on a full socket; it then closes
     the socket with the kill's code (bounded in time, the peer may not be reading at all).
     """
     last_view = 0.0
+    out = conn.out
     try:
         while True:
-            item = await conn.queue.get()
-            batch = [item]
-            while not conn.queue.empty() and len(batch) < 256:
-                batch.append(conn.queue.get_nowait())
-            for text in batch:
+            pending = conn.take_pending()
+            if pending is not None:
+                await pending
+            while out:
+                text = out.popleft()
                 if text is None:
                     await _close(ws, conn.close_code or P.CLOSE_NORMAL, conn.close_reason)
                     return
-                await ws.send_text(text)
-            if conn.want_view and conn.view_dirty and conn.queue.empty():
+                await send({"type": "websocket.send", "text": text})
+            if conn.want_view and conn.view_dirty:
                 # At most one view per VIEW_INTERVAL: in a burst, events keep flowing and the
                 # view (tens of KB in a big room) follows once the burst settles.
                 wait = last_view + VIEW_INTERVAL - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                    if not conn.queue.empty():
+                    if out:
                         continue
                 conn.view_dirty = False
                 last_view = time.monotonic()
-                await ws.send_text(hub.view_for(live, conn))
+                await send({"type": "websocket.send", "text": hub.view_for(live, conn)})
+                continue
+            await conn.idle()
     except asyncio.CancelledError:
         if conn.close_code is None:
             raise
@@ -286,6 +303,7 @@ async def _writer(ws: WebSocket, hub: Hub, live: LiveRoom, conn: Conn) -> None:
     except Exception:
         log.exception("writer failed")
         conn.close_code = conn.close_code or P.CLOSE_GOING_AWAY
+        await _close(ws, conn.close_code)
 
 
 async def _close(ws: WebSocket, code: int, reason: str = "") -> None:

@@ -268,14 +268,21 @@ class RClient:
         self.connected.set()
         self._welcomed_now = True
 
+    _retry_due = False
+
     def _schedule_retry(self) -> None:
+        # A refusal can arrive while a retry round is already sending: mark it due again, or that
+        # command would wait for an error or a reconnect that never comes.
+        self._retry_due = True
         if self._retry_task is None or self._retry_task.done():
             self._retry_task = asyncio.create_task(self._retry())
 
     async def _retry(self) -> None:
-        await asyncio.sleep(0.3)
-        for cid, (type_, args) in list(self.pending.items()):
-            await self._send({"t": "cmd", "id": cid, "type": type_, "args": args})
+        while self._retry_due:
+            self._retry_due = False
+            await asyncio.sleep(0.3)
+            for cid, (type_, args) in list(self.pending.items()):
+                await self._send({"t": "cmd", "id": cid, "type": type_, "args": args})
 
 
 def stream(redis_client: Any, room: str) -> dict[int, dict[str, Any]]:
