@@ -73,7 +73,7 @@ class Conn:
         self.want_view = want_view
         self.lang = lang
         self.queue_size = queue_size
-        self.out: deque[str | None] = deque()
+        self.out: deque[dict[str, Any] | None] = deque()
         self.close_code: int | None = None
         self.close_reason = ""
         self.writer: asyncio.Task[None] | None = None
@@ -84,36 +84,36 @@ class Conn:
 
     def push(self, text: str, changes_state: bool = False) -> None:
         """Send or queue one serialised message; `changes_state` (events, welcome) makes a view due."""
+        self.push_message({"type": "websocket.send", "text": text}, changes_state)
+
+    def push_message(self, msg: dict[str, Any], changes_state: bool = False) -> None:
+        """`push` with a ready ASGI message: a fan-out builds one per event for all its members."""
         if self.close_code is not None:
             return
         if changes_state:
             self.view_dirty = self.want_view
         if self._waiter is not None and self.send is not None and not self.out and self._pending is None:
-            self._direct(text)
+            coro = self.send(msg)
+            if not isinstance(coro, Coroutine):  # not a coroutine: let the writer await it
+                self._pending = (_wrap(coro), None)
+                self._wake()
+                return
+            try:
+                blocked_on = coro.send(None)
+            except StopIteration:
+                return  # written to the transport
+            except Exception:
+                # The socket is gone: queue it; the writer retries, fails the same way and ends it.
+                self.out.append(msg)
+                self._wake()
+                return
+            self._pending = (coro, blocked_on)
+            self._wake()
             return
         if len(self.out) >= self.queue_size:
             self.kill(P.CLOSE_SLOW, "slow; resync")
             return
-        self.out.append(text)
-        self._wake()
-
-    def _direct(self, text: str) -> None:
-        assert self.send is not None
-        coro = self.send({"type": "websocket.send", "text": text})
-        if not isinstance(coro, Coroutine):  # not a coroutine: let the writer await it
-            self._pending = (_wrap(coro), None)
-            self._wake()
-            return
-        try:
-            blocked_on = coro.send(None)
-        except StopIteration:
-            return  # written to the transport
-        except Exception:
-            # The socket is gone: queue it, the writer retries, fails the same way and ends it.
-            self.out.append(text)
-            self._wake()
-            return
-        self._pending = (coro, blocked_on)
+        self.out.append(msg)
         self._wake()
 
     def _wake(self) -> None:
@@ -406,8 +406,8 @@ class Hub:
     def _fan_out(self, live: LiveRoom, e: Event) -> None:
         if not live.conns:
             return
-        full = P.dumps(e.wire())
-        redacted: str | None = None
+        full = {"type": "websocket.send", "text": P.dumps(e.wire())}
+        redacted: dict[str, Any] | None = None
         members = live.state.participants
         for c in live.conns:
             if c.projector:
@@ -415,13 +415,13 @@ class Hub:
             else:
                 public = e.visible_to(c.pid) and (c.pid in members or e.data.get("pid") == c.pid)
             if public:
-                c.push(full, True)
+                c.push_message(full, True)
             else:
                 if redacted is None:
-                    redacted = P.dumps(e.redacted())
+                    redacted = {"type": "websocket.send", "text": P.dumps(e.redacted())}
                 # A private event of someone else can still change what this viewer sees
                 # (counts, the case-choice release), so it makes a view due as well.
-                c.push(redacted, True)
+                c.push_message(redacted, True)
         if e.type in ("participant.join", "participant.rename", "role.assign", "case.chosen"):
             self.broadcast_presence(live)
         if e.type == "participant.remove":
@@ -505,9 +505,9 @@ class Hub:
                 await self.on_room_idle(live.id)
 
     def broadcast_presence(self, live: LiveRoom) -> None:
-        msg = P.dumps(P.presence(live.online()))
+        msg = {"type": "websocket.send", "text": P.dumps(P.presence(live.online()))}
         for c in live.conns:
-            c.push(msg)
+            c.push_message(msg)
         if self.on_presence is not None:
             self.on_presence(live)
 

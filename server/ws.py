@@ -274,11 +274,11 @@ async def _writer(ws: WebSocket, send: Send, hub: Hub, live: LiveRoom, conn: Con
             if pending is not None:
                 await pending
             while out:
-                text = out.popleft()
-                if text is None:
+                msg = out.popleft()
+                if msg is None:
                     await _close(ws, conn.close_code or P.CLOSE_NORMAL, conn.close_reason)
                     return
-                await send({"type": "websocket.send", "text": text})
+                await send(msg)
             if conn.want_view and conn.view_dirty:
                 # At most one view per VIEW_INTERVAL: in a burst, events keep flowing and the
                 # view (tens of KB in a big room) follows once the burst settles.
