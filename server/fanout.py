@@ -39,6 +39,7 @@ from .store.base import NoSuchRoom, Store, Unavailable
 from .store.redis import RedisStore, channel, fingerprint, room_of_channel
 
 log = logging.getLogger("kring.fanout")
+BEAT_CHUNK = 100  # rooms refreshed in one pipeline by the heartbeat
 
 
 def _now_ms() -> int:
@@ -448,13 +449,36 @@ class Fanout:
                 await self._room_idle(room)
         if not self.connected.is_set():
             return
-        for room, live in list(self.hub.rooms.items()):
-            if live.conns or self._published.get(room):
-                self._push_dirty.add(room)
-                self._schedule_push(room)
-            self._schedule_pull(room)
-            if self._feed(room).backfill:
-                self._kick(live)
+        # A few pipelines for all rooms, not two round trips per room: hundreds of rooms refreshed
+        # one by one were a burst of tasks and round trips that delayed every room's events.
+        rooms = list(self.hub.rooms.items())
+        for i in range(0, len(rooms), BEAT_CHUNK):
+            if i:
+                await asyncio.sleep(0)
+            chunk = rooms[i : i + BEAT_CHUNK]
+            refresh: dict[str, frozenset[str]] = {}
+            for room, live in chunk:
+                local = frozenset(c.pid for c in live.conns)
+                if local != self._published.get(room, frozenset()) or room in self._push_busy:
+                    self._push_dirty.add(room)  # a change: the per-room push announces it
+                    self._schedule_push(room)
+                elif local:
+                    refresh[room] = local
+                if self._feed(room).backfill:
+                    self._kick(live)
+            try:
+                if refresh:
+                    await self.store.presence_refresh(self.worker, refresh, _now_ms(), self.presence_ttl_ms)
+                online = await self.store.presence_get_many([room for room, _ in chunk], _now_ms())
+            except Unavailable:
+                return
+            for (room, live), members in zip(chunk, online, strict=True):
+                if self.hub.rooms.get(room) is not live or room in self._pull_busy:
+                    continue
+                remote = {pid for w, pid in members if w != self.worker}
+                if remote != live.remote_online:
+                    live.remote_online = remote
+                    self.hub.broadcast_presence(live)
 
 
 async def start_fanout(store: Store, hub: Hub, retention_days: int = 30) -> Fanout | None:
