@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass, field
+from types import CoroutineType
 from typing import Any
 
 from . import protocol as P
@@ -94,7 +95,7 @@ class Conn:
             self.view_dirty = self.want_view
         if self._waiter is not None and self.send is not None and not self.out and self._pending is None:
             coro = self.send(msg)
-            if not isinstance(coro, Coroutine):  # not a coroutine: let the writer await it
+            if type(coro) is not CoroutineType:  # not a native coroutine: let the writer await it
                 self._pending = (_wrap(coro), None)
                 self._wake()
                 return
