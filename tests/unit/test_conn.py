@@ -1,0 +1,100 @@
+"""The outbound side of one connection: direct sends while idle, the writer for backlogs, order kept."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from server import protocol as P
+from server.hub import Conn
+from server.ws import _writer
+
+
+class StubSocket:
+    """What the writer needs of a Starlette WebSocket: `close`."""
+
+    def __init__(self) -> None:
+        self.closed: list[int] = []
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        self.closed.append(code)
+
+
+class GatedSend:
+    """An ASGI send that completes at once while the gate is open and suspends while it is shut,
+    like uvicorn's send on a transport that is writable or paused."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.sent: list[str] = []
+
+    async def __call__(self, msg: dict[str, Any]) -> None:
+        await self.gate.wait()
+        self.sent.append(msg["text"])
+
+
+async def _start(queue_size: int = 100) -> tuple[Conn, GatedSend, StubSocket, asyncio.Task[None]]:
+    send = GatedSend()
+    sock = StubSocket()
+    conn = Conn("p1", queue_size, False, "nl", send=send)
+    writer = asyncio.create_task(_writer(sock, send, None, None, conn))  # type: ignore[arg-type]
+    conn.writer = writer
+    await asyncio.sleep(0)  # the writer finds nothing to do and waits
+    return conn, send, sock, writer
+
+
+async def test_idle_connection_sends_without_the_writer() -> None:
+    conn, send, _, writer = await _start()
+    conn.push("a")
+    assert send.sent == ["a"]  # written inside push: no task switch needed
+    conn.push("b")
+    assert send.sent == ["a", "b"]
+    conn.kill(P.CLOSE_NORMAL, "bye")
+    await asyncio.wait_for(writer, 1)
+
+
+async def test_a_send_that_suspends_is_finished_by_the_writer_and_order_holds() -> None:
+    conn, send, sock, writer = await _start()
+    conn.push("a")
+    send.gate.clear()  # the peer's socket buffer is full
+    conn.push("b")  # starts, suspends: handed to the writer
+    conn.push("c")  # queued behind it
+    conn.push("d")
+    await asyncio.sleep(0.01)
+    assert send.sent == ["a"]
+    send.gate.set()
+    await asyncio.sleep(0.01)
+    assert send.sent == ["a", "b", "c", "d"]
+    conn.push("e")  # idle again: direct
+    assert send.sent[-1] == "e"
+    conn.kill(P.CLOSE_NORMAL, "bye")
+    await asyncio.wait_for(writer, 1)
+    assert sock.closed == [P.CLOSE_NORMAL]
+
+
+async def test_pushes_before_the_writer_waits_are_queued_in_order() -> None:
+    send = GatedSend()
+    conn = Conn("p1", 100, False, "nl", send=send)
+    conn.push("welcome")  # the writer has not run yet: queued
+    conn.push("event")
+    assert send.sent == []
+    writer = asyncio.create_task(_writer(StubSocket(), send, None, None, conn))  # type: ignore[arg-type]
+    conn.writer = writer
+    await asyncio.sleep(0.01)
+    assert send.sent == ["welcome", "event"]
+    conn.kill(P.CLOSE_NORMAL, "bye")
+    await asyncio.wait_for(writer, 1)
+
+
+async def test_a_consumer_that_stops_reading_is_closed_as_slow() -> None:
+    conn, send, sock, writer = await _start(queue_size=3)
+    send.gate.clear()
+    for i in range(10):
+        conn.push(f"m{i}")
+    assert conn.close_code == P.CLOSE_SLOW
+    await asyncio.wait_for(writer, 3)  # cancelled while stuck in the send, then closes the socket
+    assert sock.closed == [P.CLOSE_SLOW]
+    conn.push("late")  # a dead connection takes nothing more
+    assert all(m is None or m["text"] != "late" for m in conn.out)
+    assert "late" not in send.sent
