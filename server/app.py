@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
 
             fanout = await start_fanout(store, hub, settings.retention_days)
         retention = asyncio.create_task(_retention(hub, settings))
+        _tune_gc()
         try:
             yield
         finally:
@@ -113,6 +115,20 @@ def create_app(settings: Settings | None = None) -> KringApp:
     app.state.tokens = Tokens(settings.secret, settings.retention_days * 86400)
     app.state.join_throttle = JoinThrottle(settings.join_attempts_per_min)
     return KringApp(app)
+
+
+def _tune_gc() -> None:
+    """Fewer, cheaper garbage collections (measured in bench/: with the defaults a full collection
+    over thousands of connections' objects took 40-330 ms, stalling every room at once).
+
+    Almost everything the hot path allocates dies by reference counting within one event, so a
+    young generation of 10,000 objects instead of 700 lets most of them die before a collection
+    runs, and the full collection comes due ten times less often (after 100 generation-1
+    collections instead of 10). What exists at startup (modules, the method library) is frozen
+    out of every collection."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 100)
 
 
 async def _retention(hub: Hub, settings: Settings) -> None:
