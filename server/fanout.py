@@ -421,16 +421,18 @@ class Fanout:
                 live = self.hub.rooms.get(room)
                 if live is None:
                     continue
-                remote = {
-                    pid for w, pid in await self.store.presence_get(room, _now_ms()) if w != self.worker
-                }
-                if remote != live.remote_online:
-                    live.remote_online = remote
-                    self.hub.broadcast_presence(live)
+                self._set_remote(live, await self.store.presence_get(room, _now_ms()))
         except Unavailable:
             pass
         finally:
             self._pull_busy.discard(room)
+
+    def _set_remote(self, live: LiveRoom, online: list[tuple[str, str]]) -> None:
+        """Take the room's online (worker, pid) pairs; tell local members if the others changed."""
+        remote = {pid for w, pid in online if w != self.worker}
+        if remote != live.remote_online:
+            live.remote_online = remote
+            self.hub.broadcast_presence(live)
 
     async def _beat(self) -> None:
         while True:
@@ -475,10 +477,7 @@ class Fanout:
             for (room, live), members in zip(chunk, online, strict=True):
                 if self.hub.rooms.get(room) is not live or room in self._pull_busy:
                     continue
-                remote = {pid for w, pid in members if w != self.worker}
-                if remote != live.remote_online:
-                    live.remote_online = remote
-                    self.hub.broadcast_presence(live)
+                self._set_remote(live, members)
 
 
 async def start_fanout(store: Store, hub: Hub, retention_days: int = 30) -> Fanout | None:

@@ -31,6 +31,11 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def asgi_text(text: str) -> dict[str, Any]:
+    """The ASGI message that sends `text` as one WebSocket text frame."""
+    return {"type": "websocket.send", "text": text}
+
+
 class Conn:
     """One WebSocket connection's outbound side: messages leave in push order.
 
@@ -81,11 +86,11 @@ class Conn:
         self.view_dirty = want_view
         self.send = None if want_view else send
         self._waiter: asyncio.Future[None] | None = None  # set while the writer waits for work
-        self._pending: tuple[Coroutine[Any, Any, None], Any] | None = None  # a direct send that suspended
+        self._pending: Awaitable[None] | None = None  # a direct send the writer has to finish
 
     def push(self, text: str, changes_state: bool = False) -> None:
         """Send or queue one serialised message; `changes_state` (events, welcome) makes a view due."""
-        self.push_message({"type": "websocket.send", "text": text}, changes_state)
+        self.push_message(asgi_text(text), changes_state)
 
     def push_message(self, msg: dict[str, Any], changes_state: bool = False) -> None:
         """`push` with a ready ASGI message: a fan-out builds one per event for all its members."""
@@ -96,7 +101,7 @@ class Conn:
         if self._waiter is not None and self.send is not None and not self.out and self._pending is None:
             coro = self.send(msg)
             if type(coro) is not CoroutineType:  # not a native coroutine: let the writer await it
-                self._pending = (_wrap(coro), None)
+                self._pending = coro
                 self._wake()
                 return
             try:
@@ -108,7 +113,7 @@ class Conn:
                 self.out.append(msg)
                 self._wake()
                 return
-            self._pending = (coro, blocked_on)
+            self._pending = _Resume(coro, blocked_on)
             self._wake()
             return
         if len(self.out) >= self.queue_size:
@@ -125,11 +130,8 @@ class Conn:
                 w.set_result(None)
 
     def take_pending(self) -> Awaitable[None] | None:
-        p = self._pending
-        if p is None:
-            return None
-        self._pending = None
-        return _Resume(p[0], p[1])
+        p, self._pending = self._pending, None
+        return p
 
     async def idle(self) -> None:
         """Wait until there is something to write (the writer task's only wait)."""
@@ -155,10 +157,6 @@ class Conn:
             self.writer.cancel()
 
 
-async def _wrap(aw: Awaitable[None]) -> None:
-    await aw
-
-
 class _Resume:
     """Awaits a coroutine that was already stepped once outside any task and then suspended on
     `blocked_on`: what `yield from` would do, so the writer task can finish a direct send."""
@@ -171,9 +169,6 @@ class _Resume:
 
     def __await__(self) -> Generator[Any, Any, None]:
         coro, value = self.coro, self.blocked_on
-        if value is None:  # not started yet
-            yield from coro.__await__()
-            return
         while True:
             try:
                 sent = yield value
@@ -407,7 +402,7 @@ class Hub:
     def _fan_out(self, live: LiveRoom, e: Event) -> None:
         if not live.conns:
             return
-        full = {"type": "websocket.send", "text": P.dumps(e.wire())}
+        full = asgi_text(P.dumps(e.wire()))
         redacted: dict[str, Any] | None = None
         members = live.state.participants
         for c in live.conns:
@@ -419,7 +414,7 @@ class Hub:
                 c.push_message(full, True)
             else:
                 if redacted is None:
-                    redacted = {"type": "websocket.send", "text": P.dumps(e.redacted())}
+                    redacted = asgi_text(P.dumps(e.redacted()))
                 # A private event of someone else can still change what this viewer sees
                 # (counts, the case-choice release), so it makes a view due as well.
                 c.push_message(redacted, True)
@@ -506,7 +501,7 @@ class Hub:
                 await self.on_room_idle(live.id)
 
     def broadcast_presence(self, live: LiveRoom) -> None:
-        msg = {"type": "websocket.send", "text": P.dumps(P.presence(live.online()))}
+        msg = asgi_text(P.dumps(P.presence(live.online())))
         for c in live.conns:
             c.push_message(msg)
         if self.on_presence is not None:

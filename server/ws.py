@@ -13,7 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import protocol as P
 from .auth import key_matches, new_pid
-from .hub import Conn, Hub, LiveRoom
+from .hub import Conn, Hub, LiveRoom, asgi_text
 from .rooms import CLIENT_COMMANDS, Command, Rejection
 from .security import JoinThrottle, TokenBucket, origin_allowed
 from .settings import Settings
@@ -289,7 +289,7 @@ async def _writer(ws: WebSocket, send: Send, hub: Hub, live: LiveRoom, conn: Con
                         continue
                 conn.view_dirty = False
                 last_view = time.monotonic()
-                await send({"type": "websocket.send", "text": hub.view_for(live, conn)})
+                await send(asgi_text(hub.view_for(live, conn)))
                 continue
             await conn.idle()
     except asyncio.CancelledError:

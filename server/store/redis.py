@@ -28,11 +28,12 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from importlib import metadata
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.driver_info import DriverInfo
@@ -44,6 +45,17 @@ from ..rooms import Event
 from .base import AppendResult, Conflict, NoSuchRoom, Unavailable
 
 _REDIS_PY_VERSION = metadata.version("redis")
+
+
+def _online_pairs(members: list[str]) -> list[tuple[str, str]]:
+    """Entries of a room's online set (`worker|pid`) as (worker, pid)."""
+    out = []
+    for m in members:
+        w, _, pid = m.partition("|")
+        out.append((w, pid))
+    return out
+
+
 log = logging.getLogger("kring.store.redis")
 
 ROOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -516,13 +528,7 @@ class RedisStore:
 
         async def go() -> None:
             async with self.client.pipeline(transaction=False) as p:
-                zk = key(room, "online")
-                if remove:
-                    p.zrem(zk, *(f"{worker}|{pid}" for pid in remove))
-                if add:
-                    p.zadd(zk, {f"{worker}|{pid}": now_ms + ttl_ms for pid in add})
-                p.zremrangebyscore(zk, "-inf", f"({now_ms}")
-                p.expire(zk, self.retention_s)
+                self._queue_presence(p, room, worker, add, remove, now_ms, ttl_ms)
                 if announce:
                     p.publish(channel(room), _dump({"presence": worker}))
                 await p.execute()
@@ -537,10 +543,7 @@ class RedisStore:
         async def go() -> None:
             async with self.client.pipeline(transaction=False) as p:
                 for room, pids in rooms.items():
-                    zk = key(room, "online")
-                    p.zadd(zk, {f"{worker}|{pid}": now_ms + ttl_ms for pid in pids})
-                    p.zremrangebyscore(zk, "-inf", f"({now_ms}")
-                    p.expire(zk, self.retention_s)
+                    self._queue_presence(p, room, worker, pids, (), now_ms, ttl_ms)
                 await p.execute()
 
         await self._do(go, retry=False)
@@ -556,15 +559,31 @@ class RedisStore:
                 return result
 
         got: list[list[str]] = await self._do(go)
-        return [[(m.partition("|")[0], m.partition("|")[2]) for m in members] for members in got]
+        return [_online_pairs(members) for members in got]
+
+    def _queue_presence(
+        self,
+        p: Pipeline,
+        room: str,
+        worker: str,
+        add: Collection[str],
+        remove: Collection[str],
+        now_ms: int,
+        ttl_ms: int,
+    ) -> None:
+        """Queue on pipeline `p`: this worker's pids in `add` online until now + ttl, those in
+        `remove` gone, expired entries dropped, the set kept as long as the room."""
+        zk = key(room, "online")
+        if remove:
+            p.zrem(zk, *(f"{worker}|{pid}" for pid in remove))
+        if add:
+            p.zadd(zk, {f"{worker}|{pid}": now_ms + ttl_ms for pid in add})
+        p.zremrangebyscore(zk, "-inf", f"({now_ms}")
+        p.expire(zk, self.retention_s)
 
     async def presence_get(self, room: str, now_ms: int) -> list[tuple[str, str]]:
         """(worker, pid) pairs whose heartbeat has not expired."""
         members: list[str] = await self._do(
             lambda: self.client.zrangebyscore(key(room, "online"), now_ms, "+inf")
         )
-        out = []
-        for m in members:
-            w, _, pid = m.partition("|")
-            out.append((w, pid))
-        return out
+        return _online_pairs(members)

@@ -35,9 +35,9 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
   room TEXT PRIMARY KEY,
   epoch TEXT NOT NULL,
-  seq INTEGER NOT NULL,
+  seq INTEGER NOT NULL,      -- the head when the room was created; the live head is max(events.seq)
   meta TEXT NOT NULL,
-  touched INTEGER NOT NULL
+  touched INTEGER NOT NULL   -- creation time; the last activity is the newest event's `at`
 );
 CREATE TABLE IF NOT EXISTS events (
   room TEXT NOT NULL,
@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS events (
   cmd TEXT,
   PRIMARY KEY (room, seq)
 ) WITHOUT ROWID;
+-- Command ids now live in events.cmd; this table is only read from files written before that.
 CREATE TABLE IF NOT EXISTS dedupe (
   room TEXT NOT NULL,
   key TEXT NOT NULL,
