@@ -41,6 +41,11 @@ async def test_three_people_share_one_board(sqlite_server: ServerProc, screens: 
     await expect(fac.page.locator("#join-url")).to_be_visible()
     join_url = await fac.page.input_value("#join-url")
     assert "/r/" in join_url and "#" in join_url and "?" not in join_url
+    # Copying says so on the button for two seconds (selected for Ctrl+C where copying is refused).
+    copy_join = fac.page.locator(".copy-row", has=fac.page.locator("#join-url")).get_by_role("button")
+    await copy_join.click()
+    await expect(copy_join).to_have_text("Gekopieerd")
+    await expect(copy_join).to_have_text("Kopiëren", timeout=5000)
     async with fac.page.expect_navigation() as nav:
         await fac.page.locator("#open-fac").click()
 
@@ -54,6 +59,10 @@ async def test_three_people_share_one_board(sqlite_server: ServerProc, screens: 
     await fac.page.get_by_label("Je naam").fill("Fenna")
     await fac.page.get_by_role("button", name="Meedoen").click()
     await expect(fac.page.locator(".fac")).to_contain_text("Gespreksleiding")
+    copy_fac_join = fac.page.locator(".copy-row", has=fac.page.locator("#fac-join")).get_by_role("button")
+    await copy_fac_join.click()
+    await expect(copy_fac_join).to_have_text("Gekopieerd")
+    await expect(copy_fac_join).to_have_text("Kopiëren", timeout=5000)
 
     # Two participants join through the join link, each in their own browser context.
     await join(anna, join_url, "Anna")

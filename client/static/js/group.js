@@ -830,11 +830,8 @@
       },
       copyInvite: function () {
         var self = this;
-        window.kringCopy(this.inviteUrl, document.getElementById("grp-invite")).then(function () {
-          self.copied = true;
-          window.setTimeout(function () {
-            self.copied = false;
-          }, 2000);
+        window.kringCopy(this.inviteUrl, document.getElementById("grp-invite"), function (on) {
+          self.copied = on;
         });
       },
       get rotating() {

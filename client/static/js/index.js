@@ -9,14 +9,9 @@
 
   // Copy a link to the clipboard (or select it for Ctrl+C) and say "Copied" on its button.
   function copyInto(self, which, text, id) {
-    var input = document.getElementById(id);
-    var done = function () {
-      self.copiedWhich = which;
-      window.setTimeout(function () {
-        self.copiedWhich = "";
-      }, 2000);
-    };
-    window.kringCopy(text, input).then(done);
+    window.kringCopy(text, document.getElementById(id), function (on) {
+      self.copiedWhich = on ? which : "";
+    });
   }
 
   function define(target, extra) {

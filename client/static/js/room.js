@@ -1151,11 +1151,8 @@
       },
       copyJoin: function () {
         var self = this;
-        window.kringCopy(this.joinUrl, document.getElementById("fac-join")).then(function () {
-          self.copied = true;
-          window.setTimeout(function () {
-            self.copied = false;
-          }, 2000);
+        window.kringCopy(this.joinUrl, document.getElementById("fac-join"), function (on) {
+          self.copied = on;
         });
       },
       get locked() {
