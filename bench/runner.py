@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,6 +276,21 @@ class GenProc:
             self.err.close()
 
 
+@contextlib.contextmanager
+def part(label: str, out: dict[str, Any], dep: Deployment, gens: list[GenProc]) -> Iterator[None]:
+    """One part of the run: a failure is recorded in out["error"] and logged, and the run goes on
+    with the next part; the generators and the servers are stopped either way."""
+    try:
+        yield
+    except Exception as e:
+        out["error"] = f"{type(e).__name__}: {e}"
+        log(f"{label}: FAILED: {out['error']}")
+    finally:
+        for g in gens:
+            g.stop()
+        dep.stop()
+
+
 def spawn_gens(
     dep: Deployment, rooms: list[dict[str, Any]], gens: int, base: dict[str, Any], max_seconds: float
 ) -> list[GenProc]:
@@ -370,7 +386,7 @@ def sweep(
         out["loop"] = "libuv (node)"
     dep = deploy(name, tmp, loop, kring_cli)
     gens: list[GenProc] = []
-    try:
+    with part(name, out, dep, gens):
         rooms = dep.rooms(args.rooms)
         max_s = 60 + (len(mode.rates) + mode.bisect) * (mode.warmup + mode.measure + mode.drain + 10)
         base = {
@@ -379,7 +395,7 @@ def sweep(
             "view": name == "kring-view",
             "parallel": args.parallel,
         }
-        gens = spawn_gens(dep, rooms, args.gens, base, max_s)
+        gens += spawn_gens(dep, rooms, args.gens, base, max_s)
         ready = ask_all(gens, None, 180)
         out["setup_s"] = max(r["ready"]["seconds"] for r in ready)
         out["connected"] = sum(r["ready"]["connected"] for r in ready)
@@ -468,13 +484,6 @@ def sweep(
         )
         if bad is None and knee is not None:
             out["knee"]["note"] = "not reached: the highest offered load still met p99 <= 100 ms"
-    except Exception as e:
-        out["error"] = f"{type(e).__name__}: {e}"
-        log(f"{name}: FAILED: {out['error']}")
-    finally:
-        for g in gens:
-            g.stop()
-        dep.stop()
     return out
 
 
@@ -489,11 +498,11 @@ def capacity(
     out: dict[str, Any] = {"server": name, "label": SERVERS[name], "target": n}
     dep = deploy(name, tmp, loop, kring_cli)
     gens: list[GenProc] = []
-    try:
+    with part(f"capacity {name}", out, dep, gens):
         rooms = dep.rooms((n + per_room - 1) // per_room)
         time.sleep(1.0)
         rss0 = dep.rss()
-        gens = spawn_gens(dep, rooms, 2, {"mode": "idle", "members": per_room, "parallel": 200}, 300)
+        gens += spawn_gens(dep, rooms, 2, {"mode": "idle", "members": per_room, "parallel": 200}, 300)
         ready = ask_all(gens, None, 240)
         out["connected"] = sum(r["ready"]["connected"] for r in ready)
         out["failed"] = sum(r["ready"]["failed"] for r in ready)
@@ -509,13 +518,6 @@ def capacity(
             f"capacity {name}: {out['held']}/{n} idle connections held, RSS {rss0 / 1024:.0f} -> "
             f"{rss1 / 1024:.0f} MiB, {out['kib_per_conn']} KiB per connection"
         )
-    except Exception as e:
-        out["error"] = f"{type(e).__name__}: {e}"
-        log(f"capacity {name}: FAILED: {out['error']}")
-    finally:
-        for g in gens:
-            g.stop()
-        dep.stop()
     return out
 
 
@@ -543,13 +545,13 @@ def memprobe(args: argparse.Namespace, tmp: Path, n: int = 1000) -> dict[str, An
     proc = Proc(f"memprobe:{port}", argv, tmp / "memprobe.log", env)
     dep = Deployment("kring", "kring", tmp, [proc], [(proc, port)])
     gens: list[GenProc] = []
-    try:
+    with part("memprobe", out, dep, gens):
         wait_http(f"http://127.0.0.1:{port}/healthz", proc, 150)
         rooms = dep.rooms(n // 10)
         time.sleep(0.5)
         proc.popen.send_signal(signal.SIGUSR2)
         time.sleep(1.5)
-        gens = spawn_gens(dep, rooms, 1, {"mode": "idle", "members": 10, "parallel": 100}, 300)
+        gens += spawn_gens(dep, rooms, 1, {"mode": "idle", "members": 10, "parallel": 100}, 300)
         ready = ask_all(gens, None, 240)
         held = sum(r["ready"]["connected"] for r in ready)
         time.sleep(2)
@@ -573,13 +575,6 @@ def memprobe(args: argparse.Namespace, tmp: Path, n: int = 1000) -> dict[str, An
             f"memprobe: {held} idle connections, Python heap +{out['bytes_per_conn'] / 1024:.1f} KiB per connection; top: "
             + ", ".join(f"{t['where']} {t['bytes_per_conn']} B" for t in out["top"][:5])
         )
-    except Exception as e:
-        out["error"] = f"{type(e).__name__}: {e}"
-        log(f"memprobe: FAILED: {out['error']}")
-    finally:
-        for g in gens:
-            g.stop()
-        dep.stop()
     return out
 
 
@@ -592,9 +587,9 @@ def resync(
     out: dict[str, Any] = {"server": name}
     dep = deploy(name, tmp, "asyncio", kring_cli)
     gens: list[GenProc] = []
-    try:
+    with part("resync", out, dep, gens):
         rooms = dep.rooms(2, force_every=1000)
-        gens = spawn_gens(dep, rooms, 1, {"mode": "none"}, 600)
+        gens += spawn_gens(dep, rooms, 1, {"mode": "none"}, 600)
         ask_all(gens, None, 60)
         cmd = {"cmd": "resync", "gap": 300, "iterations": mode.resync_iterations, "nodes": 500, "cards": 200}
         r = ask_all(gens, cmd, 500)[0]
@@ -612,13 +607,6 @@ def resync(
             f"({r['gap_ok']}/{r['iterations']} exact); snapshot ({r['snapshot_bytes'] // 1024} KiB) p50 "
             f"{out['snapshot_ms']['p50']} p99 {out['snapshot_ms']['p99']} ms"
         )
-    except Exception as e:
-        out["error"] = f"{type(e).__name__}: {e}"
-        log(f"resync: FAILED: {out['error']}")
-    finally:
-        for g in gens:
-            g.stop()
-        dep.stop()
     return out
 
 
@@ -636,9 +624,9 @@ def profile(
         return out
     dep = deploy("kring", tmp, "asyncio", kring_cli)
     gens: list[GenProc] = []
-    try:
+    with part("profile", out, dep, gens):
         rooms = dep.rooms(args.rooms)
-        gens = spawn_gens(dep, rooms, args.gens, {"mode": "load", "members": args.members}, seconds + 200)
+        gens += spawn_gens(dep, rooms, args.gens, {"mode": "load", "members": args.members}, seconds + 200)
         ask_all(gens, None, 180)
         for g in gens:
             g.send({"cmd": "step", "rate": rate, "warmup": 2, "measure": seconds + 3, "drain": 10})
@@ -673,13 +661,6 @@ def profile(
             shutil.copy(raw, RESULTS / "profile-kring.txt")
             out.update(report.summarise_profile(raw.read_text(), hz, seconds))
             log("profile: event loop: " + ", ".join(f"{k} {v}%" for k, v in out["categories"][:5]))
-    except Exception as e:
-        out["error"] = f"{type(e).__name__}: {e}"
-        log(f"profile: FAILED: {out['error']}")
-    finally:
-        for g in gens:
-            g.stop()
-        dep.stop()
     return out
 
 
@@ -697,10 +678,10 @@ def cpuprobe(args: argparse.Namespace, seconds: float, rate: float, tmp: Path) -
     proc = Proc(f"cpuprobe:{port}", argv, tmp / "cpuprobe.log", env)
     dep = Deployment("kring", "kring", tmp, [proc], [(proc, port)])
     gens: list[GenProc] = []
-    try:
+    with part("cpuprobe", out, dep, gens):
         wait_http(f"http://127.0.0.1:{port}/healthz", proc, 60)
         rooms = dep.rooms(args.rooms)
-        gens = spawn_gens(dep, rooms, args.gens, {"mode": "load", "members": args.members}, seconds + 300)
+        gens += spawn_gens(dep, rooms, args.gens, {"mode": "load", "members": args.members}, seconds + 300)
         ask_all(gens, None, 180)
         for g in gens:
             g.send({"cmd": "step", "rate": rate, "warmup": 2, "measure": seconds, "drain": 15})
@@ -720,13 +701,6 @@ def cpuprobe(args: argparse.Namespace, seconds: float, rate: float, tmp: Path) -
         out["own"] = data["own"]
         out["cumulative"] = data["cumulative"]
         log("cpuprobe: own CPU: " + ", ".join(f"{r['function']} {r['own_pct']}%" for r in data["own"][:6]))
-    except Exception as e:
-        out["error"] = f"{type(e).__name__}: {e}"
-        log(f"cpuprobe: FAILED: {out['error']}")
-    finally:
-        for g in gens:
-            g.stop()
-        dep.stop()
     return out
 
 
