@@ -23,6 +23,7 @@ from .auth import hash_key, new_key, new_room_id
 from .methods import Method
 from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
 from .store.base import Conflict, NoSuchRoom, Store, Unavailable
+from .wsraw import RawSocket, text_frame
 
 log = logging.getLogger("kring.hub")
 
@@ -36,15 +37,34 @@ def asgi_text(text: str) -> dict[str, Any]:
     return {"type": "websocket.send", "text": text}
 
 
+class Message:
+    """One outgoing text message, shared by every connection it goes to: the ASGI message for the
+    writer task and, built on first use, the wire frame that `RawSocket` writes as it is."""
+
+    __slots__ = ("_frame", "asgi")
+
+    def __init__(self, text: str) -> None:
+        self.asgi = asgi_text(text)
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        f = self._frame
+        if f is None:
+            f = self._frame = text_frame(self.asgi["text"].encode())
+        return f
+
+
 class Conn:
     """One WebSocket connection's outbound side: messages leave in push order.
 
-    When the connection is idle (nothing queued, the writer task waiting) and `send` (the raw ASGI
-    send) is set, `push` writes the frame at once by stepping the send coroutine: uvicorn's send
-    completes without suspending while its transport is writable, so fanning an event out to ten
-    members costs ten transport writes and no task switch. If a send does suspend (the peer's
-    socket buffer is full), the writer task finishes that send and everything after it goes
-    through the queue; a queue that reaches `queue_size` means a slow consumer (4008).
+    When the connection is idle (nothing queued, the writer task waiting), `push` writes at once:
+    the message's prebuilt frame through `raw` (uvicorn's transport, see server/wsraw.py), or
+    else by stepping the ASGI `send` coroutine, which completes without suspending while the
+    transport is writable. So fanning an event out to ten members costs ten transport writes and
+    no task switch. If the transport cannot take it (paused: the peer's socket buffer is full) or
+    a send does suspend, the writer task finishes that send and everything after it goes through
+    the queue; a queue that reaches `queue_size` means a slow consumer (4008).
     Browser connections that want views always go through the writer, which adds the view.
     """
 
@@ -59,6 +79,7 @@ class Conn:
         "pid",
         "projector",
         "queue_size",
+        "raw",
         "send",
         "view_dirty",
         "want_view",
@@ -73,53 +94,64 @@ class Conn:
         lang: str,
         projector: bool = False,
         send: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
+        raw: RawSocket | None = None,
     ) -> None:
         self.pid = pid
         self.projector = projector  # a read-only screen in the room: public content, no identity
         self.want_view = want_view
         self.lang = lang
         self.queue_size = queue_size
-        self.out: deque[dict[str, Any] | None] = deque()
+        self.out: deque[Message | None] = deque()
         self.close_code: int | None = None
         self.close_reason = ""
         self.writer: asyncio.Task[None] | None = None
         self.view_dirty = want_view
         self.send = None if want_view else send
+        self.raw = None if want_view else raw
         self._waiter: asyncio.Future[None] | None = None  # set while the writer waits for work
         self._pending: Awaitable[None] | None = None  # a direct send the writer has to finish
 
     def push(self, text: str, changes_state: bool = False) -> None:
         """Send or queue one serialised message; `changes_state` (events, welcome) makes a view due."""
-        self.push_message(asgi_text(text), changes_state)
+        self.push_message(Message(text), changes_state)
 
-    def push_message(self, msg: dict[str, Any], changes_state: bool = False) -> None:
-        """`push` with a ready ASGI message: a fan-out builds one per event for all its members."""
+    def push_message(self, msg: Message, changes_state: bool = False) -> None:
+        """`push` with a ready Message: a fan-out builds one per event for all its members."""
         if self.close_code is not None:
             return
         if changes_state:
             self.view_dirty = self.want_view
-        if self._waiter is not None and self.send is not None and not self.out and self._pending is None:
-            coro = self.send(msg)
-            if type(coro) is not CoroutineType:  # not a native coroutine: let the writer await it
-                self._pending = coro
-                self._wake()
+        if self._waiter is not None and not self.out and self._pending is None:
+            if self.raw is not None:
+                if self.raw.write(msg.frame):
+                    return
+            elif self.send is not None:
+                self._step(msg)
                 return
-            try:
-                blocked_on = coro.send(None)
-            except StopIteration:
-                return  # written to the transport
-            except Exception:
-                # The socket is gone: queue it; the writer retries, fails the same way and ends it.
-                self.out.append(msg)
-                self._wake()
-                return
-            self._pending = _Resume(coro, blocked_on)
-            self._wake()
-            return
         if len(self.out) >= self.queue_size:
             self.kill(P.CLOSE_SLOW, "slow; resync")
             return
         self.out.append(msg)
+        self._wake()
+
+    def _step(self, msg: Message) -> None:
+        """Send `msg` now by stepping the ASGI send; hand it to the writer if it suspends."""
+        assert self.send is not None
+        coro = self.send(msg.asgi)
+        if type(coro) is not CoroutineType:  # not a native coroutine: let the writer await it
+            self._pending = coro
+            self._wake()
+            return
+        try:
+            blocked_on = coro.send(None)
+        except StopIteration:
+            return  # written to the transport
+        except Exception:
+            # The socket is gone: queue it; the writer retries, fails the same way and ends it.
+            self.out.append(msg)
+            self._wake()
+            return
+        self._pending = _Resume(coro, blocked_on)
         self._wake()
 
     def _wake(self) -> None:
@@ -402,8 +434,8 @@ class Hub:
     def _fan_out(self, live: LiveRoom, e: Event) -> None:
         if not live.conns:
             return
-        full = asgi_text(P.dumps(e.wire()))
-        redacted: dict[str, Any] | None = None
+        full = Message(P.dumps(e.wire()))
+        redacted: Message | None = None
         members = live.state.participants
         for c in live.conns:
             if c.projector:
@@ -414,7 +446,7 @@ class Hub:
                 c.push_message(full, True)
             else:
                 if redacted is None:
-                    redacted = asgi_text(P.dumps(e.redacted()))
+                    redacted = Message(P.dumps(e.redacted()))
                 # A private event of someone else can still change what this viewer sees
                 # (counts, the case-choice release), so it makes a view due as well.
                 c.push_message(redacted, True)
@@ -501,7 +533,7 @@ class Hub:
                 await self.on_room_idle(live.id)
 
     def broadcast_presence(self, live: LiveRoom) -> None:
-        msg = asgi_text(P.dumps(P.presence(live.online())))
+        msg = Message(P.dumps(P.presence(live.online())))
         for c in live.conns:
             c.push_message(msg)
         if self.on_presence is not None:

@@ -18,6 +18,7 @@ from .rooms import CLIENT_COMMANDS, Command, Rejection
 from .security import JoinThrottle, TokenBucket, origin_allowed
 from .settings import Settings
 from .store.base import Unavailable
+from .wsraw import raw_socket
 
 log = logging.getLogger("kring.ws")
 VIEW_INTERVAL = 0.1  # seconds between two views sent to one connection
@@ -90,6 +91,7 @@ async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
         hello.lang or live.state.lang,
         projector=hello.projector,
         send=send,
+        raw=raw_socket(send),
     )
     welcome: dict[str, Any] = {
         "t": P.WELCOME,
@@ -278,7 +280,7 @@ async def _writer(ws: WebSocket, send: Send, hub: Hub, live: LiveRoom, conn: Con
                 if msg is None:
                     await _close(ws, conn.close_code or P.CLOSE_NORMAL, conn.close_reason)
                     return
-                await send(msg)
+                await send(msg.asgi)
             if conn.want_view and conn.view_dirty:
                 # At most one view per VIEW_INTERVAL: in a burst, events keep flowing and the
                 # view (tens of KB in a big room) follows once the burst settles.

@@ -96,5 +96,51 @@ async def test_a_consumer_that_stops_reading_is_closed_as_slow() -> None:
     await asyncio.wait_for(writer, 3)  # cancelled while stuck in the send, then closes the socket
     assert sock.closed == [P.CLOSE_SLOW]
     conn.push("late")  # a dead connection takes nothing more
-    assert all(m is None or m["text"] != "late" for m in conn.out)
+    assert all(m is None or m.asgi["text"] != "late" for m in conn.out)
     assert "late" not in send.sent
+
+
+class FakeRaw:
+    """A RawSocket whose transport is writable while `open`; it logs into the same list as the
+    ASGI send, so the order across both paths is visible."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.open = True
+        self.log = log
+
+    def write(self, frame: bytes) -> bool:
+        if not self.open:
+            return False
+        self.log.append(frame[2:].decode())  # short frames: a two-byte header
+        return True
+
+
+async def test_raw_frames_while_writable_and_the_writer_once_paused_order_kept() -> None:
+    send = GatedSend()
+    raw = FakeRaw(send.sent)
+    conn = Conn("p1", 100, False, "nl", send=send, raw=raw)  # type: ignore[arg-type]
+    writer = asyncio.create_task(_writer(StubSocket(), send, None, None, conn))  # type: ignore[arg-type]
+    conn.writer = writer
+    await asyncio.sleep(0)
+    conn.push("a")
+    assert send.sent == ["a"]  # the prebuilt frame, written inside push
+    raw.open = False  # the transport is paused: the writer's ASGI send has to wait for it
+    send.gate.clear()
+    conn.push("b")
+    raw.open = True  # writable again, but "b" is still queued: "c" must go after it
+    conn.push("c")
+    await asyncio.sleep(0.01)
+    assert send.sent == ["a"]
+    send.gate.set()
+    await asyncio.sleep(0.01)
+    assert send.sent == ["a", "b", "c"]
+    conn.push("d")  # idle again: raw
+    assert send.sent == ["a", "b", "c", "d"]
+    conn.kill(P.CLOSE_NORMAL, "bye")
+    await asyncio.wait_for(writer, 1)
+
+
+async def test_a_view_connection_never_writes_raw() -> None:
+    log: list[str] = []
+    conn = Conn("p1", 100, True, "nl", send=GatedSend(), raw=FakeRaw(log))  # type: ignore[arg-type]
+    assert conn.raw is None and conn.send is None
