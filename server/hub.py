@@ -263,6 +263,8 @@ class Hub:
         self.rooms: dict[str, LiveRoom] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._snapshot_due: dict[str, LiveRoom] = {}
+        self._snapshotter: asyncio.Future[None] | None = None
         # Hooks for cross-worker fan-out (set by the Redis fan-out, None when embedded).
         self.on_room_open: Callable[[str], Awaitable[None]] | None = None
         self.on_room_idle: Callable[[str], Awaitable[None]] | None = None
@@ -429,7 +431,28 @@ class Hub:
             self._fan_out(live, e)
         if live.state.seq - live.snapshot_seq >= self.snapshot_every:
             live.snapshot_seq = live.state.seq
-            self._spawn(self.store.save_snapshot(live.id, live.state.seq, live.state.to_dict()))
+            self._snapshot_due[live.id] = live
+            if self._snapshotter is None or self._snapshotter.done():
+                self._snapshotter = asyncio.ensure_future(self._snapshots())
+
+    async def _snapshots(self) -> None:
+        """Save the snapshots that are due, one room at a time, yielding to the loop in between.
+
+        Rooms that started together reach their snapshot seq together (a national day: hundreds at
+        once), and a snapshot of a busy room takes milliseconds (state copy, JSON, write). Saved
+        inline they stalled every room's events by hundreds of milliseconds; one at a time, the
+        events of other rooms go out between two snapshots.
+        """
+        while self._snapshot_due:
+            room = next(iter(self._snapshot_due))
+            live = self._snapshot_due.pop(room)
+            # Never after the room was erased, expired or dropped: the row would outlive the data.
+            if self.rooms.get(room) is live and not live.state.ended:
+                try:
+                    await self.store.save_snapshot(room, live.state.seq, live.state.to_dict())
+                except Exception as e:  # a snapshot is an optimisation; the next one is 200 events on
+                    log.warning("snapshot of a room failed: %s", type(e).__name__)
+            await asyncio.sleep(0)
 
     def _fan_out(self, live: LiveRoom, e: Event) -> None:
         if not live.conns:
@@ -559,8 +582,9 @@ class Hub:
         for live in list(self.rooms.values()):
             for c in list(live.conns):
                 c.kill(P.CLOSE_GOING_AWAY, "server shutting down")
-        for t in list(self._tasks):
+        tasks = [*self._tasks, *([self._snapshotter] if self._snapshotter is not None else [])]
+        for t in tasks:
             t.cancel()
-        for t in list(self._tasks):
+        for t in tasks:
             with contextlib.suppress(BaseException):
                 await t
