@@ -460,6 +460,13 @@ def sweep(
             else:
                 bad = rate
                 break
+        # Over the knee at the first step: go down (halving, twice) rather than report no knee at all.
+        if good is None and bad is not None and not out["steps"][-1]["lost_conns"]:
+            for rate in (round(bad / 2, 3), round(bad / 4, 3)):
+                if run(rate)["ok"]:
+                    good = rate
+                    break
+                bad = rate
         # Bisect (geometrically) between the last good and the first bad rate, if the backlog drained.
         for _ in range(mode.bisect):
             if good is None or bad is None or out["steps"][-1]["behind"] or out["steps"][-1]["lost_conns"]:
