@@ -783,7 +783,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gens", type=int, default=2, help="generator processes for the load runs")
     p.add_argument("--parallel", type=int, default=32, help="rooms each generator sets up at once")
     p.add_argument(
-        "--servers", default=",".join(DEFAULT_SERVERS), help=f"comma-separated, of {', '.join(SERVERS)}"
+        "--servers",
+        help=f"comma-separated, of {', '.join(SERVERS)}; default {','.join(DEFAULT_SERVERS)} (+ kring-view in the full run)",
     )
     p.add_argument("--rates", help="offered load steps, commands per member per second (e.g. 0.5,1,2)")
     p.add_argument("--measure", type=float, help="seconds measured per step")

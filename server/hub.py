@@ -21,7 +21,21 @@ from typing import Any
 from . import protocol as P
 from .auth import hash_key, new_key, new_room_id
 from .methods import Method
-from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
+from .rooms import (
+    Command,
+    Event,
+    Rejection,
+    RoomState,
+    apply,
+    card_view,
+    card_visible,
+    created_event,
+    decide,
+    new_room,
+    shared_view,
+    view,
+    viewer_view,
+)
 from .store.base import Conflict, NoSuchRoom, Store, Unavailable
 from .wsraw import RawSocket, text_frame
 
@@ -216,6 +230,13 @@ class _Resume:
                     return
 
 
+@dataclass(frozen=True)
+class ViewCache:
+    seq: int
+    head: str  # the start of a view message: `{"t":"view","seq":N,"state":{` + the shared part
+    cards: dict[str, str]  # card id -> `"id":{...}` for every card that everyone may see
+
+
 @dataclass
 class LiveRoom:
     id: str
@@ -229,6 +250,7 @@ class LiveRoom:
     erasing: bool = False
     last: Event | None = None  # the last event applied (the fan-out compares it to the store's)
     remote_online: set[str] = field(default_factory=set)  # pids online at other workers (fan-out)
+    view_cache: ViewCache | None = None  # the parts of views that are the same for every member
 
     def online(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
@@ -563,9 +585,36 @@ class Hub:
             self.on_presence(live)
 
     def view_for(self, live: LiveRoom, conn: Conn) -> str:
-        return P.dumps(
-            {"t": P.VIEW, "seq": live.state.seq, "state": view(live.state, conn.pid, public=conn.projector)}
-        )
+        """The `view` message for one connection: `{"t": "view", "seq", "state": view(...)}`.
+
+        What is the same for everyone (the board, and every card that all may see) is serialised
+        once per room and seq; each viewer adds only their own part (their own cards with the
+        hint flag, notes, vote, permissions). The parts have no key in common, so they are spliced
+        as text: a burst that makes ten members' views due builds the board once, not ten times.
+        """
+        s = live.state
+        if not conn.projector and conn.pid not in s.participants:
+            return P.dumps({"t": P.VIEW, "seq": s.seq, "state": view(s, conn.pid)})
+        cache = live.view_cache
+        if cache is None or cache.seq != s.seq:
+            head = P.dumps({"t": P.VIEW, "seq": s.seq, "state": shared_view(s)})
+            cards = {
+                cid: P.dumps({cid: card_view(c, None)})[1:-1]
+                for cid, c in s.cards.items()
+                if card_visible(c, None)
+            }
+            cache = live.view_cache = ViewCache(s.seq, head[:-2], cards)  # head without its "}}"
+        viewer = None if conn.projector else conn.pid
+        parts = []
+        for cid, c in s.cards.items():
+            if c["author"] == viewer and viewer is not None:
+                parts.append(P.dumps({cid: card_view(c, viewer)})[1:-1])
+            else:
+                shared = cache.cards.get(cid)
+                if shared is not None:
+                    parts.append(shared)
+        own = P.dumps(viewer_view(s, viewer, cards=False))
+        return f'{cache.head},"cards":{{{",".join(parts)}}},{own[1:]}}}'
 
     async def expire(self, idle_before_ms: int) -> int:
         """Retention: erase every room with no activity since `idle_before_ms`. Returns how many."""

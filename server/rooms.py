@@ -1796,6 +1796,14 @@ def view(
         return _outside_view(s, viewer)
     if public:
         viewer = None  # the projector: what everyone in the room may see, nobody's private things
+    out = shared_view(s)
+    out.update(viewer_view(s, viewer))
+    return out
+
+
+def shared_view(s: RoomState) -> dict[str, Any]:
+    """The part of `view()` that is the same for every participant (and the projector): built once
+    per room and seq when many members need a view (server/hub.py `view_for`)."""
     m = s.method
     phases = []
     for i, p in enumerate(m.phases):
@@ -1816,15 +1824,7 @@ def view(
                 "state": "done" if i < s.phase else ("current" if i == s.phase else "next"),
             }
         )
-    fac = s.is_fac(viewer)
-    vote = s.vote
-    candidates = {}
-    for cid, c in vote["candidates"].items():
-        entry: dict[str, Any] = {"text": c["text"], "author": c["author"]}
-        if vote["closed"]:
-            entry["votes"] = vote.get("tally", {}).get(cid, 0)
-        candidates[cid] = entry
-    out: dict[str, Any] = {
+    return {
         "room": {"id": s.room, "title": s.title, "lang": s.lang, "created": s.created, "ended": s.ended},
         "seq": s.seq,
         "method": {
@@ -1844,12 +1844,6 @@ def view(
         },
         "timer": dict(s.timer),
         "case": dict(s.case),
-        "cards": {
-            cid: {k: c[k] for k in ("kind", "text", "author", "phase", "private", "revealed", "useful", "at")}
-            | ({"flag": c.get("flag")} if c["author"] == viewer else {})
-            for cid, c in s.cards.items()
-            if card_visible(c, viewer)
-        },
         "mindmap": {
             "root": s.case["reformulation"] or s.case["question"],
             "nodes": {nid: {"parent": n["parent"], "text": n["text"]} for nid, n in s.mindmap.items()},
@@ -1869,9 +1863,42 @@ def view(
                 for fid, f in s.forcefield["forces"].items()
             },
         },
-        "notes": {nid: dict(n) for nid, n in s.notes.items() if note_visible(n, viewer)},
         "plan": {f: s.plan.get(f, "") for f in PLAN_FIELDS},
         "suggestions": {k: dict(v) for k, v in s.suggestions.items()},
+        "round": copy.deepcopy(s.round),
+        "locked": s.locked,
+        "group": s.group,
+        "followups": copy.deepcopy(s.followups),
+        "next_roles": dict(s.next_roles),
+        "revealed_phases": list(s.revealed_phases),
+    }
+
+
+def card_view(card: Mapping[str, Any], viewer: str | None) -> dict[str, Any]:
+    """One card as `viewer` sees it (only its author sees the question-hint flag)."""
+    out = {k: card[k] for k in CARD_VIEW_FIELDS}
+    if card["author"] == viewer:
+        out["flag"] = card.get("flag")
+    return out
+
+
+CARD_VIEW_FIELDS = ("kind", "text", "author", "phase", "private", "revealed", "useful", "at")
+
+
+def viewer_view(s: RoomState, viewer: str | None, *, cards: bool = True) -> dict[str, Any]:
+    """The part of `view()` that depends on who looks (None: the projector). Its keys never overlap
+    `shared_view()`'s. `cards=False` leaves the cards out (the hub splices them in from parts
+    serialised once per seq)."""
+    fac = s.is_fac(viewer)
+    vote = s.vote
+    candidates = {}
+    for cid, c in vote["candidates"].items():
+        entry: dict[str, Any] = {"text": c["text"], "author": c["author"]}
+        if vote["closed"]:
+            entry["votes"] = vote.get("tally", {}).get(cid, 0)
+        candidates[cid] = entry
+    out: dict[str, Any] = {
+        "notes": {nid: dict(n) for nid, n in s.notes.items() if note_visible(n, viewer)},
         "vote": {
             "candidates": candidates,
             "mine": dict(vote["votes"].get(viewer, {})) if viewer else {},
@@ -1880,16 +1907,12 @@ def view(
             "chosen": vote["chosen"],
             "voters": sum(1 for v in vote["votes"].values() if v),
         },
-        "round": copy.deepcopy(s.round),
-        "locked": s.locked,
-        "group": s.group,
-        "followups": copy.deepcopy(s.followups),
-        "next_roles": dict(s.next_roles),
         "queued": {cid: dict(q) for cid, q in s.queued.items() if q["author"] == viewer},
         "evaluation": evaluation_summary(s, viewer),
         "may": permissions(s, viewer),
     }
-    out["revealed_phases"] = list(s.revealed_phases)
+    if cards:
+        out["cards"] = {cid: card_view(c, viewer) for cid, c in s.cards.items() if card_visible(c, viewer)}
     if fac:
         # How many private cards wait per phase: a count for the reveal button, never their content.
         hidden: dict[str, int] = {}

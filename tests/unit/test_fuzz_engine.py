@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from engine_harness import LIB, Room
@@ -9,6 +10,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from server import protocol as P
+from server.hub import Conn, Hub, LiveRoom
 from server.rooms import (
     CLIENT_COMMANDS,
     MAX_CARD,
@@ -27,6 +30,7 @@ from server.rooms import (
 )
 
 ACTORS = ["F", "I", "A", "B", "L", "T"]
+HUB = Hub(None, LIB.methods)  # type: ignore[arg-type]  # view_for never touches the store
 IDS = st.sampled_from(["x1", "x2", "x3", "x4", "root", "bad id", "", "n" * 41])
 TEXT = st.one_of(
     st.sampled_from(
@@ -117,6 +121,8 @@ class RoomMachine(RuleBasedStateMachine):
         r.do("F", "role.assign", pid="I", role="inbrenger", on=True)
         r.do("F", "role.assign", pid="L", role="listener", on=True)
         r.do("F", "role.assign", pid="T", role="timekeeper", on=True)
+        # One live room across the steps: its cached shared view must follow every event.
+        self.live = LiveRoom("r1", r.state, "e1", {})
 
     def _submit(self, actor: str, type_: str, args: dict[str, Any]) -> None:
         r = self.room
@@ -193,6 +199,17 @@ class RoomMachine(RuleBasedStateMachine):
             for n in v["notes"].values():
                 assert n["revealed"] or n["author"] == viewer
             assert ("stats" in v) == s.is_fac(viewer)
+
+    @invariant()
+    def spliced_views_are_the_views(self) -> None:
+        """What the hub sends a browser (shared part once per seq + the viewer's part) is `view()`."""
+        s = self.room.state
+        self.live.state = s
+        for viewer in [*ACTORS, "stranger", None]:
+            conn = Conn(viewer or "", 10, True, "nl", projector=viewer is None)
+            got = json.loads(HUB.view_for(self.live, conn))
+            want = view(s, viewer, public=viewer is None)
+            assert got == {"t": "view", "seq": s.seq, "state": json.loads(P.dumps(want))}
 
     @invariant()
     def caps_and_tree(self) -> None:
