@@ -131,17 +131,23 @@ class Conn:
 
     def push_message(self, msg: Message, changes_state: bool = False) -> None:
         """`push` with a ready Message: a fan-out builds one per event for all its members."""
+        raw = self.raw
+        if (
+            raw is not None  # never set for a connection that wants views: no view to make due
+            and self._waiter is not None
+            and self.close_code is None
+            and not self.out
+            and self._pending is None
+            and raw.write(msg.frame)
+        ):
+            return
         if self.close_code is not None:
             return
         if changes_state:
             self.view_dirty = self.want_view
-        if self._waiter is not None and not self.out and self._pending is None:
-            if self.raw is not None:
-                if self.raw.write(msg.frame):
-                    return
-            elif self.send is not None:
-                self._step(msg)
-                return
+        if self._waiter is not None and not self.out and self._pending is None and raw is None and self.send:
+            self._step(msg)
+            return
         if len(self.out) >= self.queue_size:
             self.kill(P.CLOSE_SLOW, "slow; resync")
             return
@@ -482,11 +488,15 @@ class Hub:
         full = Message(P.dumps(e.wire()))
         redacted: Message | None = None
         members = live.state.participants
+        audience = e.audience
+        about = e.data.get("pid")  # a join, wait or removal is visible to the person it is about
         for c in live.conns:
+            pid = c.pid
             if c.projector:
-                public = e.audience is None
+                public = audience is None
             else:
-                public = e.visible_to(c.pid) and (c.pid in members or e.data.get("pid") == c.pid)
+                # e.visible_to(pid), inlined: this loop runs once per member per event
+                public = (audience is None or audience == pid) and (pid in members or about == pid)
             if public:
                 c.push_message(full, True)
             else:

@@ -40,17 +40,21 @@ def text_frame(data: bytes) -> bytes:
 class RawSocket:
     """Writes whole frames to one connection's transport, bypassing per-connection framing."""
 
-    __slots__ = ("proto",)
+    __slots__ = ("conn", "proto", "transport", "writable")
 
     def __init__(self, proto: Any) -> None:
         self.proto = proto
+        # Fixed for the connection's life once the handshake is done: looked up once, not per frame.
+        self.conn = proto.conn
+        self.transport = proto.transport
+        self.writable = proto.writable
 
     def write(self, frame: bytes) -> bool:
         """Write `frame` now; False when the connection cannot take it without waiting."""
         p = self.proto
-        if p.disconnected or p.close_sent or not p.writable.is_set() or p.conn.state is not _OPEN:
+        if p.disconnected or p.close_sent or not self.writable.is_set() or self.conn.state is not _OPEN:
             return False
-        p.transport.write(frame)
+        self.transport.write(frame)
         return True
 
 
