@@ -154,6 +154,22 @@ class Conn:
         self.out.append(msg)
         self._wake()
 
+    def push_pair(self, msg: Message, then: Message) -> None:
+        """An event (it changes state) and, right behind it, a reply to the same connection: one
+        write when the connection is idle (the sender's event and its ack)."""
+        raw = self.raw
+        if (
+            raw is not None
+            and self._waiter is not None
+            and self.close_code is None
+            and not self.out
+            and self._pending is None
+            and raw.write(msg.frame + then.frame)
+        ):
+            return
+        self.push_message(msg, True)
+        self.push_message(then)
+
     def _step(self, msg: Message) -> None:
         """Send `msg` now by stepping the ASGI send; hand it to the writer if it suspends."""
         assert self.send is not None
@@ -271,6 +287,7 @@ class LiveRoom:
 class Submitted:
     seq: int
     duplicate: bool
+    acked: bool = False  # the ack went to the sender together with the event (one write)
 
 
 class Hub:
@@ -372,12 +389,21 @@ class Hub:
     # -- commands --------------------------------------------------------------------------------
 
     async def submit(
-        self, live: LiveRoom, cmd: Command, actor: str | None, dedupe: str | None
+        self,
+        live: LiveRoom,
+        cmd: Command,
+        actor: str | None,
+        dedupe: str | None,
+        ack: tuple[Conn, str] | None = None,
     ) -> Submitted | Rejection:
+        """Decide, append and fan out one command. With `ack` (the sender's connection and command
+        id), the sender gets its event and the ack in one write (`Submitted.acked`); otherwise, or
+        for a repeat, the caller sends the ack."""
         if cmd.type == "room.erase":
             live.erasing = True
+            ack = None  # no ack before the data is gone; the sender gets 4010 instead
         try:
-            res = await self._submit(live, cmd, actor, dedupe)
+            res = await self._submit(live, cmd, actor, dedupe, ack)
         finally:
             live.erasing = False
         if isinstance(res, Submitted) and not res.duplicate and cmd.type == "room.erase":
@@ -393,7 +419,12 @@ class Hub:
             c.kill(code, reason)
 
     async def _submit(
-        self, live: LiveRoom, cmd: Command, actor: str | None, dedupe: str | None
+        self,
+        live: LiveRoom,
+        cmd: Command,
+        actor: str | None,
+        dedupe: str | None,
+        ack: tuple[Conn, str] | None = None,
     ) -> Submitted | Rejection:
         async with live.lock:
             if dedupe is not None and dedupe in live.dedupe:
@@ -441,11 +472,13 @@ class Hub:
                     raise Unavailable("the room's stored history changed; reconnect") from None
                 if res.duplicate:
                     return Submitted(res.seq, True)
-                self._ingest(live, [event])
-                return Submitted(event.seq, False)
+                acked = self._ingest(live, [event], ack)
+                return Submitted(event.seq, False, acked)
             return Rejection(P.CONFLICT, "the room is too busy; try again")
 
-    def _ingest(self, live: LiveRoom, events: list[Event]) -> None:
+    def _ingest(self, live: LiveRoom, events: list[Event], ack: tuple[Conn, str] | None = None) -> bool:
+        """Apply and fan out events in seq order; True if `ack` went out with the last one."""
+        acked = False
         for e in events:
             if e.seq <= live.state.seq:
                 continue
@@ -456,12 +489,13 @@ class Hub:
                 if len(live.dedupe) > 20_000:
                     for k in list(live.dedupe)[:10_000]:
                         del live.dedupe[k]
-            self._fan_out(live, e)
+            acked = self._fan_out(live, e, ack if e is events[-1] else None)
         if live.state.seq - live.snapshot_seq >= self.snapshot_every:
             live.snapshot_seq = live.state.seq
             self._snapshot_due[live.id] = live
             if self._snapshotter is None or self._snapshotter.done():
                 self._snapshotter = asyncio.ensure_future(self._snapshots())
+        return acked
 
     async def _snapshots(self) -> None:
         """Save the snapshots that are due, one room at a time, yielding to the loop in between.
@@ -482,10 +516,13 @@ class Hub:
                     log.warning("snapshot of a room failed: %s", type(e).__name__)
             await asyncio.sleep(0)
 
-    def _fan_out(self, live: LiveRoom, e: Event) -> None:
+    def _fan_out(self, live: LiveRoom, e: Event, ack: tuple[Conn, str] | None = None) -> bool:
+        """Send `e` to every connection (full or redacted); True if `ack` went with it."""
         if not live.conns:
-            return
+            return False
         full = Message(P.dumps(e.wire()))
+        origin = ack[0] if ack is not None else None
+        acked = False
         redacted: Message | None = None
         members = live.state.participants
         audience = e.audience
@@ -498,13 +535,18 @@ class Hub:
                 # e.visible_to(pid), inlined: this loop runs once per member per event
                 public = (audience is None or audience == pid) and (pid in members or about == pid)
             if public:
-                c.push_message(full, True)
+                msg = full
             else:
                 if redacted is None:
                     redacted = Message(P.dumps(e.redacted()))
                 # A private event of someone else can still change what this viewer sees
                 # (counts, the case-choice release), so it makes a view due as well.
-                c.push_message(redacted, True)
+                msg = redacted
+            if c is origin and ack is not None:
+                c.push_pair(msg, Message(P.dumps(P.ack(ack[1], e.seq))))
+                acked = True
+            else:
+                c.push_message(msg, True)
         if e.type in ("participant.join", "participant.rename", "role.assign", "case.chosen"):
             self.broadcast_presence(live)
         if e.type == "participant.remove":
@@ -521,6 +563,7 @@ class Hub:
                 self._close_all(live, P.CLOSE_ERASED, "the room was erased")
         elif e.type == "room.rotated":
             self._spawn(self._send_keys(live))
+        return acked
 
     async def _send_keys(self, live: LiveRoom) -> None:
         """After a join-link rotation: refresh the keys (another worker may have rotated) and tell

@@ -259,13 +259,15 @@ async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
         conn.push(P.dumps(P.error(P.UNKNOWN_COMMAND, f"unknown command '{msg.type[:60]}'", msg.id)))
         return
     try:
-        res = await hub.submit(live, Command(msg.type, msg.args, msg.id), conn.pid, f"{conn.pid}:{msg.id}")
+        res = await hub.submit(
+            live, Command(msg.type, msg.args, msg.id), conn.pid, f"{conn.pid}:{msg.id}", (conn, msg.id)
+        )
     except Unavailable:
         conn.push(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; try again shortly", msg.id)))
         return
     if isinstance(res, Rejection):
         conn.push(P.dumps(P.error(res.code, res.message, msg.id)))
-    else:
+    elif not res.acked:  # a repeat, or the sender was not (yet) in the room's connections
         conn.push(P.dumps(P.ack(msg.id, res.seq)))
 
 

@@ -6,8 +6,9 @@ import asyncio
 from typing import Any
 
 from server import protocol as P
-from server.hub import Conn
+from server.hub import Conn, Message
 from server.ws import _writer
+from server.wsraw import text_frame
 
 
 class StubSocket:
@@ -144,3 +145,37 @@ async def test_a_view_connection_never_writes_raw() -> None:
     log: list[str] = []
     conn = Conn("p1", 100, True, "nl", send=GatedSend(), raw=FakeRaw(log))  # type: ignore[arg-type]
     assert conn.raw is None and conn.send is None
+
+
+async def test_an_event_and_its_ack_go_out_in_one_write_or_queue_in_order() -> None:
+    writes: list[bytes] = []
+
+    class RecordingRaw(FakeRaw):
+        def write(self, frame: bytes) -> bool:
+            if not self.open:
+                return False
+            writes.append(frame)
+            i = 0
+            while i < len(frame):  # short frames: a two-byte header each
+                n = frame[i + 1]
+                self.log.append(frame[i + 2 : i + 2 + n].decode())
+                i += 2 + n
+            return True
+
+    send = GatedSend()
+    raw = RecordingRaw(send.sent)
+    conn = Conn("p1", 100, False, "nl", send=send, raw=raw)  # type: ignore[arg-type]
+    writer = asyncio.create_task(_writer(StubSocket(), send, None, None, conn))  # type: ignore[arg-type]
+    conn.writer = writer
+    await asyncio.sleep(0)
+    conn.push_pair(Message("event"), Message("ack"))
+    assert writes == [text_frame(b"event") + text_frame(b"ack")]  # one system call for both
+    raw.open = False  # paused: both queue for the writer, in order
+    send.gate.clear()
+    conn.push_pair(Message("event2"), Message("ack2"))
+    raw.open = True
+    send.gate.set()
+    await asyncio.sleep(0.01)
+    assert send.sent[-2:] == ["event2", "ack2"]
+    conn.kill(P.CLOSE_NORMAL, "bye")
+    await asyncio.wait_for(writer, 1)
