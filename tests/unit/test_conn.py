@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from server import protocol as P
@@ -35,10 +36,13 @@ class GatedSend:
         self.sent.append(msg["text"])
 
 
-async def _start(queue_size: int = 100) -> tuple[Conn, GatedSend, StubSocket, asyncio.Task[None]]:
+async def _start(
+    queue_size: int = 100, raw: Callable[[list[str]], Any] | None = None
+) -> tuple[Conn, GatedSend, StubSocket, asyncio.Task[None]]:
+    """A connection with its writer waiting; `raw` makes its RawSocket stand-in (given the log)."""
     send = GatedSend()
     sock = StubSocket()
-    conn = Conn("p1", queue_size, False, "nl", send=send)
+    conn = Conn("p1", queue_size, False, "nl", send=send, raw=raw(send.sent) if raw else None)
     writer = asyncio.create_task(_writer(sock, send, None, None, conn))  # type: ignore[arg-type]
     conn.writer = writer
     await asyncio.sleep(0)  # the writer finds nothing to do and waits
@@ -117,12 +121,9 @@ class FakeRaw:
 
 
 async def test_raw_frames_while_writable_and_the_writer_once_paused_order_kept() -> None:
-    send = GatedSend()
-    raw = FakeRaw(send.sent)
-    conn = Conn("p1", 100, False, "nl", send=send, raw=raw)  # type: ignore[arg-type]
-    writer = asyncio.create_task(_writer(StubSocket(), send, None, None, conn))  # type: ignore[arg-type]
-    conn.writer = writer
-    await asyncio.sleep(0)
+    conn, send, _, writer = await _start(raw=FakeRaw)
+    raw = conn.raw
+    assert isinstance(raw, FakeRaw)
     conn.push("a")
     assert send.sent == ["a"]  # the prebuilt frame, written inside push
     raw.open = False  # the transport is paused: the writer's ASGI send has to wait for it
@@ -162,12 +163,9 @@ async def test_an_event_and_its_ack_go_out_in_one_write_or_queue_in_order() -> N
                 i += 2 + n
             return True
 
-    send = GatedSend()
-    raw = RecordingRaw(send.sent)
-    conn = Conn("p1", 100, False, "nl", send=send, raw=raw)  # type: ignore[arg-type]
-    writer = asyncio.create_task(_writer(StubSocket(), send, None, None, conn))  # type: ignore[arg-type]
-    conn.writer = writer
-    await asyncio.sleep(0)
+    conn, send, _, writer = await _start(raw=RecordingRaw)
+    raw = conn.raw
+    assert isinstance(raw, RecordingRaw)
     conn.push_pair(Message("event"), Message("ack"))
     assert writes == [text_frame(b"event") + text_frame(b"ack")]  # one system call for both
     raw.open = False  # paused: both queue for the writer, in order
