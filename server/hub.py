@@ -131,21 +131,20 @@ class Conn:
 
     def push_message(self, msg: Message, changes_state: bool = False) -> None:
         """`push` with a ready Message: a fan-out builds one per event for all its members."""
-        raw = self.raw
-        if (
-            raw is not None  # never set for a connection that wants views: no view to make due
-            and self._waiter is not None
-            and self.close_code is None
-            and not self.out
-            and self._pending is None
-            and raw.write(msg.frame)
-        ):
+        raw = self._direct()  # never for a connection that wants views: no view to make due
+        if raw is not None and raw.write(msg.frame):
             return
         if self.close_code is not None:
             return
         if changes_state:
             self.view_dirty = self.want_view
-        if self._waiter is not None and not self.out and self._pending is None and raw is None and self.send:
+        if (
+            self._waiter is not None
+            and not self.out
+            and self._pending is None
+            and self.raw is None
+            and self.send
+        ):
             self._step(msg)
             return
         if len(self.out) >= self.queue_size:
@@ -157,6 +156,15 @@ class Conn:
     def push_pair(self, msg: Message, then: Message) -> None:
         """An event (it changes state) and, right behind it, a reply to the same connection: one
         write when the connection is idle (the sender's event and its ack)."""
+        raw = self._direct()
+        if raw is not None and raw.write(msg.frame + then.frame):
+            return
+        self.push_message(msg, True)
+        self.push_message(then)
+
+    def _direct(self) -> RawSocket | None:
+        """The raw socket, if a frame may be written to it now: open, the writer idle, nothing
+        queued or half-sent ahead of it (the transport itself may still say no)."""
         raw = self.raw
         if (
             raw is not None
@@ -164,11 +172,9 @@ class Conn:
             and self.close_code is None
             and not self.out
             and self._pending is None
-            and raw.write(msg.frame + then.frame)
         ):
-            return
-        self.push_message(msg, True)
-        self.push_message(then)
+            return raw
+        return None
 
     def _step(self, msg: Message) -> None:
         """Send `msg` now by stepping the ASGI send; hand it to the writer if it suspends."""
@@ -309,7 +315,7 @@ class Hub:
         self._loading: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._snapshot_due: dict[str, LiveRoom] = {}
-        self._snapshotter: asyncio.Future[None] | None = None
+        self._snapshotter: asyncio.Task[Any] | None = None
         # Hooks for cross-worker fan-out (set by the Redis fan-out, None when embedded).
         self.on_room_open: Callable[[str], Awaitable[None]] | None = None
         self.on_room_idle: Callable[[str], Awaitable[None]] | None = None
@@ -494,7 +500,7 @@ class Hub:
             live.snapshot_seq = live.state.seq
             self._snapshot_due[live.id] = live
             if self._snapshotter is None or self._snapshotter.done():
-                self._snapshotter = asyncio.ensure_future(self._snapshots())
+                self._snapshotter = self._spawn(self._snapshots())
         return acked
 
     async def _snapshots(self) -> None:
@@ -577,10 +583,12 @@ class Hub:
             if live.state.is_fac(c.pid):
                 c.push(msg)
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run `coro` in the background: kept until done, a failure logged, cancelled by `close`."""
         t = asyncio.ensure_future(coro)
         self._tasks.add(t)
         t.add_done_callback(self._task_done)
+        return t
 
     def _task_done(self, t: asyncio.Task[Any]) -> None:
         self._tasks.discard(t)
@@ -684,7 +692,7 @@ class Hub:
         for live in list(self.rooms.values()):
             for c in list(live.conns):
                 c.kill(P.CLOSE_GOING_AWAY, "server shutting down")
-        tasks = [*self._tasks, *([self._snapshotter] if self._snapshotter is not None else [])]
+        tasks = list(self._tasks)
         for t in tasks:
             t.cancel()
         for t in tasks:
