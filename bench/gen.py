@@ -131,15 +131,7 @@ class Member(asyncio.Protocol):
                 continue
             op = ev.opcode
             if op is Opcode.TEXT or op is Opcode.CONT or op is Opcode.BINARY:
-                if not ev.fin:
-                    self.frag.append(ev.data)
-                    continue
-                payload = ev.data
-                if self.frag:
-                    self.frag.append(payload)
-                    payload = b"".join(self.frag)
-                    self.frag = []
-                gen.on_message(self, payload)
+                self._data_frame(ev.fin, ev.data)
         if proto.close_rcvd is not None and self.close_code is None:
             self.close_code = proto.close_rcvd.code
         self._flush()
@@ -176,14 +168,7 @@ class Member(asyncio.Protocol):
             i += h + ln
             op = b0 & 0x0F
             if op <= 2:  # continuation, text, binary
-                if not b0 & 0x80:
-                    self.frag.append(payload)
-                    continue
-                if self.frag:
-                    self.frag.append(payload)
-                    payload = b"".join(self.frag)
-                    self.frag = []
-                gen.on_message(self, payload)
+                self._data_frame(bool(b0 & 0x80), payload)
             elif op == 9:  # ping: answer through the protocol (it masks client frames)
                 assert self.proto is not None
                 self.proto.send_pong(payload)
@@ -195,6 +180,17 @@ class Member(asyncio.Protocol):
                 self.transport.close()
                 return
         self.buf = buf[i:] if i < n else b""
+
+    def _data_frame(self, fin: bool, payload: bytes) -> None:
+        """A text, binary or continuation frame: a whole message goes to the generator."""
+        if not fin:
+            self.frag.append(payload)
+            return
+        if self.frag:
+            self.frag.append(payload)
+            payload = b"".join(self.frag)
+            self.frag = []
+        self.gen.on_message(self, payload)
 
     def eof_received(self) -> bool | None:
         if self.proto is not None:
