@@ -477,6 +477,10 @@ class Hub:
                         self.drop(live.id)
                     raise Unavailable("the room's stored history changed; reconnect") from None
                 if res.duplicate:
+                    if res.seq > live.state.seq:
+                        # Appended, but this copy never applied it (the caller that appended it
+                        # was cancelled while the store committed): catch up, so the room gets it.
+                        await self.catch_up(live)
                     return Submitted(res.seq, True)
                 acked = self._ingest(live, [event], ack)
                 return Submitted(event.seq, False, acked)

@@ -242,7 +242,7 @@ async def _reader(receive: Receive, hub: Hub, live: LiveRoom, conn: Conn, settin
                 conn.push(P.dumps(P.error(P.BAD_MESSAGE, "already joined; hello comes once")))
             else:
                 await _command(hub, live, conn, msg)
-                # The store may answer without suspending (SQLite runs inline), and so does
+                # The store may answer without suspending (the memory store does), and so does
                 # `receive` while frames are queued: after a few commands in a row, yield to the
                 # loop, so a burst from one client cannot starve the others. (One frame at a time,
                 # the normal case, suspends in `receive` anyway: no extra task switch per command.)
