@@ -530,7 +530,7 @@ class Hub:
         """Send `e` to every connection (full or redacted); True if `ack` went with it."""
         if not live.conns:
             return False
-        full = Message(P.dumps(e.wire()))
+        full = Message(P.event_text(e.seq, e.type, e.actor, e.at, e.data_json))
         origin = ack[0] if ack is not None else None
         acked = False
         redacted: Message | None = None

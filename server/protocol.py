@@ -165,6 +165,16 @@ def dumps(msg: dict[str, Any]) -> str:
     return json.dumps(msg, separators=(",", ":"), ensure_ascii=False)
 
 
+_str = json.encoder.encode_basestring  # how `dumps` writes a string (ensure_ascii=False)
+
+
+def event_text(seq: int, type_: str, actor: str | None, at: int, data_json: str) -> str:
+    """`dumps` of an event's wire form, {"t":"event","seq","type","actor","at","data"}, around its
+    ready-made data JSON: the same text, without encoding the data a second time."""
+    a = "null" if actor is None else _str(actor)
+    return f'{{"t":"event","seq":{seq:d},"type":{_str(type_)},"actor":{a},"at":{at:d},"data":{data_json}}}'
+
+
 def error(code: str, message: str, cmd_id: str | None = None) -> dict[str, Any]:
     return {"t": ERROR, "id": cmd_id, "code": code, "message": message}
 

@@ -10,10 +10,12 @@ sees a redacted placeholder with the same seq (see `Event.wire_for`).
 from __future__ import annotations
 
 import copy
+import json
 import random
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from . import hints
@@ -81,6 +83,12 @@ class Event:
     data: dict[str, Any]
     audience: str | None = None
     cmd: str | None = None
+
+    @cached_property
+    def data_json(self) -> str:
+        """`data` as compact JSON, made once: the store's row and the members' frame both carry it.
+        (An event's data is never changed once the event exists.)"""
+        return json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
 
     def to_record(self) -> dict[str, Any]:
         return {

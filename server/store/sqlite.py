@@ -391,5 +391,5 @@ class _tx:
 def _insert_event(db: sqlite3.Connection, room: str, e: Event) -> None:
     db.execute(
         "INSERT INTO events(room, seq, type, actor, at, data, audience, cmd) VALUES (?,?,?,?,?,?,?,?)",
-        (room, e.seq, e.type, e.actor, e.at, _dump(e.data), e.audience, e.cmd),
+        (room, e.seq, e.type, e.actor, e.at, e.data_json, e.audience, e.cmd),
     )

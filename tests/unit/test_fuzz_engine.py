@@ -132,8 +132,11 @@ class RoomMachine(RuleBasedStateMachine):
         if isinstance(d, Draft):
             e = Event(before + 1, d.type, actor, r.now, d.data, d.audience)
             r.log.append(e)
+            data_json = e.data_json  # made before apply, as the SQLite store does when it appends
             apply(r.state, e)
             assert r.state.seq == before + 1, "seq strictly increases by one"
+            # The members' frame is built around that JSON after apply: apply must not change it.
+            assert P.event_text(e.seq, e.type, e.actor, e.at, data_json) == P.dumps(e.wire())
             if d.type in ("phase.changed", "method.switched", "notes.revealed", "cards.revealed"):
                 assert fac_before, f"{actor} did {d.type} without being facilitator"
         else:
