@@ -264,41 +264,6 @@ def _compile(rule: Rule) -> re.Pattern[str]:
 
 _COMPILED: tuple[tuple[Rule, re.Pattern[str]], ...] = tuple((r, _compile(r)) for r in RULES)
 
-
-def _passes(rules: tuple[Rule, ...]) -> tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...]:
-    """The table as a few regex passes instead of one per rule (a question card is checked on the
-    server for every add and edit): each run of consecutive start-anchored rules with the same
-    flags becomes one alternation, `(rule1)|(rule2)|…`, matched once at the start of the text. At
-    the start, alternatives are tried in order, so the first group that matches is the first rule
-    that matches: the same answer as trying the rules one by one. A tail rule (not anchored) stays
-    a search of its own, in its place in the order. Returns (pattern, code per group, anchored)."""
-    out: list[tuple[re.Pattern[str], tuple[str, ...], bool]] = []
-    run: list[Rule] = []
-
-    def close_run() -> None:
-        if run:
-            flags = _compile(run[0]).flags
-            out.append(
-                (re.compile("|".join(f"({r.pattern})" for r in run), flags), tuple(r.code for r in run), True)
-            )
-            run.clear()
-
-    for rule in rules:
-        anchored = rule.pattern.startswith("^") and _compile(rule).groups == 0
-        if anchored and (not run or run[0].flags == rule.flags):
-            run.append(rule)
-            continue
-        close_run()
-        if anchored:
-            run.append(rule)
-        else:
-            out.append((_compile(rule), (rule.code,), False))
-    close_run()
-    return tuple(out)
-
-
-_PASSES = _passes(RULES)
-
 # Leading noise to drop: whitespace, quotes, dashes and bullets. Mirrored in hints.js.
 _LEADING_NOISE = re.compile("^[\\s\"'`´“”„‚‘’«»‹›\\-–—•*·]+")
 _APOSTROPHES = re.compile("[‘’ʼ`´]")
@@ -315,25 +280,6 @@ def normalise(text: str) -> str:
 
 def check(text: str) -> str | None:
     """The hint code for a question card ("advice", "leading", "closed") or None."""
-    norm = normalise(text)
-    if not norm:
-        return None
-    for rx, codes, anchored in _PASSES:
-        if anchored:
-            m = rx.match(norm)
-            if m is None:
-                continue
-            code = codes[(m.lastindex or 1) - 1]
-        elif rx.search(norm):
-            code = codes[0]
-        else:
-            continue
-        return None if code == NO_HINT else code
-    return None
-
-
-def check_rule_by_rule(text: str) -> str | None:
-    """`check` trying the table's rules one at a time (the definition; `check` must agree)."""
     norm = normalise(text)
     if not norm:
         return None
