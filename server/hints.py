@@ -24,8 +24,10 @@ against the normalised text (see :func:`normalise`, mirrored in the JS file).
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 ADVICE = "advice"
 LEADING = "leading"
@@ -264,6 +266,67 @@ def _compile(rule: Rule) -> re.Pattern[str]:
 
 _COMPILED: tuple[tuple[Rule, re.Pattern[str]], ...] = tuple((r, _compile(r)) for r in RULES)
 
+
+def _first_chars(body: str) -> frozenset[str] | None:
+    """The lowercase ASCII characters a match of `body` can start with, or None when that is not
+    known to be a short list (anything else may come first: an optional part, a class like \\s)."""
+    # The standard library's own regex parser (re._parser, re._constants: no public API).
+    c: Any = importlib.import_module("re._constants")
+    _parser: Any = importlib.import_module("re._parser")
+
+    def firsts(item: tuple[Any, Any]) -> set[str] | None:
+        op, av = item
+        if op is c.LITERAL:
+            return {chr(av)}
+        if op is c.IN:
+            out: set[str] = set()
+            for iop, iav in av:
+                if iop is not c.LITERAL:
+                    return None
+                out.add(chr(iav))
+            return out
+        if op is c.BRANCH:
+            out = set()
+            for branch in av[1]:
+                if not branch.data or branch.getwidth()[0] == 0:
+                    return None
+                f = firsts(branch.data[0])
+                if f is None:
+                    return None
+                out |= f
+            return out
+        if op is c.SUBPATTERN and av[3].data and av[3].getwidth()[0] > 0:
+            return firsts(av[3].data[0])
+        if op is c.MAX_REPEAT and av[0] > 0 and av[2].data:
+            return firsts(av[2].data[0])
+        return None
+
+    parsed = _parser.parse(body, re.IGNORECASE)
+    if not parsed.data or parsed.getwidth()[0] == 0:
+        return None
+    got = firsts(parsed.data[0])
+    if got is None or not all(ch.isascii() for ch in got):
+        return None
+    return frozenset(ch.lower() for ch in got)
+
+
+def _by_first_char() -> dict[str, tuple[tuple[Rule, re.Pattern[str]], ...]]:
+    """For each ASCII character a normalised text may start with: the rules (in table order) that
+    can match such a text when it does not start with a filler word. A rule anchored at the start
+    whose body can only begin with other characters cannot match it, so `check` need not try it."""
+    firsts = [
+        _first_chars(r.pattern[len(_START) :]) if r.pattern.startswith(_START) else None for r, _ in _COMPILED
+    ]
+    return {
+        chr(i): tuple(rx for rx, f in zip(_COMPILED, firsts, strict=True) if f is None or chr(i).lower() in f)
+        for i in range(128)
+    }
+
+
+_BY_FIRST = _by_first_char()
+# One filler word at the start ("En…", "So,…"): then the rules are tried one by one, all of them.
+_FILLER = re.compile("^" + _START[1:-1], re.IGNORECASE)
+
 # Leading noise to drop: whitespace, quotes, dashes and bullets. Mirrored in hints.js.
 _LEADING_NOISE = re.compile("^[\\s\"'`´“”„‚‘’«»‹›\\-–—•*·]+")
 _APOSTROPHES = re.compile("[‘’ʼ`´]")
@@ -280,6 +343,18 @@ def normalise(text: str) -> str:
 
 def check(text: str) -> str | None:
     """The hint code for a question card ("advice", "leading", "closed") or None."""
+    norm = normalise(text)
+    if not norm:
+        return None
+    rules = _COMPILED if _FILLER.match(norm) else _BY_FIRST.get(norm[0], _COMPILED)
+    for rule, rx in rules:
+        if rx.search(norm):
+            return None if rule.code == NO_HINT else rule.code
+    return None
+
+
+def check_rule_by_rule(text: str) -> str | None:
+    """`check` without skipping any rule: the definition that `check` must agree with."""
     norm = normalise(text)
     if not norm:
         return None

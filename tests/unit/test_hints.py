@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server import hints
 
@@ -281,3 +283,52 @@ def test_js_matches_python() -> None:
     js = json.loads(proc.stdout)
     diffs = [(t, hints.check(t), j) for t, j in zip(texts, js, strict=True) if hints.check(t) != j]
     assert not diffs, f"Python and JS disagree (text, python, js): {diffs}"
+
+
+# Words the rules are made of, so random texts hit (and nearly hit) many rules and their precedence;
+# plus leading noise, fillers and characters that fold under IGNORECASE ("ſ" is "s", "K" is "k").
+_WORDS = sorted(
+    {
+        w
+        for r in hints.RULES
+        for w in re.findall(r"[a-z'é]{2,}", r.pattern.replace("\\s", " ").replace("\\S", " "))
+    }
+    | {
+        "je",
+        "u",
+        "het",
+        "niet",
+        "toch",
+        "?",
+        ",",
+        "right",
+        "wat",
+        "hoe",
+        "en",
+        "so",
+        "ſo",
+        "\u212aun",
+        "- ",
+        "“",
+    }
+)
+
+
+def test_skipping_rules_by_first_character_changes_no_answer() -> None:
+    # `check` skips the anchored rules whose body cannot start with the text's first character;
+    # it must answer what trying every rule in table order answers.
+    for text, expected in TABLE:
+        assert hints.check_rule_by_rule(text) == expected == hints.check(text), text
+    firsts = [n[0] for n in (hints.normalise(t) for t, _ in TABLE) if n and n[0].isascii()]
+    tried = [len(hints._BY_FIRST[ch]) for ch in firsts]
+    assert sum(tried) / len(tried) < len(hints.RULES) * 0.6  # it does skip most of them
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=9),
+    st.sampled_from(["", "?", ", toch?", ", right?", " niet dan?"]),
+)
+def test_first_character_dispatch_agrees_on_random_texts(words: list[str], end: str) -> None:
+    text = " ".join(words) + end
+    assert hints.check(text) == hints.check_rule_by_rule(text), text
