@@ -15,7 +15,6 @@ import random
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from . import hints
@@ -84,11 +83,17 @@ class Event:
     audience: str | None = None
     cmd: str | None = None
 
-    @cached_property
+    @property
     def data_json(self) -> str:
         """`data` as compact JSON, made once: the store's row and the members' frame both carry it.
-        (An event's data is never changed once the event exists.)"""
-        return json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
+        (An event's data is never changed once the event exists.) Kept in the instance's __dict__,
+        outside the dataclass fields, so equality and `dataclasses.replace` ignore it; a plain
+        property rather than functools.cached_property, whose first access takes a lock."""
+        d = self.__dict__
+        j: str | None = d.get("_data_json")
+        if j is None:
+            j = d["_data_json"] = json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
+        return j
 
     def to_record(self) -> dict[str, Any]:
         return {
