@@ -346,19 +346,19 @@ def check(text: str) -> str | None:
     norm = normalise(text)
     if not norm:
         return None
-    rules = _COMPILED if _FILLER.match(norm) else _BY_FIRST.get(norm[0], _COMPILED)
-    for rule, rx in rules:
-        if rx.search(norm):
-            return None if rule.code == NO_HINT else rule.code
-    return None
+    return _first_match(norm, _COMPILED if _FILLER.match(norm) else _BY_FIRST.get(norm[0], _COMPILED))
 
 
 def check_rule_by_rule(text: str) -> str | None:
     """`check` without skipping any rule: the definition that `check` must agree with."""
     norm = normalise(text)
-    if not norm:
-        return None
-    for rule, rx in _COMPILED:
+    return _first_match(norm, _COMPILED) if norm else None
+
+
+def _first_match(norm: str, rules: tuple[tuple[Rule, re.Pattern[str]], ...]) -> str | None:
+    """The hint code of the first of `rules` that matches the normalised text (the "open" rules
+    mean no hint)."""
+    for rule, rx in rules:
         if rx.search(norm):
             return None if rule.code == NO_HINT else rule.code
     return None

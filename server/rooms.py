@@ -10,7 +10,6 @@ sees a redacted placeholder with the same seq (see `Event.wire_for`).
 from __future__ import annotations
 
 import copy
-import json
 import random
 import re
 from collections.abc import Callable, Mapping
@@ -19,6 +18,7 @@ from typing import Any
 
 from . import hints
 from .methods import BASIC_METHOD, ROLES, Method, Phase, parse_method
+from .protocol import dumps
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
@@ -92,7 +92,7 @@ class Event:
         d = self.__dict__
         j: str | None = d.get("_data_json")
         if j is None:
-            j = d["_data_json"] = json.dumps(self.data, separators=(",", ":"), ensure_ascii=False)
+            j = d["_data_json"] = dumps(self.data)  # the wire's own JSON settings
         return j
 
     def to_record(self) -> dict[str, Any]:

@@ -101,10 +101,13 @@ class SqliteStore:
         self._group_rooms: list[str] = []
 
     async def _run(self, fn: Any, *args: Any) -> Any:
-        if self._checkpointer is None and self.path != ":memory:":
-            self._checkpointer = asyncio.create_task(self._checkpoints())
+        self._start_checkpoints()
         self._commit()
         return fn(*args)
+
+    def _start_checkpoints(self) -> None:
+        if self._checkpointer is None and self.path != ":memory:":
+            self._checkpointer = asyncio.create_task(self._checkpoints())
 
     def _commit(self) -> None:
         """Commit the open group (if any) and settle its appends: now, or from the loop."""
@@ -315,8 +318,7 @@ class SqliteStore:
         await self._run(self._set_meta, room, fields)
 
     async def append(self, room: str, expected: int, event: Event, dedupe: str | None) -> AppendResult:
-        if self._checkpointer is None and self.path != ":memory:":
-            self._checkpointer = asyncio.create_task(self._checkpoints())
+        self._start_checkpoints()
         loop = asyncio.get_running_loop()
         waiting = self._group
         if waiting is None:
