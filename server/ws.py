@@ -12,6 +12,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import protocol as P
+from . import wsfast
 from .auth import key_matches, new_pid
 from .hub import Conn, Hub, LiveRoom, asgi_text
 from .rooms import CLIENT_COMMANDS, Command, Rejection
@@ -85,6 +86,9 @@ async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
         return
     assert live is not None
     pid, token = joined
+    direct = raw_socket(send)
+    if direct is not None:
+        wsfast.install(direct.proto)  # this client's frames skip websockets' parser from now on
     conn = Conn(
         pid,
         settings.queue_size,
@@ -92,7 +96,7 @@ async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
         hello.lang or live.state.lang,
         projector=hello.projector,
         send=send,
-        raw=raw_socket(send),
+        raw=direct,
     )
     welcome: dict[str, Any] = {
         "t": P.WELCOME,
