@@ -521,7 +521,7 @@ class Hub:
             # Never after the room was erased, expired or dropped: the row would outlive the data.
             if self.rooms.get(room) is live and not live.state.ended:
                 try:
-                    await self.store.save_snapshot(room, live.state.seq, live.state.to_dict())
+                    await self.store.save_snapshot(room, live.state.seq, live.state.shallow_dict())
                 except Exception as e:  # a snapshot is an optimisation; the next one is 200 events on
                     log.warning("snapshot of a room failed: %s", type(e).__name__)
             await asyncio.sleep(0)

@@ -194,7 +194,12 @@ class RoomState:
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        d = {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k != "method"}
+        return copy.deepcopy(self.shallow_dict())
+
+    def shallow_dict(self) -> dict[str, Any]:
+        """The same data as `to_dict`, sharing this state's lists and dicts: only for serialising
+        at once (a snapshot is dumped to JSON before the store's first await)."""
+        d = {k: v for k, v in self.__dict__.items() if k != "method"}
         d["method"] = self.method.to_dict()
         return d
 

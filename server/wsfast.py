@@ -39,7 +39,10 @@ def _at_boundary(conn: Any) -> bool:
     """websockets' parser waits for the first byte of a frame with nothing buffered."""
     try:
         if not (
-            conn.state is _OPEN and conn.parser_exc is None and conn.current_size is None and not conn.reader.buffer
+            conn.state is _OPEN
+            and conn.parser_exc is None
+            and conn.current_size is None
+            and not conn.reader.buffer
         ):
             return False
         # The parser is a chain of generators (the server's handshake parser delegates to the

@@ -227,6 +227,7 @@ class RoomMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         again = replay("r1", self.room.log)
         assert again.to_dict() == self.room.state.to_dict(), "replaying the log gives the state"
+        assert self.room.state.shallow_dict() == again.to_dict(), "a snapshot's data is the state's"
 
 
 TestRoomMachine = RoomMachine.TestCase
