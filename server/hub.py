@@ -531,6 +531,7 @@ class Hub:
         if not live.conns:
             return False
         full = Message(P.event_text(e.seq, e.type, e.actor, e.at, e.data_json))
+        full_frame = full.frame
         origin = ack[0] if ack is not None else None
         acked = False
         redacted: Message | None = None
@@ -555,8 +556,20 @@ class Hub:
             if c is origin and ack is not None:
                 c.push_pair(msg, Message(P.dumps(P.ack(ack[1], e.seq))))
                 acked = True
-            else:
-                c.push_message(msg, True)
+                continue
+            # c.push_message(msg, True), with its direct write inlined (Conn._direct's checks):
+            # this runs once per member per event.
+            raw = c.raw
+            if (
+                raw is not None
+                and c._waiter is not None
+                and c.close_code is None
+                and not c.out
+                and c._pending is None
+                and raw.write(full_frame if msg is full else msg.frame)
+            ):
+                continue
+            c.push_message(msg, True)
         if e.type in ("participant.join", "participant.rename", "role.assign", "case.chosen"):
             self.broadcast_presence(live)
         if e.type == "participant.remove":
