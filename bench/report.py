@@ -479,12 +479,12 @@ CATEGORIES = (
         r"concurrent/futures/|threading\.py|call_soon_threadsafe|_chain_future|_copy_future_state|_call_set_state",
     ),
     (
-        "WebSocket send: uvicorn sans-I/O + websockets framing + socket write",
-        r"WebSocketsSansIOProtocol\.send$|selector_events\.py:_SelectorSocketTransport\.write",
+        "WebSocket send: raw frames (server/wsraw.py) or uvicorn sans-I/O + websockets framing, socket write",
+        r"WebSocketsSansIOProtocol\.send$|selector_events\.py:_SelectorSocketTransport\.write|^server/wsraw\.py",
     ),
     (
-        "WebSocket receive: parse frames, ASGI receive",
-        r"WebSocketsSansIOProtocol\.(data_received|handle_events|handle_)|websockets/protocol\.py:Protocol\.(receive_data|parse)|starlette/websockets\.py:WebSocket\.receive",
+        "WebSocket receive: frames (server/wsfast.py or websockets), ASGI receive",
+        r"WebSocketsSansIOProtocol\.(data_received|handle_events|handle_|receive)|websockets/protocol\.py:Protocol\.(receive_data|parse)|starlette/websockets\.py:WebSocket\.receive|^server/wsfast\.py",
     ),
     ("server/ws.py _writer loop (queue get, batch)", r"^server/ws\.py:_writer$"),
     ("server/ws.py _reader (wait_for with idle timeout, parse, rate limit)", r"^server/ws\.py:_reader$"),
