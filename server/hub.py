@@ -131,9 +131,12 @@ class Conn:
 
     def push_message(self, msg: Message, changes_state: bool = False) -> None:
         """`push` with a ready Message: a fan-out builds one per event for all its members."""
-        raw = self._direct()  # never for a connection that wants views: no view to make due
-        if raw is not None and raw.write(msg.frame):
-            return
+        if not self.write_direct(msg):  # never for a connection that wants views: no view to make due
+            self.send_later(msg, changes_state)
+
+    def send_later(self, msg: Message, changes_state: bool = False) -> None:
+        """What `push_message` does when the raw socket cannot take `msg` now: step the ASGI send,
+        or queue it for the writer task."""
         if self.close_code is not None:
             return
         if changes_state:
@@ -156,25 +159,24 @@ class Conn:
     def push_pair(self, msg: Message, then: Message) -> None:
         """An event (it changes state) and, right behind it, a reply to the same connection: one
         write when the connection is idle (the sender's event and its ack)."""
-        raw = self._direct()
-        if raw is not None and raw.write(msg.frame + then.frame):
+        if self.write_direct(msg, then):
             return
         self.push_message(msg, True)
         self.push_message(then)
 
-    def _direct(self) -> RawSocket | None:
-        """The raw socket, if a frame may be written to it now: open, the writer idle, nothing
-        queued or half-sent ahead of it (the transport itself may still say no)."""
+    def write_direct(self, msg: Message, then: Message | None = None) -> bool:
+        """Write `msg` (and `then` behind it, in one write) straight to the raw socket, if a frame
+        may go there now: open, the writer idle, nothing queued or half-sent ahead of it, and the
+        transport taking it. False: nothing was written; the caller queues instead."""
         raw = self.raw
-        if (
+        return (
             raw is not None
             and self._waiter is not None
             and self.close_code is None
             and not self.out
             and self._pending is None
-        ):
-            return raw
-        return None
+            and raw.write(msg.frame if then is None else msg.frame + then.frame)
+        )
 
     def _step(self, msg: Message) -> None:
         """Send `msg` now by stepping the ASGI send; hand it to the writer if it suspends."""
@@ -531,7 +533,6 @@ class Hub:
         if not live.conns:
             return False
         full = Message(P.event_text(e.seq, e.type, e.actor, e.at, e.data_json))
-        full_frame = full.frame
         origin = ack[0] if ack is not None else None
         acked = False
         redacted: Message | None = None
@@ -556,20 +557,8 @@ class Hub:
             if c is origin and ack is not None:
                 c.push_pair(msg, Message(P.dumps(P.ack(ack[1], e.seq))))
                 acked = True
-                continue
-            # c.push_message(msg, True), with its direct write inlined (Conn._direct's checks):
-            # this runs once per member per event.
-            raw = c.raw
-            if (
-                raw is not None
-                and c._waiter is not None
-                and c.close_code is None
-                and not c.out
-                and c._pending is None
-                and raw.write(full_frame if msg is full else msg.frame)
-            ):
-                continue
-            c.push_message(msg, True)
+            elif not c.write_direct(msg):  # c.push_message(msg, True) in its two steps: one call
+                c.send_later(msg, True)  # fewer in the loop that runs once per member per event
         if e.type in ("participant.join", "participant.rename", "role.assign", "case.chosen"):
             self.broadcast_presence(live)
         if e.type == "participant.remove":
