@@ -123,7 +123,9 @@ class FastReceive(asyncio.Protocol):
             if end > n:
                 break
             text: str | None = None
-            if b0 == 0x81 and self.conn.current_size is None:
+            # No fragmented message is in progress here: a fragment leaves websockets mid-message,
+            # and `_at_boundary` then hands every later byte over.
+            if b0 == 0x81:
                 try:
                     text = apply_mask(data[head + 4 : end], data[head : head + 4]).decode()
                 except UnicodeDecodeError:
