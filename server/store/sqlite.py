@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..protocol import dumps
 from ..rooms import Event
 from .base import AppendResult, Conflict, NoSuchRoom
 
@@ -78,10 +79,6 @@ CREATE TABLE IF NOT EXISTS snapshots (
   state TEXT NOT NULL
 );
 """
-
-
-def _dump(v: Any) -> str:
-    return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
 
 
 CHECKPOINT_EVERY_S = 1.0
@@ -180,7 +177,7 @@ class SqliteStore:
         with _tx(db):
             db.execute(
                 "INSERT INTO rooms(room, epoch, seq, meta, touched) VALUES (?,?,?,?,?)",
-                (room, epoch, first.seq, _dump(meta), first.at),
+                (room, epoch, first.seq, dumps(meta), first.at),
             )
             _insert_event(db, room, first)
         return epoch
@@ -201,7 +198,7 @@ class SqliteStore:
                 raise NoSuchRoom(room)
             meta = json.loads(row[0])
             meta.update({k: v for k, v in fields.items() if k != "epoch"})
-            db.execute("UPDATE rooms SET meta=? WHERE room=?", (_dump(meta), room))
+            db.execute("UPDATE rooms SET meta=? WHERE room=?", (dumps(meta), room))
 
     def _room_index(self, room: str) -> _RoomIndex:
         ix = self._index.get(room)
@@ -276,7 +273,7 @@ class SqliteStore:
             db.execute(
                 "INSERT INTO snapshots(room, seq, state) VALUES (?,?,?) "
                 "ON CONFLICT(room) DO UPDATE SET seq=excluded.seq, state=excluded.state WHERE excluded.seq > seq",
-                (room, seq, _dump(state)),
+                (room, seq, dumps(state)),
             )
 
     def _load_snapshot(self, room: str) -> tuple[int, dict[str, Any]] | None:
