@@ -4,7 +4,9 @@ returns before that transaction is in the file."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -48,31 +50,32 @@ def _committed(path: Path, room: str) -> list[int]:
         con.close()
 
 
-async def _store(tmp_path: Path, rooms: int) -> tuple[SqliteStore, _CountingDb]:
+@contextlib.asynccontextmanager
+async def _store(tmp_path: Path, rooms: int) -> AsyncIterator[tuple[SqliteStore, _CountingDb]]:
+    """A store with `rooms` rooms (r0, r1, ...) whose connection counts statements; closed after."""
     s = SqliteStore(str(tmp_path / "g.db"))
-    for i in range(rooms):
-        await s.create_room(f"r{i}", {}, FIRST)
-    spy = _CountingDb(s._conn())
-    s._db = spy  # type: ignore[assignment]
-    return s, spy
+    try:
+        for i in range(rooms):
+            await s.create_room(f"r{i}", {}, FIRST)
+        spy = _CountingDb(s._conn())
+        s._db = spy  # type: ignore[assignment]
+        yield s, spy
+    finally:
+        await s.close()
 
 
 async def test_appends_of_one_turn_share_one_commit(tmp_path: Path) -> None:
-    s, spy = await _store(tmp_path, 20)
-    try:
+    async with _store(tmp_path, 20) as (s, spy):
         results = await asyncio.gather(*(s.append(f"r{i}", 1, _ev(2), f"p1:c{i}") for i in range(20)))
         assert [r.seq for r in results] == [2] * 20 and not any(r.duplicate for r in results)
         assert spy.statements.count("BEGIN") == 1 and spy.statements.count("COMMIT") == 1
         assert spy.statements.count("INSERT") == 20
         for i in range(20):
             assert _committed(tmp_path / "g.db", f"r{i}") == [1, 2]
-    finally:
-        await s.close()
 
 
 async def test_an_append_returns_only_after_its_commit(tmp_path: Path) -> None:
-    s, _ = await _store(tmp_path, 1)
-    try:
+    async with _store(tmp_path, 1) as (s, _):
         task = asyncio.ensure_future(s.append("r0", 1, _ev(2), "p1:a"))
         await asyncio.sleep(0)  # the insert ran; the commit is queued behind this turn
         assert not task.done()
@@ -80,13 +83,10 @@ async def test_an_append_returns_only_after_its_commit(tmp_path: Path) -> None:
         res = await task
         assert res.seq == 2
         assert _committed(tmp_path / "g.db", "r0") == [1, 2]
-    finally:
-        await s.close()
 
 
 async def test_a_repeat_in_the_same_turn_waits_for_the_original(tmp_path: Path) -> None:
-    s, spy = await _store(tmp_path, 1)
-    try:
+    async with _store(tmp_path, 1) as (s, spy):
         first = asyncio.ensure_future(s.append("r0", 1, _ev(2), "p1:a"))
         again = asyncio.ensure_future(s.append("r0", 1, _ev(2), "p1:a"))
         await asyncio.sleep(0)
@@ -101,13 +101,10 @@ async def test_a_repeat_in_the_same_turn_waits_for_the_original(tmp_path: Path) 
         assert not isinstance(c, BaseException) and c.seq == 3
         assert isinstance(d, Conflict) and d.current == 3
         assert _committed(tmp_path / "g.db", "r0") == [1, 2, 3]
-    finally:
-        await s.close()
 
 
 async def test_any_other_call_commits_the_open_group_first(tmp_path: Path) -> None:
-    s, spy = await _store(tmp_path, 1)
-    try:
+    async with _store(tmp_path, 1) as (s, spy):
         task = asyncio.ensure_future(s.append("r0", 1, _ev(2), "p1:a"))
         await asyncio.sleep(0)
         assert [e.seq for e in await s.read("r0", 0)] == [1, 2]  # committed before the read ran
@@ -115,13 +112,10 @@ async def test_any_other_call_commits_the_open_group_first(tmp_path: Path) -> No
         assert (await task).seq == 2
         await s.save_snapshot("r0", 2, {"x": 1})  # not inside a transaction that is still open
         assert spy.statements.count("COMMIT") == 2
-    finally:
-        await s.close()
 
 
 async def test_a_failed_commit_fails_every_append_of_the_group_and_loses_nothing_else(tmp_path: Path) -> None:
-    s, spy = await _store(tmp_path, 3)
-    try:
+    async with _store(tmp_path, 3) as (s, spy):
         await s.append("r0", 1, _ev(2), "p1:ok")
         spy.fail_commit = True
         results = await asyncio.gather(
@@ -138,13 +132,10 @@ async def test_a_failed_commit_fails_every_append_of_the_group_and_loses_nothing
         res = await s.append("r0", 2, _ev(3), "p1:x0")
         assert (res.seq, res.duplicate) == (3, False)
         assert _committed(tmp_path / "g.db", "r0") == [1, 2, 3]
-    finally:
-        await s.close()
 
 
 async def test_a_cancelled_caller_does_not_fail_the_others(tmp_path: Path) -> None:
-    s, _ = await _store(tmp_path, 2)
-    try:
+    async with _store(tmp_path, 2) as (s, _):
         gone = asyncio.ensure_future(s.append("r0", 1, _ev(2), "p1:a"))
         stays = asyncio.ensure_future(s.append("r1", 1, _ev(2), "p1:b"))
         await asyncio.sleep(0)
@@ -156,8 +147,6 @@ async def test_a_cancelled_caller_does_not_fail_the_others(tmp_path: Path) -> No
         assert _committed(tmp_path / "g.db", "r0") == [1, 2]
         res = await s.append("r0", 1, _ev(2), "p1:a")
         assert (res.seq, res.duplicate) == (2, True)
-    finally:
-        await s.close()
 
 
 async def test_hub_applies_an_append_whose_caller_was_cancelled(tmp_path: Path) -> None:
