@@ -21,13 +21,13 @@ from .auth import Tokens
 from .groups import Groups
 from .hub import Hub
 from .methods import MethodLibrary
+from .paths import STATIC
 from .security import JoinThrottle, SecurityHeaders
-from .settings import ROOT, Settings
+from .settings import Settings
 from .store.base import open_store
 from .ws import WsEndpoint
 
 log = logging.getLogger("kring")
-CLIENT = ROOT / "client"
 
 
 class KringApp:
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/api/groups/{group}/methods/import", group_views.api_method_import, methods=["POST"]),
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
-            Mount("/static", StaticFiles(directory=CLIENT / "static"), name="static"),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],
         lifespan=lifespan,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 WS_MAX_SIZE = 64 * 1024  # frames over 64 KiB close the socket with 1009
 
 
 def uvicorn_kwargs() -> dict[str, object]:
-    """Shared by `kring serve` and the Procfile: no access log (it would show room ids), no deflate."""
+    """The one source of uvicorn's settings (the Procfile runs `kring serve` too): no access log (it
+    would show room ids and addresses), no deflate, frames over 64 KiB close with 1009 (protocol.md)."""
     return {
         "ws": "websockets-sansio",
         "ws_max_size": WS_MAX_SIZE,
@@ -34,7 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
+        from . import settings
+
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        store = os.environ.get("KRING_STORE") or settings.default_store_url()
+        if store.startswith("sqlite:"):
+            where = os.path.abspath(settings.data_dir())
+            print(f"kring: keeping its data in {where} (set KRING_DATA to change)", flush=True)
+        else:
+            print(f"kring: store {store.split('://', 1)[0]}:// (KRING_STORE)", flush=True)
         uvicorn.run(
             "server.asgi:app",
             host=args.host,

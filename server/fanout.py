@@ -172,7 +172,7 @@ class Fanout:
         if ps is not None:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(1.0):
-                    await ps.aclose()  # type: ignore[no-untyped-call]
+                    await ps.aclose()
 
     # -- the listener ----------------------------------------------------------------------------
 

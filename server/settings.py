@@ -7,7 +7,27 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import paths
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout's root (tests and bench use it)
+
+
+def data_dir(env: dict[str, str] | None = None) -> Path:
+    """KRING_DATA, else ./data in a source checkout, else the platform's user data directory."""
+    e = os.environ if env is None else env
+    if e.get("KRING_DATA"):
+        return Path(e["KRING_DATA"]).expanduser()
+    if paths.in_checkout():
+        return Path("data")
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("kring", appauthor=False))
+
+
+def default_store_url(env: dict[str, str] | None = None) -> str:
+    """SQLite in the data directory (SQLAlchemy's URL convention: four slashes for an absolute path)."""
+    d = data_dir(env)
+    return f"sqlite:///{d / 'kring.db'}"
 
 
 def _int(env: dict[str, str], key: str, default: int) -> int:
@@ -27,7 +47,7 @@ class Settings:
     origins: tuple[str, ...] = ()  # extra allowed WebSocket origins; the app's own origin is always allowed
     retention_days: int = 30
     retention_interval_s: float = 3600.0
-    methods_dir: Path = ROOT / "methods"
+    methods_dir: Path = paths.METHODS
     queue_size: int = 2000  # outbound messages per connection before it is closed as slow (4008)
     snapshot_every: int = 200
     resume_limit: int = 2000  # at most this many events are replayed on resume; more means a snapshot
@@ -42,14 +62,14 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         e = dict(os.environ if env is None else env)
-        store = e.get("KRING_STORE") or "sqlite:///./data/kring.db"
+        store = e.get("KRING_STORE") or default_store_url(e)
         return cls(
             store_url=store,
             secret=e.get("KRING_SECRET") or _secret_for(store, e.get("KRING_ALLOW_EPHEMERAL_SECRET") == "1"),
             origins=tuple(o.strip().rstrip("/") for o in e.get("KRING_ORIGINS", "").split(",") if o.strip()),
             retention_days=_int(e, "KRING_RETENTION_DAYS", 30),
             retention_interval_s=float(_int(e, "KRING_RETENTION_INTERVAL", 3600)),
-            methods_dir=Path(e.get("KRING_METHODS") or ROOT / "methods"),
+            methods_dir=Path(e.get("KRING_METHODS") or paths.METHODS),
             queue_size=_int(e, "KRING_QUEUE", 2000),
             rate_per_s=float(_int(e, "KRING_RATE", 30)),
             rate_burst=_int(e, "KRING_BURST", 120),

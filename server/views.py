@@ -13,12 +13,12 @@ from . import hints, report
 from .auth import key_matches
 from .hub import Hub
 from .methods import CARD_KINDS, KINDS, LEVELS, TOOLS, WRITERS, MethodLibrary, summary
+from .paths import TEMPLATES
 from .rooms import PLAN_FIELDS, view
-from .settings import ROOT
 from .store.base import Unavailable
 
 _env = Environment(
-    loader=FileSystemLoader(ROOT / "client" / "templates"),
+    loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,

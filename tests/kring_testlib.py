@@ -34,7 +34,9 @@ class ServerProc:
 
     def __init__(self, env: dict[str, str], port: int | None = None, log_path: Path | None = None) -> None:
         self.port = port or free_port()
-        self.env = {**os.environ, **env}
+        # A deprecation in the libraries whose internals the fast paths use (websockets, uvicorn) is
+        # the early warning that they are about to change: the server under test dies of it.
+        self.env = {**os.environ, "PYTHONWARNINGS": "error::DeprecationWarning", **env}
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = log_path
         self._log: Any = None
