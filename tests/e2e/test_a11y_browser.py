@@ -1,6 +1,6 @@
 """Accessibility (WCAG 2.1 AA) in real Chromium: axe-core on every page, in the states that matter.
 
-axe-core comes from the npm registry (bin/test: `cd tests/e2e && npm install axe-core@4.10.3`) and
+axe-core comes from the npm registry (bin/test: `cd tests/e2e && npm ci`, tests/e2e/package-lock.json) and
 is injected with page.add_script_tag(content=…). Such a script is inline, which the page's strict
 CSP forbids, so the contexts that run axe (and only those) are made with bypass_csp=True. The CSP
 itself is tested in test_room_browser.py and test_security_browser.py.
@@ -11,6 +11,7 @@ together so one run shows all of them.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -234,11 +235,15 @@ async def test_group_page(sqlite_server: ServerProc, screens: Any) -> None:
 
 
 def test_axe_is_pinned() -> None:
-    """bin/test installs exactly this axe-core version; a silent upgrade would move the goalposts."""
-    pkg = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "package.json"
-    if not pkg.exists():
-        pytest.skip("axe-core is not installed")
-    assert '"version": "4.10.3"' in pkg.read_text(encoding="utf-8")
+    """bin/test installs exactly the axe-core of the committed package-lock.json (`npm ci`), 4.14 or
+    newer (WCAG 2.2 rules on by default); a silent upgrade would move the goalposts."""
+    here = Path(__file__).resolve().parent
+    locked = json.loads((here / "package-lock.json").read_text("utf-8"))["packages"]["node_modules/axe-core"]
+    pkg = here / "node_modules" / "axe-core" / "package.json"
+    assert pkg.exists(), "axe-core is not installed: run bin/test, or `cd tests/e2e && npm ci`"
+    installed = json.loads(pkg.read_text("utf-8"))["version"]
+    assert installed == locked["version"]
+    assert tuple(int(x) for x in installed.split(".")[:2]) >= (4, 14)
 
 
 CUES_JS = """() => {
