@@ -12,16 +12,16 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from . import group_views, logs, views
+from .assets import StampedStatic, assets
 from .auth import Tokens
 from .groups import Groups
 from .hub import Hub
 from .methods import MethodLibrary
-from .paths import STATIC
 from .security import JoinThrottle, SecurityHeaders
 from .settings import Settings
 from .store.base import open_store
@@ -105,9 +105,11 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/api/groups/{group}/methods/import", group_views.api_method_import, methods=["POST"]),
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static", StampedStatic(assets), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        # Compressed responses for pages, scripts, styles and JSON (the middleware passes
+        # WebSocket scopes through untouched; /ws/ does not even reach it, see KringApp).
+        middleware=[Middleware(GZipMiddleware, minimum_size=512), Middleware(SecurityHeaders)],
         lifespan=lifespan,
     )
     app.state.settings = settings

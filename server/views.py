@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from . import hints, report
+from .assets import assets
 from .auth import key_matches
 from .hub import Hub
 from .methods import CARD_KINDS, KINDS, LEVELS, TOOLS, WRITERS, MethodLibrary, summary
@@ -23,6 +24,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.globals["asset"] = assets.url  # {{ asset('js/room.js') }}: the version-stamped URL
+_env.globals["import_map"] = assets.import_map
 MAX_TITLE = 120
 
 
