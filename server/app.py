@@ -19,7 +19,9 @@ from starlette.types import Receive, Scope, Send
 from . import group_views, logs, views
 from .assets import StampedStatic, assets
 from .auth import Tokens
+from .creation import CreationGate, CreationPolicy
 from .groups import Groups
+from .httpguard import RequestGuard
 from .hub import Hub
 from .methods import MethodLibrary
 from .security import JoinThrottle, SecurityHeaders
@@ -109,13 +111,27 @@ def create_app(settings: Settings | None = None) -> KringApp:
         ],
         # Compressed responses for pages, scripts, styles and JSON (the middleware passes
         # WebSocket scopes through untouched; /ws/ does not even reach it, see KringApp).
-        middleware=[Middleware(GZipMiddleware, minimum_size=512), Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=512),
+            Middleware(SecurityHeaders),
+            Middleware(RequestGuard, origins=settings.origins),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.library = library
     app.state.tokens = Tokens(settings.secret, settings.retention_days * 86400)
     app.state.join_throttle = JoinThrottle(settings.join_attempts_per_min)
+    app.state.creation = CreationGate(
+        CreationPolicy(
+            burst=settings.create_burst,
+            per_min=settings.create_per_min,
+            total_burst=settings.create_total_burst,
+            total_per_min=settings.create_total_per_min,
+            key=settings.create_key,
+            networks=settings.create_networks,
+        )
+    )
     return KringApp(app)
 
 
