@@ -97,12 +97,15 @@ def _secret_for(store_url: str, allow_ephemeral: bool = True) -> str:
         db = Path(rest[1:] if rest.startswith("/") else rest)
         path = db.parent / "secret.key"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.exists():
+                path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+                path.parent.chmod(0o700)
             if path.exists():
                 return path.read_text().strip()
             value = secrets.token_urlsafe(32)
-            path.write_text(value)
-            path.chmod(0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+            with os.fdopen(fd, "w") as f:
+                f.write(value)
             return value
         except OSError:
             pass
