@@ -1,4 +1,4 @@
-"""Client frames cut up, merged and mixed with control frames, against server/wsfast.py.
+"""Client frames cut up, merged and mixed with control frames, against server/fastpath/receive.py.
 
 A raw TCP client writes exactly the bytes each test wants: many frames in one write, one frame a
 byte at a time, pings and fragments between text frames, and the frames websockets must refuse.
@@ -23,8 +23,8 @@ from kring_testlib import ServerProc, create_room, free_port
 
 from server.app import create_app
 from server.cli import uvicorn_kwargs
+from server.fastpath.receive import PAUSE_AT, FastReceive
 from server.settings import Settings
-from server.wsfast import PAUSE_AT, FastReceive
 
 TEXT, BINARY, CONT, CLOSE, PING, PONG = 0x1, 0x2, 0x0, 0x8, 0x9, 0xA
 
