@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from . import group_views, logs, views
+from . import fastpath, group_views, logs, views
 from .auth import Tokens
 from .groups import Groups
 from .hub import Hub
@@ -114,6 +114,8 @@ def create_app(settings: Settings | None = None) -> KringApp:
     app.state.library = library
     app.state.tokens = Tokens(settings.secret, settings.retention_days * 86400)
     app.state.join_throttle = JoinThrottle(settings.join_attempts_per_min)
+    # The fast paths' self-check: once per process, one log line when they are off.
+    app.state.fastpath = fastpath.check(settings.fastpath)
     return KringApp(app)
 
 

@@ -57,6 +57,7 @@ class Settings:
     rate_burst: int = 120
     join_attempts_per_min: int = 30
     debug_errors: bool = False
+    fastpath: str = "on"  # KRING_FASTPATH: "off" turns the WebSocket fast paths off (server/fastpath/)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -73,6 +74,7 @@ class Settings:
             queue_size=_int(e, "KRING_QUEUE", 2000),
             rate_per_s=float(_int(e, "KRING_RATE", 30)),
             rate_burst=_int(e, "KRING_BURST", 120),
+            fastpath=e.get("KRING_FASTPATH") or "on",
         )
 
 

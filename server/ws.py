@@ -102,7 +102,7 @@ async def _session(
     pid, token = joined
     # On the fast paths this client's frames skip websockets' parser from now on, and a protocol
     # client's events are written as prebuilt frames (server/fastpath/).
-    direct = fastpath.connect(send, raw=not hello.view)
+    direct = fastpath.connect(send, raw=not hello.view) if app.state.fastpath.on else None
     conn = Conn(
         pid,
         settings.queue_size,

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,10 @@ def free_port() -> int:
 
 
 class ServerProc:
-    """`python -m server serve` on a free loopback port, polled on /healthz until it answers."""
+    """`python -m server serve` on a free loopback port, polled on /healthz until it answers.
+
+    The server gets this process's environment (plus `env`): `KRING_FASTPATH=off pytest tests/ws`
+    runs every live test with the fast paths off (bin/test's second pass)."""
 
     def __init__(self, env: dict[str, str], port: int | None = None, log_path: Path | None = None) -> None:
         self.port = port or free_port()
@@ -86,6 +89,33 @@ class ServerProc:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+@contextlib.asynccontextmanager
+async def inproc_server(env: dict[str, str]) -> AsyncIterator[tuple[Any, Any, int]]:
+    """The app made from `env` alone (not this process's environment), served by uvicorn with
+    `kring serve`'s settings on the test's own loop: (uvicorn server, app, port). The test can look
+    inside: `app.state.hub`, the server's connections."""
+    import uvicorn
+
+    from server.app import create_app
+    from server.cli import uvicorn_kwargs
+    from server.settings import Settings
+
+    port = free_port()
+    app = create_app(Settings.from_env(env))
+    kw = {k: v for k, v in uvicorn_kwargs().items() if k != "loop"}
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **kw)  # type: ignore[arg-type]
+    srv = uvicorn.Server(config)
+    task = asyncio.create_task(srv.serve())
+    async with asyncio.timeout(10):
+        while not srv.started:  # noqa: ASYNC110 - uvicorn sets a plain flag
+            await asyncio.sleep(0.02)
+    try:
+        yield srv, app, port
+    finally:
+        srv.should_exit = True
+        await asyncio.wait_for(task, 10)
 
 
 def create_room(base: str, method: str = "basis", title: str = "Test", lang: str = "nl") -> dict[str, Any]:

@@ -60,6 +60,11 @@ class RawSocket:
         return True
 
 
+def available() -> bool:
+    """Whether this uvicorn has the sans-I/O protocol the send fast path writes through."""
+    return WebSocketsSansIOProtocol is not None
+
+
 def sansio_protocol(send: Any) -> Any | None:
     """uvicorn's sans-I/O protocol object behind an ASGI `send`, if frames may be shared on it (its
     handshake done, no extension negotiated: deflate changes every frame); else None."""
