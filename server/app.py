@@ -63,7 +63,11 @@ def create_app(settings: Settings | None = None) -> KringApp:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(settings.store_url)
         hub = Hub(
-            store, library.methods, queue_size=settings.queue_size, snapshot_every=settings.snapshot_every
+            store,
+            library.methods,
+            queue_size=settings.queue_size,
+            snapshot_every=settings.snapshot_every,
+            idle_unload=settings.room_idle_s,
         )
         app.state.store = store
         app.state.hub = hub

@@ -11,6 +11,10 @@ Ordering: every event reaches `ingest` in seq order (under the room's lock) and 
 each connection's bounded queue right there, so every connection sees events in log order. Each
 connection has one writer task draining its queue; nothing ever awaits a send in a loop over
 members. An event is serialised once per audience (full, and redacted for everyone else).
+
+Lifetime: `get` loads a room on first use (HTTP reads, exports and connections alike); a room with
+no connection and not in use for `idle_unload` seconds is unloaded again (`_sweep`), and with Redis
+its channel is unsubscribed (`Peers.room_closed`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -52,6 +56,8 @@ class LiveRoom:
     last: Event | None = None  # the last event applied (the fan-out compares it to the store's)
     remote_online: set[str] = field(default_factory=set)  # pids online at other workers (fan-out)
     view_cache: ViewCache | None = None  # the parts of views that are the same for every member
+    users: int = 0  # connections between `Hub.use` and their end: never unloaded while above 0
+    used: float = field(default_factory=time.monotonic)  # last `get`, or last connection gone
 
     def online(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
@@ -97,12 +103,14 @@ class Hub:
         *,
         queue_size: int = 2000,
         snapshot_every: int = 200,
+        idle_unload: float = 30.0,
         clock: Callable[[], int] = now_ms,
     ) -> None:
         self.store = store
         self.methods = methods
         self.queue_size = queue_size
         self.snapshot_every = snapshot_every
+        self.idle_unload = idle_unload  # seconds a room without connections stays loaded
         self.clock = clock
         self.rooms: dict[str, LiveRoom] = {}
         self.peers: Peers | None = None  # set by the Redis fan-out while it runs
@@ -110,6 +118,7 @@ class Hub:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._snapshot_due: dict[str, LiveRoom] = {}
         self._snapshotter: asyncio.Task[Any] | None = None
+        self._sweeper: asyncio.TimerHandle | None = None
 
     # -- a command: decide, append, ingest, fan out ----------------------------------------------
 
@@ -305,14 +314,7 @@ class Hub:
         live.conns.discard(conn)
         self.broadcast_presence(live)
         if not live.conns:
-            self.spawn(self._maybe_unload(live))
-
-    async def _maybe_unload(self, live: LiveRoom) -> None:
-        await asyncio.sleep(30)
-        if not live.conns and self.rooms.get(live.id) is live:
-            del self.rooms[live.id]
-            if self.peers is not None:
-                await self.peers.room_closed(live.id)
+            live.used = time.monotonic()  # the idle time before unloading starts now
 
     def broadcast_presence(self, live: LiveRoom) -> None:
         msg = Message(P.dumps(P.presence(live.online())))
@@ -323,10 +325,17 @@ class Hub:
 
     # -- loading and unloading -------------------------------------------------------------------
 
+    async def meta(self, room: str) -> dict[str, str] | None:
+        """The room's metadata (its key hashes) without loading the room: the loaded copy's, else
+        the store's. For checking a key before anything is loaded."""
+        live = self.rooms.get(room)
+        return live.meta if live is not None else await self.store.meta(room)
+
     async def get(self, room: str) -> LiveRoom | None:
         """The room, loaded on first use; None if there is no such room (or it was erased)."""
         live = self.rooms.get(room)
         if live is not None:
+            live.used = time.monotonic()
             return live
         lock = self._loading.setdefault(room, asyncio.Lock())
         async with lock:
@@ -335,10 +344,26 @@ class Hub:
                 live = await self._load(room)
                 if live is not None:
                     self.rooms[room] = live
+                    self._arm_sweeper()
                     if self.peers is not None:
                         await self.peers.room_opened(room)
         self._loading.pop(room, None)
         return live
+
+    @contextlib.asynccontextmanager
+    async def use(self, room: str) -> AsyncIterator[LiveRoom | None]:
+        """`get` for a connection's whole life: the room is not unloaded while it is in use (from
+        before its first attach to after its last detach)."""
+        live = await self.get(room)
+        if live is None:
+            yield None
+            return
+        live.users += 1
+        try:
+            yield live
+        finally:
+            live.users -= 1
+            live.used = time.monotonic()
 
     async def _load(self, room: str) -> LiveRoom | None:
         meta = await self.store.meta(room)
@@ -374,6 +399,32 @@ class Hub:
         """Apply events other workers appended (no-op when this process is the only writer)."""
         events = await self.store.read(live.id, live.state.seq)
         self.ingest(live, events)
+
+    def _arm_sweeper(self) -> None:
+        if self._sweeper is None and self.rooms:
+            every = max(0.01, min(self.idle_unload / 2, 5.0))
+            self._sweeper = asyncio.get_running_loop().call_later(every, self._sweep)
+
+    def _sweep(self) -> None:
+        """Unload the rooms that had no connection and no use for `idle_unload` seconds."""
+        self._sweeper = None
+        now = time.monotonic()
+        for live in list(self.rooms.values()):
+            if (
+                not live.conns
+                and not live.users
+                and now - live.used >= self.idle_unload
+                and not live.lock.locked()
+            ):
+                self.unload(live)
+        self._arm_sweeper()
+
+    def unload(self, live: LiveRoom) -> None:
+        """Let go of a room nobody here is connected to; it loads again on its next use."""
+        if self.rooms.get(live.id) is live:
+            del self.rooms[live.id]
+            if self.peers is not None:
+                self.spawn(self.peers.room_closed(live.id))
 
     def forget(self, live: LiveRoom) -> None:
         """Stop holding this copy of a room (erased, expired, or its history changed)."""
@@ -422,6 +473,9 @@ class Hub:
             log.warning("background task failed: %s", type(t.exception()).__name__)
 
     async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         for live in list(self.rooms.values()):
             live.close(P.CLOSE_GOING_AWAY, "server shutting down")
         tasks = list(self._tasks)

@@ -40,6 +40,19 @@ def _int(env: dict[str, str], key: str, default: int) -> int:
         raise SystemExit(f"{key} must be a whole number, got {raw!r}") from None
 
 
+def _seconds(env: dict[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise SystemExit(f"{key} must be a number of seconds above 0, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     store_url: str = "sqlite:///./data/kring.db"
@@ -57,6 +70,7 @@ class Settings:
     rate_burst: int = 120
     join_attempts_per_min: int = 30
     debug_errors: bool = False
+    room_idle_s: float = 30.0  # a room without connections is unloaded after this many seconds
     fastpath: str = "on"  # KRING_FASTPATH: "off" turns the WebSocket fast paths off (server/fastpath/)
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -74,6 +88,7 @@ class Settings:
             queue_size=_int(e, "KRING_QUEUE", 2000),
             rate_per_s=float(_int(e, "KRING_RATE", 30)),
             rate_burst=_int(e, "KRING_BURST", 120),
+            room_idle_s=_seconds(e, "KRING_ROOM_IDLE", 30.0),
             fastpath=e.get("KRING_FASTPATH") or "on",
         )
 

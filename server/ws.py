@@ -1,4 +1,4 @@
-"""The WebSocket endpoint `/ws/{room}`: origin check, hello, join, and the receive loop.
+"""The WebSocket endpoint `/ws/{room}`: origin check, hello, key check, join, and the receive loop.
 
 A command's path starts here: `_reader` parses a frame, `_command` hands it to `Hub.submit`
 (server/hub.py), which decides, appends and fans out; the outbound side of every connection is
@@ -41,7 +41,7 @@ class WsEndpoint:
 
 
 async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
-    """Origin, hello, then the connection's life: `_session`."""
+    """Origin, hello, the key (before the room is loaded), then the connection's life: `_session`."""
     app = ws.app
     settings: Settings = app.state.settings
     hub: Hub = app.state.hub
@@ -73,11 +73,30 @@ async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
         await _close(ws, P.CLOSE_RATE)
         return
     try:
-        live = await hub.get(room_id)
-        await _session(ws, receive, send, live, hello, ip)
+        if await _admissible(hub, room_id, hello, app.state.tokens):
+            async with hub.use(room_id) as live:
+                await _session(ws, receive, send, live, hello, ip)
+            return
     except Unavailable:  # loading the room, or joining it
         await ws.send_text(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
         await _close(ws, P.CLOSE_GOING_AWAY)
+        return
+    throttle.failed(ip)
+    await _close(ws, P.CLOSE_BAD_KEY)
+
+
+async def _admissible(hub: Hub, room: str, hello: P.Hello, tokens: Tokens) -> bool:
+    """May this hello load the room? A key of the room (checked against the key hashes in its
+    stored metadata), or for a participant a token signed for this room: a wrong key loads nothing.
+    `_join` and `_projector` decide the rest on the loaded room."""
+    meta = await hub.meta(room)
+    if meta is None:
+        return False
+    if key_matches(hello.key, meta.get("facilitator_hash")) or key_matches(hello.key, meta.get("join_hash")):
+        return True
+    if hello.projector or not hello.token:
+        return False
+    return tokens.read(hello.token, room) is not None
 
 
 async def _session(

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -129,6 +130,58 @@ def create_room(base: str, method: str = "basis", title: str = "Test", lang: str
         assert r.status == 201
         room: dict[str, Any] = json.loads(r.read())
         return room
+
+
+def post_json(base: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """POST a JSON body; (status, the decoded JSON reply, or the text of any other reply)."""
+    req = urllib.request.Request(
+        base + path,
+        method="POST",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            raw = r.read().decode()
+            return r.status, (json.loads(raw) if r.headers.get_content_type() == "application/json" else raw)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read().decode())
+
+
+async def visit_rooms(base: str, ws_base: str) -> tuple[str, str]:
+    """Everything that loads a room and then leaves it: a participant who joins, acts, exports the
+    report and leaves (the first room), and a group page that shows its meeting (the second room,
+    never connected to). Returns both room ids."""
+    room = await asyncio.to_thread(create_room, base)
+    c = Client(ws_base, room["room"], base)
+    try:
+        await c.connect({"key": room["facilitator_key"], "name": "Anna"})
+        await c.ok("case.set", {"question": "Hoe begin ik?"})
+        body = {"key": room["join_key"], "token": c.token, "format": "md"}
+        status, _ = await asyncio.to_thread(post_json, base, f"/r/{room['room']}/export", body)
+        assert status == 200
+    finally:
+        await c.close()
+    status, g = await asyncio.to_thread(post_json, base, "/api/groups", {"name": "Noord"})
+    assert status == 201, g
+    gid = g["group"]
+    status, me = await asyncio.to_thread(
+        post_json, base, f"/api/groups/{gid}/join", {"key": g["admin_key"], "name": "Fenna"}
+    )
+    assert status == 200, me
+    cmd = {"token": me["token"], "type": "meeting.create", "args": {"method": "basis"}}
+    status, meeting = await asyncio.to_thread(post_json, base, f"/api/groups/{gid}/cmd", cmd)
+    assert status == 200, meeting
+    status, view = await asyncio.to_thread(post_json, base, f"/api/groups/{gid}/view", {"token": me["token"]})
+    assert status == 200 and [m["room"] for m in view["meetings"]] == [meeting["room"]], view
+    return room["room"], meeting["room"]
+
+
+async def until(pred: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait (polling) until `pred()` holds."""
+    async with asyncio.timeout(timeout):
+        while not pred():  # noqa: ASYNC110 - the state lives in another object; polling is simplest
+            await asyncio.sleep(0.02)
 
 
 class Client:
