@@ -223,13 +223,6 @@ def _you(live: LiveRoom, pid: str) -> dict[str, Any]:
     return {"pid": pid, "name": p["name"], "roles": list(p["roles"])}
 
 
-async def _receive_text(ws: WebSocket) -> str | None:
-    msg = await ws.receive()
-    if msg["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(msg.get("code", 1000))
-    return msg.get("text")
-
-
 async def _reader(receive: Receive, hub: Hub, live: LiveRoom, conn: Conn, settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     bucket = TokenBucket(settings.rate_per_s, settings.rate_burst)
@@ -307,6 +300,13 @@ async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
         conn.push(P.dumps(P.error(res.code, res.message, msg.id)))
     elif not res.acked:  # a repeat, or the sender was not (yet) in the room's connections
         conn.push(P.dumps(P.ack(msg.id, res.seq)))
+
+
+async def _receive_text(ws: WebSocket) -> str | None:
+    msg = await ws.receive()
+    if msg["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(msg.get("code", 1000))
+    return msg.get("text")
 
 
 async def _close(ws: WebSocket, code: int, reason: str = "") -> None:

@@ -7,7 +7,7 @@ built once per event is valid for every member: `RawSocket.write` checks what uv
 checks (open, handshake done, no close sent, transport writable) and writes it.
 
 Only for uvicorn's `websockets-sansio` protocol with no extension negotiated (`kring serve` turns
-per-message deflate off); anything else gets `None` from `raw_socket` and keeps the ASGI send.
+per-message deflate off); anything else gets `None` from `sansio_protocol` and keeps the ASGI send.
 When `write` says no (the transport is paused or the socket is going), the caller queues the
 message for the ASGI send, which waits or fails the way uvicorn decides. Only protocol clients get
 a RawSocket (server/fastpath/__init__.py `connect`): a browser's views always go through the ASGI
@@ -78,9 +78,3 @@ def sansio_protocol(send: Any) -> Any | None:
     if proto.conn.extensions or not proto.handshake_complete:
         return None
     return proto
-
-
-def raw_socket(send: Any) -> RawSocket | None:
-    """A RawSocket for the connection behind an ASGI `send`, or None where frames cannot be shared."""
-    proto = sansio_protocol(send)
-    return None if proto is None else RawSocket(proto)
