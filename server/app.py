@@ -16,7 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from . import group_views, logs, views
+from . import fastpath, group_views, logs, views
 from .assets import StampedStatic, assets
 from .auth import Tokens
 from .creation import CreationGate, CreationPolicy
@@ -65,7 +65,11 @@ def create_app(settings: Settings | None = None) -> KringApp:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(settings.store_url)
         hub = Hub(
-            store, library.methods, queue_size=settings.queue_size, snapshot_every=settings.snapshot_every
+            store,
+            library.methods,
+            queue_size=settings.queue_size,
+            snapshot_every=settings.snapshot_every,
+            idle_unload=settings.room_idle_s,
         )
         app.state.store = store
         app.state.hub = hub
@@ -132,6 +136,8 @@ def create_app(settings: Settings | None = None) -> KringApp:
             networks=settings.create_networks,
         )
     )
+    # The fast paths' self-check: once per process, one log line when they are off.
+    app.state.fastpath = fastpath.check(settings.fastpath)
     return KringApp(app)
 
 

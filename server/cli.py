@@ -1,4 +1,5 @@
-"""`kring serve [--host --port]`: run the app with uvicorn (embedded default: SQLite, no Redis)."""
+"""`kring serve [--host --port]`: run the app with uvicorn (embedded default: SQLite, no Redis).
+`kring fastpath`: whether the WebSocket fast paths are on here, and the installed versions."""
 
 from __future__ import annotations
 
@@ -35,7 +36,20 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    sub.add_parser(
+        "fastpath",
+        help="say whether the WebSocket fast paths are on (KRING_FASTPATH, installed uvicorn/websockets)",
+    )
     args = parser.parse_args(argv)
+    if args.command == "fastpath":
+        from . import fastpath
+
+        st = fastpath.status(os.environ.get("KRING_FASTPATH"))
+        print(st.line())
+        found = ", ".join(f"{k} {v}" for k, v in st.versions.items())
+        verified = "; ".join(f"{k} {', '.join(v)}" for k, v in fastpath.VERIFIED.items())
+        print(f"installed: {found} (verified: {verified})")
+        return 0
     if args.command == "serve":
         import uvicorn
 

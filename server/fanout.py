@@ -1,10 +1,10 @@
 """Cross-worker fan-out over Redis Pub/Sub, with the stream as the source of truth.
 
-Each worker subscribes only to the channels of rooms it has loaded (hub.on_room_open / on_room_idle).
-An event message is applied when its seq is the next one; anything else (a gap, a message that
-arrives while the room lock is held, a (re)subscription) goes through a per-room drain task that
-takes the room lock and back-fills from the stream with XRANGE. So events reach `hub._ingest` in
-seq order under the room lock, and an event this worker appended itself (already ingested by
+Each worker subscribes only to the channels of rooms it has loaded (the hub calls this module as
+its `Peers`: `room_opened` / `room_closed` / `presence_changed`). An event message is applied when
+its seq is the next one; anything else (a gap, a message that arrives while the room lock is held, a
+(re)subscription) goes through a per-room drain task that takes the room lock and back-fills from
+the stream with XRANGE. So events reach `hub.ingest` in seq order under the room lock, and an event this worker appended itself (already ingested by
 `hub.submit`) is skipped by seq: nothing is delivered twice.
 
 When the Pub/Sub connection drops, the store is paused (appends and reads wait briefly, then fail
@@ -96,9 +96,7 @@ class Fanout:
     # -- life cycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self.hub.on_room_open = self._room_open
-        self.hub.on_room_idle = self._room_idle
-        self.hub.on_presence = self._presence_changed
+        self.hub.peers = self
         self._main = [
             asyncio.create_task(self._listen(), name="kring-fanout-listen"),
             asyncio.create_task(self._beat(), name="kring-fanout-heartbeat"),
@@ -106,9 +104,8 @@ class Fanout:
 
     async def stop(self) -> None:
         self._stopped = True
-        self.hub.on_room_open = None
-        self.hub.on_room_idle = None
-        self.hub.on_presence = None
+        if self.hub.peers is self:
+            self.hub.peers = None
         for t in [*self._main, *self._tasks]:
             t.cancel()
         for t in [*self._main, *self._tasks]:
@@ -137,9 +134,9 @@ class Fanout:
         if not t.cancelled() and t.exception() is not None:
             log.warning("fan-out task failed: %r", t.exception())
 
-    # -- subscriptions ---------------------------------------------------------------------------
+    # -- subscriptions (the hub's Peers) ------------------------------------------------------------
 
-    async def _room_open(self, room: str) -> None:
+    async def room_opened(self, room: str) -> None:
         self._subs.add(room)
         ps = self._ps
         if ps is None:
@@ -151,7 +148,7 @@ class Fanout:
             log.info("subscribe failed (%s); the listener will reconnect", type(e).__name__)
             await self._close_ps()
 
-    async def _room_idle(self, room: str) -> None:
+    async def room_closed(self, room: str) -> None:
         self._subs.discard(room)
         self._feeds.pop(room, None)
         pids = self._published.pop(room, frozenset())
@@ -264,11 +261,7 @@ class Fanout:
 
     def _drop(self, live: LiveRoom) -> None:
         self._feeds.pop(live.id, None)
-        if self.hub.rooms.get(live.id) is live:
-            self.hub.drop(live.id)
-        else:
-            for c in list(live.conns):
-                c.kill(1001, "room closed")
+        self.hub.drop(live)
 
     # -- messages --------------------------------------------------------------------------------
 
@@ -322,7 +315,7 @@ class Fanout:
                 self._check_same(live, ev)
                 return
             if ev.seq == live.state.seq + 1:
-                self.hub._ingest(live, [ev])
+                self.hub.ingest(live, [ev])
                 return
         feed.pending.append(ev)
         self._kick(live)
@@ -355,7 +348,7 @@ class Fanout:
                     if feed.backfill:
                         feed.backfill = False
                         feed.pending.clear()  # the read covers everything published before it
-                        self.hub._ingest(live, await self.store.read(room, live.state.seq))
+                        self.hub.ingest(live, await self.store.read(room, live.state.seq))
                         continue
                     if not feed.pending:
                         return
@@ -364,7 +357,7 @@ class Fanout:
                         if ev.seq <= live.state.seq:
                             self._check_same(live, ev)
                         elif ev.seq == live.state.seq + 1:
-                            self.hub._ingest(live, [ev])
+                            self.hub.ingest(live, [ev])
                         else:
                             feed.backfill = True  # a gap: read the stream
                             break
@@ -377,7 +370,7 @@ class Fanout:
 
     # -- presence --------------------------------------------------------------------------------
 
-    def _presence_changed(self, live: LiveRoom) -> None:
+    def presence_changed(self, live: LiveRoom) -> None:
         if self._stopped:
             return
         local = frozenset(c.pid for c in live.conns)
@@ -448,7 +441,7 @@ class Fanout:
         # Forget subscriptions of rooms the hub no longer holds (dropped, erased, expired).
         for room in list(self._subs):
             if room not in self.hub.rooms:
-                await self._room_idle(room)
+                await self.room_closed(room)
         if not self.connected.is_set():
             return
         # A few pipelines for all rooms, not two round trips per room: hundreds of rooms refreshed

@@ -40,6 +40,19 @@ def _int(env: dict[str, str], key: str, default: int) -> int:
         raise SystemExit(f"{key} must be a whole number, got {raw!r}") from None
 
 
+def _seconds(env: dict[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise SystemExit(f"{key} must be a number of seconds above 0, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     store_url: str = "sqlite:///./data/kring.db"
@@ -63,6 +76,8 @@ class Settings:
     create_total_per_min: int = 600
     create_key: str = ""  # KRING_CREATE_KEY: creation needs this key (instances not meant to be public)
     create_networks: tuple[str, ...] = ()  # KRING_CREATE_NETWORKS: CIDRs that may create without the key
+    room_idle_s: float = 30.0  # a room without connections is unloaded after this many seconds
+    fastpath: str = "on"  # KRING_FASTPATH: "off" turns the WebSocket fast paths off (server/fastpath/)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -87,6 +102,8 @@ class Settings:
             create_networks=tuple(
                 n.strip() for n in e.get("KRING_CREATE_NETWORKS", "").split(",") if n.strip()
             ),
+            room_idle_s=_seconds(e, "KRING_ROOM_IDLE", 30.0),
+            fastpath=e.get("KRING_FASTPATH") or "on",
         )
 
 

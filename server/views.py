@@ -166,18 +166,27 @@ async def api_export(request: Request) -> Response:
     denied = JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
     if not isinstance(key, str) or not isinstance(token, str):
         return denied
+    unavailable = JSONResponse(
+        {"error": "unavailable", "message": "the store is unavailable"}, status_code=503
+    )
+    # The key and the token's signature first, against the stored metadata: a request that may
+    # not see the room never loads it.
     try:
-        live = await hub.get(room)
+        meta = await hub.meta(room)
     except Unavailable:
-        return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
-    if live is None:
-        return denied
-    if not (
-        key_matches(key, live.meta.get("join_hash")) or key_matches(key, live.meta.get("facilitator_hash"))
+        return unavailable
+    if meta is None or not (
+        key_matches(key, meta.get("join_hash")) or key_matches(key, meta.get("facilitator_hash"))
     ):
         return denied
     got = request.app.state.tokens.read(token, room)
-    if got is None or got[0] not in live.state.participants:
+    if got is None:
+        return denied
+    try:
+        live = await hub.get(room)
+    except Unavailable:
+        return unavailable
+    if live is None or got[0] not in live.state.participants:
         return denied
     pid = got[0]
     headers = {

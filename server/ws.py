@@ -1,9 +1,15 @@
-"""The WebSocket endpoint `/ws/{room}`: origin check, hello, receive loop and one writer task."""
+"""The WebSocket endpoint `/ws/{room}`: origin check, hello, key check, join, and the receive loop.
+
+A command's path starts here: `_reader` parses a frame, `_command` hands it to `Hub.submit`
+(server/hub.py), which decides, appends and fans out; the outbound side of every connection is
+server/transport.py.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from typing import Any
@@ -11,18 +17,18 @@ from typing import Any
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from . import fastpath
 from . import protocol as P
-from . import wsfast
-from .auth import key_matches, new_pid
-from .hub import Conn, Hub, LiveRoom, asgi_text
+from .auth import Tokens, key_matches, new_pid
+from .hub import Hub, LiveRoom
 from .rooms import CLIENT_COMMANDS, Command, Rejection
 from .security import JoinThrottle, TokenBucket, origin_allowed
 from .settings import Settings
 from .store.base import Unavailable
-from .wsraw import raw_socket
+from .transport import Conn, writer
+from .viewsplice import view_text
 
 log = logging.getLogger("kring.ws")
-VIEW_INTERVAL = 0.1  # seconds between two views sent to one connection
 BURST_YIELD = 8  # commands of one connection handled in a row before yielding to the loop
 
 
@@ -35,6 +41,7 @@ class WsEndpoint:
 
 
 async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
+    """Origin, hello, the key (before the room is loaded), then the connection's life: `_session`."""
     app = ws.app
     settings: Settings = app.state.settings
     hub: Hub = app.state.hub
@@ -66,29 +73,55 @@ async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
         await _close(ws, P.CLOSE_RATE)
         return
     try:
-        live = await hub.get(room_id)
-    except Unavailable:
+        if await _admissible(hub, room_id, hello, app.state.tokens):
+            async with hub.use(room_id) as live:
+                await _session(ws, receive, send, live, hello, ip)
+            return
+    except Unavailable:  # loading the room, or joining it
         await ws.send_text(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
         await _close(ws, P.CLOSE_GOING_AWAY)
         return
-    try:
-        if hello.projector and live is not None:
-            joined = _projector(live, hello)
-        else:
-            joined = await _join(ws, hub, live, hello, app.state.tokens) if live is not None else None
-    except Unavailable:
-        await ws.send_text(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; retrying helps")))
-        await _close(ws, P.CLOSE_GOING_AWAY)
-        return
-    if joined is None:
-        throttle.failed(ip)
+    throttle.failed(ip)
+    await _close(ws, P.CLOSE_BAD_KEY)
+
+
+async def _admissible(hub: Hub, room: str, hello: P.Hello, tokens: Tokens) -> bool:
+    """May this hello load the room? A key of the room (checked against the key hashes in its
+    stored metadata), or for a participant a token signed for this room: a wrong key loads nothing.
+    `_join` and `_projector` decide the rest on the loaded room."""
+    meta = await hub.meta(room)
+    if meta is None:
+        return False
+    if key_matches(hello.key, meta.get("facilitator_hash")) or key_matches(hello.key, meta.get("join_hash")):
+        return True
+    if hello.projector or not hello.token:
+        return False
+    return tokens.read(hello.token, room) is not None
+
+
+async def _session(
+    ws: WebSocket, receive: Receive, send: Send, live: LiveRoom | None, hello: P.Hello, ip: str
+) -> None:
+    """Join the room (or refuse with 4001), then serve the connection: its writer task, the
+    welcome, and the reader in this task until the client leaves or the connection is killed."""
+    app = ws.app
+    settings: Settings = app.state.settings
+    hub: Hub = app.state.hub
+    joined: tuple[str, str] | None = None
+    if live is not None:
+        joined = (
+            _projector(live, hello)
+            if hello.projector
+            else await _join(ws, hub, live, hello, app.state.tokens)
+        )
+    if live is None or joined is None:
+        app.state.join_throttle.failed(ip)
         await _close(ws, P.CLOSE_BAD_KEY)
         return
-    assert live is not None
     pid, token = joined
-    direct = raw_socket(send)
-    if direct is not None:
-        wsfast.install(direct.proto)  # this client's frames skip websockets' parser from now on
+    # On the fast paths this client's frames skip websockets' parser from now on, and a protocol
+    # client's events are written as prebuilt frames (server/fastpath/).
+    direct = fastpath.connect(send, raw=not hello.view) if app.state.fastpath.on else None
     conn = Conn(
         pid,
         settings.queue_size,
@@ -107,8 +140,9 @@ async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
     }
     if live.state.is_fac(pid):
         welcome["join_key"] = live.meta.get("join_key", "")
-    writer = asyncio.create_task(_writer(ws, send, hub, live, conn))
-    conn.writer = writer
+    views = (lambda: view_text(live, conn.pid, conn.projector)) if hello.view else None
+    task = asyncio.create_task(writer(conn, send, functools.partial(_close, ws), views))
+    conn.writer = task
     attached = False
     try:
         try:
@@ -128,11 +162,11 @@ async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
         if conn.close_code is None:
             conn.kill(P.CLOSE_NORMAL, "bye")
         with contextlib.suppress(BaseException):
-            await asyncio.wait_for(writer, 3)
+            await asyncio.wait_for(task, 3)
 
 
 async def _join(
-    ws: WebSocket, hub: Hub, live: LiveRoom, hello: P.Hello, tokens: Any
+    ws: WebSocket, hub: Hub, live: LiveRoom, hello: P.Hello, tokens: Tokens
 ) -> tuple[str, str] | None:
     """Who is this? (pid, token), or None for a bad key/token (the caller closes with 4001)."""
     meta = live.meta
@@ -187,13 +221,6 @@ def _you(live: LiveRoom, pid: str) -> dict[str, Any]:
     if p is None:  # waiting to be admitted
         return {"pid": pid, "name": live.state.waiting[pid]["name"], "roles": [], "waiting": True}
     return {"pid": pid, "name": p["name"], "roles": list(p["roles"])}
-
-
-async def _receive_text(ws: WebSocket) -> str | None:
-    msg = await ws.receive()
-    if msg["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(msg.get("code", 1000))
-    return msg.get("text")
 
 
 async def _reader(receive: Receive, hub: Hub, live: LiveRoom, conn: Conn, settings: Settings) -> None:
@@ -275,50 +302,11 @@ async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
         conn.push(P.dumps(P.ack(msg.id, res.seq)))
 
 
-async def _writer(ws: WebSocket, send: Send, hub: Hub, live: LiveRoom, conn: Conn) -> None:
-    """Sends what `Conn.push` could not send directly (a welcome, a backlog, a browser's views).
-
-    `Conn.kill` cancels this task even while a send is stuck on a full socket; it then closes
-    the socket with the kill's code (bounded in time, the peer may not be reading at all).
-    """
-    last_view = 0.0
-    out = conn.out
-    try:
-        while True:
-            pending = conn.take_pending()
-            if pending is not None:
-                await pending
-            while out:
-                msg = out.popleft()
-                if msg is None:
-                    await _close(ws, conn.close_code or P.CLOSE_NORMAL, conn.close_reason)
-                    return
-                await send(msg.asgi)
-            if conn.want_view and conn.view_dirty:
-                # At most one view per VIEW_INTERVAL: in a burst, events keep flowing and the
-                # view (tens of KB in a big room) follows once the burst settles.
-                wait = last_view + VIEW_INTERVAL - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                    if out:
-                        continue
-                conn.view_dirty = False
-                last_view = time.monotonic()
-                await send(asgi_text(hub.view_for(live, conn)))
-                continue
-            await conn.idle()
-    except asyncio.CancelledError:
-        if conn.close_code is None:
-            raise
-        with contextlib.suppress(BaseException):
-            await asyncio.wait_for(_close(ws, conn.close_code, conn.close_reason), 2)
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        if conn.close_code is None:
-            conn.close_code = P.CLOSE_GOING_AWAY
-    except Exception:
-        log.exception("writer failed")
-        conn.close_code = conn.close_code or P.CLOSE_GOING_AWAY
-        await _close(ws, conn.close_code)
+async def _receive_text(ws: WebSocket) -> str | None:
+    msg = await ws.receive()
+    if msg["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(msg.get("code", 1000))
+    return msg.get("text")
 
 
 async def _close(ws: WebSocket, code: int, reason: str = "") -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from kring_testlib import Client, RedisProc, ServerProc
+
+
+def pytest_report_header() -> str:
+    """Which way the live servers run (ServerProc passes the environment on; bin/test runs tests/ws
+    a second time with KRING_FASTPATH=off)."""
+    from server import fastpath
+
+    return f"kring servers: {fastpath.status(os.environ.get('KRING_FASTPATH')).line()}"
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,10 @@ def free_port() -> int:
 
 
 class ServerProc:
-    """`python -m server serve` on a free loopback port, polled on /healthz until it answers."""
+    """`python -m server serve` on a free loopback port, polled on /healthz until it answers.
+
+    The server gets this process's environment (plus `env`): `KRING_FASTPATH=off pytest tests/ws`
+    runs every live test with the fast paths off (bin/test's second pass)."""
 
     def __init__(self, env: dict[str, str], port: int | None = None, log_path: Path | None = None) -> None:
         self.port = port or free_port()
@@ -88,6 +92,33 @@ class ServerProc:
             self._log = None
 
 
+@contextlib.asynccontextmanager
+async def inproc_server(env: dict[str, str]) -> AsyncIterator[tuple[Any, Any, int]]:
+    """The app made from `env` alone (not this process's environment), served by uvicorn with
+    `kring serve`'s settings on the test's own loop: (uvicorn server, app, port). The test can look
+    inside: `app.state.hub`, the server's connections."""
+    import uvicorn
+
+    from server.app import create_app
+    from server.cli import uvicorn_kwargs
+    from server.settings import Settings
+
+    port = free_port()
+    app = create_app(Settings.from_env(env))
+    kw = {k: v for k, v in uvicorn_kwargs().items() if k != "loop"}
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **kw)  # type: ignore[arg-type]
+    srv = uvicorn.Server(config)
+    task = asyncio.create_task(srv.serve())
+    async with asyncio.timeout(10):
+        while not srv.started:  # noqa: ASYNC110 - uvicorn sets a plain flag
+            await asyncio.sleep(0.02)
+    try:
+        yield srv, app, port
+    finally:
+        srv.should_exit = True
+        await asyncio.wait_for(task, 10)
+
+
 def create_room(base: str, method: str = "basis", title: str = "Test", lang: str = "nl") -> dict[str, Any]:
     req = urllib.request.Request(
         base + "/api/rooms",
@@ -99,6 +130,58 @@ def create_room(base: str, method: str = "basis", title: str = "Test", lang: str
         assert r.status == 201
         room: dict[str, Any] = json.loads(r.read())
         return room
+
+
+def post_json(base: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """POST a JSON body; (status, the decoded JSON reply, or the text of any other reply)."""
+    req = urllib.request.Request(
+        base + path,
+        method="POST",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            raw = r.read().decode()
+            return r.status, (json.loads(raw) if r.headers.get_content_type() == "application/json" else raw)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read().decode())
+
+
+async def visit_rooms(base: str, ws_base: str) -> tuple[str, str]:
+    """Everything that loads a room and then leaves it: a participant who joins, acts, exports the
+    report and leaves (the first room), and a group page that shows its meeting (the second room,
+    never connected to). Returns both room ids."""
+    room = await asyncio.to_thread(create_room, base)
+    c = Client(ws_base, room["room"], base)
+    try:
+        await c.connect({"key": room["facilitator_key"], "name": "Anna"})
+        await c.ok("case.set", {"question": "Hoe begin ik?"})
+        body = {"key": room["join_key"], "token": c.token, "format": "md"}
+        status, _ = await asyncio.to_thread(post_json, base, f"/r/{room['room']}/export", body)
+        assert status == 200
+    finally:
+        await c.close()
+    status, g = await asyncio.to_thread(post_json, base, "/api/groups", {"name": "Noord"})
+    assert status == 201, g
+    gid = g["group"]
+    status, me = await asyncio.to_thread(
+        post_json, base, f"/api/groups/{gid}/join", {"key": g["admin_key"], "name": "Fenna"}
+    )
+    assert status == 200, me
+    cmd = {"token": me["token"], "type": "meeting.create", "args": {"method": "basis"}}
+    status, meeting = await asyncio.to_thread(post_json, base, f"/api/groups/{gid}/cmd", cmd)
+    assert status == 200, meeting
+    status, view = await asyncio.to_thread(post_json, base, f"/api/groups/{gid}/view", {"token": me["token"]})
+    assert status == 200 and [m["room"] for m in view["meetings"]] == [meeting["room"]], view
+    return room["room"], meeting["room"]
+
+
+async def until(pred: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait (polling) until `pred()` holds."""
+    async with asyncio.timeout(timeout):
+        while not pred():  # noqa: ASYNC110 - the state lives in another object; polling is simplest
+            await asyncio.sleep(0.02)
 
 
 class Client:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from server import protocol as P
-from server.hub import Conn, Message
-from server.ws import _writer
-from server.wsraw import text_frame
+from server import transport
+from server.fastpath.send import text_frame
+from server.transport import Conn, Message
 
 
 class StubSocket:
-    """What the writer needs of a Starlette WebSocket: `close`."""
+    """What the writer needs of a Starlette WebSocket: `close` (given to the writer as its `close`)."""
 
     def __init__(self) -> None:
         self.closed: list[int] = []
@@ -43,7 +43,7 @@ async def _start(
     send = GatedSend()
     sock = StubSocket()
     conn = Conn("p1", queue_size, False, "nl", send=send, raw=raw(send.sent) if raw else None)
-    writer = asyncio.create_task(_writer(sock, send, None, None, conn))  # type: ignore[arg-type]
+    writer = asyncio.create_task(transport.writer(conn, send, sock.close))
     conn.writer = writer
     await asyncio.sleep(0)  # the writer finds nothing to do and waits
     return conn, send, sock, writer
@@ -84,7 +84,7 @@ async def test_pushes_before_the_writer_waits_are_queued_in_order() -> None:
     conn.push("welcome")  # the writer has not run yet: queued
     conn.push("event")
     assert send.sent == []
-    writer = asyncio.create_task(_writer(StubSocket(), send, None, None, conn))  # type: ignore[arg-type]
+    writer = asyncio.create_task(transport.writer(conn, send, StubSocket().close))
     conn.writer = writer
     await asyncio.sleep(0.01)
     assert send.sent == ["welcome", "event"]

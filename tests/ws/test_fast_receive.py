@@ -1,4 +1,4 @@
-"""Client frames cut up, merged and mixed with control frames, against server/wsfast.py.
+"""Client frames cut up, merged and mixed with control frames, against server/fastpath/receive.py.
 
 A raw TCP client writes exactly the bytes each test wants: many frames in one write, one frame a
 byte at a time, pings and fragments between text frames, and the frames websockets must refuse.
@@ -9,22 +9,17 @@ loop, so it can also check which path the frames took.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import struct
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
-from kring_testlib import ServerProc, create_room, free_port
+from kring_testlib import ServerProc, create_room, inproc_server
 
-from server.app import create_app
-from server.cli import uvicorn_kwargs
-from server.settings import Settings
-from server.wsfast import PAUSE_AT, FastReceive
+from server.fastpath.receive import PAUSE_AT, FastReceive
 
 TEXT, BINARY, CONT, CLOSE, PING, PONG = 0x1, 0x2, 0x0, 0x8, 0x9, 0xA
 
@@ -227,24 +222,6 @@ async def test_frames_websockets_must_refuse_still_close_the_socket(
         c.close()
 
 
-@contextlib.asynccontextmanager
-async def inproc(tmp_path: Path) -> AsyncIterator[tuple[uvicorn.Server, int]]:
-    port = free_port()
-    settings = Settings.from_env({"KRING_STORE": f"sqlite:///{tmp_path}/i.db", "KRING_SECRET": "s"})
-    kw = {k: v for k, v in uvicorn_kwargs().items() if k != "loop"}
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", **kw)  # type: ignore[arg-type]
-    srv = uvicorn.Server(config)
-    task = asyncio.create_task(srv.serve())
-    async with asyncio.timeout(10):
-        while not srv.started:  # noqa: ASYNC110 - uvicorn sets a plain flag
-            await asyncio.sleep(0.02)
-    try:
-        yield srv, port
-    finally:
-        srv.should_exit = True
-        await asyncio.wait_for(task, 10)
-
-
 def _fast(srv: uvicorn.Server) -> FastReceive:
     found = [
         p.transport.get_protocol()
@@ -256,7 +233,13 @@ def _fast(srv: uvicorn.Server) -> FastReceive:
 
 
 async def test_frames_take_the_fast_path_until_something_needs_websockets(tmp_path: Path) -> None:
-    async with inproc(tmp_path) as (srv, port):
+    # In-process servers take their settings from the dict, not the environment: the fast paths are
+    # on here even in the KRING_FASTPATH=off pass of bin/test.
+    async with inproc_server({"KRING_STORE": f"sqlite:///{tmp_path}/i.db", "KRING_SECRET": "s"}) as (
+        srv,
+        _app,
+        port,
+    ):
         room = await asyncio.to_thread(create_room, f"http://127.0.0.1:{port}")
         c = await Raw.open(port, room["room"])
         try:

@@ -1,4 +1,5 @@
-"""Client frames to the ASGI queue without websockets' generator parser (uvicorn sans-I/O only).
+"""The receive fast path: client frames to the ASGI queue without websockets' generator parser
+(uvicorn sans-I/O only).
 
 Every command arrives as one small, final, masked text frame. uvicorn hands each read to websockets'
 `ServerProtocol`, whose parser is a chain of generators (`parse`, `Frame.parse`, `read_exact`),

@@ -1,4 +1,4 @@
-"""Prebuilt frames written straight to uvicorn's transport (server/wsraw.py), against a real
+"""Prebuilt frames written straight to uvicorn's transport (server/fastpath/send.py), against a real
 in-process uvicorn and a real `websockets` client."""
 
 from __future__ import annotations
@@ -15,9 +15,15 @@ import websockets
 from kring_testlib import free_port
 from websockets.frames import Frame, Opcode
 
-from server.wsraw import RawSocket, raw_socket, text_frame
+from server.fastpath.send import RawSocket, sansio_protocol, text_frame
 
 SIZES = [0, 1, 125, 126, 127, 65535, 65536, 70000]
+
+
+def raw_socket(send: Any) -> RawSocket | None:
+    """What server.fastpath.connect gives a protocol client: a RawSocket where frames may be shared."""
+    proto = sansio_protocol(send)
+    return None if proto is None else RawSocket(proto)
 
 
 @pytest.mark.parametrize("n", SIZES)

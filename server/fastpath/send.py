@@ -1,4 +1,4 @@
-"""Prebuilt WebSocket frames written straight to uvicorn's transport.
+"""The send fast path: prebuilt WebSocket frames written straight to uvicorn's transport.
 
 A fan-out sends the same text to every member of a room. Through ASGI each member's send frames
 that text again (websockets' `send_text`, `Frame.serialize`, `data_to_send`), which was about a
@@ -7,9 +7,11 @@ built once per event is valid for every member: `RawSocket.write` checks what uv
 checks (open, handshake done, no close sent, transport writable) and writes it.
 
 Only for uvicorn's `websockets-sansio` protocol with no extension negotiated (`kring serve` turns
-per-message deflate off); anything else gets `None` from `raw_socket` and keeps the ASGI send.
+per-message deflate off); anything else gets `None` from `sansio_protocol` and keeps the ASGI send.
 When `write` says no (the transport is paused or the socket is going), the caller queues the
-message for the ASGI send, which waits or fails the way uvicorn decides.
+message for the ASGI send, which waits or fails the way uvicorn decides. Only protocol clients get
+a RawSocket (server/fastpath/__init__.py `connect`): a browser's views always go through the ASGI
+send of its writer task.
 """
 
 from __future__ import annotations
@@ -58,8 +60,14 @@ class RawSocket:
         return True
 
 
-def raw_socket(send: Any) -> RawSocket | None:
-    """A RawSocket for the connection behind an ASGI `send`, or None where frames cannot be shared."""
+def available() -> bool:
+    """Whether this uvicorn has the sans-I/O protocol the send fast path writes through."""
+    return WebSocketsSansIOProtocol is not None
+
+
+def sansio_protocol(send: Any) -> Any | None:
+    """uvicorn's sans-I/O protocol object behind an ASGI `send`, if frames may be shared on it (its
+    handshake done, no extension negotiated: deflate changes every frame); else None."""
     if WebSocketsSansIOProtocol is None:
         return None
     proto = getattr(send, "__self__", None)
@@ -68,5 +76,5 @@ def raw_socket(send: Any) -> RawSocket | None:
     ):
         return None
     if proto.conn.extensions or not proto.handshake_complete:
-        return None  # a negotiated extension (deflate) changes every frame
-    return RawSocket(proto)
+        return None
+    return proto

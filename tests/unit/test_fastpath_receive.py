@@ -1,4 +1,4 @@
-"""server/wsfast.py's boundary check against websockets' own sans-I/O parser.
+"""server/fastpath/receive.py's boundary check against websockets' own sans-I/O parser.
 
 The fast path may only take over while websockets' parser waits for the first byte of a frame with
 nothing buffered; in the middle of a frame (a header read, the rest not yet there) the reader's
@@ -14,7 +14,7 @@ from websockets.frames import Opcode
 from websockets.http11 import Request
 from websockets.server import ServerProtocol
 
-from server.wsfast import _at_boundary
+from server.fastpath.receive import _at_boundary
 
 
 def _open() -> ServerProtocol:
