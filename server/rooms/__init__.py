@@ -8,7 +8,7 @@ sees a redacted placeholder with the same seq (see `Event.wire_for`).
 
 The package: a small core (events, commands, limits, state, permissions, registry, engine) and one
 module per board tool, each with its decide handlers, apply handlers and view parts side by side
-(docs/architecture-rooms.md). Importing the package registers every tool and seals the engine.
+(docs/architecture.md). Importing the package registers every tool and seals the engine.
 """
 
 from __future__ import annotations
