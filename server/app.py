@@ -21,7 +21,7 @@ from .auth import Tokens
 from .groups import Groups
 from .hub import Hub
 from .methods import MethodLibrary
-from .paths import STATIC
+from .paths import I18N, STATIC
 from .security import JoinThrottle, SecurityHeaders
 from .settings import Settings
 from .store.base import open_store
@@ -106,6 +106,8 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            # The translation catalogs (server/i18n.py); the page embeds its own language's.
+            Mount("/i18n", StaticFiles(directory=I18N), name="i18n"),
         ],
         middleware=[Middleware(SecurityHeaders)],
         lifespan=lifespan,

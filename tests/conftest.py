@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from kring_testlib import Client, RedisProc, ServerProc
+
+# A missing translation raises (server/i18n.py) in the tests and in the servers they start,
+# instead of being logged and shown as ⟦key⟧.
+os.environ["KRING_STRICT_I18N"] = "1"
 
 
 @pytest.fixture
