@@ -111,7 +111,11 @@ def translator(lang: str) -> Callable[..., str]:
 def page_json(lang: str) -> Markup:
     """The catalog as the page embeds it (`<script type="application/json" id="kring-i18n">`):
     JSON with <, >, & and ' escaped, as Jinja's `tojson` does; built once per language."""
-    text = json.dumps({"lang": lang, "messages": catalog(lang)}, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        {"lang": lang, "langs": list(LANGS), "messages": catalog(lang)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
         text = text.replace(ch, esc)
     return Markup(text)

@@ -97,8 +97,7 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
     if cards:
         lines += [f"## {L('cards')}", ""]
         for c in sorted(cards, key=lambda c: c["at"]):
-            kind_key = f"report.kind.{c['kind']}"
-            kind = i18n.t(lang, kind_key) if i18n.has(lang, kind_key) else c["kind"]
+            kind = L("kind." + c["kind"])
             useful = f" ✓ {L('useful')}" if c["useful"] else ""
             lines.append(f"- {kind} ({who(c['author'])}): {_md(c['text'])}{useful}")
         lines.append("")
