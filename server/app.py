@@ -12,16 +12,18 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from . import group_views, logs, views
+from . import group_views, i18n, logs, views
+from .assets import StampedStatic, assets
 from .auth import Tokens
+from .creation import CreationGate, CreationPolicy
 from .groups import Groups
+from .httpguard import RequestGuard
 from .hub import Hub
 from .methods import MethodLibrary
-from .paths import I18N, STATIC
 from .security import JoinThrottle, SecurityHeaders
 from .settings import Settings
 from .store.base import open_store
@@ -105,17 +107,34 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/api/groups/{group}/methods/import", group_views.api_method_import, methods=["POST"]),
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
-            # The translation catalogs (server/i18n.py); the page embeds its own language's.
-            Mount("/i18n", StaticFiles(directory=I18N), name="i18n"),
+            Mount("/static", StampedStatic(assets), name="static"),
+            # The translation catalogs (server/i18n.py): the page embeds its own language's and
+            # names the others under stamped URLs like the static files.
+            Mount("/i18n", StampedStatic(i18n.stamps), name="i18n"),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        # Compressed responses for pages, scripts, styles and JSON (the middleware passes
+        # WebSocket scopes through untouched; /ws/ does not even reach it, see KringApp).
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=512),
+            Middleware(SecurityHeaders),
+            Middleware(RequestGuard, origins=settings.origins),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.library = library
     app.state.tokens = Tokens(settings.secret, settings.retention_days * 86400)
     app.state.join_throttle = JoinThrottle(settings.join_attempts_per_min)
+    app.state.creation = CreationGate(
+        CreationPolicy(
+            burst=settings.create_burst,
+            per_min=settings.create_per_min,
+            total_burst=settings.create_total_burst,
+            total_per_min=settings.create_total_per_min,
+            key=settings.create_key,
+            networks=settings.create_networks,
+        )
+    )
     return KringApp(app)
 
 

@@ -41,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         store = os.environ.get("KRING_STORE") or settings.default_store_url()
         if store.startswith("sqlite:"):
-            where = os.path.abspath(settings.data_dir())
-            print(f"kring: keeping its data in {where} (set KRING_DATA to change)", flush=True)
+            rest = store.split("://", 1)[1]
+            where = os.path.dirname(os.path.abspath(rest[1:] if rest.startswith("/") else rest))
+            print(f"kring: keeping its data in {where} (KRING_DATA, or KRING_STORE)", flush=True)
         else:
             print(f"kring: store {store.split('://', 1)[0]}:// (KRING_STORE)", flush=True)
         uvicorn.run(

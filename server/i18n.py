@@ -24,6 +24,7 @@ from typing import Any
 from babel import Locale
 from markupsafe import Markup
 
+from .assets import Assets
 from .paths import I18N
 
 log = logging.getLogger("kring.i18n")
@@ -33,6 +34,10 @@ DEFAULT = "nl"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 Entry = str | dict[str, str]
+
+# Content stamps of the catalog files: served at /i18n/<lang>.json?v=<stamp> (server/app.py),
+# cached for a year under the current stamp, like the static files (server/assets.py).
+stamps = Assets(I18N)
 
 
 class MissingTranslation(KeyError):
@@ -107,12 +112,22 @@ def translator(lang: str) -> Callable[..., str]:
     return functools.partial(t, lang)
 
 
+def catalog_url(lang: str) -> str:
+    """Where the browser fetches the catalog of `lang` (the language switch)."""
+    return f"/i18n/{lang}.json?v={stamps.version(lang + '.json')}"
+
+
 @functools.cache
 def page_json(lang: str) -> Markup:
     """The catalog as the page embeds it (`<script type="application/json" id="kring-i18n">`):
     JSON with <, >, & and ' escaped, as Jinja's `tojson` does; built once per language."""
     text = json.dumps(
-        {"lang": lang, "langs": list(LANGS), "messages": catalog(lang)},
+        {
+            "lang": lang,
+            "langs": list(LANGS),
+            "urls": {x: catalog_url(x) for x in LANGS},
+            "messages": catalog(lang),
+        },
         ensure_ascii=False,
         separators=(",", ":"),
     )

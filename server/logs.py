@@ -9,11 +9,19 @@ from __future__ import annotations
 import logging
 import re
 
-_PATH = re.compile(r"/(ws|r)/[A-Za-z0-9_-]+")
+_PATH = re.compile(r"/(ws|r|g)/[A-Za-z0-9_-]+")
 _SECRETS = re.compile(r"(key|token)=[^&\s\"']+", re.IGNORECASE)
+# IP addresses (docs/privacy.md: not stored), with or without a port: uvicorn's WebSocket lines
+# ('127.0.0.1:37466 - "WebSocket /ws/…" [accepted]') and, behind a proxy, the X-Forwarded-For
+# address uvicorn puts in their place.
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b")
+_IPV6 = re.compile(
+    r"\[?(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|[0-9A-Fa-f:]*::[0-9A-Fa-f:.]*)\]?(?::\d+)?"
+)  # the full form, or any form with '::' (so a time like 12:30:45 is left alone)
 
 
 def redact(text: str) -> str:
+    text = _IPV6.sub("…", _IPV4.sub("…", text))
     return _SECRETS.sub(r"\1=…", _PATH.sub(r"/\1/…", text))
 
 

@@ -6,6 +6,7 @@ and the exact field, so a facilitator editing a method sees what to fix.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,9 @@ ERROR_CODES = frozenset(
         "too_many_phases",
         "duplicate_phase",
         "bad_toml",
+        "toml_too_long",
+        "toml_long_key",
+        "toml_too_deep",
         "builtin_id",
         "id_mismatch",
         "no_files",
@@ -365,7 +369,46 @@ def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | Non
     )
 
 
+MAX_TOML = 64 * 1024  # characters; the biggest built-in method is 8 KB
+MAX_TOML_DEPTH = 12  # nested arrays and inline tables
+MAX_KEY_PARTS = 4  # a.b.c...: tomllib's time grows with the square of a dotted key's parts
+_TOML_STRINGS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'', re.S
+)
+_TOML_COMMENTS = re.compile(r"#[^\n]*")
+_TOML_KEY = re.compile(r"^\s*\[{0,2}\s*([^=\]\n]*)", re.M)
+
+
+def check_toml_shape(text: str, src: str = "method") -> None:
+    """Refuse, in linear time and before parsing, what would make tomllib slow or recurse deeply:
+    an oversized text, long dotted keys, deep nesting. A method file never needs any of them."""
+    if len(text) > MAX_TOML:
+        raise MethodError(
+            f"{src}: a method file may be at most {MAX_TOML} characters", code="toml_too_long", max=MAX_TOML
+        )
+    bare = _TOML_COMMENTS.sub("", _TOML_STRINGS.sub('""', text))
+    for m in _TOML_KEY.finditer(bare):
+        if m.group(1).count(".") >= MAX_KEY_PARTS:
+            raise MethodError(
+                f"{src}: a key has more than {MAX_KEY_PARTS} dotted parts",
+                code="toml_long_key",
+                max=MAX_KEY_PARTS,
+            )
+    depth = deepest = 0
+    for c in re.sub(r"[^\[\]{}]+", "", bare):
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    if deepest > MAX_TOML_DEPTH:
+        raise MethodError(
+            f"{src}: nested deeper than {MAX_TOML_DEPTH} levels", code="toml_too_deep", max=MAX_TOML_DEPTH
+        )
+
+
 def parse_toml(text: str, src: str = "method", basic_ids: frozenset[str] | None = None) -> Method:
+    check_toml_shape(text, src)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -57,6 +57,12 @@ class Settings:
     rate_burst: int = 120
     join_attempts_per_min: int = 30
     debug_errors: bool = False
+    create_burst: int = 100  # room and group creation per client address (token bucket) ...
+    create_per_min: int = 30
+    create_total_burst: int = 1000  # ... and for the whole process
+    create_total_per_min: int = 600
+    create_key: str = ""  # KRING_CREATE_KEY: creation needs this key (instances not meant to be public)
+    create_networks: tuple[str, ...] = ()  # KRING_CREATE_NETWORKS: CIDRs that may create without the key
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -73,6 +79,14 @@ class Settings:
             queue_size=_int(e, "KRING_QUEUE", 2000),
             rate_per_s=float(_int(e, "KRING_RATE", 30)),
             rate_burst=_int(e, "KRING_BURST", 120),
+            create_burst=_int(e, "KRING_CREATE_BURST", 100),
+            create_per_min=_int(e, "KRING_CREATE_PER_MIN", 30),
+            create_total_burst=_int(e, "KRING_CREATE_TOTAL_BURST", 1000),
+            create_total_per_min=_int(e, "KRING_CREATE_TOTAL_PER_MIN", 600),
+            create_key=e.get("KRING_CREATE_KEY", ""),
+            create_networks=tuple(
+                n.strip() for n in e.get("KRING_CREATE_NETWORKS", "").split(",") if n.strip()
+            ),
         )
 
 
@@ -83,12 +97,15 @@ def _secret_for(store_url: str, allow_ephemeral: bool = True) -> str:
         db = Path(rest[1:] if rest.startswith("/") else rest)
         path = db.parent / "secret.key"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.exists():
+                path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+                path.parent.chmod(0o700)
             if path.exists():
                 return path.read_text().strip()
             value = secrets.token_urlsafe(32)
-            path.write_text(value)
-            path.chmod(0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+            with os.fdopen(fd, "w") as f:
+                f.write(value)
             return value
         except OSError:
             pass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -10,7 +9,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from . import hints, i18n, report
+from .assets import assets
 from .auth import key_matches
+from .creation import creation_refused
+from .httpguard import read_json
 from .hub import Hub
 from .methods import CARD_KINDS, KINDS, LEVELS, TOOLS, WRITERS, MethodLibrary, summary
 from .paths import TEMPLATES
@@ -23,7 +25,10 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.globals["asset"] = assets.url  # {{ asset('js/room.js') }}: the version-stamped URL
+_env.globals["import_map"] = assets.import_map
 MAX_TITLE = 120
+SMALL_BODY = 16 * 1024  # creating a room, an export request
 
 
 def _render(request: Request, template: str, **ctx: Any) -> HTMLResponse:
@@ -111,15 +116,12 @@ def _bad(message: str, status: int = 400) -> Response:
 
 
 async def api_create_room(request: Request) -> Response:
-    body = await request.body()
-    if len(body) > 16 * 1024:
-        return _bad("the request is too large", 413)
-    try:
-        data = json.loads(body or b"{}")
-    except ValueError:
-        return _bad("the body must be JSON")
-    if not isinstance(data, dict):
-        return _bad("the body must be a JSON object")
+    data = await read_json(request, SMALL_BODY)
+    if isinstance(data, Response):
+        return data
+    refused = creation_refused(request, data)
+    if refused is not None:
+        return refused
     method_id = data.get("method", "basis")
     method = _library(request).get(method_id) if isinstance(method_id, str) else None
     if method is None:
@@ -154,13 +156,9 @@ async def api_export(request: Request) -> Response:
     The key and token travel in the body, never in the URL. Wrong key, bad token and unknown room all
     give the same 404, so the endpoint cannot be used to probe which rooms exist.
     """
-    body = await request.body()
-    try:
-        data = json.loads(body or b"{}")
-    except ValueError:
-        return _bad("the body must be JSON")
-    if not isinstance(data, dict):
-        return _bad("the body must be a JSON object")
+    data = await read_json(request, SMALL_BODY)
+    if isinstance(data, Response):
+        return data
     key, token, fmt = data.get("key"), data.get("token"), data.get("format", "md")
     if fmt not in ("md", "json"):
         return _bad("'format' must be 'md' or 'json'")

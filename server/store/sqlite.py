@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import os
 import secrets
 import sqlite3
 from collections import OrderedDict
@@ -94,6 +95,22 @@ class _RoomIndex:
         self.cmds = cmds
 
 
+def _private_files(path: Path) -> None:
+    """Room content is personal data: the data directory is created 0700 and the database 0600.
+    SQLite creates its -wal and -shm files with the database's own mode; files an older version
+    left readable to others are narrowed too."""
+    parent = path.parent
+    if not parent.exists():
+        parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        parent.chmod(0o700)  # mkdir's mode is masked by the umask
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            if f.exists() and f.stat().st_mode & 0o077:
+                f.chmod(0o600)
+
+
 class SqliteStore:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -156,7 +173,7 @@ class SqliteStore:
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
             if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                _private_files(Path(self.path))
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file only; an existing one keeps its own
             db.execute("PRAGMA journal_mode=WAL")

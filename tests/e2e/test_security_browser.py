@@ -31,7 +31,7 @@ PARSED_JS = """() => ({
   xss: typeof window.__xss,
   img: document.querySelectorAll('img[src="x"]').length,
   handlers: document.querySelectorAll('[onerror], [onload]').length,
-  scripts: [...document.scripts].filter(s => !s.src && s.type !== 'application/json').length,
+  scripts: [...document.scripts].filter(s => !s.src && !['application/json', 'importmap'].includes(s.type)).length,
   xhtml: document.querySelectorAll('[x-html]').length,
   evaluated: document.body.innerText.includes('49') && !document.body.innerText.includes('{{7*7}}'),
 })"""

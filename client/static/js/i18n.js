@@ -1,7 +1,8 @@
 /* Kring UI strings. The texts themselves live in the catalogs client/i18n/<lang>.json, one per
  * language and shared with the server (server/i18n.py). The page embeds the catalog of its own
  * language (<script type="application/json" id="kring-i18n">); another language's catalog is
- * fetched from /i18n/<lang>.json when it is needed (the language switch, the method editor).
+ * fetched from /i18n/<lang>.json?v=<stamp> when it is needed (the language switch, the method
+ * editor).
  *
  *   kringI18n.t(lang, key, vars)     one string with its {placeholders} filled in from vars; a plural
  *                                     entry ({one, other, ...}) is chosen by vars.n (Intl.PluralRules)
@@ -28,6 +29,7 @@
   var reported = {};
   var missing = [];
   var langs = ["nl", "en"];
+  var urls = {}; // lang -> the catalog's stamped URL
   var pageLang = "nl";
 
   (function embedded() {
@@ -44,6 +46,7 @@
     }
     pageLang = data.lang;
     if (data.langs) langs = data.langs;
+    if (data.urls) urls = data.urls;
     catalogs[data.lang] = data.messages;
     loading[data.lang] = Promise.resolve(data.messages);
   })();
@@ -119,7 +122,7 @@
   function load(lang) {
     lang = norm(lang);
     if (!loading[lang]) {
-      loading[lang] = fetch("/i18n/" + lang + ".json", { credentials: "same-origin" })
+      loading[lang] = fetch(urls[lang] || "/i18n/" + lang + ".json", { credentials: "same-origin" })
         .then(function (r) {
           if (!r.ok) throw new Error("HTTP " + r.status);
           return r.json();

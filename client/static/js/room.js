@@ -1055,7 +1055,7 @@
                 on: on,
                 onStr: on ? "true" : "false",
                 short: L["roleShort_" + r] || r,
-                aria: self.roleLabel(r) + ": " + p.name,
+                aria: (L["roleShort_" + r] || r) + ", " + self.roleLabel(r) + ": " + p.name,
                 cls: "role-toggle role-" + r + (on ? " is-on" : ""),
               };
             }),
