@@ -125,7 +125,11 @@ def test_page_json_is_the_catalog_and_safe_in_a_script_element() -> None:
         text = str(i18n.page_json(lang))
         assert "<" not in text and ">" not in text and "&" not in text
         data = json.loads(text)
-        assert data == {"lang": lang, "langs": list(i18n.LANGS), "messages": i18n.catalog(lang)}
+        assert data["lang"] == lang and data["langs"] == list(i18n.LANGS)
+        assert data["messages"] == i18n.catalog(lang)
+        # The other catalogs under content-stamped URLs (served by server/app.py's /i18n mount).
+        assert data["urls"] == {x: i18n.catalog_url(x) for x in i18n.LANGS}
+        assert re.fullmatch(r"/i18n/en\.json\?v=[0-9a-f]{12}", data["urls"]["en"])
 
 
 # --- every key the code names is in the catalogs ------------------------------------------------------
