@@ -7,7 +7,11 @@
  * (Alpine.store('group').view), reloaded after each command, when the tab comes back and every
  * 20 seconds. Components: groupPage (join and frame), groupMeetings, groupWerkvraag, groupPlans,
  * groupTrend, groupMembers, groupAdmin, groupNewMeeting, methodEditor.
- * Markup: client/templates/group.html. Strings: client/static/js/i18n.js. */
+ * Markup: client/templates/group.html. Strings: the catalogs client/i18n/<lang>.json (i18n.js).
+ *
+ * Longer than 600 lines on purpose for now: the group page's components (the method editor is
+ * the largest) share the store and helpers through this one closure, because the page loads
+ * classic scripts without a build step; splitting it belongs to the move to ES modules. */
 (function () {
   "use strict";
 

@@ -6,6 +6,12 @@
  *   and textContent only (CSP-safe); the report and the projector call it too.
  * Alpine.data('mindmap'): the interactive board (select, keyboard, drag to move, pan and zoom).
  * The client decides nothing: every change is a command; the server's view is redrawn.
+ * Strings: the catalog section "mindmap." (client/i18n/<lang>.json).
+ *
+ * Longer than 600 lines on purpose for now: layout, drawing, the viewport and the board component
+ * share measuring and wrapping through this one closure (classic scripts, no build step), and
+ * KringBoard, which every board tool uses, lives here too; splitting it belongs to the move to
+ * ES modules.
  */
 (function () {
   "use strict";

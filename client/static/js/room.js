@@ -1,6 +1,10 @@
 /* Kring room page: the components of /r/{room}. They render Alpine.store('kring').state (the
  * server's view for this person) and send commands; what is allowed comes from state.may.
- * Markup: client/templates/room.html. Strings: client/static/js/i18n.js. */
+ * Markup: client/templates/room.html. Strings: the catalogs client/i18n/<lang>.json (i18n.js).
+ *
+ * Longer than 600 lines on purpose for now: the room's components share their helpers (base(),
+ * editor(), the phase and timer arithmetic) through this one closure, because the page loads
+ * classic scripts without a build step; splitting it belongs to the move to ES modules. */
 (function () {
   "use strict";
 
