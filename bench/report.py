@@ -489,7 +489,7 @@ CATEGORIES = (
     ("server/ws.py _writer loop (queue get, batch)", r"^server/ws\.py:_writer$"),
     ("server/ws.py _reader (wait_for with idle timeout, parse, rate limit)", r"^server/ws\.py:_reader$"),
     ("hub: submit under lock, ingest, fan-out, presence", r"^server/hub\.py"),
-    ("rooms: decide / apply", r"^server/rooms\.py:(decide|apply)"),
+    ("rooms: decide / apply", r"^server/rooms(?:\.py|/engine\.py):(decide|apply)"),
     ("protocol: parse / dumps", r"^server/protocol\.py"),
     ("json encode/decode", r"^json/"),
     ("asyncio: event loop, tasks, queues, wait_for", r"^asyncio/"),

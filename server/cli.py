@@ -22,6 +22,9 @@ def uvicorn_kwargs() -> dict[str, object]:
         "server_header": False,
         "lifespan": "on",
         "loop": "auto",  # uvloop where it is installed
+        # uvicorn's h11 protocol plus a time limit and per-address cap for unfinished connections.
+        "http": "server.connguard:GuardedH11Protocol",
+        "timeout_keep_alive": 5,
     }
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from ..rooms import Event
+from ..rooms.events import Event
 
 
 class Conflict(Exception):

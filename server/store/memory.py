@@ -6,7 +6,7 @@ import copy
 import secrets
 from typing import Any
 
-from ..rooms import Event
+from ..rooms.events import Event
 from .base import AppendResult, Conflict, NoSuchRoom
 
 

@@ -41,7 +41,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ReadOnlyError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from ..rooms import Event
+from ..rooms.events import Event
 from .base import AppendResult, Conflict, NoSuchRoom, Unavailable
 
 _REDIS_PY_VERSION = metadata.version("redis")

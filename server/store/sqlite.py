@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..protocol import dumps
-from ..rooms import Event
+from ..rooms.events import Event
 from .base import AppendResult, Conflict, NoSuchRoom
 
 T = TypeVar("T")

@@ -106,7 +106,7 @@ async def test_facilitator_runs_a_meeting_by_keyboard(sqlite_server: ServerProc,
     await wait_js(page, "() => document.activeElement && document.activeElement.id === 'phase-title'")
 
     # Anna becomes the inbrenger (a toggle button in the roles list).
-    await kb.tab_to(named("Inbrenger: Anna"))
+    await kb.tab_to(named("Inbrenger, Inbrenger: Anna"))
     await kb.press("Space")
     await expect(page.get_by_role("button", name="Inbrenger: Anna")).to_have_attribute("aria-pressed", "true")
     anna_pid = await my_pid(anna.page)

@@ -1,0 +1,111 @@
+"""The room engine: pure `decide`, `apply` and `view`. No I/O, no clock, no randomness of its own.
+
+A room is a fold of its ordered event log. `decide(state, cmd, actor, now)` validates one command
+against the current state and the method's rules and returns the event to append (or a Rejection);
+`apply(state, event)` folds an appended event in; `view(state, viewer)` is what one person may see.
+Events that carry private content have an `audience` (the author's pid): everyone else only ever
+sees a redacted placeholder with the same seq (see `Event.wire_for`).
+
+The package: a small core (events, commands, limits, state, permissions, registry, engine) and one
+module per board tool, each with its decide handlers, apply handlers and view parts side by side
+(docs/architecture-rooms.md). Importing the package registers every tool and seals the engine.
+"""
+
+from __future__ import annotations
+
+# The tool modules register their handlers and view parts when imported.
+from . import (  # noqa: F401
+    admission,
+    cards,
+    case,
+    evaluation,
+    followup,
+    forcefield,
+    mindmap,
+    notes,
+    phases,
+    plan,
+    rounds,
+    timer,
+    vote,
+)
+from .cards import CARD_VIEW_FIELDS, card_view, card_visible
+from .commands import ID_RE, Command, Draft, Rejection
+from .engine import apply, decide, replay, seal, shared_view, view, viewer_view
+from .evaluation import evaluation_summary
+from .events import Event
+from .followup import FOLLOWUP_STATUS
+from .forcefield import RATING_KEYS, SIDES, force_summary
+from .limits import (
+    MAX_CANDIDATES,
+    MAX_CARD,
+    MAX_CARDS,
+    MAX_FORCES,
+    MAX_NAME,
+    MAX_NODE,
+    MAX_NODES,
+    MAX_NOTES,
+    MAX_PARTICIPANTS,
+    MAX_PITCH,
+    MAX_TEXT,
+    MAX_TIMER_S,
+)
+from .mindmap import ROOT, subtree
+from .notes import note_visible
+from .permissions import card_kinds_for, may_note, may_write, permissions, tool_open
+from .plan import PLAN_FIELDS
+from .registry import SERVER_COMMANDS, Applier, Handler
+from .state import RoomState, created_event, new_room
+
+# Every command with a decide handler that a client may send (the rest only the server issues).
+CLIENT_COMMANDS: frozenset[str] = seal()
+
+__all__ = [
+    "CARD_VIEW_FIELDS",
+    "CLIENT_COMMANDS",
+    "FOLLOWUP_STATUS",
+    "ID_RE",
+    "MAX_CANDIDATES",
+    "MAX_CARD",
+    "MAX_CARDS",
+    "MAX_FORCES",
+    "MAX_NAME",
+    "MAX_NODE",
+    "MAX_NODES",
+    "MAX_NOTES",
+    "MAX_PARTICIPANTS",
+    "MAX_PITCH",
+    "MAX_TEXT",
+    "MAX_TIMER_S",
+    "PLAN_FIELDS",
+    "RATING_KEYS",
+    "ROOT",
+    "SERVER_COMMANDS",
+    "SIDES",
+    "Applier",
+    "Command",
+    "Draft",
+    "Event",
+    "Handler",
+    "Rejection",
+    "RoomState",
+    "apply",
+    "card_kinds_for",
+    "card_view",
+    "card_visible",
+    "created_event",
+    "decide",
+    "evaluation_summary",
+    "force_summary",
+    "may_note",
+    "may_write",
+    "new_room",
+    "note_visible",
+    "permissions",
+    "replay",
+    "shared_view",
+    "subtree",
+    "tool_open",
+    "view",
+    "viewer_view",
+]

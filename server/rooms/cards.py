@@ -1,0 +1,185 @@
+"""Cards (questions, associations, positions, ...): written in the phases that open their kind,
+private to their author in a private phase until the facilitator reveals them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import hints
+from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _only_keys
+from .events import Event
+from .limits import MAX_CARD, MAX_CARDS
+from .permissions import _need_fac, may_write
+from .registry import applies, facilitator_part, handles, shared_part, viewer_part
+from .state import RoomState, _stat
+
+# --- decide ---------------------------------------------------------------------------------------
+
+
+def card_visible(card: Mapping[str, Any], viewer: str | None) -> bool:
+    return not card["private"] or card["revealed"] or card["author"] == viewer
+
+
+def _own_card(s: RoomState, actor: str, cid: str) -> dict[str, Any]:
+    card = s.cards.get(cid)
+    if card is None or not card_visible(card, actor):
+        raise _Bad("not_found", "no such card")
+    if card["author"] != actor and not s.is_fac(actor):
+        raise _Bad("forbidden", "only its author or the facilitator may change a card")
+    return card
+
+
+@handles("card.add")
+def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "kind", "text")
+    cid = _arg_id(a)
+    kind = a.get("kind")
+    text = _arg_text(a, "text", MAX_CARD)
+    if not isinstance(kind, str):
+        raise _Bad("invalid", "'kind' must be a string")
+    if kind not in s.current.cards:
+        raise _Bad("phase_closed", f"'{kind}' cards are not open in this phase")
+    if not s.is_fac(actor) and not may_write(s, actor):
+        raise _Bad("forbidden", "your role does not write cards in this phase")
+    if cid in s.cards:
+        raise _Bad("conflict", "a card with this id exists")
+    if len(s.cards) >= MAX_CARDS:
+        raise _Bad("too_large", f"a room holds at most {MAX_CARDS} cards")
+    private = s.current.private and s.current.id not in s.revealed_phases
+    flag = hints.check(text) if kind == "question" else None
+    data = {"id": cid, "kind": kind, "text": text, "phase": s.current.id, "private": private, "flag": flag}
+    return Draft("card.add", data, audience=actor if private else None)
+
+
+@handles("card.edit")
+def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "text")
+    cid = _arg_id(a)
+    text = _arg_text(a, "text", MAX_CARD)
+    card = _own_card(s, actor, cid)
+    hidden = card["private"] and not card["revealed"]
+    flag = hints.check(text) if card["kind"] == "question" else None
+    return Draft(
+        "card.edit", {"id": cid, "text": text, "flag": flag}, audience=card["author"] if hidden else None
+    )
+
+
+@handles("card.remove")
+def _card_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id")
+    cid = _arg_id(a)
+    card = _own_card(s, actor, cid)
+    hidden = card["private"] and not card["revealed"]
+    return Draft("card.remove", {"id": cid}, audience=card["author"] if hidden else None)
+
+
+@handles("card.mark")
+def _card_mark(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "useful")
+    cid = _arg_id(a)
+    useful = _arg_bool(a, "useful")
+    if not s.roles(actor) & {"inbrenger", "facilitator"}:
+        raise _Bad("forbidden", "only the inbrenger marks cards as useful")
+    card = s.cards.get(cid)
+    if card is None or not card_visible(card, None):
+        raise _Bad("not_found", "no such card")
+    return Draft("card.mark", {"id": cid, "useful": useful})
+
+
+@handles("cards.reveal")
+def _cards_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "phase")
+    _need_fac(s, actor)
+    phase = a.get("phase", s.current.id)
+    if not isinstance(phase, str) or s.method.phase_index(phase) is None:
+        raise _Bad("not_found", "no such phase in this method")
+    hidden = {
+        cid: {k: c[k] for k in ("kind", "text", "author", "phase", "flag")}
+        for cid, c in s.cards.items()
+        if c["phase"] == phase and c["private"] and not c["revealed"]
+    }
+    return Draft("cards.revealed", {"phase": phase, "cards": hidden})
+
+
+# --- apply ----------------------------------------------------------------------------------------
+
+
+@applies("card.add")
+def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.cards[d["id"]] = {
+        "kind": d["kind"],
+        "text": d["text"],
+        "author": e.actor,
+        "phase": d["phase"],
+        "private": d["private"],
+        "revealed": False,
+        "useful": False,
+        "flag": d.get("flag"),
+        "at": e.at,
+    }
+    _stat(s, e.actor, "cards")
+    if d.get("flag"):
+        _stat(s, e.actor, "flagged")
+
+
+@applies("card.edit")
+def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    c = s.cards[d["id"]]
+    if d.get("flag") and not c.get("flag"):
+        _stat(s, c["author"], "flagged")
+    c["text"] = d["text"]
+    c["flag"] = d.get("flag")
+
+
+@applies("card.remove")
+def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.cards.pop(d["id"], None)
+
+
+@applies("card.mark")
+def _a_card_mark(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.cards[d["id"]]["useful"] = d["useful"]
+
+
+@applies("cards.revealed")
+def _a_cards_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    for cid in d["cards"]:
+        if cid in s.cards:
+            s.cards[cid]["revealed"] = True
+    if d["phase"] not in s.revealed_phases:
+        s.revealed_phases.append(d["phase"])
+
+
+# --- view -----------------------------------------------------------------------------------------
+
+
+CARD_VIEW_FIELDS = ("kind", "text", "author", "phase", "private", "revealed", "useful", "at")
+
+
+def card_view(card: Mapping[str, Any], viewer: str | None) -> dict[str, Any]:
+    """One card as `viewer` sees it (only its author sees the question-hint flag)."""
+    out = {k: card[k] for k in CARD_VIEW_FIELDS}
+    if card["author"] == viewer:
+        out["flag"] = card.get("flag")
+    return out
+
+
+@viewer_part("cards")
+def _cards_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
+    return {cid: card_view(c, viewer) for cid, c in s.cards.items() if card_visible(c, viewer)}
+
+
+@facilitator_part("hidden")
+def _hidden_view(s: RoomState, viewer: str | None) -> dict[str, int]:
+    """How many private cards wait per phase: a count for the reveal button, never their content."""
+    hidden: dict[str, int] = {}
+    for c in s.cards.values():
+        if c["private"] and not c["revealed"]:
+            hidden[c["phase"]] = hidden.get(c["phase"], 0) + 1
+    return hidden
+
+
+@shared_part("revealed_phases")
+def _revealed_phases_view(s: RoomState) -> list[str]:
+    return list(s.revealed_phases)

@@ -1,0 +1,153 @@
+"""The case: the question and its reformulation, candidate cases (proposals, werkvragen queued
+before the case choice) and the choice that makes one of them the case and its author the inbrenger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, _sentences
+from .events import Event
+from .limits import MAX_CANDIDATES, MAX_PITCH, MAX_TEXT
+from .permissions import _need_fac, tool_open
+from .registry import applies, handles, shared_part, viewer_part
+from .state import RoomState
+
+# --- decide ---------------------------------------------------------------------------------------
+
+
+@handles("case.set")
+def _case_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "question")
+    if not s.roles(actor) & {"facilitator", "inbrenger"}:
+        raise _Bad("forbidden", "only the inbrenger or the facilitator may set the question")
+    return Draft("case.set", {"question": _arg_text(a, "question", MAX_TEXT)})
+
+
+@handles("case.reformulate")
+def _case_reformulate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "text")
+    if not s.roles(actor) & {"facilitator", "inbrenger"}:
+        raise _Bad("forbidden", "the inbrenger has the final word on the reformulation")
+    if not s.case["question"]:
+        raise _Bad("invalid", "there is no question to reformulate yet")
+    return Draft("case.reformulate", {"text": _arg_text(a, "text", MAX_TEXT)})
+
+
+@handles("case.propose")
+def _case_propose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "text")
+    cid = _arg_id(a)
+    text = _arg_text(a, "text", MAX_PITCH)
+    if not s.is_fac(actor) and not tool_open(s, "vote"):
+        raise _Bad("phase_closed", "proposing a case is not open in this phase")
+    if "listener" in s.roles(actor) and not s.is_fac(actor):
+        raise _Bad("forbidden", "silent listeners do not bring a case")
+    if s.vote["closed"]:
+        raise _Bad("conflict", "the vote is closed")
+    if _sentences(text) > 3:
+        raise _Bad("invalid", "pitch your question in at most three sentences")
+    existing = s.vote["candidates"].get(cid)
+    if existing is not None and existing["author"] != actor:
+        raise _Bad("conflict", "that id is taken")
+    if existing is None and len(s.vote["candidates"]) >= MAX_CANDIDATES:
+        raise _Bad("too_large", f"at most {MAX_CANDIDATES} candidate cases")
+    return Draft("case.proposed", {"id": cid, "text": text})
+
+
+@handles("case.withdraw")
+def _case_withdraw(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id")
+    cid = _arg_id(a)
+    c = s.vote["candidates"].get(cid)
+    if c is None:
+        raise _Bad("not_found", "no such candidate")
+    if c["author"] != actor and not s.is_fac(actor):
+        raise _Bad("forbidden", "only its author may withdraw a case")
+    return Draft("case.withdrawn", {"id": cid})
+
+
+@handles("case.choose")
+def _case_choose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id")
+    _need_fac(s, actor)
+    cid = _arg_id(a)
+    c = s.vote["candidates"].get(cid)
+    if c is None:
+        raise _Bad("not_found", "no such candidate")
+    return Draft("case.chosen", {"id": cid, "inbrenger": c["author"], "question": c["text"]})
+
+
+@handles("case.queue")
+def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    """A werkvraag submitted ahead of the case choice: private to its author until then."""
+    _only_keys(a, "id", "text")
+    cid = _arg_id(a)
+    text = _arg_text(a, "text", MAX_PITCH)
+    if _sentences(text) > 3:
+        raise _Bad("invalid", "pitch your question in at most three sentences")
+    if cid in s.queued or cid in s.vote["candidates"]:
+        raise _Bad("conflict", "that id is taken")
+    if len(s.queued) + len(s.vote["candidates"]) >= MAX_CANDIDATES:
+        raise _Bad("too_large", f"at most {MAX_CANDIDATES} candidate cases")
+    if tool_open(s, "vote"):
+        return Draft("case.proposed", {"id": cid, "text": text})
+    return Draft("case.queued", {"id": cid, "text": text}, audience=actor)
+
+
+# --- apply ----------------------------------------------------------------------------------------
+
+
+@applies("case.set")
+def _a_case(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.case["question"] = d["question"]
+    if s.case["inbrenger"] is None and "inbrenger" in s.roles(e.actor):
+        s.case["inbrenger"] = e.actor
+
+
+@applies("case.reformulate")
+def _a_reform(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.case["reformulation"] = d["text"]
+
+
+@applies("case.proposed")
+def _a_proposed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.vote["candidates"][d["id"]] = {"text": d["text"], "author": e.actor}
+
+
+@applies("case.withdrawn")
+def _a_withdrawn(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.vote["candidates"].pop(d["id"], None)
+    for per in s.vote["votes"].values():
+        per.pop(d["id"], None)
+
+
+@applies("case.chosen")
+def _a_chosen(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.vote["chosen"] = d["id"]
+    s.case["question"] = d["question"]
+    s.case["reformulation"] = ""
+    who = d["inbrenger"]
+    for pid, p in s.participants.items():
+        if "inbrenger" in p["roles"] and pid != who:
+            p["roles"] = [r for r in p["roles"] if r != "inbrenger"]
+    if who in s.participants and "inbrenger" not in s.participants[who]["roles"]:
+        s.participants[who]["roles"] = sorted([*s.participants[who]["roles"], "inbrenger"])
+    s.case["inbrenger"] = who if who in s.participants else None
+
+
+@applies("case.queued")
+def _a_queued(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.queued[d["id"]] = {"text": d["text"], "author": e.actor}
+
+
+# --- view -----------------------------------------------------------------------------------------
+
+
+@shared_part("case")
+def _case_view(s: RoomState) -> dict[str, Any]:
+    return dict(s.case)
+
+
+@viewer_part("queued")
+def _queued_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
+    return {cid: dict(q) for cid, q in s.queued.items() if q["author"] == viewer}

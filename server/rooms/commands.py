@@ -1,0 +1,90 @@
+"""Commands in, drafts or rejections out, and the argument checks every decide handler uses.
+
+A handler raises `_Bad` for the first thing wrong with a command; `decide` turns it into a
+`Rejection` (the `error` frame's code and message).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class Command:
+    type: str
+    args: dict[str, Any]
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event decided but not yet appended (no seq yet)."""
+
+    type: str
+    data: dict[str, Any]
+    audience: str | None = None
+
+
+def _rej(code: str, message: str) -> Rejection:
+    return Rejection(code, message)
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _arg_id(args: Mapping[str, Any], key: str = "id") -> str:
+    v = args.get(key)
+    if not isinstance(v, str) or not ID_RE.match(v):
+        raise _Bad("invalid", f"'{key}' must be 1-40 characters of letters, digits, '_' or '-'")
+    return v
+
+
+def _arg_text(args: Mapping[str, Any], key: str, limit: int, *, empty_ok: bool = False) -> str:
+    v = args.get(key)
+    if not isinstance(v, str):
+        raise _Bad("invalid", f"'{key}' must be a string")
+    v = v.strip()
+    if not v and not empty_ok:
+        raise _Bad("invalid", f"'{key}' must not be empty")
+    if len(v) > limit:
+        raise _Bad("too_large", f"'{key}' is {len(v)} characters; the limit is {limit}")
+    return v
+
+
+def _arg_int(args: Mapping[str, Any], key: str, lo: int, hi: int) -> int:
+    v = args.get(key)
+    if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+        raise _Bad("invalid", f"'{key}' must be a whole number from {lo} to {hi}")
+    return v
+
+
+def _arg_bool(args: Mapping[str, Any], key: str, default: bool | None = None) -> bool:
+    v = args.get(key, default)
+    if not isinstance(v, bool):
+        raise _Bad("invalid", f"'{key}' must be true or false")
+    return v
+
+
+def _only_keys(args: Mapping[str, Any], *keys: str) -> None:
+    extra = sorted(set(args) - set(keys))
+    if extra:
+        raise _Bad("invalid", f"unexpected argument '{extra[0]}'")
+
+
+def _sentences(text: str) -> int:
+    return len([s for s in re.split(r"[.!?]+(?:\s+|$)", text) if s.strip()])

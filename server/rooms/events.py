@@ -1,0 +1,79 @@
+"""The event record: what the log stores and the members receive. Nothing of the rules.
+
+The stores (server/store/) and the fan-out only need this module: an event is appended, read back,
+serialised and redacted here; what it means for a room is `server.rooms`' business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..protocol import dumps
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    type: str
+    actor: str | None
+    at: int
+    data: dict[str, Any]
+    audience: str | None = None
+    cmd: str | None = None
+
+    @property
+    def data_json(self) -> str:
+        """`data` as compact JSON, made once: the store's row and the members' frame both carry it.
+        (An event's data is never changed once the event exists.) Kept in the instance's __dict__,
+        outside the dataclass fields, so equality and `dataclasses.replace` ignore it; a plain
+        property rather than functools.cached_property, whose first access takes a lock."""
+        d = self.__dict__
+        j: str | None = d.get("_data_json")
+        if j is None:
+            j = d["_data_json"] = dumps(self.data)  # the wire's own JSON settings
+        return j
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "type": self.type,
+            "actor": self.actor,
+            "at": self.at,
+            "data": self.data,
+            "audience": self.audience,
+            "cmd": self.cmd,
+        }
+
+    @classmethod
+    def from_record(cls, r: Mapping[str, Any]) -> Event:
+        return cls(
+            seq=int(r["seq"]),
+            type=str(r["type"]),
+            actor=r.get("actor"),
+            at=int(r["at"]),
+            data=dict(r.get("data") or {}),
+            audience=r.get("audience"),
+            cmd=r.get("cmd"),
+        )
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "t": "event",
+            "seq": self.seq,
+            "type": self.type,
+            "actor": self.actor,
+            "at": self.at,
+            "data": self.data,
+        }
+
+    def redacted(self) -> dict[str, Any]:
+        # Same seq so every client sees an unbroken log, but nothing about the content or author.
+        return {"t": "event", "seq": self.seq, "type": "private", "actor": None, "at": self.at, "data": {}}
+
+    def visible_to(self, pid: str | None) -> bool:
+        return self.audience is None or self.audience == pid
+
+    def wire_for(self, pid: str | None) -> dict[str, Any]:
+        return self.wire() if self.visible_to(pid) else self.redacted()

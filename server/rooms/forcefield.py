@@ -1,0 +1,171 @@
+"""The force field: the current and desired situation, promoting and hindering forces, each
+person's rating of a force and the facilitator's flag for what the inbrenger can influence."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from .commands import Draft, _arg_bool, _arg_id, _arg_int, _arg_text, _Bad, _only_keys
+from .events import Event
+from .limits import MAX_FORCES, MAX_NODE, MAX_TEXT
+from .permissions import _need_tool, tool_open
+from .registry import applies, handles, shared_part
+from .state import RoomState, _mean_spread
+
+RATING_KEYS = ("importance", "difficulty", "clarity")
+
+
+SIDES = ("promoting", "hindering")
+
+
+# --- decide ---------------------------------------------------------------------------------------
+
+
+def _force(s: RoomState, fid: str) -> dict[str, Any]:
+    f = s.forcefield["forces"].get(fid)
+    if f is None:
+        raise _Bad("not_found", "no such force")
+    return dict(f)
+
+
+@handles("force.add")
+def _force_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "side", "text")
+    _need_tool(s, actor, "forcefield", "force field")
+    fid = _arg_id(a)
+    side = a.get("side")
+    if side not in SIDES:
+        raise _Bad("invalid", "'side' must be 'promoting' or 'hindering'")
+    text = _arg_text(a, "text", MAX_NODE)
+    if fid in s.forcefield["forces"]:
+        raise _Bad("conflict", "a force with this id exists")
+    if len(s.forcefield["forces"]) >= MAX_FORCES:
+        raise _Bad("too_large", f"the force field holds at most {MAX_FORCES} forces")
+    return Draft("force.add", {"id": fid, "side": side, "text": text})
+
+
+@handles("force.edit")
+def _force_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "text")
+    _need_tool(s, actor, "forcefield", "force field")
+    fid = _arg_id(a)
+    _force(s, fid)
+    return Draft("force.edit", {"id": fid, "text": _arg_text(a, "text", MAX_NODE)})
+
+
+@handles("force.remove")
+def _force_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id")
+    _need_tool(s, actor, "forcefield", "force field")
+    fid = _arg_id(a)
+    _force(s, fid)
+    return Draft("force.remove", {"id": fid})
+
+
+@handles("force.rate")
+def _force_rate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", *RATING_KEYS)
+    if not tool_open(s, "forcefield") and not s.is_fac(actor):
+        raise _Bad("phase_closed", "the force field is not open in this phase")
+    if "listener" in s.roles(actor) and not s.is_fac(actor):
+        raise _Bad("forbidden", "silent listeners do not rate forces")
+    fid = _arg_id(a)
+    _force(s, fid)
+    rating = {k: _arg_int(a, k, 1, 5) for k in RATING_KEYS}
+    return Draft("force.rate", {"id": fid, "rating": rating})
+
+
+@handles("force.flag")
+def _force_flag(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "influenceable")
+    _need_tool(s, actor, "forcefield", "force field")
+    fid = _arg_id(a)
+    _force(s, fid)
+    return Draft("force.flag", {"id": fid, "influenceable": _arg_bool(a, "influenceable")})
+
+
+@handles("forcefield.set")
+def _ff_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "current", "desired")
+    if not s.roles(actor) & {"facilitator", "inbrenger"}:
+        _need_tool(s, actor, "forcefield", "force field")
+    data: dict[str, Any] = {
+        k: _arg_text(a, k, MAX_TEXT, empty_ok=True) for k in ("current", "desired") if k in a
+    }
+    if not data:
+        raise _Bad("invalid", "give 'current', 'desired' or both")
+    return Draft("forcefield.set", data)
+
+
+# --- apply ----------------------------------------------------------------------------------------
+
+
+@applies("force.add")
+def _a_force_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.forcefield["forces"][d["id"]] = {
+        "side": d["side"],
+        "text": d["text"],
+        "author": e.actor,
+        "influenceable": False,
+        "ratings": {},
+    }
+
+
+@applies("force.edit")
+def _a_force_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.forcefield["forces"][d["id"]]["text"] = d["text"]
+
+
+@applies("force.remove")
+def _a_force_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.forcefield["forces"].pop(d["id"], None)
+
+
+@applies("force.rate")
+def _a_force_rate(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.forcefield["forces"][d["id"]]["ratings"][e.actor] = dict(d["rating"])
+
+
+@applies("force.flag")
+def _a_force_flag(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.forcefield["forces"][d["id"]]["influenceable"] = d["influenceable"]
+
+
+@applies("forcefield.set")
+def _a_ff_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    for k in ("current", "desired"):
+        if k in d:
+            s.forcefield[k] = d[k]
+
+
+# --- view -----------------------------------------------------------------------------------------
+
+
+def force_summary(f: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k in RATING_KEYS:
+        mean, spread = _mean_spread([r[k] for r in f["ratings"].values()])
+        out[k] = {"mean": mean, "spread": spread}
+    out["n"] = len(f["ratings"])
+    return out
+
+
+@shared_part("forcefield")
+def _forcefield_view(s: RoomState) -> dict[str, Any]:
+    return {
+        "current": s.forcefield["current"],
+        "desired": s.forcefield["desired"],
+        "forces": {
+            fid: {
+                "side": f["side"],
+                "text": f["text"],
+                "author": f["author"],
+                "influenceable": f["influenceable"],
+                "ratings": copy.deepcopy(f["ratings"]),
+                "summary": force_summary(f),
+            }
+            for fid, f in s.forcefield["forces"].items()
+        },
+    }

@@ -1,0 +1,130 @@
+"""The mind-map: nodes under the case's question (the root) or under each other."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys
+from .events import Event
+from .limits import MAX_NODE, MAX_NODES
+from .permissions import _need_tool
+from .registry import applies, handles, shared_part
+from .state import RoomState
+
+ROOT = "root"
+
+
+# --- decide ---------------------------------------------------------------------------------------
+
+
+def _node_parent(s: RoomState, a: Mapping[str, Any]) -> str:
+    parent = a.get("parent")
+    if parent == ROOT:
+        return ROOT
+    pid = _arg_id(a, "parent")
+    if pid not in s.mindmap:
+        raise _Bad("not_found", "the parent node does not exist")
+    return pid
+
+
+def _node(s: RoomState, nid: str) -> dict[str, Any]:
+    node = s.mindmap.get(nid)
+    if node is None:
+        raise _Bad("not_found", "no such node")
+    return node
+
+
+@handles("mindmap.add")
+def _mm_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "parent", "text")
+    _need_tool(s, actor, "mindmap", "mind-map")
+    nid = _arg_id(a)
+    if nid == ROOT or nid in s.mindmap:
+        raise _Bad("conflict", "a node with this id exists")
+    parent = _node_parent(s, a)
+    text = _arg_text(a, "text", MAX_NODE)
+    if len(s.mindmap) >= MAX_NODES:
+        raise _Bad("too_large", f"the mind-map holds at most {MAX_NODES} nodes")
+    return Draft("mindmap.add", {"id": nid, "parent": parent, "text": text})
+
+
+@handles("mindmap.edit")
+def _mm_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "text")
+    _need_tool(s, actor, "mindmap", "mind-map")
+    nid = _arg_id(a)
+    _node(s, nid)
+    return Draft("mindmap.edit", {"id": nid, "text": _arg_text(a, "text", MAX_NODE)})
+
+
+@handles("mindmap.move")
+def _mm_move(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "parent")
+    _need_tool(s, actor, "mindmap", "mind-map")
+    nid = _arg_id(a)
+    _node(s, nid)
+    parent = _node_parent(s, a)
+    p: str | None = parent
+    while p is not None and p != ROOT:
+        if p == nid:
+            raise _Bad("invalid", "a node cannot move under itself or its own descendants")
+        p = s.mindmap[p]["parent"]
+    return Draft("mindmap.move", {"id": nid, "parent": parent})
+
+
+@handles("mindmap.remove")
+def _mm_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id")
+    _need_tool(s, actor, "mindmap", "mind-map")
+    nid = _arg_id(a)
+    _node(s, nid)
+    return Draft("mindmap.remove", {"id": nid})
+
+
+# --- apply ----------------------------------------------------------------------------------------
+
+
+def subtree(nodes: Mapping[str, Mapping[str, Any]], nid: str) -> list[str]:
+    children: dict[str, list[str]] = {}
+    for k, n in nodes.items():
+        children.setdefault(n["parent"], []).append(k)
+    out, stack = [], [nid]
+    while stack:
+        cur = stack.pop()
+        out.append(cur)
+        stack.extend(children.get(cur, []))
+    return out
+
+
+@applies("mindmap.add")
+def _a_mm_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.mindmap[d["id"]] = {"parent": d["parent"], "text": d["text"], "author": e.actor, "at": e.seq}
+
+
+@applies("mindmap.edit")
+def _a_mm_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.mindmap[d["id"]]["text"] = d["text"]
+
+
+@applies("mindmap.move")
+def _a_mm_move(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.mindmap[d["id"]]["parent"] = d["parent"]
+    s.mindmap[d["id"]]["at"] = e.seq
+
+
+@applies("mindmap.remove")
+def _a_mm_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    for nid in subtree(s.mindmap, d["id"]):
+        s.mindmap.pop(nid, None)
+
+
+# --- view -----------------------------------------------------------------------------------------
+
+
+@shared_part("mindmap")
+def _mindmap_view(s: RoomState) -> dict[str, Any]:
+    return {
+        "root": s.case["reformulation"] or s.case["question"],
+        "nodes": {nid: {"parent": n["parent"], "text": n["text"]} for nid, n in s.mindmap.items()},
+    }

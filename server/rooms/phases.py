@@ -1,0 +1,180 @@
+"""The method's phases: moving between them, their minutes, the planned end of the meeting, and
+switching to another method mid-meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..methods import BASIC_METHOD, Method, parse_method
+from .commands import Draft, _arg_int, _Bad, _only_keys
+from .events import Event
+from .permissions import _need_fac
+from .registry import applies, handles, shared_part
+from .state import RoomState, _timer_for
+
+# --- decide ---------------------------------------------------------------------------------------
+
+
+def _phase_draft(s: RoomState, index: int) -> Draft:
+    if not 0 <= index < len(s.method.phases):
+        raise _Bad("invalid", f"phase index must be from 0 to {len(s.method.phases) - 1}")
+    if index == s.phase:
+        raise _Bad("invalid", "the group is already in that phase")
+    data: dict[str, Any] = {"index": index, "id": s.method.phases[index].id}
+    if s.queued and "vote" in s.method.phases[index].tools:
+        # Werkvragen submitted before the meeting stay private until the case choice.
+        data["released"] = {cid: dict(q) for cid, q in s.queued.items()}
+    return Draft("phase.changed", data)
+
+
+@handles("phase.next")
+def _phase_next(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a)
+    _need_fac(s, actor)
+    if s.phase >= len(s.method.phases) - 1:
+        raise _Bad("invalid", "this is the last phase")
+    return _phase_draft(s, s.phase + 1)
+
+
+@handles("phase.prev")
+def _phase_prev(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a)
+    _need_fac(s, actor)
+    if s.phase == 0:
+        raise _Bad("invalid", "this is the first phase")
+    return _phase_draft(s, s.phase - 1)
+
+
+@handles("phase.goto")
+def _phase_goto(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "index")
+    _need_fac(s, actor)
+    return _phase_draft(s, _arg_int(a, "index", 0, len(s.method.phases) - 1))
+
+
+@handles("phase.minutes")
+def _phase_minutes(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "index", "minutes")
+    _need_fac(s, actor)
+    index = _arg_int(a, "index", 0, len(s.method.phases) - 1)
+    minutes = _arg_int(a, "minutes", 1, 240)
+    return Draft("phase.minutes", {"id": s.method.phases[index].id, "minutes": minutes})
+
+
+@handles("meeting.end")
+def _meeting_end(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "at")
+    _need_fac(s, actor)
+    at = a.get("at")
+    if at is not None and (not isinstance(at, int) or isinstance(at, bool) or at < 0 or at > 10**14):
+        raise _Bad("invalid", "'at' must be a time in ms since the epoch, or null")
+    return Draft("meeting.end", {"at": at})
+
+
+@handles("method.switch")
+def _method_switch(
+    s: RoomState, a: dict[str, Any], actor: str, now: int, methods: Mapping[str, Method]
+) -> Draft:
+    _only_keys(a, "method")
+    _need_fac(s, actor)
+    mid = a.get("method")
+    if not isinstance(mid, str) or mid not in methods:
+        raise _Bad("not_found", "no such method")
+    if mid == s.method.id:
+        raise _Bad("invalid", "the room already uses this method")
+    target = methods[mid]
+    index = 0
+    if mid == BASIC_METHOD:
+        found = target.phase_index(s.current.fallback)
+        index = found if found is not None else 0
+    return Draft("method.switched", {"method": target.to_dict(), "index": index, "from": s.method.id})
+
+
+# --- apply ----------------------------------------------------------------------------------------
+
+
+def _enter_phase(s: RoomState, index: int, at: int) -> None:
+    old = s.current.id
+    s.used_ms[old] = s.used_ms.get(old, 0) + max(0, at - s.phase_started)
+    s.phase = index
+    s.phase_started = at
+    s.timer = _timer_for(s.phase_minutes(s.current), at, True)
+    s.round = None
+
+
+@applies("phase.changed")
+def _a_phase(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    _enter_phase(s, d["index"], e.at)
+    for cid, q in (d.get("released") or {}).items():
+        s.vote["candidates"][cid] = {"text": q["text"], "author": q["author"]}
+        s.queued.pop(cid, None)
+
+
+@applies("phase.minutes")
+def _a_minutes(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.minutes[d["id"]] = d["minutes"]
+
+
+@applies("meeting.end")
+def _a_meeting_end(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.meeting_end = d["at"]
+
+
+@applies("method.switched")
+def _a_switch(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    old = s.current.id
+    s.used_ms[old] = s.used_ms.get(old, 0) + max(0, e.at - s.phase_started)
+    s.method = parse_method(d["method"], "room")
+    s.minutes = {}
+    s.phase = d["index"]
+    s.phase_started = e.at
+    s.timer = _timer_for(s.phase_minutes(s.current), e.at, True)
+    s.round = None
+
+
+# --- view -----------------------------------------------------------------------------------------
+
+
+@shared_part("method")
+def _method_view(s: RoomState) -> dict[str, Any]:
+    m = s.method
+    phases = []
+    for i, p in enumerate(m.phases):
+        used = s.used_ms.get(p.id, 0)
+        phases.append(
+            {
+                "id": p.id,
+                "title": p.title.to_dict(),
+                "instructions": p.instructions.to_dict(),
+                "minutes": s.phase_minutes(p),
+                "planned": p.minutes,
+                "used_ms": used,
+                "tools": list(p.tools),
+                "cards": list(p.cards),
+                "private": p.private,
+                "writers": list(p.writers),
+                "fallback": p.fallback,
+                "state": "done" if i < s.phase else ("current" if i == s.phase else "next"),
+            }
+        )
+    return {
+        "id": m.id,
+        "name": m.name.to_dict(),
+        "level": m.level,
+        "kind": m.kind,
+        "summary": m.summary.to_dict(),
+        "rules": [r.to_dict() for r in m.rules],
+        "phases": phases,
+        "minutes": sum(s.phase_minutes(p) for p in m.phases),
+    }
+
+
+@shared_part("phase")
+def _phase_view(s: RoomState) -> dict[str, Any]:
+    return {"index": s.phase, "id": s.current.id, "started": s.phase_started}
+
+
+@shared_part("meeting_end")
+def _meeting_end_view(s: RoomState) -> int | None:
+    return s.meeting_end

@@ -1,0 +1,121 @@
+"""The action plan (SMART fields), written by the inbrenger; the others suggest, the inbrenger
+accepts or dismisses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys
+from .events import Event
+from .limits import MAX_CARDS, MAX_TEXT
+from .permissions import _need_tool, tool_open
+from .registry import applies, handles, shared_part
+from .state import RoomState
+
+PLAN_FIELDS = (
+    "action",
+    "specific",
+    "measurable",
+    "acceptable",
+    "realistic",
+    "timebound",
+    "first_step",
+    "review_date",
+)
+
+
+# --- decide ---------------------------------------------------------------------------------------
+
+
+def _plan_field(a: Mapping[str, Any]) -> str:
+    f = a.get("field")
+    if f not in PLAN_FIELDS:
+        raise _Bad("invalid", f"'field' must be one of {', '.join(PLAN_FIELDS)}")
+    return str(f)
+
+
+@handles("plan.set")
+def _plan_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "field", "text")
+    f = _plan_field(a)
+    text = _arg_text(a, "text", MAX_TEXT, empty_ok=True)
+    if not s.is_fac(actor):
+        if "inbrenger" not in s.roles(actor):
+            raise _Bad("forbidden", "the inbrenger writes the action plan; others may suggest")
+        if not tool_open(s, "plan"):
+            raise _Bad("phase_closed", "the action plan is not open in this phase")
+    return Draft("plan.set", {"field": f, "text": text})
+
+
+@handles("plan.suggest")
+def _plan_suggest(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "id", "field", "text")
+    sid = _arg_id(a)
+    f = _plan_field(a)
+    text = _arg_text(a, "text", MAX_TEXT)
+    _need_tool(s, actor, "plan", "action plan")
+    if sid in s.suggestions:
+        raise _Bad("conflict", "a suggestion with this id exists")
+    if len(s.suggestions) >= MAX_CARDS:
+        raise _Bad("too_large", "too many suggestions")
+    return Draft("plan.suggest", {"id": sid, "field": f, "text": text})
+
+
+def _suggestion_decision(s: RoomState, a: Mapping[str, Any], actor: str) -> str:
+    _only_keys(a, "id")
+    sid = _arg_id(a)
+    if sid not in s.suggestions:
+        raise _Bad("not_found", "no such suggestion")
+    if not s.roles(actor) & {"inbrenger", "facilitator"}:
+        raise _Bad("forbidden", "the inbrenger decides on suggestions")
+    return sid
+
+
+@handles("plan.accept")
+def _plan_accept(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    sid = _suggestion_decision(s, a, actor)
+    sug = s.suggestions[sid]
+    return Draft("plan.accept", {"id": sid, "field": sug["field"], "text": sug["text"]})
+
+
+@handles("plan.dismiss")
+def _plan_dismiss(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    return Draft("plan.dismiss", {"id": _suggestion_decision(s, a, actor)})
+
+
+# --- apply ----------------------------------------------------------------------------------------
+
+
+@applies("plan.set")
+def _a_plan_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.plan[d["field"]] = d["text"]
+
+
+@applies("plan.suggest")
+def _a_plan_suggest(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.suggestions[d["id"]] = {"field": d["field"], "text": d["text"], "author": e.actor, "status": "open"}
+
+
+@applies("plan.accept")
+def _a_plan_accept(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.plan[d["field"]] = d["text"]
+    s.suggestions[d["id"]]["status"] = "accepted"
+
+
+@applies("plan.dismiss")
+def _a_plan_dismiss(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    s.suggestions[d["id"]]["status"] = "dismissed"
+
+
+# --- view -----------------------------------------------------------------------------------------
+
+
+@shared_part("plan")
+def _plan_view(s: RoomState) -> dict[str, str]:
+    return {f: s.plan.get(f, "") for f in PLAN_FIELDS}
+
+
+@shared_part("suggestions")
+def _suggestions_view(s: RoomState) -> dict[str, Any]:
+    return {k: dict(v) for k, v in s.suggestions.items()}
