@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from babel import Locale
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from .assets import Assets
@@ -60,13 +61,19 @@ def catalog(lang: str) -> dict[str, Entry]:
 
 
 @functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@functools.cache
 def plural_categories(lang: str) -> frozenset[str]:
-    """The CLDR plural categories of `lang` for whole numbers ("other" always among them)."""
-    return frozenset(Locale.parse(lang).plural_form.tags | {"other"})
+    """The CLDR plural categories of `lang` ("other" always among them)."""
+    return frozenset(_locale(lang).plural_form.tags | {"other"})
 
 
 def plural_category(lang: str, n: float) -> str:
-    category: str = Locale.parse(lang).plural_form(n)
+    """Babel's CLDR plural category of the count `n` in `lang`: "one", "other", ..."""
+    category: str = _locale(lang).plural_form(n)
     return category
 
 
@@ -120,17 +127,11 @@ def catalog_url(lang: str) -> str:
 @functools.cache
 def page_json(lang: str) -> Markup:
     """The catalog as the page embeds it (`<script type="application/json" id="kring-i18n">`):
-    JSON with <, >, & and ' escaped, as Jinja's `tojson` does; built once per language."""
-    text = json.dumps(
-        {
-            "lang": lang,
-            "langs": list(LANGS),
-            "urls": {x: catalog_url(x) for x in LANGS},
-            "messages": catalog(lang),
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
-        text = text.replace(ch, esc)
-    return Markup(text)
+    JSON with <, >, & and ' escaped (Jinja's `tojson`), built once per language."""
+    data = {
+        "lang": lang,
+        "langs": list(LANGS),
+        "urls": {x: catalog_url(x) for x in LANGS},
+        "messages": catalog(lang),
+    }
+    return htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":"))
