@@ -16,7 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from . import fastpath, group_views, logs, views
+from . import fastpath, group_views, i18n, logs, views
 from .assets import StampedStatic, assets
 from .auth import Tokens
 from .creation import CreationGate, CreationPolicy
@@ -112,6 +112,9 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
             Mount("/static", StampedStatic(assets), name="static"),
+            # The translation catalogs (server/i18n.py): the page embeds its own language's and
+            # names the others under stamped URLs like the static files.
+            Mount("/i18n", StampedStatic(i18n.stamps), name="i18n"),
         ],
         # Compressed responses for pages, scripts, styles and JSON (the middleware passes
         # WebSocket scopes through untouched; /ws/ does not even reach it, see KringApp).

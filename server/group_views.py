@@ -40,7 +40,10 @@ def _groups(request: Request) -> Groups:
 
 
 def _fail(e: GroupError) -> Response:
-    return JSONResponse({"error": e.code, "message": e.message}, status_code=_STATUS.get(e.code, 400))
+    body: dict[str, Any] = {"error": e.code, "message": e.message}
+    if e.method_error is not None:
+        body["method_error"] = e.method_error
+    return JSONResponse(body, status_code=_STATUS.get(e.code, 400))
 
 
 async def api_create_group(request: Request) -> Response:
@@ -148,7 +151,10 @@ async def api_method_import(request: Request) -> Response:
             method = await asyncio.to_thread(parse_toml, text, "import.toml", groups.library.basic_ids)
         result = await groups.save_method(g, mid, method.to_dict(), "import.toml")
     except MethodError as e:
-        return JSONResponse({"error": "invalid", "message": str(e)}, status_code=400)
+        # The English message for logs and API users; {code, path, params} for the page's own words.
+        return JSONResponse(
+            {"error": "invalid", "message": str(e), "method_error": e.detail()}, status_code=400
+        )
     except GroupError as e:
         return _fail(e)
     return JSONResponse({"ok": True, **result})

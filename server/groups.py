@@ -43,10 +43,14 @@ class GroupState:
 
 
 class GroupError(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    """A refused group request: `code` and an English `message`; `method_error` is the
+    MethodError's {code, path, params} when a method was refused (see MethodError.detail)."""
+
+    def __init__(self, code: str, message: str, method_error: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.method_error = method_error
 
 
 def _group_from(gid: str, events: list[Event]) -> GroupState:
@@ -216,10 +220,12 @@ class Groups:
         try:
             m = parse_method(data, src, self.library.basic_ids)
         except MethodError as e:
-            raise GroupError("invalid", str(e)) from None
+            raise GroupError("invalid", str(e), e.detail()) from None
         if m.id in self.library.methods:
             raise GroupError(
-                "conflict", f"{src}: id: {m.id!r} is a built-in method; give your copy its own id"
+                "conflict",
+                f"{src}: id: {m.id!r} is a built-in method; give your copy its own id",
+                {"code": "builtin_id", "path": ["id"], "params": {"value": m.id}},
             )
         if m.id not in g.methods and len(g.methods) >= MAX_METHODS:
             raise GroupError("too_large", f"a group keeps at most {MAX_METHODS} methods")

@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import i18n
+
 ADVICE = "advice"
 LEADING = "leading"
 CLOSED = "closed"
@@ -38,22 +40,6 @@ NO_HINT = "open"
 CODES = (ADVICE, LEADING, CLOSED)
 # Order of the rule table: exceptions, then hint codes from strongest to weakest.
 PRECEDENCE = (NO_HINT, ADVICE, LEADING, CLOSED)
-
-MESSAGES: dict[str, dict[str, str]] = {
-    ADVICE: {
-        "nl": "Dit klinkt als een advies in vraagvorm. Adviezen komen later; wat wil je eigenlijk weten?",
-        "en": "This sounds like advice phrased as a question. Advice comes later; "
-        "what do you actually want to know?",
-    },
-    LEADING: {
-        "nl": "Deze vraag stuurt al een kant op. Wat zou je vragen als je het antwoord echt niet weet?",
-        "en": "This question already points towards an answer. What would you ask if you really didn't know?",
-    },
-    CLOSED: {
-        "nl": "Dit lijkt een gesloten vraag (ja/nee). Probeer te beginnen met wat, hoe of waardoor.",
-        "en": "This looks like a closed (yes/no) question. Try starting with what, how or which.",
-    },
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,12 +351,11 @@ def _first_match(norm: str, rules: tuple[tuple[Rule, re.Pattern[str]], ...]) -> 
 
 
 def message(code: str, lang: str) -> str:
-    """The gentle hint text for `code`, in English for lang "en", otherwise Dutch."""
-    try:
-        texts = MESSAGES[code]
-    except KeyError:
-        raise ValueError(f"unknown hint code {code!r}") from None
-    return texts["en"] if lang == "en" else texts["nl"]
+    """The gentle hint text for `code` (catalog key `hint_<code>`, shared with the browser), in
+    English for lang "en", otherwise Dutch."""
+    if code not in CODES:
+        raise ValueError(f"unknown hint code {code!r}")
+    return i18n.t(lang, "hint_" + code)
 
 
 def client_rules() -> list[dict[str, str]]:

@@ -68,10 +68,74 @@ _PHASE_KEYS = {
 }
 _PHASE_REQUIRED = {"id", "title", "instructions", "minutes", "tools", "fallback"}
 _ID_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
+MAX_PHASES = 30
+
+
+FieldPath = tuple[str | int, ...]
+
+# What a MethodError can say: the browser shows the catalog's `methodError.<code>` (client/i18n).
+ERROR_CODES = frozenset(
+    {
+        "text_table",
+        "unknown_lang",
+        "empty_text",
+        "bad_id",
+        "not_str_list",
+        "unknown_value",
+        "duplicate_value",
+        "unknown_key",
+        "missing",
+        "not_table",
+        "bad_minutes",
+        "not_bool",
+        "private_needs_cards",
+        "no_writers",
+        "bad_fallback",
+        "one_of",
+        "needs_facilitator",
+        "rules_list",
+        "not_string",
+        "no_phases",
+        "too_many_phases",
+        "duplicate_phase",
+        "bad_toml",
+        "toml_too_long",
+        "toml_long_key",
+        "toml_too_deep",
+        "builtin_id",
+        "id_mismatch",
+        "no_files",
+        "no_basic",
+    }
+)
+
+
+def path_text(path: FieldPath) -> str:
+    """("phases", 0, "title", "nl") -> "phases[0].title.nl"; the empty path is "(top)"."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out or "(top)"
 
 
 class MethodError(ValueError):
-    """A method file or custom method that breaks the schema."""
+    """A method file or custom method that breaks the schema.
+
+    str() is the English message naming the source and the field ("src: phases[0].id: must be ...");
+    `code` (one of ERROR_CODES), `path` (the field as a list of keys and indexes) and `params` (the
+    values the message names) let a client say the same in its own language without parsing it.
+    """
+
+    def __init__(self, message: str, *, code: str, path: FieldPath = (), **params: str | int) -> None:
+        assert code in ERROR_CODES, code
+        super().__init__(message)
+        self.code = code
+        self.path = path
+        self.params = params
+
+    def detail(self) -> dict[str, Any]:
+        """{code, path, params} as JSON for the API (beside the English message)."""
+        return {"code": self.code, "path": list(self.path), "params": dict(self.params)}
 
 
 @dataclass(frozen=True)
@@ -154,80 +218,97 @@ class Method:
         }
 
 
-def _fail(src: str, where: str, msg: str) -> MethodError:
-    return MethodError(f"{src}: {where}: {msg}")
+def _fail(src: str, path: FieldPath, code: str, msg: str, **params: str | int) -> MethodError:
+    return MethodError(f"{src}: {path_text(path)}: {msg}", code=code, path=path, **params)
 
 
-def _text(src: str, where: str, value: Any) -> Text:
+def _text(src: str, path: FieldPath, value: Any) -> Text:
     if not isinstance(value, dict):
-        raise _fail(src, where, "must be a table with 'nl' and 'en' texts")
+        raise _fail(src, path, "text_table", "must be a table with 'nl' and 'en' texts")
     extra = set(value) - set(LANGS)
     if extra:
-        raise _fail(src, where, f"unknown language key {sorted(extra)[0]!r} (allowed: nl, en)")
+        key = sorted(extra)[0]
+        raise _fail(
+            src, path, "unknown_lang", f"unknown language key {key!r} (allowed: nl, en)", value=str(key)
+        )
     for lang in LANGS:
         v = value.get(lang)
         if not isinstance(v, str) or not v.strip():
-            raise _fail(src, f"{where}.{lang}", "missing or empty text")
+            raise _fail(src, (*path, lang), "empty_text", "missing or empty text")
     return Text(nl=value["nl"].strip(), en=value["en"].strip())
 
 
-def _id(src: str, where: str, value: Any) -> str:
+def _id(src: str, path: FieldPath, value: Any) -> str:
     if not isinstance(value, str) or not value or len(value) > 40 or not set(value) <= _ID_OK:
-        raise _fail(src, where, "must be 1-40 characters of a-z, 0-9, '-' or '_'")
+        raise _fail(src, path, "bad_id", "must be 1-40 characters of a-z, 0-9, '-' or '_'")
     return value
 
 
-def _str_list(src: str, where: str, value: Any, allowed: frozenset[str]) -> tuple[str, ...]:
+def _str_list(src: str, path: FieldPath, value: Any, allowed: frozenset[str]) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _fail(src, where, "must be a list of strings")
+        raise _fail(src, path, "not_str_list", "must be a list of strings")
     for v in value:
         if v not in allowed:
-            raise _fail(src, where, f"unknown value {v!r} (allowed: {', '.join(sorted(allowed))})")
+            names = ", ".join(sorted(allowed))
+            raise _fail(
+                src, path, "unknown_value", f"unknown value {v!r} (allowed: {names})", value=v, allowed=names
+            )
     if len(set(value)) != len(value):
-        raise _fail(src, where, "has a duplicate value")
+        raise _fail(src, path, "duplicate_value", "has a duplicate value")
     return tuple(value)
 
 
-def _keys(src: str, where: str, data: dict[str, Any], allowed: set[str], required: set[str]) -> None:
+def _keys(src: str, path: FieldPath, data: dict[str, Any], allowed: set[str], required: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise _fail(src, f"{where}{unknown[0]}", "unknown key")
+        raise _fail(src, (*path, unknown[0]), "unknown_key", "unknown key")
     missing = sorted(required - set(data))
     if missing:
-        raise _fail(src, f"{where}{missing[0]}", "missing")
+        raise _fail(src, (*path, missing[0]), "missing", "missing")
 
 
 def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Phase:
-    where = f"phases[{i}]"
+    at: FieldPath = ("phases", i)
     if not isinstance(data, dict):
-        raise _fail(src, where, "must be a table")
-    _keys(src, where + ".", data, _PHASE_KEYS, _PHASE_REQUIRED)
-    pid = _id(src, f"{where}.id", data["id"])
+        raise _fail(src, at, "not_table", "must be a table")
+    _keys(src, at, data, _PHASE_KEYS, _PHASE_REQUIRED)
+    pid = _id(src, (*at, "id"), data["id"])
     minutes = data["minutes"]
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 240:
-        raise _fail(src, f"{where}.minutes", "must be a whole number of minutes from 1 to 240")
-    tools = _str_list(src, f"{where}.tools", data["tools"], TOOLS)
-    cards = _str_list(src, f"{where}.cards", data.get("cards", []), CARD_KINDS)
-    writers = _str_list(src, f"{where}.writers", data.get("writers", ["all"]), WRITERS)
-    note_writers = _str_list(src, f"{where}.note_writers", data.get("note_writers", ["listeners"]), WRITERS)
+        raise _fail(src, (*at, "minutes"), "bad_minutes", "must be a whole number of minutes from 1 to 240")
+    tools = _str_list(src, (*at, "tools"), data["tools"], TOOLS)
+    cards = _str_list(src, (*at, "cards"), data.get("cards", []), CARD_KINDS)
+    writers = _str_list(src, (*at, "writers"), data.get("writers", ["all"]), WRITERS)
+    note_writers = _str_list(src, (*at, "note_writers"), data.get("note_writers", ["listeners"]), WRITERS)
     private = data.get("private", False)
     if not isinstance(private, bool):
-        raise _fail(src, f"{where}.private", "must be true or false")
+        raise _fail(src, (*at, "private"), "not_bool", "must be true or false")
     if private and not cards:
-        raise _fail(src, f"{where}.private", "a private phase needs at least one card kind in 'cards'")
-    if not writers and (cards or {"mindmap", "forcefield", "plan", "vote"} & set(tools)):
-        raise _fail(src, f"{where}.writers", "nobody may write in a phase that opens a board tool")
-    fallback = _id(src, f"{where}.fallback", data["fallback"])
-    if basic_ids is not None and fallback not in basic_ids:
         raise _fail(
             src,
-            f"{where}.fallback",
-            f"{fallback!r} is not a phase of the basic method ({', '.join(sorted(basic_ids))})",
+            (*at, "private"),
+            "private_needs_cards",
+            "a private phase needs at least one card kind in 'cards'",
+        )
+    if not writers and (cards or {"mindmap", "forcefield", "plan", "vote"} & set(tools)):
+        raise _fail(
+            src, (*at, "writers"), "no_writers", "nobody may write in a phase that opens a board tool"
+        )
+    fallback = _id(src, (*at, "fallback"), data["fallback"])
+    if basic_ids is not None and fallback not in basic_ids:
+        names = ", ".join(sorted(basic_ids))
+        raise _fail(
+            src,
+            (*at, "fallback"),
+            "bad_fallback",
+            f"{fallback!r} is not a phase of the basic method ({names})",
+            value=fallback,
+            allowed=names,
         )
     return Phase(
         id=pid,
-        title=_text(src, f"{where}.title", data["title"]),
-        instructions=_text(src, f"{where}.instructions", data["instructions"]),
+        title=_text(src, (*at, "title"), data["title"]),
+        instructions=_text(src, (*at, "instructions"), data["instructions"]),
         minutes=minutes,
         tools=tools,
         cards=cards,
@@ -241,43 +322,44 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
 def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | None = None) -> Method:
     """Validate one method given as parsed TOML/JSON data. Raises MethodError naming `src` and field."""
     if not isinstance(data, dict):
-        raise _fail(src, "(top)", "must be a table")
-    _keys(src, "", data, _METHOD_KEYS, _METHOD_REQUIRED)
-    mid = _id(src, "id", data["id"])
-    level = data["level"]
-    if level not in LEVELS:
-        raise _fail(src, "level", f"must be one of {', '.join(sorted(LEVELS))}")
-    kind = data["kind"]
-    if kind not in KINDS:
-        raise _fail(src, "kind", f"must be one of {', '.join(sorted(KINDS))}")
-    roles = _str_list(src, "roles", data["roles"], ROLES)
+        raise _fail(src, (), "not_table", "must be a table")
+    _keys(src, (), data, _METHOD_KEYS, _METHOD_REQUIRED)
+    mid = _id(src, ("id",), data["id"])
+    for key, allowed in (("level", LEVELS), ("kind", KINDS)):
+        if data[key] not in allowed:
+            names = ", ".join(sorted(allowed))
+            raise _fail(src, (key,), "one_of", f"must be one of {names}", allowed=names)
+    level, kind = data["level"], data["kind"]
+    roles = _str_list(src, ("roles",), data["roles"], ROLES)
     if "facilitator" not in roles:
-        raise _fail(src, "roles", "must include 'facilitator'")
+        raise _fail(src, ("roles",), "needs_facilitator", "must include 'facilitator'")
     rules_raw = data.get("rules", [])
     if not isinstance(rules_raw, list):
-        raise _fail(src, "rules", "must be a list of {nl, en} tables")
-    rules = tuple(_text(src, f"rules[{i}]", r) for i, r in enumerate(rules_raw))
+        raise _fail(src, ("rules",), "rules_list", "must be a list of {nl, en} tables")
+    rules = tuple(_text(src, ("rules", i), r) for i, r in enumerate(rules_raw))
     source = data.get("source", "")
     if not isinstance(source, str):
-        raise _fail(src, "source", "must be a string")
+        raise _fail(src, ("source",), "not_string", "must be a string")
     phases_raw = data["phases"]
     if not isinstance(phases_raw, list) or not phases_raw:
-        raise _fail(src, "phases", "must be a non-empty list of [[phases]] tables")
-    if len(phases_raw) > 30:
-        raise _fail(src, "phases", "at most 30 phases")
+        raise _fail(src, ("phases",), "no_phases", "must be a non-empty list of [[phases]] tables")
+    if len(phases_raw) > MAX_PHASES:
+        raise _fail(src, ("phases",), "too_many_phases", f"at most {MAX_PHASES} phases", max=MAX_PHASES)
     if mid == BASIC_METHOD and basic_ids is None:
         basic_ids = frozenset(str(p.get("id")) for p in phases_raw if isinstance(p, dict))
     phases = tuple(_phase(src, i, p, basic_ids) for i, p in enumerate(phases_raw))
     seen: set[str] = set()
     for i, p in enumerate(phases):
         if p.id in seen:
-            raise _fail(src, f"phases[{i}].id", f"duplicate phase id {p.id!r}")
+            raise _fail(
+                src, ("phases", i, "id"), "duplicate_phase", f"duplicate phase id {p.id!r}", value=p.id
+            )
         seen.add(p.id)
     return Method(
         id=mid,
-        name=_text(src, "name", data["name"]),
-        summary=_text(src, "summary", data["summary"]),
-        purpose=_text(src, "purpose", data["purpose"]),
+        name=_text(src, ("name",), data["name"]),
+        summary=_text(src, ("summary",), data["summary"]),
+        purpose=_text(src, ("purpose",), data["purpose"]),
         level=level,
         kind=kind,
         roles=roles,
@@ -301,11 +383,17 @@ def check_toml_shape(text: str, src: str = "method") -> None:
     """Refuse, in linear time and before parsing, what would make tomllib slow or recurse deeply:
     an oversized text, long dotted keys, deep nesting. A method file never needs any of them."""
     if len(text) > MAX_TOML:
-        raise MethodError(f"{src}: a method file may be at most {MAX_TOML} characters")
+        raise MethodError(
+            f"{src}: a method file may be at most {MAX_TOML} characters", code="toml_too_long", max=MAX_TOML
+        )
     bare = _TOML_COMMENTS.sub("", _TOML_STRINGS.sub('""', text))
     for m in _TOML_KEY.finditer(bare):
         if m.group(1).count(".") >= MAX_KEY_PARTS:
-            raise MethodError(f"{src}: a key has more than {MAX_KEY_PARTS} dotted parts")
+            raise MethodError(
+                f"{src}: a key has more than {MAX_KEY_PARTS} dotted parts",
+                code="toml_long_key",
+                max=MAX_KEY_PARTS,
+            )
     depth = deepest = 0
     for c in re.sub(r"[^\[\]{}]+", "", bare):
         if c in "[{":
@@ -314,7 +402,9 @@ def check_toml_shape(text: str, src: str = "method") -> None:
         elif c in "]}":
             depth -= 1
     if deepest > MAX_TOML_DEPTH:
-        raise MethodError(f"{src}: nested deeper than {MAX_TOML_DEPTH} levels")
+        raise MethodError(
+            f"{src}: nested deeper than {MAX_TOML_DEPTH} levels", code="toml_too_deep", max=MAX_TOML_DEPTH
+        )
 
 
 def parse_toml(text: str, src: str = "method", basic_ids: frozenset[str] | None = None) -> Method:
@@ -322,7 +412,7 @@ def parse_toml(text: str, src: str = "method", basic_ids: frozenset[str] | None 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise MethodError(f"{src}: not valid TOML: {e}") from None
+        raise MethodError(f"{src}: not valid TOML: {e}", code="bad_toml", detail=str(e)) from None
     return parse_method(data, src, basic_ids)
 
 
@@ -331,7 +421,9 @@ class MethodLibrary:
 
     def __init__(self, methods: dict[str, Method]) -> None:
         if BASIC_METHOD not in methods:
-            raise MethodError(f"the library has no basic method ({BASIC_METHOD!r})")
+            raise MethodError(
+                f"the library has no basic method ({BASIC_METHOD!r})", code="no_basic", value=BASIC_METHOD
+            )
         self.methods = methods
 
     @property
@@ -352,11 +444,15 @@ class MethodLibrary:
     def load(cls, directory: Path) -> MethodLibrary:
         files = sorted(directory.glob("*.toml"))
         if not files:
-            raise MethodError(f"{directory}: no method files (*.toml)")
+            raise MethodError(f"{directory}: no method files (*.toml)", code="no_files")
         by_id = {f.stem: f for f in files}
         basic_file = by_id.get(BASIC_METHOD)
         if basic_file is None:
-            raise MethodError(f"{directory}: missing {BASIC_METHOD}.toml (the basic method)")
+            raise MethodError(
+                f"{directory}: missing {BASIC_METHOD}.toml (the basic method)",
+                code="no_basic",
+                value=BASIC_METHOD,
+            )
         basic = parse_toml(basic_file.read_text("utf-8"), basic_file.name)
         basic_ids = frozenset(p.id for p in basic.phases)
         methods: dict[str, Method] = {basic.id: basic}
@@ -365,7 +461,13 @@ class MethodLibrary:
                 continue
             m = parse_toml(f.read_text("utf-8"), f.name, basic_ids)
             if m.id != f.stem:
-                raise MethodError(f"{f.name}: id: {m.id!r} must match the file name {f.stem!r}")
+                raise MethodError(
+                    f"{f.name}: id: {m.id!r} must match the file name {f.stem!r}",
+                    code="id_mismatch",
+                    path=("id",),
+                    value=m.id,
+                    file=f.stem,
+                )
             methods[m.id] = m
         return cls(methods)
 

@@ -22,6 +22,7 @@ CLIENT = _data_dir("client")
 METHODS = _data_dir("methods")
 STATIC = CLIENT / "static"
 TEMPLATES = CLIENT / "templates"
+I18N = CLIENT / "i18n"
 
 
 def in_checkout() -> bool:

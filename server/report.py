@@ -4,118 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import i18n
 from .rooms import PLAN_FIELDS, Event
-
-_L: dict[str, dict[str, Any]] = {
-    "nl": {
-        "report": "Verslag",
-        "method": "Methode",
-        "phases": "Fasen",
-        "planned": "gepland",
-        "used": "gebruikt",
-        "question": "Werkvraag",
-        "reformulation": "Herformulering",
-        "mindmap": "Mindmap",
-        "forces": "Krachtenveld",
-        "current": "Huidige situatie",
-        "desired": "Gewenste situatie",
-        "promoting": "Bevorderende krachten",
-        "hindering": "Belemmerende krachten",
-        "importance": "belang",
-        "difficulty": "moeilijkheid",
-        "clarity": "duidelijkheid",
-        "influenceable": "beïnvloedbaar",
-        "notes": "Notities van de stille luisteraars",
-        "cards": "Vragen en adviezen",
-        "useful": "bruikbaar",
-        "plan": "Actieplan",
-        "evaluation": "Evaluatie",
-        "content": "inhoud",
-        "process": "proces",
-        "participants": "Deelnemers",
-        "none": "(leeg)",
-        "min": "min",
-        "kind": {
-            "question": "Vraag",
-            "advice": "Advies",
-            "position": "Standpunt",
-            "reflection": "Reflectie",
-            "association": "Associatie",
-            "judgement": "Oordeel",
-            "statement": "Kernbewering",
-            "observation": "Observatie",
-            "idea": "Idee",
-            "reformulation": "Herformulering",
-            "success": "Succesfactor",
-            "alternative": "Alternatief",
-            "value": "Waarde",
-        },
-        "fields": {
-            "action": "Actie",
-            "specific": "Specifiek",
-            "measurable": "Meetbaar",
-            "acceptable": "Acceptabel",
-            "realistic": "Realistisch",
-            "timebound": "Tijdgebonden",
-            "first_step": "Eerste stap",
-            "review_date": "Terugkijkdatum",
-        },
-    },
-    "en": {
-        "report": "Report",
-        "method": "Method",
-        "phases": "Phases",
-        "planned": "planned",
-        "used": "used",
-        "question": "Work question",
-        "reformulation": "Reformulated question",
-        "mindmap": "Mind-map",
-        "forces": "Force field",
-        "current": "Current situation",
-        "desired": "Desired situation",
-        "promoting": "Promoting forces",
-        "hindering": "Hindering forces",
-        "importance": "importance",
-        "difficulty": "difficulty",
-        "clarity": "clarity",
-        "influenceable": "influenceable",
-        "notes": "Silent listeners' notes",
-        "cards": "Questions and advice",
-        "useful": "useful",
-        "plan": "Action plan",
-        "evaluation": "Evaluation",
-        "content": "content",
-        "process": "process",
-        "participants": "Participants",
-        "none": "(empty)",
-        "min": "min",
-        "kind": {
-            "question": "Question",
-            "advice": "Advice",
-            "position": "Position",
-            "reflection": "Reflection",
-            "association": "Association",
-            "judgement": "Judgement",
-            "statement": "Core statement",
-            "observation": "Observation",
-            "idea": "Idea",
-            "reformulation": "Reformulation",
-            "success": "Success factor",
-            "alternative": "Alternative",
-            "value": "Value",
-        },
-        "fields": {
-            "action": "Action",
-            "specific": "Specific",
-            "measurable": "Measurable",
-            "acceptable": "Acceptable",
-            "realistic": "Realistic",
-            "timebound": "Time-bound",
-            "first_step": "First step",
-            "review_date": "Review date",
-        },
-    },
-}
 
 
 def _md(text: str) -> str:
@@ -128,29 +18,34 @@ def _md(text: str) -> str:
 
 def markdown(v: dict[str, Any], lang: str = "nl") -> str:
     """The report for one viewer's `view()`; it can only contain what that view contains."""
-    L = _L["en" if lang == "en" else "nl"]
+    lang = i18n.norm(lang)
+
+    def L(key: str) -> str:
+        # The report page's words (client/static/js/report.js), from the same catalog.
+        return i18n.t(lang, "report." + key)
+
     names = {pid: p["name"] for pid, p in v["participants"].items()}
 
     def who(pid: str | None) -> str:
         return _md(names.get(pid or "", "?"))
 
     m = v["method"]
-    lines = [f"# {L['report']}: {_md(v['room']['title'])}", ""]
-    lines += [f"**{L['method']}:** {_md(m['name'][lang if lang == 'en' else 'nl'])}", ""]
-    lines += [f"## {L['phases']}", ""]
+    lines = [f"# {L('report')}: {_md(v['room']['title'])}", ""]
+    lines += [f"**{L('method')}:** {_md(m['name'][lang])}", ""]
+    lines += [f"## {i18n.t(lang, 'phases')}", ""]
     for p in m["phases"]:
         used = round(p["used_ms"] / 60000)
         lines.append(
-            f"- {_md(p['title'][lang if lang == 'en' else 'nl'])}: {L['planned']} {p['minutes']} {L['min']},"
-            f" {L['used']} {used} {L['min']}"
+            f"- {_md(p['title'][lang])}: {L('planned')} {p['minutes']} {L('min')},"
+            f" {L('used')} {used} {L('min')}"
         )
-    lines += ["", f"## {L['question']}", "", _md(v["case"]["question"]) or L["none"], ""]
+    lines += ["", f"## {L('question')}", "", _md(v["case"]["question"]) or L("empty"), ""]
     if v["case"]["reformulation"]:
-        lines += [f"## {L['reformulation']}", "", _md(v["case"]["reformulation"]), ""]
+        lines += [f"## {L('reformulation')}", "", _md(v["case"]["reformulation"]), ""]
 
     nodes = v["mindmap"]["nodes"]
     if nodes:
-        lines += [f"## {L['mindmap']}", "", f"- {_md(v['mindmap']['root']) or '…'}"]
+        lines += [f"## {L('mindmap')}", "", f"- {_md(v['mindmap']['root']) or '…'}"]
         children: dict[str, list[str]] = {}
         for nid, n in nodes.items():
             children.setdefault(n["parent"], []).append(nid)
@@ -165,23 +60,23 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
 
     ff = v["forcefield"]
     if ff["forces"] or ff["current"] or ff["desired"]:
-        lines += [f"## {L['forces']}", ""]
+        lines += [f"## {L('forces')}", ""]
         if ff["current"]:
-            lines.append(f"- **{L['current']}:** {_md(ff['current'])}")
+            lines.append(f"- **{L('current')}:** {_md(ff['current'])}")
         if ff["desired"]:
-            lines.append(f"- **{L['desired']}:** {_md(ff['desired'])}")
+            lines.append(f"- **{L('desired')}:** {_md(ff['desired'])}")
         for side in ("promoting", "hindering"):
             forces = [f for f in ff["forces"].values() if f["side"] == side]
             forces.sort(key=lambda f: -(f["summary"]["importance"]["mean"] or 0))
-            lines += ["", f"### {L[side]}", ""]
+            lines += ["", f"### {L(side)}", ""]
             for f in forces:
                 s = f["summary"]
                 parts = [
-                    f"{L[k]} {s[k]['mean']} (±{s[k]['spread']})"
+                    f"{L(k)} {s[k]['mean']} (±{s[k]['spread']})"
                     for k in ("importance", "difficulty", "clarity")
                     if s[k]["mean"] is not None
                 ]
-                flag = f" — {L['influenceable']}" if f["influenceable"] else ""
+                flag = f" — {L('influenceable')}" if f["influenceable"] else ""
                 lines.append(
                     f"- {_md(f['text'])}{flag}" + (f" — {', '.join(parts)}, n={s['n']}" if parts else "")
                 )
@@ -189,7 +84,7 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
 
     revealed = [n for n in v["notes"].values() if n["revealed"]]
     if revealed:
-        lines += [f"## {L['notes']}", ""]
+        lines += [f"## {L('notes')}", ""]
         by_author: dict[str, list[str]] = {}
         for n in revealed:
             by_author.setdefault(n["author"], []).append(n["text"])
@@ -200,23 +95,24 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
 
     cards = [c for c in v["cards"].values() if not c["private"] or c["revealed"]]
     if cards:
-        lines += [f"## {L['cards']}", ""]
+        lines += [f"## {L('cards')}", ""]
         for c in sorted(cards, key=lambda c: c["at"]):
-            kind = L["kind"].get(c["kind"], c["kind"])
-            useful = f" ✓ {L['useful']}" if c["useful"] else ""
+            kind = L("kind." + c["kind"])
+            useful = f" ✓ {L('useful')}" if c["useful"] else ""
             lines.append(f"- {kind} ({who(c['author'])}): {_md(c['text'])}{useful}")
         lines.append("")
 
-    lines += [f"## {L['plan']}", ""]
+    lines += [f"## {L('plan')}", ""]
     for f in PLAN_FIELDS:
-        lines.append(f"- **{L['fields'][f]}:** {_md(v['plan'].get(f, '')) or L['none']}")
+        label = i18n.t(lang, "plan.field." + f)
+        lines.append(f"- **{label}:** {_md(v['plan'].get(f, '')) or L('empty')}")
     ev = v["evaluation"]
     if ev["n"]:
-        lines += ["", f"## {L['evaluation']}", ""]
+        lines += ["", f"## {L('evaluation')}", ""]
         for k in ("content", "process"):
             if ev[k]["n"]:
-                lines.append(f"- {L[k]}: {ev[k]['mean']} (n={ev[k]['n']})")
-    lines += ["", f"## {L['participants']}", ""]
+                lines.append(f"- {L('md.' + k)}: {ev[k]['mean']} (n={ev[k]['n']})")
+    lines += ["", f"## {L('participants')}", ""]
     lines += [f"- {who(pid)}" for pid in v["participants"]]
     return "\n".join(lines) + "\n"
 

@@ -8,7 +8,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from . import hints, report
+from . import hints, i18n, report
 from .assets import assets
 from .auth import key_matches
 from .creation import creation_refused
@@ -32,10 +32,12 @@ SMALL_BODY = 16 * 1024  # creating a room, an export request
 
 
 def _render(request: Request, template: str, **ctx: Any) -> HTMLResponse:
-    lang = request.cookies.get("kring_lang", "nl")
+    lang = i18n.norm(request.cookies.get("kring_lang"))
     page = _env.get_template(template).render(
         nonce=request.scope.get("state", {}).get("nonce", ""),
-        lang="en" if lang == "en" else "nl",
+        lang=lang,
+        t=i18n.translator(lang),
+        i18n_json=i18n.page_json(lang),
         **ctx,
     )
     return HTMLResponse(page)
@@ -189,9 +191,7 @@ async def api_export(request: Request) -> Response:
     if live is None or got[0] not in live.state.participants:
         return denied
     pid = got[0]
-    headers = {
-        "Content-Disposition": f'attachment; filename="kring-{"verslag" if lang == "nl" else "report"}'
-    }
+    headers = {"Content-Disposition": f'attachment; filename="kring-{i18n.t(lang, "report.fileName")}'}
     if fmt == "md":
         headers["Content-Disposition"] += '.md"'
         return Response(

@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 from kring_testlib import Client, RedisProc, ServerProc
 
+# A missing translation raises (server/i18n.py) in the tests and in the servers they start,
+# instead of being logged and shown as ⟦key⟧.
+os.environ["KRING_STRICT_I18N"] = "1"
+
 
 def pytest_report_header() -> str:
     """Which way the live servers run (ServerProc passes the environment on; bin/test runs tests/ws

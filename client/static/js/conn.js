@@ -8,8 +8,9 @@
  *   online     {pid: true} from presence messages
  *   connected  true once welcomed on an open socket
  *   reconnecting  true while a dropped connection is being restored
- *   lang       "nl" | "en" (setLang() persists it in localStorage and the kring_lang cookie)
- *   t(key, vars) translated UI string (client/static/js/i18n.js)
+ *   lang       "nl" | "en" (setLang() persists it in localStorage and the kring_lang cookie, and
+ *              switches once that language's catalog is loaded)
+ *   t(key, vars) translated UI string (client/static/js/i18n.js); has(key) whether there is one
  *   tr(obj)    obj[lang] from a {nl, en} object
  *   now()      server-corrected ms (Date.now() + offset); re-evaluates every second in Alpine
  *   send(type, args)  Promise of the ack or error message. Offline, commands wait in `outbox`
@@ -50,6 +51,7 @@
   var BACKOFF_MIN = 500;
   var BACKOFF_MAX = 10000;
   var LANG_KEY = "kring_lang";
+  var wantedLang = null;
 
   var S = null; // the reactive store (Alpine's proxy): every write goes through it
   var ws = null;
@@ -149,13 +151,15 @@
     });
     lsSet(roomKey(room), JSON.stringify(r));
   }
+  // The language this browser chose (localStorage, else the cookie), else the page's own.
   function initialLang() {
+    var I = window.kringI18n;
     var l = lsGet(LANG_KEY);
-    if (l !== "nl" && l !== "en") {
-      var m = /(?:^|;\s*)kring_lang=(nl|en)/.exec(document.cookie || "");
-      l = m ? m[1] : document.documentElement.lang;
+    if (I.langs.indexOf(l) < 0) {
+      var m = /(?:^|;\s*)kring_lang=(\w+)/.exec(document.cookie || "");
+      l = m ? m[1] : I.pageLang;
     }
-    return l === "en" ? "en" : "nl";
+    return I.norm(l);
   }
 
   // --- socket -----------------------------------------------------------------------------
@@ -443,12 +447,26 @@
         sendFrame(frame);
       });
     },
+    has: function (key) {
+      return window.kringI18n.has(this.lang, key);
+    },
+    // Switches once that language's catalog is there (fetched the first time); the last choice wins.
     setLang: function (lang) {
-      lang = lang === "en" ? "en" : "nl";
-      this.lang = lang;
+      var self = this;
+      lang = window.kringI18n.norm(lang);
+      wantedLang = lang;
       lsSet(LANG_KEY, lang);
       document.cookie = "kring_lang=" + lang + "; path=/; max-age=31536000; SameSite=Lax";
-      document.documentElement.lang = lang;
+      return window.kringI18n.load(lang).then(
+        function () {
+          if (wantedLang !== lang) return;
+          self.lang = lang;
+          document.documentElement.lang = lang;
+        },
+        function () {
+          /* reported by kringI18n.load; the page stays in its language */
+        }
+      );
     },
     saved: function (room) {
       return saved(room);
@@ -471,10 +489,11 @@
   };
 
   document.addEventListener("alpine:init", function () {
-    store.lang = initialLang();
+    store.lang = window.kringI18n.pageLang;
     window.Alpine.store("kring", store);
     S = window.Alpine.store("kring");
     document.documentElement.lang = S.lang;
+    if (initialLang() !== S.lang) S.setLang(initialLang());
     setInterval(function () {
       S.tick = Date.now();
     }, 1000);

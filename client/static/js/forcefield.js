@@ -14,83 +14,6 @@
   var SIDES = ["promoting", "hindering"];
   var MAX_TEXT = 300;
 
-  var L = {
-    nl: {
-      title: "Krachtenveld",
-      current: "Huidige situatie",
-      desired: "Gewenste situatie",
-      currentHint: "Hoe is het nu? Feiten, geen oordelen.",
-      desiredHint: "Wat wil je bereiken? Concreet en haalbaar.",
-      promoting: "Bevorderende krachten",
-      hindering: "Belemmerende krachten",
-      promotingHint: "Wat helpt je richting de gewenste situatie?",
-      hinderingHint: "Wat houdt je tegen?",
-      add: "Toevoegen",
-      addPromoting: "Nieuwe bevorderende kracht",
-      addHindering: "Nieuwe belemmerende kracht",
-      importance: "belang",
-      difficulty: "moeilijkheid",
-      clarity: "duidelijkheid",
-      importanceQ: "Hoe belangrijk is deze kracht?",
-      difficultyQ: "Hoe moeilijk is hij te veranderen?",
-      clarityQ: "Hoe duidelijk is hij?",
-      yourRating: "Jouw score",
-      needAll: "Geef ook de andere twee scores; dan telt je score mee.",
-      influenceable: "beïnvloedbaar",
-      flag: "Markeer als beïnvloedbaar",
-      unflag: "Niet meer beïnvloedbaar",
-      edit: "Bewerken",
-      remove: "Verwijderen",
-      save: "Opslaan",
-      cancel: "Annuleren",
-      none: "Nog geen krachten.",
-      unrated: "nog geen scores",
-      mean: "gem.",
-      raters: "n",
-      diagram: "Krachtenveld in één oogopslag",
-      legend: "Pijllengte = gemiddeld belang (1–5) · gestippeld = nog niet gescoord · ★ = beïnvloedbaar",
-      confirmRemove: "Deze kracht met alle scores verwijderen?",
-      saved: "Opgeslagen",
-    },
-    en: {
-      title: "Force field",
-      current: "Current situation",
-      desired: "Desired situation",
-      currentHint: "How are things now? Facts, not judgements.",
-      desiredHint: "What do you want to achieve? Concrete and achievable.",
-      promoting: "Promoting forces",
-      hindering: "Hindering forces",
-      promotingHint: "What helps you towards the desired situation?",
-      hinderingHint: "What holds you back?",
-      add: "Add",
-      addPromoting: "New promoting force",
-      addHindering: "New hindering force",
-      importance: "importance",
-      difficulty: "difficulty",
-      clarity: "clarity",
-      importanceQ: "How important is this force?",
-      difficultyQ: "How hard is it to change?",
-      clarityQ: "How clear is it?",
-      yourRating: "Your rating",
-      needAll: "Give the other two scores as well; then your rating counts.",
-      influenceable: "influenceable",
-      flag: "Flag as influenceable",
-      unflag: "No longer influenceable",
-      edit: "Edit",
-      remove: "Remove",
-      save: "Save",
-      cancel: "Cancel",
-      none: "No forces yet.",
-      unrated: "not rated yet",
-      mean: "mean",
-      raters: "n",
-      diagram: "The force field at a glance",
-      legend: "Arrow length = mean importance (1–5) · dashed = not rated yet · ★ = influenceable",
-      confirmRemove: "Remove this force with all its ratings?",
-      saved: "Saved",
-    },
-  };
-
   // --- text wrapping (canvas measure, same font as the CSS) --------------------------------
   var ctx = null;
   function measure(text, font) {
@@ -189,7 +112,7 @@
   }
 
   function draw(svg, ff, lang) {
-    var T = L[lang] || L.nl;
+    var T = window.kringI18n.section(lang, "forcefield");
     ff = ff || { current: "", desired: "", forces: {} };
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     var g = el("g", {}, svg);
@@ -226,7 +149,7 @@
     return h;
   }
 
-  window.KringForcefield = { draw: draw, sorted: sorted, L: L, KEYS: KEYS };
+  window.KringForcefield = { draw: draw, sorted: sorted, KEYS: KEYS };
 
   // --- the interactive board ---------------------------------------------------------------
   function component() {
@@ -466,7 +389,7 @@
         return this.L[key + "Q"];
       },
 
-    }, L);
+    }, "forcefield");
   }
 
   document.addEventListener("alpine:init", function () {

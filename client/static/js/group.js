@@ -7,7 +7,11 @@
  * (Alpine.store('group').view), reloaded after each command, when the tab comes back and every
  * 20 seconds. Components: groupPage (join and frame), groupMeetings, groupWerkvraag, groupPlans,
  * groupTrend, groupMembers, groupAdmin, groupNewMeeting, methodEditor.
- * Markup: client/templates/group.html. Strings: client/static/js/i18n.js. */
+ * Markup: client/templates/group.html. Strings: the catalogs client/i18n/<lang>.json (i18n.js).
+ *
+ * Longer than 600 lines on purpose for now: the group page's components (the method editor is
+ * the largest) share the store and helpers through this one closure, because the page loads
+ * classic scripts without a build step; splitting it belongs to the move to ES modules. */
 (function () {
   "use strict";
 
@@ -120,7 +124,7 @@
     if (!m) return iso || "";
     var d = new Date(+m[1], +m[2] - 1, +m[3]);
     try {
-      return d.toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", { day: "numeric", month: "long", year: "numeric" });
+      return d.toLocaleDateString(window.kringI18n.locale(lang), { day: "numeric", month: "long", year: "numeric" });
     } catch (e) {
       return iso;
     }
@@ -268,7 +272,7 @@
       // An error from the API as one line: a translated head and the server's own words.
       errText: function (r) {
         var d = (r && r.data) || {};
-        var head = this.L["err_" + d.error] || this.L.err_generic;
+        var head = this.K.has("err_" + d.error) ? this.L["err_" + d.error] : this.L.err_generic;
         return d.message ? head + " (" + d.message + ")" : head;
       },
       // The meeting still to be held (or running): the latest one not finished.
@@ -720,7 +724,7 @@
       // A mean as people write it: "3,5" in Dutch, "3.5" in English, a dash when nobody scored.
       num: function (v) {
         if (v === null || v === undefined) return "–";
-        return Number(v).toLocaleString(this.K.lang === "en" ? "en-GB" : "nl-NL", { maximumFractionDigits: 2 });
+        return Number(v).toLocaleString(window.kringI18n.locale(this.K.lang), { maximumFractionDigits: 2 });
       },
       get rows() {
         var self = this;
@@ -733,7 +737,7 @@
         var pts = this.points;
         if (!pts.length) return "";
         var last = pts[pts.length - 1];
-        return this.f(pts.length === 1 ? "grpTrendSummaryOne" : "grpTrendSummary", {
+        return this.f("grpTrendSummary", {
           n: pts.length,
           content: this.num(last.content),
           process: this.num(last.process),
@@ -985,8 +989,9 @@
     };
   }
 
-  // The loader names the field it refuses ("method: phases[0].title.nl: missing or empty text").
-  // Map that path to the form: the label a person sees and the input to go to.
+  // A refused method comes with the loader's {code, path, params} (server/methods.py MethodError):
+  // the path (["phases", 0, "title", "nl"]) maps to the form, the label a person sees and the
+  // input to go to; the code to the catalog's "methodError.<code>".
   var PHASE_FIELDS = {
     id: ["grpPhaseId", "-id"],
     minutes: ["minutes", "-min"],
@@ -1008,19 +1013,17 @@
     kind: ["filterKind", "me-kind"],
   };
 
-  function locate(message, phases, L) {
-    var m = /^[^:]*: ([A-Za-z0-9_.[\]]+): /.exec(message || "");
-    if (!m) return null;
-    var ph = /^phases\[(\d+)\](?:\.(.+))?$/.exec(m[1]);
-    if (!ph) {
-      var top = METHOD_FIELDS[m[1]];
+  function locate(problem, phases, L, lang) {
+    var path = (problem && problem.path) || [];
+    if (path[0] !== "phases") {
+      var top = METHOD_FIELDS[path.join(".")];
       return top ? { text: L[top[0]], target: top[1] } : null;
     }
-    var i = parseInt(ph[1], 10);
-    var p = phases[i];
+    var i = path[1];
+    var p = typeof i === "number" ? phases[i] : null;
     if (!p) return null;
-    var where = window.kringI18n.t(window.Alpine.store("kring").lang, "grpPhaseN", { n: i + 1 });
-    var f = PHASE_FIELDS[ph[2] || ""];
+    var where = window.kringI18n.t(lang, "grpPhaseN", { n: i + 1 });
+    var f = PHASE_FIELDS[path.slice(2).join(".")];
     if (!f) return { text: where, target: p.uid + "-id" };
     var target = p.uid + f[1];
     if (f[1].slice(-1) === "-") {
@@ -1029,6 +1032,23 @@
       target += schema()[list === "cards" ? "card_kinds" : list][0];
     }
     return { text: where + " · " + L[f[0]], target: target };
+  }
+
+  // ["phases", 0, "title", "nl"] -> "phases[0].title.nl", as the loader writes it.
+  function pathText(path) {
+    var out = "";
+    path.forEach(function (p) {
+      out += typeof p === "number" ? "[" + p + "]" : out ? "." + p : p;
+    });
+    return out;
+  }
+
+  // The refusal in the page's language; with the field's path when the form has no place for it.
+  function problemText(problem, where, K) {
+    if (!problem) return "";
+    var msg = K.t("methodError." + problem.code, problem.params || {});
+    var path = problem.path || [];
+    return where || !path.length ? msg : K.t("grpErrorAt", { where: pathText(path), message: msg });
   }
 
   function setPath(obj, path, value) {
@@ -1043,11 +1063,13 @@
       source: "b:" + BASIC,
       draft: null,
       original: "",
-      error: "",
+      error: "", // the server's English message, shown as it is
+      problem: null, // its {code, path, params}
       saved: "",
       busy: false,
       importText: "",
       importError: "",
+      importProblem: null,
       importDone: "",
       listError: "",
       get visible() {
@@ -1086,11 +1108,33 @@
       copy: function () {
         var m = this.sourceMethod;
         if (!m) return;
+        var self = this;
+        var I = window.kringI18n;
+        // A copy of a built-in method is named "(eigen versie)" / "(own version)" in each of its
+        // languages, so it needs every catalog.
+        Promise.all(I.langs.map(I.load)).then(
+          function () {
+            self.copyNow(m);
+          },
+          function () {
+            self.error = self.L.err_unavailable;
+            self.problem = null;
+          }
+        );
+      },
+      copyNow: function (m) {
+        var I = window.kringI18n;
         var d = JSON.parse(JSON.stringify(m.data));
-        var L = this.L;
+        var name = d.name;
+        if (!m.own) {
+          name = {};
+          I.langs.forEach(function (l) {
+            name[l] = d.name[l] + " (" + I.t(l, "grpOwnSuffix") + ")";
+          });
+        }
         this.draft = {
           id: m.own ? d.id : this.freeId(d.id),
-          name: m.own ? d.name : { nl: d.name.nl + " (" + L.grpOwnSuffixNl + ")", en: d.name.en + " (" + L.grpOwnSuffixEn + ")" },
+          name: name,
           summary: d.summary,
           purpose: d.purpose,
           level: d.level,
@@ -1102,6 +1146,7 @@
         };
         this.original = m.name;
         this.error = "";
+        this.problem = null;
         this.saved = "";
         focusWhenShown("me-id");
       },
@@ -1117,6 +1162,7 @@
       close: function () {
         this.draft = null;
         this.error = "";
+        this.problem = null;
       },
       // top-level fields: <input data-path="name.nl">
       onField: function (ev) {
@@ -1307,7 +1353,13 @@
         return !!this.error;
       },
       get where() {
-        return locate(this.error, this.d.phases, this.L);
+        return locate(this.problem, this.d.phases, this.L, this.K.lang);
+      },
+      get problemText() {
+        return problemText(this.problem, this.where, this.K);
+      },
+      get importProblemText() {
+        return problemText(this.importProblem, null, this.K);
       },
       get hasWhere() {
         return !!this.where;
@@ -1329,12 +1381,14 @@
         var data = methodData(this.draft);
         this.busy = true;
         this.error = "";
+        this.problem = null;
         this.saved = "";
         this.G.cmd("method.save", { method: data }).then(function (r) {
           self.busy = false;
           if (!r.ok) {
-            // The loader's own message, verbatim: it names the field to fix.
+            // The loader's own message, verbatim, and what it says in this page's language.
             self.error = (r.data && r.data.message) || self.errText(r);
+            self.problem = (r.data && r.data.method_error) || null;
             focusWhenShown("me-error");
             return;
           }
@@ -1424,11 +1478,13 @@
         var self = this;
         this.busy = true;
         this.importError = "";
+        this.importProblem = null;
         this.importDone = "";
         this.G.send("/methods/import", { toml: this.importText }).then(function (r) {
           self.busy = false;
           if (!r.ok) {
             self.importError = (r.data && r.data.message) || self.errText(r);
+            self.importProblem = (r.data && r.data.method_error) || null;
             return;
           }
           self.importDone = self.f("grpMethodSaved", { name: self.tr(r.data.method.name) });

@@ -1,1003 +1,165 @@
-/* Kring UI strings, Dutch first. Every visible string of the start page, the prepare page and the
- * room page lives here (the board tools carry their own small tables). Placeholders: {name}.
+/* Kring UI strings. The texts themselves live in the catalogs client/i18n/<lang>.json, one per
+ * language and shared with the server (server/i18n.py). The page embeds the catalog of its own
+ * language (<script type="application/json" id="kring-i18n">); another language's catalog is
+ * fetched from /i18n/<lang>.json?v=<stamp> when it is needed (the language switch, the method
+ * editor).
  *
- *   kringI18n.dict(lang)          the table for "nl" or "en" (missing English keys fall back to Dutch)
- *   kringI18n.t(lang, key, vars)  one string, with {placeholders} filled in
+ *   kringI18n.t(lang, key, vars)     one string with its {placeholders} filled in from vars; a plural
+ *                                     entry ({one, other, ...}) is chosen by vars.n (Intl.PluralRules)
+ *   kringI18n.has(lang, key)         whether the catalog has the key (for codes that come from data)
+ *   kringI18n.dict(lang)             the catalog as an object for templates: L.key
+ *   kringI18n.section(lang, name)    the keys "name.*" without their prefix (a board tool's L)
+ *   kringI18n.load(lang)             a promise of that language's catalog (fetched once)
+ *   kringI18n.locale(lang)           the locale for dates and numbers ("nl-NL", "en-GB")
+ *   kringI18n.missing                every key that was asked for and not found
+ *
+ * A missing key never falls back to another language or to nothing: it shows as ⟦key⟧ and is
+ * reported with console.error (once per key), so a browser test can tell.
  *
  * The language switch (component "langSwitch") stores the choice in localStorage and in the
  * kring_lang cookie, so server-rendered pages come back in the same language. */
 (function () {
   "use strict";
 
-  var nl = {
-    langLabel: "Taal",
-    unknownPerson: "onbekend",
-    you: "jij",
-    close: "Sluiten",
-    cancel: "Annuleren",
-    save: "Opslaan",
-    edit: "Bewerken",
-    remove: "Verwijderen",
-    add: "Toevoegen",
-    copy: "Kopiëren",
-    copied: "Gekopieerd",
-    minutes: "Minuten",
-    toStart: "Naar de startpagina",
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var catalogs = {}; // lang -> {key: string | {category: string}}
+  var loading = {}; // lang -> promise
+  var views = {}; // lang + prefix -> proxy
+  var plurals = {}; // lang -> Intl.PluralRules
+  var reported = {};
+  var missing = [];
+  var langs = ["nl", "en"];
+  var urls = {}; // lang -> the catalog's stamped URL
+  var pageLang = "nl";
 
-    // start page
-    startTitle: "Een intervisiebijeenkomst starten",
-    startIntro:
-      "Kies een methode, geef de bijeenkomst een titel en deel de link met je groep. Alles wat de groep schrijft, staat live op ieders scherm.",
-    library: "Methodebibliotheek",
-    filterLevel: "Niveau",
-    filterKind: "Soort",
-    filterAll: "Alle",
-    level_beginner: "Voor beginners",
-    level_experienced: "Voor ervaren groepen",
-    kind_problem: "Probleemgericht",
-    kind_appreciative: "Waarderend",
-    methodCount: "{n} methoden",
-    phasesCount: "{n} fasen",
-    totalMin: "{n} min",
-    showPhases: "Fasen bekijken",
-    chooseMethod: "Kies deze methode",
-    chosen: "Gekozen",
-    noMethods: "Geen methoden met deze filters.",
-    createTitle: "Bijeenkomst aanmaken",
-    chosenMethod: "Methode",
-    titleLabel: "Titel van de bijeenkomst",
-    titlePlaceholder: "Bijv. Intervisie teamleiders, maart",
-    meetingLang: "Taal van de bijeenkomst",
-    createButton: "Bijeenkomst aanmaken",
-    creating: "Bezig…",
-    createFailed: "Aanmaken is niet gelukt: {msg}",
-    createdTitle: "De bijeenkomst staat klaar",
-    joinLinkLabel: "Deelnamelink (delen met de groep)",
-    facLinkLabel: "Link voor de gespreksleider (niet delen)",
-    facLinkHelp: "Met deze link word je gespreksleider. Bewaar hem voor jezelf.",
-    openAsFac: "Open als gespreksleider",
-    prepareLink: "Voorbereiden: zelf-intervisietest en werkvraag",
-    prepareTeaser: "Nog geen werkvraag? Maak eerst de zelf-intervisietest.",
-    newRoom: "Nog een bijeenkomst aanmaken",
+  (function embedded() {
+    var el = document.getElementById("kring-i18n");
+    var data = null;
+    try {
+      data = el ? JSON.parse(el.textContent) : null;
+    } catch (e) {
+      data = null;
+    }
+    if (!data || !data.messages) {
+      console.error("kring i18n: the page has no catalog (#kring-i18n)");
+      return;
+    }
+    pageLang = data.lang;
+    if (data.langs) langs = data.langs;
+    if (data.urls) urls = data.urls;
+    catalogs[data.lang] = data.messages;
+    loading[data.lang] = Promise.resolve(data.messages);
+  })();
 
-    // prepare page
-    prepareTitle: "Je werkvraag voorbereiden",
-    prepareIntro:
-      "Beantwoord voor jezelf de vragen hieronder. Niemand anders ziet je antwoorden: ze blijven in deze browser. Lees ze daarna terug en kies wat je het liefst wilt onderzoeken.",
-    prepareWerkvraag: "Je werkvraag in drie zinnen",
-    prepareWerkvraagHelp:
-      "Een concrete, recente gebeurtenis; in de ik-vorm; ongeveer drie zinnen; eindig met een vraag over je eigen handelen.",
-    prepareSaved: "Bewaard in deze browser.",
-    prepareClear: "Alles wissen",
-    confirmClear: "Al je antwoorden op deze pagina wissen?",
-    zq1: "Waarover klaagde je het laatst op je werk?",
-    zq2: "Welke werkonderwerpen neem je mee naar huis?",
-    zq3: "Wat irriteerde je vorige week het meest?",
-    zq4: "Wordt er over jou geroddeld? Waarover denk je?",
-    zq5: "Wat zou er op je werk beter kunnen?",
-    zq6: "Word je genoeg beloond, in geld en op andere manieren?",
-    zq7: "Welke feedback krijg je, of mis je juist?",
-    zq8: "Hoe is je werkdruk?",
-    zq9: "Welke ontwikkeldoelen kwamen uit je laatste functioneringsgesprek of POP?",
-    zq10: "Welke ontwikkelvraag voor de toekomst hoort daarbij?",
-    zq11: "Wat zou je aan je eigen competenties veranderen als je je eigen leidinggevende was?",
+  function norm(lang) {
+    return langs.indexOf(lang) >= 0 ? lang : langs[0];
+  }
 
-    // room: connection and joining
-    roomMenu: "Bijeenkomst",
-    projector: "Beamerweergave",
-    report: "Verslag",
-    notes: "Notities",
-    connOnline: "Verbonden",
-    connecting: "Verbinden…",
-    reconnecting: "Verbinding herstellen…",
-    connClosed: "Geen verbinding",
-    outboxWaiting: "{n} wijziging(en) wachten en worden verstuurd zodra de verbinding terug is.",
-    fatalTitle: "Deze bijeenkomst is niet beschikbaar",
-    fatal_invalid:
-      "De link klopt niet (meer), of je bent uit de bijeenkomst verwijderd. Vraag de gespreksleider om een nieuwe link.",
-    fatal_removed: "De gespreksleider heeft je uit deze bijeenkomst verwijderd.",
-    fatal_erased: "Deze bijeenkomst is gewist.",
-    badLinkTitle: "Deze link is onvolledig",
-    badLinkText:
-      "De sleutel achter het #-teken ontbreekt. Open de volledige link die je van de gespreksleider kreeg.",
-    joinTitle: "Meedoen aan de bijeenkomst",
-    joinIntro: "Je bent uitgenodigd voor een intervisiebijeenkomst. Met welke naam wil je meedoen?",
-    yourName: "Je naam",
-    joinHelp: "De anderen zien deze naam bij je bijdragen. Hooguit 40 tekens.",
-    joinButton: "Meedoen",
-    waitingTitle: "Wachten op toelating",
-    waitingText: "De bijeenkomst is gesloten. De gespreksleider laat je zo binnen; je ziet de bijeenkomst zodra je bent toegelaten.",
-    dismissError: "Foutmelding sluiten",
-    err_generic: "Dat lukte niet",
-    err_bad_message: "Het bericht werd niet begrepen",
-    err_unknown_command: "Onbekende opdracht",
-    err_invalid: "Dat kan zo niet",
-    err_forbidden: "Dat mag je niet in je huidige rol",
-    err_not_found: "Niet gevonden",
-    err_conflict: "Dat botst met een andere wijziging",
-    err_phase_closed: "Dat is in deze fase niet open",
-    err_too_large: "Te lang of te veel",
-    err_rate_limited: "Even rustig aan: te veel berichten tegelijk",
-    err_unavailable: "De server is even niet bereikbaar",
-    err_closed: "De verbinding is gesloten",
+  function report(lang, what) {
+    var id = lang + ": " + what;
+    if (!reported[id]) {
+      reported[id] = true;
+      missing.push(id);
+      console.error("kring i18n: missing translation " + id);
+    }
+    return "⟦" + what + "⟧";
+  }
 
-    // room: phases and timer
-    phases: "Fasen",
-    step_done: "afgerond",
-    step_current: "huidige fase",
-    step_next: "nog te gaan",
-    minShort: "{n} min",
-    usedOfPlanned: "{used} / {planned} min",
-    plannedWas: "oorspronkelijk {n} min",
-    totalMinutes: "Totaal {n} min",
-    endsAt: "einde {t}",
-    slackOk: "past, {n} min over",
-    slackOver: "loopt {n} min uit",
-    timeLeft: "Resterend",
-    timerPaused: "Gepauzeerd",
-    timeUp: "Tijd is om",
-    // spoken by screen readers at sensible moments (room.js, roomCues)
-    cuePhase: "Fase {n} van {m}: {title}.",
-    cueLeft: "Nog {time}.",
-    cueRunning: "De timer loopt: nog {time}.",
-    cuePaused: "De timer staat stil: nog {time}.",
-    cueUp: "De tijd is om.",
-    cueTurn: "Aan de beurt: {name}.",
-    cueMinute: "1 minuut",
-    cueMinutes: "{n} minuten",
-    cueSeconds: "{n} seconden",
-    phaseOf: "Fase {n} van {m}",
-    privateNotice:
-      "In deze fase schrijft iedereen voor zichzelf. Kaarten blijven verborgen tot de gespreksleider ze onthult.",
-    rules: "Spelregels van deze methode",
-
-    // room: case
-    caseTitle: "Casus",
-    werkvraag: "Werkvraag",
-    reformulation: "Herformulering",
-    noQuestion: "Nog geen werkvraag.",
-    noReformulation: "Nog niet geherformuleerd.",
-    broughtBy: "Inbrenger: {name}",
-    editCase: "Werkvraag of herformulering bewerken",
-    writeQuestion: "Werkvraag invullen",
-    editQuestion: "Werkvraag",
-    questionPlaceholder: "Wat gebeurde er, wat deed jij, en wat wil je weten over je eigen handelen?",
-    saveQuestion: "Werkvraag opslaan",
-    editReformulation: "Herformulering (de inbrenger heeft het laatste woord)",
-    saveReformulation: "Herformulering opslaan",
-    checklistTitle: "Checklist werkvraag",
-    checklistHelp: "Een hulpmiddel: de vinkjes zijn een grove inschatting.",
-    checkEvent: "Gaat over een concrete, recente gebeurtenis",
-    checkFirstPerson: "In de ik-vorm",
-    checkThree: "Ongeveer drie zinnen",
-    checkOwnAction: "Eindigt met een vraag over je eigen handelen",
-    checkOk: "in orde",
-    checkOpen: "nog niet",
-
-    // room: cards
-    cardsTitle: "Kaarten van deze fase",
-    editCard: "Kaart bewerken",
-    useful: "Nuttig",
-    markUseful: "Markeer als nuttig",
-    unmarkUseful: "Niet meer nuttig",
-    hiddenBadge: "Verborgen tot onthulling",
-    flagged: "Tip",
-    pendingCard: "Wordt verstuurd…",
-    enterToAdd: "Enter voegt toe, Shift+Enter voor een nieuwe regel",
-    noCards: "Nog geen kaarten.",
-    addKind: "{kind} toevoegen",
-    confirmRemove: "Deze kaart verwijderen?",
-    earlierPhases: "Eerdere fasen ({n} kaarten)",
-    earlierPhasesOne: "Eerdere fasen (1 kaart)",
-    earlierMethod: "Uit de eerdere methode",
-    earlierMindmap: "Mindmap",
-    earlierMindmapCount: "mindmap ({n} ideeën)",
-    earlierForces: "Krachtenveld",
-    earlierForcesCount: "krachtenveld ({n} krachten)",
-    force_promoting: "Bevorderend",
-    force_hindering: "Belemmerend",
-    hint_advice: "Dit klinkt als een advies in vraagvorm. Adviezen komen later; wat wil je eigenlijk weten?",
-    hint_leading: "Deze vraag stuurt al een kant op. Wat zou je vragen als je het antwoord echt niet weet?",
-    hint_closed: "Dit lijkt een gesloten vraag (ja/nee). Probeer te beginnen met wat, hoe of waardoor.",
-    placeholder_question: "Een open vraag: wat, hoe, waardoor…",
-    placeholder_advice: "Jouw advies aan de inbrenger",
-    placeholder_position: "Wat zou jij doen, en waarom?",
-    placeholder_reflection: "Wat neem je mee voor je eigen werk?",
-    kind_question: "Vraag",
-    kind_advice: "Advies",
-    kind_position: "Standpunt",
-    kind_reflection: "Reflectie",
-    kind_observation: "Observatie",
-    kind_association: "Associatie",
-    kind_judgement: "Oordeel",
-    kind_reformulation: "Herformuleringsvoorstel",
-    kind_alternative: "Alternatief",
-    kind_idea: "Idee",
-    kind_value: "Waarde",
-    kind_success: "Succesfactor",
-    kind_statement: "Kernbewering",
-    kinds_question: "Vragen",
-    kinds_advice: "Adviezen",
-    kinds_position: "Standpunten",
-    kinds_reflection: "Reflecties",
-    kinds_observation: "Observaties",
-    kinds_association: "Associaties",
-    kinds_judgement: "Oordelen",
-    kinds_reformulation: "Herformuleringsvoorstellen",
-    kinds_alternative: "Alternatieven",
-    kinds_idea: "Ideeën",
-    kinds_value: "Waarden",
-    kinds_success: "Succesfactoren",
-    kinds_statement: "Kernbeweringen",
-
-    // room: evaluation
-    evalTitle: "Evaluatie",
-    evalContent: "Inhoud (1–5)",
-    evalProcess: "Proces (1–5)",
-    evalLearned: "Wat heb je geleerd?",
-    evalSubmit: "Versturen",
-    evalThanks: "Dank je, ontvangen.",
-    evalCount: "{n} ingevuld",
-
-    // room: people and turns
-    sidePanel: "Deelnemers en bediening",
-    people: "Deelnemers",
-    onlineOf: "{n} van {m} online",
-    online: "online",
-    offline: "offline",
-    speakingNow: "aan de beurt",
-    nextUp: "Hierna",
-    round: "Ronde",
-    turnOf: "Beurt:",
-    roundDone: "De ronde is rond.",
-    passTurn: "Beurt doorgeven",
-    role_inbrenger: "Inbrenger",
-    role_listener: "Stille luisteraar",
-    role_timekeeper: "Tijdbewaker",
-    role_coach: "Coach",
-    role_facilitator: "Gespreksleider",
-    roleShort_inbrenger: "Inbrenger",
-    roleShort_listener: "Luisteraar",
-    roleShort_timekeeper: "Tijd",
-    roleShort_coach: "Coach",
-    roleShort_facilitator: "Leider",
-
-    // room: timer and facilitator controls
-    timerTitle: "Timer",
-    timerStart: "Start",
-    timerPause: "Pauze",
-    timerResume: "Verder",
-    timerAdd: "+1 min",
-    facTitle: "Gespreksleiding",
-    prevPhase: "Vorige fase",
-    nextPhase: "Volgende fase",
-    gotoPhase: "Naar fase",
-    gotoButton: "Ga naar fase",
-    phaseMinutes: "Minuten voor de gekozen fase",
-    meetingEnd: "Einde bijeenkomst",
-    roles: "Rollen",
-    rolesOf: "Rollen van {name}",
-    removePerson: "{name} uit de bijeenkomst verwijderen",
-    confirmRemovePerson: "{name} uit de bijeenkomst verwijderen? Diens link werkt daarna niet meer.",
-    secondsPerTurn: "Seconden per beurt",
-    shuffle: "Willekeurige volgorde",
-    startRound: "Ronde starten",
-    stopRound: "Ronde stoppen",
-    reveal: "Onthullen",
-    revealCards: "Kaarten onthullen",
-    revealPhase: "Fase waarvan je de kaarten onthult",
-    revealNotes: "Notities onthullen",
-    confirmRevealNotes: "Alle notities voor iedereen zichtbaar maken?",
-    invite: "Uitnodigen",
-    joinLink: "Deelnamelink",
-    lockRoom: "Bijeenkomst sluiten (nieuwe deelnemers wachten op toelating)",
-    admit: "Toelaten",
-    admitPerson: "{name} toelaten",
-    stats: "Bijdragen per persoon",
-    person: "Naam",
-    statCards: "Kaarten",
-    statTurns: "Beurten",
-    statFlagged: "Tips",
-    methodTitle: "Methode",
-    switchBasic: "Terug naar de basismethode",
-    isBasic: "Deze bijeenkomst gebruikt de basismethode.",
-    confirmSwitch: "Overstappen op de basismethode? Alle inhoud blijft bewaard.",
-
-    // room: notes
-    closeNotes: "Notities sluiten",
-    notesHelp: "Je notities zijn alleen voor jou, tot de gespreksleider ze onthult.",
-    newNote: "Nieuwe notitie",
-    addNote: "Notitie toevoegen",
-    myNotes: "Mijn notities",
-    noNotes: "Nog geen notities.",
-    editNote: "Notitie bewerken",
-    revealed: "Onthuld",
-    othersNotes: "Onthulde notities van anderen",
-    confirmRemoveNote: "Deze notitie verwijderen?",
-
-    // intervisie groups over time: start page, group page (group.js), room follow-up
-    grpStartTitle: "Nieuwe intervisiegroep",
-    grpStartIntro:
-      "Voor een vaste groep die vaker bijeenkomt: leden doen één keer mee, bijeenkomsten, actieplannen en evaluaties blijven bij elkaar.",
-    grpNameLabel: "Naam van de groep",
-    grpNamePlaceholder: "Bijv. Teamleiders Noord",
-    grpLangLabel: "Taal van de groep",
-    grpCreate: "Groep aanmaken",
-    grpCreated: "De groep staat klaar",
-    grpJoinLinkLabel: "Uitnodigingslink voor de leden (delen met de groep)",
-    grpAdminLinkLabel: "Link voor de gespreksleider van de groep (niet delen)",
-    grpAdminLinkHelp: "Open de groepspagina hiermee om gespreksleider van de groep te worden. Daarna onthoudt deze browser je.",
-    grpOpenAsAdmin: "Open als gespreksleider",
-    grpAnother: "Nog een groep aanmaken",
-    grpKicker: "Intervisiegroep",
-    grpBadLinkText:
-      "De sleutel achter het #-teken ontbreekt, en deze browser is nog geen lid. Open de volledige uitnodigingslink.",
-    grpDeniedTitle: "Deze groep is niet beschikbaar",
-    grpDeniedText: "De link klopt niet (meer), of je bent uit de groep verwijderd. Vraag de gespreksleider om een nieuwe uitnodiging.",
-    grpJoinTitle: "Lid worden van de intervisiegroep",
-    grpJoinIntro:
-      "Je bent uitgenodigd voor een intervisiegroep. Je meldt je één keer aan; daarna kom je vanaf deze pagina in elke bijeenkomst.",
-    grpJoinHelp: "De andere leden zien deze naam. Hooguit 40 tekens.",
-    grpJoinButton: "Lid worden",
-    grpYou: "Je bent lid als {name}.",
-    grpYouAdmin: "Je bent lid als {name}, en gespreksleider van de groep.",
-    grpRetry: "Opnieuw proberen",
-    grpLoadFailed: "De groep kon niet worden bijgewerkt: {msg}",
-    grpSide: "Leden en beheer",
-    grpNextMeeting: "Volgende bijeenkomst",
-    grpOpenMeeting: "Open bijeenkomst",
-    grpNoNext: "Er is nog geen volgende bijeenkomst gepland.",
-    grpNoNextPlan: "Er is nog geen volgende bijeenkomst gepland. Plan er een via ‘Nieuwe bijeenkomst’.",
-    grpMethodIs: "Methode: {name}",
-    grpChairIs: "Gespreksleider: {name}",
-    grpInbrengerIs: "Inbrenger: {name}",
-    grpNoDate: "Geen datum",
-    grpStatus_past: "Afgerond",
-    grpStatus_active: "Bezig",
-    grpStatus_next: "Gepland",
-    grpReport: "Verslag",
-    grpMeeting: "Bijeenkomst",
-    grpMeetingsTitle: "Alle bijeenkomsten",
-    grpNoMeetings: "Nog geen bijeenkomsten.",
-    grpWerkvraagTitle: "Werkvraag indienen",
-    grpWerkvraagFor: "Voor de bijeenkomst ‘{title}’{date}.",
-    grpOnDate: " op {date}",
-    grpWerkvraagPrivate:
-      "Je werkvraag blijft privé: alleen jij ziet hem, tot de groep in de bijeenkomst een casus kiest. Dan wordt hij een van de kandidaten.",
-    grpWerkvraagNotIn: "Je werd lid na het plannen van deze bijeenkomst. Open de bijeenkomst om mee te doen; daar kun je je werkvraag inbrengen.",
-    grpWerkvraagLabel: "Je werkvraag (hooguit drie zinnen)",
-    grpWerkvraagTooLong: "Dat zijn meer dan drie zinnen. Maak hem korter.",
-    grpWerkvraagSubmit: "Werkvraag indienen",
-    grpWerkvraagSent: "Ingediend (alleen zichtbaar voor jou tot de keuze)",
-    grpPlansTitle: "Open actieplannen",
-    grpNoPlans: "Geen open actieplannen.",
-    grpPlanFrom: "Uit {title}, {date}",
-    grpNoReview: "geen datum",
-    grpTrendTitle: "Evaluaties door de tijd",
-    grpNoTrend: "Nog geen evaluaties.",
-    grpTrendContent: "Inhoud",
-    grpTrendProcess: "Proces",
-    grpTrendY: "Gemiddelde (1–5)",
-    grpTrendX: "Bijeenkomst",
-    grpTrendAsTable: "Als tabel",
-    grpTrendSummary: "{n} geëvalueerde bijeenkomsten, van {first} tot {last}. Laatste gemiddelden: inhoud {content} en proces {process}.",
-    grpTrendSummaryOne: "Eén geëvalueerde bijeenkomst: {first}. Gemiddelden: inhoud {content} en proces {process}.",
-    grpTrendUp: "{what} gaat omhoog.",
-    grpTrendDown: "{what} gaat omlaag.",
-    grpTrendFlat: "{what} blijft gelijk.",
-    grpMembers: "Leden",
-    grpAdminBadge: "Gespreksleider groep",
-    grpNextChairBadge: "Leidt hierna",
-    grpNextInbrengerBadge: "Brengt hierna in",
-    grpNextRoles: "Bij de volgende bijeenkomst",
-    grpRolesAt: "Bij {title}",
-    grpNotChosen: "nog niet gekozen",
-    grpRotationOn: "De gespreksleiding rouleert: wie bij de evaluatie wordt gekozen, plant en leidt de volgende bijeenkomst.",
-    grpRotationOff: "De gespreksleider van de groep plant en leidt de bijeenkomsten.",
-    grpYouChair: "Jij leidt de volgende bijeenkomst. Plan hem hieronder.",
-    grpNewMeeting: "Nieuwe bijeenkomst",
-    grpNewIntro: "Kies een methode (ook jullie eigen methoden) en een datum. Alle leden zitten er meteen in.",
-    grpChairIntro: "Je bent bij de vorige evaluatie gekozen als gespreksleider. Plan de bijeenkomst die jij leidt.",
-    grpBuiltIn: "Methodebibliotheek",
-    grpOwnMethods: "Methoden van deze groep",
-    grpDate: "Datum",
-    grpTitlePlaceholder: "Bijv. Bijeenkomst oktober",
-    grpCreateMeeting: "Bijeenkomst plannen",
-    grpMeetingCreated: "De bijeenkomst staat klaar. Iedereen kan hem openen vanaf deze pagina.",
-    grpAdminTitle: "Beheer van de groep",
-    grpInviteLabel: "Uitnodigingslink voor nieuwe leden",
-    grpInviteHelp: "Deel deze link alleen met de groep. Wie hem opent, wordt lid.",
-    grpRotating: "Gespreksleiding rouleert",
-    grpRotatingHelp:
-      "Bij de evaluatie kiest de gespreksleider wie de volgende bijeenkomst leidt. Die persoon kan dan zelf de volgende bijeenkomst plannen.",
-    grpEditorTitle: "Methode aanpassen",
-    grpEditorIntro:
-      "Kopieer een methode naar de editor, pas fasen, tijden en hulpmiddelen aan en sla hem op als methode van deze groep. De server controleert hem met dezelfde regels als de ingebouwde methoden.",
-    grpNoOwn: "Deze groep heeft nog geen eigen methoden.",
-    grpOwnMethod: "eigen methode",
-    grpCopyFrom: "Uitgangspunt",
-    grpCopy: "Kopiëren naar de editor",
-    grpExport: "Exporteren als TOML",
-    grpCopiedFrom: "Kopie van: {name}",
-    grpOwnSuffixNl: "eigen versie",
-    grpOwnSuffixEn: "own version",
-    grpMethodId: "Methode-id",
-    grpMethodIdHelp: "Kleine letters, cijfers, - of _. Anders dan de ingebouwde methoden; dezelfde id overschrijft jullie eerdere versie.",
-    grpNameNl: "Naam (Nederlands)",
-    grpNameEn: "Naam (Engels)",
-    grpPhaseN: "Fase {n}",
-    grpTotal: "({n} fasen, {m} min)",
-    grpUp: "Omhoog",
-    grpDown: "Omlaag",
-    grpRemovePhase: "Fase verwijderen",
-    grpPhaseUp: "Fase {n} omhoog",
-    grpPhaseDown: "Fase {n} omlaag",
-    grpPhaseRemove: "Fase {n} verwijderen",
-    grpConfirmRemovePhase: "Fase ‘{name}’ verwijderen?",
-    grpPhaseId: "Fase-id",
-    grpTitleNl: "Titel (Nederlands)",
-    grpTitleEn: "Titel (Engels)",
-    grpInstrNl: "Instructie (Nederlands)",
-    grpInstrEn: "Instructie (Engels)",
-    grpTools: "Hulpmiddelen op het bord",
-    grpCardKinds: "Kaartsoorten",
-    grpWriters: "Wie mag schrijven",
-    grpPrivate: "Privé: kaarten blijven verborgen tot onthulling",
-    grpFallback: "Terugvalfase in de basismethode",
-    grpAddPhase: "Fase toevoegen",
-    grpMethodInvalid: "De methode klopt nog niet:",
-    grpErrorWhere: "Waar: {where}",
-    grpGoToField: "Naar dit veld",
-    grpSaveMethod: "Methode opslaan",
-    grpMethodSaved: "Opgeslagen: {name}. Je kiest hem bij ‘Nieuwe bijeenkomst’.",
-    grpConfirmRemoveMethod: "Methode ‘{id}’ van deze groep verwijderen? Bijeenkomsten die hem al gebruiken, houden hem.",
-    grpImportTitle: "Methode importeren (TOML)",
-    grpImportHelp: "Een methodebestand in hetzelfde formaat als de ingebouwde methoden.",
-    grpImportFile: "Bestand kiezen",
-    grpImportText: "Of plak de tekst",
-    grpImport: "Importeren",
-    tool_text: "Vrije tekst",
-    tool_questions: "Vragen",
-    tool_advice: "Adviezen",
-    tool_mindmap: "Mindmap",
-    tool_forcefield: "Krachtenveld",
-    tool_notes: "Notities",
-    tool_vote: "Stemmen",
-    tool_plan: "Actieplan",
-    tool_rounds: "Rondes",
-    tool_evaluation: "Evaluatie",
-    writer_all: "Iedereen",
-    writer_participants: "Deelnemers",
-    writer_inbrenger: "Inbrenger",
-    writer_listeners: "Stille luisteraars",
-    writer_coach: "Coach",
-    writer_facilitator: "Gespreksleider",
-    writer_timekeeper: "Tijdbewaker",
-    fuTitle: "Terugblik op actieplannen",
-    fuIntro: "Wat deden de inbrengers van vorige keren met hun actieplan?",
-    fuOwner: "Actieplan van {name}",
-    fuAction: "Actie",
-    fuFirstStep: "Eerste stap",
-    fuReview: "Terugkijkdatum",
-    fuDue: "verlopen",
-    fuDueLong: "De terugkijkdatum is voorbij",
-    fuReportsTitle: "Terugkoppeling",
-    fuNoReport: "Nog geen terugkoppeling.",
-    fuStatus: "Hoe staat het ervoor?",
-    fuStatus_done: "Gedaan",
-    fuStatus_partly: "Deels gedaan",
-    fuStatus_not_yet: "Nog niet",
-    fuText: "Wat heb je gedaan, en wat merkte je?",
-    fuSubmit: "Terugkoppeling opslaan",
-    fuChange: "Terugkoppeling aanpassen",
-    nextTitle: "Volgende bijeenkomst",
-    nextIntro: "Kies wie de volgende bijeenkomst leidt en wie dan een casus inbrengt.",
-    nextChair: "Volgende gespreksleider",
-    nextInbrenger: "Volgende inbrenger",
-    nextNobody: "Nog niet bekend",
-    nextSave: "Vastleggen",
-    queuedTitle: "Jouw ingediende werkvraag",
-    queuedNotice: "Alleen zichtbaar voor jou tot de keuze van de casus.",
-    toGroup: "Groepspagina",
-  };
-
-  var en = {
-    langLabel: "Language",
-    unknownPerson: "unknown",
-    you: "you",
-    close: "Close",
-    cancel: "Cancel",
-    save: "Save",
-    edit: "Edit",
-    remove: "Remove",
-    add: "Add",
-    copy: "Copy",
-    copied: "Copied",
-    minutes: "Minutes",
-    toStart: "To the start page",
-
-    startTitle: "Start an intervisie meeting",
-    startIntro:
-      "Choose a method, give the meeting a title and share the link with your group. Everything the group writes appears live on every screen.",
-    library: "Method library",
-    filterLevel: "Level",
-    filterKind: "Kind",
-    filterAll: "All",
-    level_beginner: "For beginners",
-    level_experienced: "For experienced groups",
-    kind_problem: "Problem-focused",
-    kind_appreciative: "Appreciative",
-    methodCount: "{n} methods",
-    phasesCount: "{n} phases",
-    totalMin: "{n} min",
-    showPhases: "Show phases",
-    chooseMethod: "Choose this method",
-    chosen: "Chosen",
-    noMethods: "No methods match these filters.",
-    createTitle: "Create the meeting",
-    chosenMethod: "Method",
-    titleLabel: "Title of the meeting",
-    titlePlaceholder: "E.g. Team leaders' intervisie, March",
-    meetingLang: "Language of the meeting",
-    createButton: "Create meeting",
-    creating: "Working…",
-    createFailed: "Could not create the meeting: {msg}",
-    createdTitle: "The meeting is ready",
-    joinLinkLabel: "Join link (share with the group)",
-    facLinkLabel: "Facilitator link (do not share)",
-    facLinkHelp: "This link makes you the facilitator. Keep it to yourself.",
-    openAsFac: "Open as facilitator",
-    prepareLink: "Prepare: self-intervisie test and work question",
-    prepareTeaser: "No work question yet? Take the self-intervisie test first.",
-    newRoom: "Create another meeting",
-
-    prepareTitle: "Prepare your work question",
-    prepareIntro:
-      "Answer the questions below for yourself. Nobody else sees your answers: they stay in this browser. Then read them back and choose what you most want to explore.",
-    prepareWerkvraag: "Your work question in three sentences",
-    prepareWerkvraagHelp:
-      "A concrete, recent event; in the first person; about three sentences; end with a question about your own action.",
-    prepareSaved: "Saved in this browser.",
-    prepareClear: "Clear everything",
-    confirmClear: "Clear all your answers on this page?",
-    zq1: "What did you last complain about at work?",
-    zq2: "Which work topics do you take home?",
-    zq3: "What irritated you most last week?",
-    zq4: "Do people gossip about you? About what, do you think?",
-    zq5: "What could be better at work?",
-    zq6: "Are you rewarded enough, in money and otherwise?",
-    zq7: "What feedback do you get, or miss?",
-    zq8: "How is your workload?",
-    zq9: "Which development goals came out of your last appraisal or development plan?",
-    zq10: "Which future-oriented development question goes with them?",
-    zq11: "What would you change in your own competences if you were your own manager?",
-
-    roomMenu: "Meeting",
-    projector: "Projector view",
-    report: "Report",
-    notes: "Notes",
-    connOnline: "Connected",
-    connecting: "Connecting…",
-    reconnecting: "Reconnecting…",
-    connClosed: "Not connected",
-    outboxWaiting: "{n} change(s) waiting; they are sent once the connection is back.",
-    fatalTitle: "This meeting is not available",
-    fatal_invalid:
-      "The link is not (or no longer) valid, or you were removed from the meeting. Ask the facilitator for a new link.",
-    fatal_removed: "The facilitator removed you from this meeting.",
-    fatal_erased: "This meeting was erased.",
-    badLinkTitle: "This link is incomplete",
-    badLinkText: "The key after the # sign is missing. Open the full link you got from the facilitator.",
-    joinTitle: "Join the meeting",
-    joinIntro: "You are invited to an intervisie meeting. Which name would you like to use?",
-    yourName: "Your name",
-    joinHelp: "Others see this name with your contributions. At most 40 characters.",
-    joinButton: "Join",
-    waitingTitle: "Waiting to be admitted",
-    waitingText: "The meeting is closed. The facilitator will let you in shortly; you will see the meeting once you are admitted.",
-    dismissError: "Dismiss the error",
-    err_generic: "That did not work",
-    err_bad_message: "The message was not understood",
-    err_unknown_command: "Unknown command",
-    err_invalid: "That cannot be done like this",
-    err_forbidden: "Your current role may not do that",
-    err_not_found: "Not found",
-    err_conflict: "That clashes with another change",
-    err_phase_closed: "That is not open in this phase",
-    err_too_large: "Too long or too many",
-    err_rate_limited: "Slow down: too many messages at once",
-    err_unavailable: "The server is briefly unavailable",
-    err_closed: "The connection is closed",
-
-    phases: "Phases",
-    step_done: "done",
-    step_current: "current phase",
-    step_next: "still to come",
-    minShort: "{n} min",
-    usedOfPlanned: "{used} / {planned} min",
-    plannedWas: "originally {n} min",
-    totalMinutes: "Total {n} min",
-    endsAt: "ends {t}",
-    slackOk: "fits, {n} min to spare",
-    slackOver: "runs {n} min over",
-    timeLeft: "Remaining",
-    timerPaused: "Paused",
-    timeUp: "Time is up",
-    cuePhase: "Phase {n} of {m}: {title}.",
-    cueLeft: "{time} left.",
-    cueRunning: "The timer is running: {time} left.",
-    cuePaused: "The timer is paused: {time} left.",
-    cueUp: "Time is up.",
-    cueTurn: "Speaking now: {name}.",
-    cueMinute: "1 minute",
-    cueMinutes: "{n} minutes",
-    cueSeconds: "{n} seconds",
-    phaseOf: "Phase {n} of {m}",
-    privateNotice:
-      "In this phase everyone writes on their own. Cards stay hidden until the facilitator reveals them.",
-    rules: "Ground rules of this method",
-
-    caseTitle: "Case",
-    werkvraag: "Work question",
-    reformulation: "Reformulated question",
-    noQuestion: "No work question yet.",
-    noReformulation: "Not reformulated yet.",
-    broughtBy: "Case-bringer: {name}",
-    editCase: "Edit the work question or reformulation",
-    writeQuestion: "Write the work question",
-    editQuestion: "Work question",
-    questionPlaceholder: "What happened, what did you do, and what do you want to know about your own action?",
-    saveQuestion: "Save the work question",
-    editReformulation: "Reformulated question (the case-bringer has the final word)",
-    saveReformulation: "Save the reformulation",
-    checklistTitle: "Work question checklist",
-    checklistHelp: "An aid: the ticks are a rough guess.",
-    checkEvent: "About a concrete, recent event",
-    checkFirstPerson: "In the first person",
-    checkThree: "About three sentences",
-    checkOwnAction: "Ends with a question about your own action",
-    checkOk: "fine",
-    checkOpen: "not yet",
-
-    cardsTitle: "Cards of this phase",
-    editCard: "Edit card",
-    useful: "Useful",
-    markUseful: "Mark as useful",
-    unmarkUseful: "No longer useful",
-    hiddenBadge: "Hidden until revealed",
-    flagged: "Tip",
-    pendingCard: "Sending…",
-    enterToAdd: "Enter adds, Shift+Enter for a new line",
-    noCards: "No cards yet.",
-    addKind: "Add {kind}",
-    confirmRemove: "Remove this card?",
-    earlierPhases: "Earlier phases ({n} cards)",
-    earlierPhasesOne: "Earlier phases (1 card)",
-    earlierMethod: "From the earlier method",
-    earlierMindmap: "Mind-map",
-    earlierMindmapCount: "mind-map ({n} ideas)",
-    earlierForces: "Force field",
-    earlierForcesCount: "force field ({n} forces)",
-    force_promoting: "Promoting",
-    force_hindering: "Hindering",
-    hint_advice: "This sounds like advice phrased as a question. Advice comes later; what do you actually want to know?",
-    hint_leading: "This question already points towards an answer. What would you ask if you really didn't know?",
-    hint_closed: "This looks like a closed (yes/no) question. Try starting with what, how or which.",
-    placeholder_question: "An open question: what, how, which…",
-    placeholder_advice: "Your advice to the case-bringer",
-    placeholder_position: "What would you do, and why?",
-    placeholder_reflection: "What do you take away for your own work?",
-    kind_question: "Question",
-    kind_advice: "Advice",
-    kind_position: "Position",
-    kind_reflection: "Reflection",
-    kind_observation: "Observation",
-    kind_association: "Association",
-    kind_judgement: "Judgement",
-    kind_reformulation: "Reformulation proposal",
-    kind_alternative: "Alternative",
-    kind_idea: "Idea",
-    kind_value: "Value",
-    kind_success: "Success factor",
-    kind_statement: "Core statement",
-    kinds_question: "Questions",
-    kinds_advice: "Advice",
-    kinds_position: "Positions",
-    kinds_reflection: "Reflections",
-    kinds_observation: "Observations",
-    kinds_association: "Associations",
-    kinds_judgement: "Judgements",
-    kinds_reformulation: "Reformulation proposals",
-    kinds_alternative: "Alternatives",
-    kinds_idea: "Ideas",
-    kinds_value: "Values",
-    kinds_success: "Success factors",
-    kinds_statement: "Core statements",
-
-    evalTitle: "Evaluation",
-    evalContent: "Content (1–5)",
-    evalProcess: "Process (1–5)",
-    evalLearned: "What did you learn?",
-    evalSubmit: "Send",
-    evalThanks: "Thank you, received.",
-    evalCount: "{n} submitted",
-
-    sidePanel: "Participants and controls",
-    people: "Participants",
-    onlineOf: "{n} of {m} online",
-    online: "online",
-    offline: "offline",
-    speakingNow: "speaking",
-    nextUp: "Next",
-    round: "Round",
-    turnOf: "Turn:",
-    roundDone: "The round is complete.",
-    passTurn: "Pass the turn",
-    role_inbrenger: "Case-bringer",
-    role_listener: "Silent listener",
-    role_timekeeper: "Timekeeper",
-    role_coach: "Coach",
-    role_facilitator: "Facilitator",
-    roleShort_inbrenger: "Case",
-    roleShort_listener: "Listener",
-    roleShort_timekeeper: "Time",
-    roleShort_coach: "Coach",
-    roleShort_facilitator: "Lead",
-
-    timerTitle: "Timer",
-    timerStart: "Start",
-    timerPause: "Pause",
-    timerResume: "Resume",
-    timerAdd: "+1 min",
-    facTitle: "Facilitation",
-    prevPhase: "Previous phase",
-    nextPhase: "Next phase",
-    gotoPhase: "Go to phase",
-    gotoButton: "Go to phase",
-    phaseMinutes: "Minutes for the chosen phase",
-    meetingEnd: "Meeting ends",
-    roles: "Roles",
-    rolesOf: "Roles of {name}",
-    removePerson: "Remove {name} from the meeting",
-    confirmRemovePerson: "Remove {name} from the meeting? Their link stops working.",
-    secondsPerTurn: "Seconds per turn",
-    shuffle: "Random order",
-    startRound: "Start a round",
-    stopRound: "Stop the round",
-    reveal: "Reveal",
-    revealCards: "Reveal cards",
-    revealPhase: "Phase whose cards to reveal",
-    revealNotes: "Reveal notes",
-    confirmRevealNotes: "Make all notes visible to everyone?",
-    invite: "Invite",
-    joinLink: "Join link",
-    lockRoom: "Close the meeting (newcomers wait to be admitted)",
-    admit: "Admit",
-    admitPerson: "Admit {name}",
-    stats: "Contributions per person",
-    person: "Name",
-    statCards: "Cards",
-    statTurns: "Turns",
-    statFlagged: "Tips",
-    methodTitle: "Method",
-    switchBasic: "Back to the basic method",
-    isBasic: "This meeting uses the basic method.",
-    confirmSwitch: "Switch to the basic method? All content is kept.",
-
-    closeNotes: "Close notes",
-    notesHelp: "Your notes are for you alone, until the facilitator reveals them.",
-    newNote: "New note",
-    addNote: "Add note",
-    myNotes: "My notes",
-    noNotes: "No notes yet.",
-    editNote: "Edit note",
-    revealed: "Revealed",
-    othersNotes: "Revealed notes of others",
-    confirmRemoveNote: "Remove this note?",
-
-    grpStartTitle: "New intervisie group",
-    grpStartIntro:
-      "For a standing group that meets more often: members join once; meetings, action plans and evaluations stay together.",
-    grpNameLabel: "Group name",
-    grpNamePlaceholder: "E.g. Team leaders North",
-    grpLangLabel: "Group language",
-    grpCreate: "Create group",
-    grpCreated: "The group is ready",
-    grpJoinLinkLabel: "Invite link for members (share with the group)",
-    grpAdminLinkLabel: "Link for the group's facilitator (do not share)",
-    grpAdminLinkHelp: "Open the group page with it to become the group's facilitator. After that this browser remembers you.",
-    grpOpenAsAdmin: "Open as facilitator",
-    grpAnother: "Create another group",
-    grpKicker: "Intervisie group",
-    grpBadLinkText: "The key after the # sign is missing, and this browser is not a member yet. Open the full invite link.",
-    grpDeniedTitle: "This group is not available",
-    grpDeniedText: "The link is not (or no longer) valid, or you were removed from the group. Ask the facilitator for a new invite.",
-    grpJoinTitle: "Join the intervisie group",
-    grpJoinIntro: "You are invited to an intervisie group. You sign up once; after that you enter every meeting from this page.",
-    grpJoinHelp: "The other members see this name. At most 40 characters.",
-    grpJoinButton: "Join",
-    grpYou: "You are a member as {name}.",
-    grpYouAdmin: "You are a member as {name}, and the group's facilitator.",
-    grpRetry: "Try again",
-    grpLoadFailed: "The group could not be updated: {msg}",
-    grpSide: "Members and settings",
-    grpNextMeeting: "Next meeting",
-    grpOpenMeeting: "Open meeting",
-    grpNoNext: "No next meeting has been planned yet.",
-    grpNoNextPlan: "No next meeting has been planned yet. Plan one under ‘New meeting’.",
-    grpMethodIs: "Method: {name}",
-    grpChairIs: "Facilitator: {name}",
-    grpInbrengerIs: "Case-bringer: {name}",
-    grpNoDate: "No date",
-    grpStatus_past: "Finished",
-    grpStatus_active: "In progress",
-    grpStatus_next: "Planned",
-    grpReport: "Report",
-    grpMeeting: "Meeting",
-    grpMeetingsTitle: "All meetings",
-    grpNoMeetings: "No meetings yet.",
-    grpWerkvraagTitle: "Submit a work question",
-    grpWerkvraagFor: "For the meeting ‘{title}’{date}.",
-    grpOnDate: " on {date}",
-    grpWerkvraagPrivate:
-      "Your work question stays private: only you see it until the group chooses a case in the meeting. Then it becomes one of the candidates.",
-    grpWerkvraagNotIn: "You joined after this meeting was planned. Open the meeting to take part; you can bring your question there.",
-    grpWerkvraagLabel: "Your work question (at most three sentences)",
-    grpWerkvraagTooLong: "That is more than three sentences. Make it shorter.",
-    grpWerkvraagSubmit: "Submit work question",
-    grpWerkvraagSent: "Submitted (only visible to you until the choice)",
-    grpPlansTitle: "Open action plans",
-    grpNoPlans: "No open action plans.",
-    grpPlanFrom: "From {title}, {date}",
-    grpNoReview: "no date",
-    grpTrendTitle: "Evaluations over time",
-    grpNoTrend: "No evaluations yet.",
-    grpTrendContent: "Content",
-    grpTrendProcess: "Process",
-    grpTrendY: "Mean (1–5)",
-    grpTrendX: "Meeting",
-    grpTrendAsTable: "As a table",
-    grpTrendSummary: "{n} evaluated meetings, from {first} to {last}. Latest means: content {content} and process {process}.",
-    grpTrendSummaryOne: "One evaluated meeting: {first}. Means: content {content} and process {process}.",
-    grpTrendUp: "{what} is going up.",
-    grpTrendDown: "{what} is going down.",
-    grpTrendFlat: "{what} stays level.",
-    grpMembers: "Members",
-    grpAdminBadge: "Group facilitator",
-    grpNextChairBadge: "Chairs next",
-    grpNextInbrengerBadge: "Brings the next case",
-    grpNextRoles: "At the next meeting",
-    grpRolesAt: "At {title}",
-    grpNotChosen: "not chosen yet",
-    grpRotationOn: "The chair rotates: whoever is chosen in the evaluation plans and runs the next meeting.",
-    grpRotationOff: "The group's facilitator plans and runs the meetings.",
-    grpYouChair: "You chair the next meeting. Plan it below.",
-    grpNewMeeting: "New meeting",
-    grpNewIntro: "Choose a method (your own methods too) and a date. All members are in it at once.",
-    grpChairIntro: "You were chosen as the chair at the last evaluation. Plan the meeting you will run.",
-    grpBuiltIn: "Method library",
-    grpOwnMethods: "This group's methods",
-    grpDate: "Date",
-    grpTitlePlaceholder: "E.g. October meeting",
-    grpCreateMeeting: "Plan meeting",
-    grpMeetingCreated: "The meeting is ready. Everyone can open it from this page.",
-    grpAdminTitle: "Group settings",
-    grpInviteLabel: "Invite link for new members",
-    grpInviteHelp: "Share this link only with the group. Whoever opens it becomes a member.",
-    grpRotating: "Rotating chair",
-    grpRotatingHelp:
-      "In the evaluation the facilitator chooses who chairs the next meeting. That person can then plan the next meeting themselves.",
-    grpEditorTitle: "Customise a method",
-    grpEditorIntro:
-      "Copy a method into the editor, change phases, times and tools, and save it as this group's method. The server checks it with the same rules as the built-in methods.",
-    grpNoOwn: "This group has no methods of its own yet.",
-    grpOwnMethod: "own method",
-    grpCopyFrom: "Start from",
-    grpCopy: "Copy into the editor",
-    grpExport: "Export as TOML",
-    grpCopiedFrom: "Copy of: {name}",
-    grpMethodId: "Method id",
-    grpMethodIdHelp: "Lower-case letters, digits, - or _. Different from the built-in methods; the same id replaces your earlier version.",
-    grpNameNl: "Name (Dutch)",
-    grpNameEn: "Name (English)",
-    grpPhaseN: "Phase {n}",
-    grpTotal: "({n} phases, {m} min)",
-    grpUp: "Up",
-    grpDown: "Down",
-    grpRemovePhase: "Remove phase",
-    grpPhaseUp: "Phase {n} up",
-    grpPhaseDown: "Phase {n} down",
-    grpPhaseRemove: "Remove phase {n}",
-    grpConfirmRemovePhase: "Remove phase ‘{name}’?",
-    grpPhaseId: "Phase id",
-    grpTitleNl: "Title (Dutch)",
-    grpTitleEn: "Title (English)",
-    grpInstrNl: "Instructions (Dutch)",
-    grpInstrEn: "Instructions (English)",
-    grpTools: "Board tools",
-    grpCardKinds: "Card kinds",
-    grpWriters: "Who may write",
-    grpPrivate: "Private: cards stay hidden until revealed",
-    grpFallback: "Fallback phase in the basic method",
-    grpAddPhase: "Add phase",
-    grpMethodInvalid: "The method is not right yet:",
-    grpErrorWhere: "Where: {where}",
-    grpGoToField: "Go to this field",
-    grpSaveMethod: "Save method",
-    grpMethodSaved: "Saved: {name}. Choose it under ‘New meeting’.",
-    grpConfirmRemoveMethod: "Remove this group's method ‘{id}’? Meetings that already use it keep it.",
-    grpImportTitle: "Import a method (TOML)",
-    grpImportHelp: "A method file in the same format as the built-in methods.",
-    grpImportFile: "Choose a file",
-    grpImportText: "Or paste the text",
-    grpImport: "Import",
-    tool_text: "Free text",
-    tool_questions: "Questions",
-    tool_advice: "Advice",
-    tool_mindmap: "Mind map",
-    tool_forcefield: "Force field",
-    tool_notes: "Notes",
-    tool_vote: "Voting",
-    tool_plan: "Action plan",
-    tool_rounds: "Rounds",
-    tool_evaluation: "Evaluation",
-    writer_all: "Everyone",
-    writer_participants: "Participants",
-    writer_inbrenger: "Case-bringer",
-    writer_listeners: "Silent listeners",
-    writer_coach: "Coach",
-    writer_facilitator: "Facilitator",
-    writer_timekeeper: "Timekeeper",
-    fuTitle: "Looking back at action plans",
-    fuIntro: "What did earlier case-bringers do with their action plan?",
-    fuOwner: "Action plan of {name}",
-    fuAction: "Action",
-    fuFirstStep: "First step",
-    fuReview: "Review date",
-    fuDue: "overdue",
-    fuDueLong: "The review date has passed",
-    fuReportsTitle: "Report back",
-    fuNoReport: "No report yet.",
-    fuStatus: "How is it going?",
-    fuStatus_done: "Done",
-    fuStatus_partly: "Partly done",
-    fuStatus_not_yet: "Not yet",
-    fuText: "What did you do, and what did you notice?",
-    fuSubmit: "Save report",
-    fuChange: "Change report",
-    nextTitle: "Next meeting",
-    nextIntro: "Choose who chairs the next meeting and who brings a case then.",
-    nextChair: "Next facilitator",
-    nextInbrenger: "Next case-bringer",
-    nextNobody: "Not known yet",
-    nextSave: "Save",
-    queuedTitle: "Your submitted work question",
-    queuedNotice: "Only visible to you until the case is chosen.",
-    toGroup: "Group page",
-  };
-
-  Object.keys(nl).forEach(function (k) {
-    if (!(k in en)) en[k] = nl[k];
-  });
-  var dicts = { nl: nl, en: en };
-
-  function dict(lang) {
-    return dicts[lang] || nl;
+  function pluralRules(lang) {
+    if (!plurals[lang]) plurals[lang] = new Intl.PluralRules(t(lang, "locale"));
+    return plurals[lang];
   }
 
   function t(lang, key, vars) {
-    var s = dict(lang)[key];
-    if (s === undefined) s = nl[key];
-    if (s === undefined) return key;
-    if (vars) {
-      s = s.replace(/\{(\w+)\}/g, function (m, name) {
-        return name in vars ? String(vars[name]) : m;
-      });
+    lang = norm(lang);
+    var cat = catalogs[lang];
+    if (!cat) return report(lang, key + " (catalog not loaded)");
+    if (!hasOwn.call(cat, key)) return report(lang, key);
+    var s = cat[key];
+    if (typeof s !== "string") {
+      if (!vars || typeof vars.n !== "number") return report(lang, key + " (a plural needs n)");
+      var category = pluralRules(lang).select(vars.n);
+      if (!hasOwn.call(s, category)) return report(lang, key + "." + category);
+      s = s[category];
     }
-    return s;
+    if (!vars) return s;
+    return s.replace(/\{(\w+)\}/g, function (m, name) {
+      return hasOwn.call(vars, name) ? String(vars[name]) : report(lang, key + ": no value for " + m);
+    });
   }
 
-  window.kringI18n = { dict: dict, t: t, langs: ["nl", "en"] };
+  function has(lang, key) {
+    var cat = catalogs[norm(lang)];
+    return !!cat && hasOwn.call(cat, key);
+  }
+
+  // Names that frameworks and the console probe on any object (Alpine's reactivity asks for
+  // __v_skip, __v_raw, ...; promises for then): never catalog keys, so never reported as missing.
+  var PROBES = /^(?:__|\$)|^(?:then|toJSON|constructor|valueOf|toString|toLocaleString|hasOwnProperty|isPrototypeOf|propertyIsEnumerable|nodeType)$/;
+
+  /* The catalog as an object whose properties are the strings: L.key is t(lang, key). A proxy, so
+   * that a key missing from the catalog shows as ⟦key⟧ in a template instead of as nothing. */
+  function view(lang, prefix) {
+    lang = norm(lang);
+    var id = lang + " " + prefix;
+    if (!views[id]) {
+      views[id] = new Proxy(
+        {},
+        {
+          get: function (o, key) {
+            if (typeof key !== "string" || PROBES.test(key)) return key === "__v_skip" ? true : undefined;
+            return t(lang, prefix + key);
+          },
+          has: function (o, key) {
+            return typeof key === "string" && has(lang, prefix + key);
+          },
+        }
+      );
+    }
+    return views[id];
+  }
+
+  function load(lang) {
+    lang = norm(lang);
+    if (!loading[lang]) {
+      loading[lang] = fetch(urls[lang] || "/i18n/" + lang + ".json", { credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.json();
+        })
+        .then(
+          function (messages) {
+            catalogs[lang] = messages;
+            return messages;
+          },
+          function (e) {
+            delete loading[lang];
+            console.error("kring i18n: the " + lang + " catalog did not load: " + ((e && e.message) || e));
+            throw e;
+          }
+        );
+    }
+    return loading[lang];
+  }
+
+  window.kringI18n = {
+    t: t,
+    has: has,
+    dict: function (lang) {
+      return view(lang, "");
+    },
+    section: function (lang, name) {
+      return view(lang, name + ".");
+    },
+    load: load,
+    locale: function (lang) {
+      return t(lang, "locale");
+    },
+    norm: norm,
+    langs: langs,
+    pageLang: pageLang,
+    missing: missing,
+  };
 
   // The NL/EN switch in the top bar of every page.
   document.addEventListener("alpine:init", function () {

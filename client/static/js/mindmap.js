@@ -6,6 +6,12 @@
  *   and textContent only (CSP-safe); the report and the projector call it too.
  * Alpine.data('mindmap'): the interactive board (select, keyboard, drag to move, pan and zoom).
  * The client decides nothing: every change is a command; the server's view is redrawn.
+ * Strings: the catalog section "mindmap." (client/i18n/<lang>.json).
+ *
+ * Longer than 600 lines on purpose for now: layout, drawing, the viewport and the board component
+ * share measuring and wrapping through this one closure (classic scripts, no build step), and
+ * KringBoard, which every board tool uses, lives here too; splitting it belongs to the move to
+ * ES modules.
  */
 (function () {
   "use strict";
@@ -23,53 +29,6 @@
   var MAX_LINES = 3;
   var ROOT_LINES = 6;
   var MAX_TEXT = 300;
-
-  var L = {
-    nl: {
-      title: "Mindmap",
-      root: "(nog geen werkvraag)",
-      addChild: "Nieuw idee eronder",
-      addSibling: "Idee ernaast",
-      edit: "Bewerken",
-      remove: "Verwijderen",
-      zoomIn: "Inzoomen",
-      zoomOut: "Uitzoomen",
-      fit: "Passend maken",
-      fold: "Overzicht",
-      foldHelp: "Klap alle hoofdtakken in; klik op +N om een tak te openen",
-      unfold: "Alles uitklappen",
-      placeholder: "Typ en druk op Enter",
-      help: "Klik een knoop om te kiezen. Tab: idee eronder · Enter: idee ernaast · F2: bewerken · Delete: verwijderen · pijltjes: verplaats de keuze · Esc en dan Tab: verder voorbij de mindmap · sleep een knoop op een andere om te verhangen · sleep de achtergrond om te schuiven.",
-      readonly: "Alleen lezen: de mindmap is in deze fase niet door jou te bewerken.",
-      confirmRemove: "Deze knoop en alle {n} knopen eronder verwijderen?",
-      nodes: "knopen",
-      empty: "Nog leeg. Kies de werkvraag en druk op Enter of Tab om het eerste idee toe te voegen.",
-      selectedNode: "Gekozen: {text}",
-      below: "{n} eronder",
-    },
-    en: {
-      title: "Mind-map",
-      root: "(no work question yet)",
-      addChild: "New idea below",
-      addSibling: "Idea beside",
-      edit: "Edit",
-      remove: "Remove",
-      zoomIn: "Zoom in",
-      zoomOut: "Zoom out",
-      fit: "Fit",
-      fold: "Overview",
-      foldHelp: "Fold every main branch; click +N to open one",
-      unfold: "Unfold all",
-      placeholder: "Type and press Enter",
-      help: "Click a node to select it. Tab: idea below · Enter: idea beside · F2: edit · Delete: remove · arrows: move the selection · Esc, then Tab: move on past the map · drag a node onto another to move it · drag the background to pan.",
-      readonly: "Read-only: you cannot edit the mind-map in this phase.",
-      confirmRemove: "Remove this node and all {n} nodes under it?",
-      nodes: "nodes",
-      empty: "Still empty. Select the work question and press Enter or Tab to add the first idea.",
-      selectedNode: "Selected: {text}",
-      below: "{n} below",
-    },
-  };
 
   /* Shared by the board tools (mindmap.js is loaded on every page that has a board):
    * KringBoard.withActions(component) adds `error`, `hasError`, `send(type, args)` (a command
@@ -114,19 +73,23 @@
   };
   window.KringBoard = {
     rawState: rawState,
-    /* component + `st` (the view), `may` (its permissions), `L` (texts in the current language
-     * from `texts` {nl, en}) and the actions above. */
-    withActions: function (component, texts) {
+    /* component + `st` (the view), `may` (its permissions), the actions above and, with a
+     * catalog `section` such as "forcefield": `L` (L.title is the key "forcefield.title" in the
+     * current language) and `f(key, vars)` (the same with placeholders and plurals). */
+    withActions: function (component, section) {
       // Copy property descriptors, not values: getters must stay getters.
       Object.defineProperties(component, Object.getOwnPropertyDescriptors(common));
-      if (texts) {
+      if (section) {
         Object.defineProperty(component, "L", {
           get: function () {
-            return texts[this.$store.kring.lang] || texts.nl;
+            return window.kringI18n.section(this.$store.kring.lang, section);
           },
           enumerable: true,
           configurable: true,
         });
+        component.f = function (key, vars) {
+          return window.kringI18n.t(this.$store.kring.lang, section + "." + key, vars);
+        };
       }
       return Object.defineProperties(component, Object.getOwnPropertyDescriptors(actions));
     },
@@ -211,7 +174,7 @@
     var items = Object.create(null);
     var order = [];
     var colW = [];
-    var rootLabel = rootText || (L[lang] || L.nl).root;
+    var rootLabel = rootText || window.kringI18n.t(lang, "mindmap.root");
 
     function build(id, text, depth, isRoot) {
       var font = isRoot ? ROOT_FONT : FONT;
@@ -499,7 +462,6 @@
     outline: outline,
     viewport: viewport,
     wrap: wrap,
-    L: L,
   };
 
   // --- the interactive board ---------------------------------------------------------------
@@ -582,7 +544,7 @@
         return this.canEdit && !!this.selected && this.selected !== "root";
       },
       get countLabel() {
-        return this.count + " " + this.L.nodes;
+        return this.f("nodeCount", { n: this.count });
       },
       get isEmpty() {
         return this.count === 0;
@@ -619,8 +581,8 @@
         draw(this.$refs.world, lay, { selected: sel });
         var it = lay.items[sel];
         this.selectedText = it
-          ? this.L.selectedNode.replace("{text}", it.text) +
-            (it.kids.length ? " · " + this.L.below.replace("{n}", it.kids.length) : "")
+          ? this.f("selectedNode", { text: it.text }) +
+            (it.kids.length ? " · " + this.f("below", { n: it.kids.length }) : "")
           : "";
         if (!vp.touched && (prevCount !== this.count || prevCount === 0)) this.autoFit();
       },
@@ -865,7 +827,7 @@
         var it = lay && lay.items[this.selected];
         if (!it || it.root || !this.canEdit) return;
         var n = subtreeSize(this.st.mindmap.nodes, it.id) - 1;
-        if (n > 0 && !window.confirm(this.L.confirmRemove.replace("{n}", n))) return;
+        if (n > 0 && !window.confirm(this.f("confirmRemove", { n: n }))) return;
         // Keep the keyboard flow going: select the previous sibling, else the next, else the parent.
         var sibs = (lay.items[it.parent] || { kids: [] }).kids;
         var i = sibs.indexOf(it);
@@ -965,7 +927,7 @@
           { passive: false }
         );
       },
-    }, L);
+    }, "mindmap");
   }
 
   document.addEventListener("alpine:init", function () {

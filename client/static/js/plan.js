@@ -6,63 +6,6 @@
 
   var FIELDS = ["action", "specific", "measurable", "acceptable", "realistic", "timebound", "first_step", "review_date"];
   var MAX_TEXT = 2000;
-  var L = {
-    nl: {
-      title: "Actieplan",
-      intro: "De inbrenger schrijft het plan. Maak het SMART: elk veld één of twee zinnen.",
-      suggestIntro: "De inbrenger schrijft het plan; jij kunt per veld een voorstel doen.",
-      readonly: "Het actieplan is nu alleen te lezen.",
-      empty: "nog leeg",
-      suggest: "Voorstel doen",
-      send: "Voorstellen",
-      cancel: "Annuleren",
-      accept: "Overnemen",
-      dismiss: "Afwijzen",
-      from: "voorstel van",
-      useful: "Bruikbare adviezen",
-      usefulNone: "Nog geen adviezen als bruikbaar gemarkeerd.",
-      filled: "{n} van {m} velden ingevuld",
-      saved: "Opgeslagen",
-      fields: {
-        action: ["Actie", "Wat ga je doen? In één zin."],
-        specific: ["Specifiek", "Wat ga je precies doen, met wie en waar?"],
-        measurable: ["Meetbaar", "Waaraan merk je dat het gelukt is?"],
-        acceptable: ["Acceptabel", "Waarom wil je dit, en kunnen de betrokkenen ermee leven?"],
-        realistic: ["Realistisch", "Is het haalbaar met jouw tijd, middelen en invloed?"],
-        timebound: ["Tijdgebonden", "Wanneer doe je het, en wie helpt je (bijvoorbeeld een maatje uit de groep)?"],
-        first_step: ["Eerste stap", "Wat doe je morgen of deze week als eerste?"],
-        review_date: ["Terugkijkdatum", "Wanneer vertel je de groep hoe het ging?"],
-      },
-    },
-    en: {
-      title: "Action plan",
-      intro: "The case-bringer writes the plan. Make it SMART: one or two sentences per field.",
-      suggestIntro: "The case-bringer writes the plan; you can suggest something for each field.",
-      readonly: "The action plan is read-only now.",
-      empty: "still empty",
-      suggest: "Suggest",
-      send: "Send suggestion",
-      cancel: "Cancel",
-      accept: "Accept",
-      dismiss: "Dismiss",
-      from: "suggested by",
-      useful: "Useful advice",
-      usefulNone: "No advice marked useful yet.",
-      filled: "{n} of {m} fields filled in",
-      saved: "Saved",
-      fields: {
-        action: ["Action", "What will you do? In one sentence."],
-        specific: ["Specific", "What exactly will you do, with whom and where?"],
-        measurable: ["Measurable", "How will you know it worked?"],
-        acceptable: ["Acceptable", "Why do you want this, and can the people involved live with it?"],
-        realistic: ["Realistic", "Is it achievable with your time, means and influence?"],
-        timebound: ["Time-bound", "When will you do it, and who helps you (for example a buddy from the group)?"],
-        first_step: ["First step", "What do you do first, tomorrow or this week?"],
-        review_date: ["Review date", "When will you tell the group how it went?"],
-      },
-    },
-  };
-
   function component() {
     var stopEffect = null;
     return window.KringBoard.withActions({
@@ -112,7 +55,7 @@
         var n = FIELDS.filter(function (f) {
           return (plan[f] || "").trim();
         }).length;
-        return this.L.filled.replace("{n}", n).replace("{m}", FIELDS.length);
+        return this.f("filled", { n: n, m: FIELDS.length });
       },
       get fields() {
         var st = this.st;
@@ -132,8 +75,8 @@
           return {
             key: f,
             id: "plan-" + f,
-            label: T.fields[f][0],
-            hint: T.fields[f][1],
+            label: T["field." + f],
+            hint: T["hint." + f],
             value: value,
             display: value || T.empty,
             empty: !value.trim(),
@@ -218,7 +161,7 @@
       dismiss: function (id) {
         this.send("plan.dismiss", { id: id });
       },
-    }, L);
+    }, "plan");
   }
 
   /* A field's text for reading (report, projector): dates in words, the rest as written. */
@@ -226,19 +169,18 @@
     var m = field === "review_date" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
     if (!m) return value;
     var d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-    return d.toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+    return d.toLocaleDateString(window.kringI18n.locale(lang), { weekday: "long", day: "numeric", month: "long", year: "numeric" });
   }
 
   /* The plan as rows for reading: [{key, label, text, cls}], empty fields as `emptyText`. */
   function rows(plan, lang, emptyText) {
-    var PL = L[lang] || L.nl;
     return FIELDS.map(function (f) {
       var v = (plan && plan[f]) || "";
-      return { key: f, label: PL.fields[f][0], text: v ? display(f, v, lang) : emptyText, cls: v ? "" : "is-empty" };
+      return { key: f, label: window.kringI18n.t(lang, "plan.field." + f), text: v ? display(f, v, lang) : emptyText, cls: v ? "" : "is-empty" };
     });
   }
 
-  window.KringPlan = { FIELDS: FIELDS, L: L, display: display, rows: rows };
+  window.KringPlan = { FIELDS: FIELDS, display: display, rows: rows };
   document.addEventListener("alpine:init", function () {
     window.Alpine.data("plan", component);
   });

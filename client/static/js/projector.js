@@ -4,49 +4,6 @@
 (function () {
   "use strict";
 
-  var L = {
-    nl: {
-      connecting: "Verbinden…",
-      beamer: "Beamer",
-      offline: "Verbinding herstellen…",
-      phaseOf: "Fase {i} van {n}",
-      question: "Werkvraag",
-      reformulation: "Herformulering",
-      noQuestion: "Nog geen werkvraag",
-      paused: "gepauzeerd",
-      over: "tijd is om",
-      votesHidden: "De uitslag volgt als de stemming sluit.",
-      votes: "stemmen",
-      vote1: "stem",
-      chosen: "gekozen",
-      noCards: "Nog niets op het bord.",
-      empty: "nog leeg",
-      revealed: "Onthulde notities",
-      mindmap: "Mindmap",
-      forcefield: "Krachtenveld: bevorderende en belemmerende krachten",
-    },
-    en: {
-      connecting: "Connecting…",
-      beamer: "Projector",
-      offline: "Reconnecting…",
-      phaseOf: "Phase {i} of {n}",
-      question: "Work question",
-      reformulation: "Reformulated question",
-      noQuestion: "No work question yet",
-      paused: "paused",
-      over: "time is up",
-      votesHidden: "The result shows when the vote closes.",
-      votes: "votes",
-      vote1: "vote",
-      chosen: "chosen",
-      noCards: "Nothing on the board yet.",
-      empty: "still empty",
-      revealed: "Revealed notes",
-      mindmap: "Mind-map",
-      forcefield: "Force field: promoting and hindering forces",
-    },
-  };
-
   function pad(n) {
     return n < 10 ? "0" + n : String(n);
   }
@@ -103,7 +60,7 @@
       },
       get phaseStep() {
         if (!this.st) return "";
-        return this.L.phaseOf.replace("{i}", this.st.phase.index + 1).replace("{n}", this.st.method.phases.length);
+        return this.$store.kring.t("phaseOf", { n: this.st.phase.index + 1, m: this.st.method.phases.length });
       },
       get instructions() {
         return this.phase ? this.$store.kring.tr(this.phase.instructions) : "";
@@ -197,14 +154,13 @@
       get votes() {
         var v = this.st && this.st.vote;
         if (!v) return [];
-        var T = this.L;
         var store = this.$store.kring;
         var rows = Object.keys(v.candidates).map(function (id) {
           var c = v.candidates[id];
           return {
             id: id,
             text: c.text,
-            count: v.closed ? (c.votes || 0) + " " + (c.votes === 1 ? T.vote1 : T.votes) : store.name(c.author),
+            count: v.closed ? store.t("vote.count", { n: c.votes || 0 }) : store.name(c.author),
             n: c.votes || 0,
             cls: v.chosen === id ? "is-chosen" : "",
           };
@@ -241,7 +197,7 @@
           window.KringForcefield.draw(this.$refs.ffsvg, st.forcefield, lang);
         }
       },
-    }, L);
+    }, "projector");
   }
 
   document.addEventListener("alpine:init", function () {

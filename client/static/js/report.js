@@ -4,139 +4,6 @@
 (function () {
   "use strict";
 
-  var L = {
-    nl: {
-      report: "Verslag",
-      loading: "Verslag laden…",
-      method: "Methode",
-      created: "Bijeenkomst van",
-      phases: "Fasen en tijd",
-      phase: "Fase",
-      planned: "gepland",
-      used: "gebruikt",
-      min: "min",
-      total: "Totaal",
-      question: "Werkvraag",
-      reformulation: "Herformulering",
-      noQuestion: "(geen werkvraag vastgelegd)",
-      mindmap: "Mindmap",
-      outline: "Als overzicht",
-      drawing: "Als tekening",
-      forces: "Krachtenveld",
-      current: "Huidige situatie",
-      desired: "Gewenste situatie",
-      promoting: "Bevorderende krachten",
-      hindering: "Belemmerende krachten",
-      influenceable: "beïnvloedbaar",
-      importance: "belang",
-      difficulty: "moeilijkheid",
-      clarity: "duidelijkheid",
-      unrated: "niet gescoord",
-      perPerson: "Per persoon (belang/moeilijkheid/duidelijkheid)",
-      notes: "Notities van de stille luisteraars",
-      cards: "Vragen en adviezen",
-      useful: "bruikbaar",
-      plan: "Actieplan",
-      empty: "(leeg)",
-      evaluation: "Evaluatie",
-      content: "Inhoud",
-      process: "Proces",
-      responses: "reacties",
-      participants: "Deelnemers",
-      downloadMd: "Download verslag (Markdown)",
-      downloadLog: "Download logboek (JSON)",
-      print: "Afdrukken of PDF",
-      back: "Terug naar de bijeenkomst",
-      yourName: "Je naam",
-      open: "Verslag openen",
-      nameFirst: "Je bent in deze browser nog niet in de bijeenkomst geweest. Vul je naam in om het verslag te openen.",
-      noKey: "Deze link mist de sleutel van de bijeenkomst (het deel na #).",
-      preparing: "Bezig…",
-      failed: "Downloaden lukte niet: ",
-      offline: "Geen verbinding; het verslag toont de laatst bekende stand.",
-      kinds: {
-        question: "Vraag",
-        advice: "Advies",
-        position: "Standpunt",
-        reflection: "Reflectie",
-        association: "Associatie",
-        judgement: "Oordeel",
-        statement: "Kernbewering",
-        observation: "Observatie",
-        idea: "Idee",
-        reformulation: "Herformulering",
-        success: "Succesfactor",
-        alternative: "Alternatief",
-        value: "Waarde",
-      },
-    },
-    en: {
-      report: "Report",
-      loading: "Loading the report…",
-      method: "Method",
-      created: "Meeting of",
-      phases: "Phases and time",
-      phase: "Phase",
-      planned: "planned",
-      used: "used",
-      min: "min",
-      total: "Total",
-      question: "Work question",
-      reformulation: "Reformulated question",
-      noQuestion: "(no work question recorded)",
-      mindmap: "Mind-map",
-      outline: "As an outline",
-      drawing: "As a drawing",
-      forces: "Force field",
-      current: "Current situation",
-      desired: "Desired situation",
-      promoting: "Promoting forces",
-      hindering: "Hindering forces",
-      influenceable: "influenceable",
-      importance: "importance",
-      difficulty: "difficulty",
-      clarity: "clarity",
-      unrated: "not rated",
-      perPerson: "Per person (importance/difficulty/clarity)",
-      notes: "Silent listeners' notes",
-      cards: "Questions and advice",
-      useful: "useful",
-      plan: "Action plan",
-      empty: "(empty)",
-      evaluation: "Evaluation",
-      content: "Content",
-      process: "Process",
-      responses: "responses",
-      participants: "Participants",
-      downloadMd: "Download report (Markdown)",
-      downloadLog: "Download log (JSON)",
-      print: "Print or PDF",
-      back: "Back to the meeting",
-      yourName: "Your name",
-      open: "Open the report",
-      nameFirst: "You have not been in this meeting in this browser yet. Give your name to open the report.",
-      noKey: "This link lacks the meeting's key (the part after #).",
-      preparing: "Working…",
-      failed: "The download failed: ",
-      offline: "Offline; the report shows the last known state.",
-      kinds: {
-        question: "Question",
-        advice: "Advice",
-        position: "Position",
-        reflection: "Reflection",
-        association: "Association",
-        judgement: "Judgement",
-        statement: "Core statement",
-        observation: "Observation",
-        idea: "Idea",
-        reformulation: "Reformulation",
-        success: "Success factor",
-        alternative: "Alternative",
-        value: "Value",
-      },
-    },
-  };
-
   function pageData() {
     var el = document.getElementById("kring-data");
     try {
@@ -230,7 +97,7 @@
         var st = this.st;
         if (!st) return "";
         var d = new Date(st.room.created);
-        var when = d.toLocaleDateString(this.$store.kring.lang === "en" ? "en-GB" : "nl-NL", {
+        var when = d.toLocaleDateString(window.kringI18n.locale(this.$store.kring.lang), {
           year: "numeric",
           month: "long",
           day: "numeric",
@@ -375,7 +242,7 @@
           .map(function (c) {
             return {
               id: c.id,
-              kind: T.kinds[c.kind] || c.kind,
+              kind: T["kind." + c.kind],
               text: c.text,
               author: store.name(c.author),
               useful: !!c.useful,
@@ -472,7 +339,7 @@
           })
           .then(function (blob) {
             var slug = (self.st ? self.st.room.title : "kring").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "kring";
-            var name = format === "md" ? "kring-" + (store.lang === "en" ? "report" : "verslag") + "-" + slug + ".md" : "kring-log-" + slug + ".json";
+            var name = format === "md" ? "kring-" + store.t("report.fileName") + "-" + slug + ".md" : "kring-log-" + slug + ".json";
             var url = URL.createObjectURL(blob);
             var a = document.createElement("a");
             a.href = url;
@@ -491,7 +358,7 @@
             self.busy = false;
           });
       },
-    }, L);
+    }, "report");
   }
 
   window.KringReport = { credentials: credentials, boot: boot, PROJECTOR: PROJECTOR };

@@ -1,6 +1,10 @@
 /* Kring room page: the components of /r/{room}. They render Alpine.store('kring').state (the
  * server's view for this person) and send commands; what is allowed comes from state.may.
- * Markup: client/templates/room.html. Strings: client/static/js/i18n.js. */
+ * Markup: client/templates/room.html. Strings: the catalogs client/i18n/<lang>.json (i18n.js).
+ *
+ * Longer than 600 lines on purpose for now: the room's components share their helpers (base(),
+ * editor(), the phase and timer arithmetic) through this one closure, because the page loads
+ * classic scripts without a build step; splitting it belongs to the move to ES modules. */
 (function () {
   "use strict";
 
@@ -291,7 +295,8 @@
         return !!this.K.fatal;
       },
       get fatalText() {
-        return this.L["fatal_" + this.K.fatal] || this.L.fatal_invalid;
+        var key = "fatal_" + this.K.fatal;
+        return this.K.has(key) ? this.L[key] : this.L.fatal_invalid;
       },
       get showBadLink() {
         return !this.K.started && !myKey();
@@ -332,7 +337,8 @@
       get errorText() {
         var e = this.K.lastError;
         if (!e) return "";
-        var head = this.L["err_" + e.code] || this.L.err_generic;
+        // The server's codes are an open list: one this catalog has no text for gets the generic head.
+        var head = this.K.has("err_" + e.code) ? this.L["err_" + e.code] : this.L.err_generic;
         return e.message ? head + " (" + e.message + ")" : head;
       },
       dismissError: function () {
@@ -611,8 +617,8 @@
             hintId: "hint-" + kind,
             draft: draft,
             hasHint: !!code,
-            hint: code ? L["hint_" + code] || "" : "",
-            placeholder: L["placeholder_" + kind] || "",
+            hint: code ? L["hint_" + code] : "",
+            placeholder: self.K.has("placeholder_" + kind) ? L["placeholder_" + kind] : "",
             addLabel: self.f("addKind", { kind: self.addKindName(kind) }),
             addButton: L.add,
             cannotAdd: !draft.trim(),
@@ -736,7 +742,7 @@
         var n = this.phases.reduce(function (a, p) {
           return a + p.cards.length;
         }, 0);
-        var text = this.f(n === 1 ? "earlierPhasesOne" : "earlierPhases", { n: n });
+        var text = this.f("earlierPhases", { n: n });
         if (this.hasMindmap) text += " · " + this.f("earlierMindmapCount", { n: this.mindmapItems.length });
         if (this.hasForces) text += " · " + this.f("earlierForcesCount", { n: this.forces.length });
         return text;
@@ -1290,7 +1296,7 @@
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
     if (!m) return iso || "";
     var d = new Date(+m[1], +m[2] - 1, +m[3]);
-    return d.toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", { day: "numeric", month: "long", year: "numeric" });
+    return d.toLocaleDateString(window.kringI18n.locale(lang), { day: "numeric", month: "long", year: "numeric" });
   }
 
   function followupPanel() {
@@ -1491,7 +1497,7 @@
       duration: function (ms) {
         if (ms >= 60000) {
           var n = Math.round(ms / 60000);
-          return n === 1 ? this.L.cueMinute : this.f("cueMinutes", { n: n });
+          return this.f("cueMinutes", { n: n });
         }
         return this.f("cueSeconds", { n: Math.max(0, Math.ceil(ms / 1000)) });
       },

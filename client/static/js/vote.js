@@ -5,65 +5,6 @@
   "use strict";
 
   var MAX_PITCH = 600;
-  var L = {
-    nl: {
-      title: "Casus kiezen",
-      pitch: "Jouw werkvraag in hooguit drie zinnen",
-      pitchHint: "Concreet en actueel, in de ik-vorm, eindigend met een vraag over je eigen handelen.",
-      propose: "Inbrengen",
-      candidates: "Ingebrachte casussen",
-      none: "Nog geen casussen ingebracht.",
-      remaining: "Je hebt nog {n} van {m} stemmen",
-      vote: "Stem",
-      unvote: "Stem terug",
-      yourVotes: "jouw stemmen: {n}",
-      hidden: "De uitslag is zichtbaar zodra de gespreksleider de stemming sluit.",
-      closed: "De stemming is gesloten.",
-      votes: "stemmen",
-      vote1: "stem",
-      voters: "{n} mensen hebben gestemd",
-      voter: "1 persoon heeft gestemd",
-      chosen: "Gekozen",
-      choose: "Kies deze casus",
-      withdraw: "Intrekken",
-      perPerson: "Stemmen per persoon",
-      set: "Instellen",
-      close: "Stemming sluiten",
-      facilitator: "Gespreksleider",
-      by: "door",
-      tooLong: "Maximaal drie zinnen.",
-      confirmClose: "De stemming sluiten? Daarna kan niemand meer stemmen.",
-    },
-    en: {
-      title: "Choosing the case",
-      pitch: "Your work question in at most three sentences",
-      pitchHint: "Concrete and current, in the first person, ending with a question about your own action.",
-      propose: "Propose",
-      candidates: "Proposed cases",
-      none: "No cases proposed yet.",
-      remaining: "You have {n} of {m} votes left",
-      vote: "Vote",
-      unvote: "Take back",
-      yourVotes: "your votes: {n}",
-      hidden: "The result shows once the facilitator closes the vote.",
-      closed: "The vote is closed.",
-      votes: "votes",
-      vote1: "vote",
-      voters: "{n} people have voted",
-      voter: "1 person has voted",
-      chosen: "Chosen",
-      choose: "Choose this case",
-      withdraw: "Withdraw",
-      perPerson: "Votes per person",
-      set: "Set",
-      close: "Close the vote",
-      facilitator: "Facilitator",
-      by: "by",
-      tooLong: "At most three sentences.",
-      confirmClose: "Close the vote? After that nobody can vote.",
-    },
-  };
-
   function sentences(text) {
     return text.split(/[.!?]+(?:\s+|$)/).filter(function (s) {
       return s.trim();
@@ -106,11 +47,10 @@
         return Math.max(0, this.v.per_person - this.used);
       },
       get remainingText() {
-        return this.L.remaining.replace("{n}", this.left).replace("{m}", this.v.per_person);
+        return this.f("remaining", { n: this.left, m: this.v.per_person });
       },
       get votersText() {
-        var n = this.v.voters || 0;
-        return n === 1 ? this.L.voter : this.L.voters.replace("{n}", n);
+        return this.f("voters", { n: this.v.voters || 0 });
       },
       get tooLong() {
         return sentences(this.draft) > 3;
@@ -144,9 +84,9 @@
             author: T.by + " " + self.$store.kring.name(c.author),
             own: c.author === me,
             mine: mine,
-            mineText: T.yourVotes.replace("{n}", mine),
+            mineText: self.f("yourVotes", { n: mine }),
             count: count,
-            countText: count + " " + (count === 1 ? T.vote1 : T.votes),
+            countText: self.f("count", { n: count }),
             bar: { width: (total ? Math.round((100 * count) / total) : 0) + "%" },
             chosen: v.chosen === id,
             cls: "vote-item" + (v.chosen === id ? " is-chosen" : "") + (mine ? " has-mine" : ""),
@@ -207,7 +147,7 @@
         var n = this.perPersonValue;
         if (n >= 1 && n <= 10) this.send("vote.config", { votes: n });
       },
-    }, L);
+    }, "vote");
   }
 
   document.addEventListener("alpine:init", function () {

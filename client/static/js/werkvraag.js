@@ -2,7 +2,8 @@
  * a concrete recent event, first person, about three sentences, ending in a question about one's
  * own action). A writing aid, not a rule. Used by the room's case editor and the group page.
  *
- *   kringWerkvraag.checklist(text, L)  [{id, text, mark, cls, state}] with L the i18n table
+ *   kringWerkvraag.checklist(text, L)  [{id, text, mark, cls, state}] with L the catalog
+ *                                      (kringI18n.dict(lang))
  *   kringWerkvraag.sentences(text)     the number of sentences, counted as the server does
  */
 (function () {

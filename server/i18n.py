@@ -1,0 +1,137 @@
+"""UI strings: one JSON catalog per language, shared by the server and the browser client.
+
+The catalogs are `client/i18n/<lang>.json` (package data, served to the browser at
+`/i18n/<lang>.json`; the page embeds the one of its language). A catalog maps a key to either a
+string or, for a count, an object keyed by CLDR plural category ("one", "other", ...). Placeholders
+are `{name}`; a plural entry takes its count from the placeholder `n`, and the category comes from
+Babel's CLDR rules for the language (the browser uses `Intl.PluralRules`, the same CLDR data).
+
+A key missing from a catalog never falls back to another language: `t` logs an error and returns
+the key marked as `⟦key⟧`, and raises `MissingTranslation` instead when KRING_STRICT_I18N is set
+(the tests set it).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+from babel import Locale
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
+from .assets import Assets
+from .paths import I18N
+
+log = logging.getLogger("kring.i18n")
+
+LANGS = ("nl", "en")
+DEFAULT = "nl"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+Entry = str | dict[str, str]
+
+# Content stamps of the catalog files: served at /i18n/<lang>.json?v=<stamp> (server/app.py),
+# cached for a year under the current stamp, like the static files (server/assets.py).
+stamps = Assets(I18N)
+
+
+class MissingTranslation(KeyError):
+    """A key (or a plural category, or a placeholder value) that the catalog cannot give."""
+
+
+def norm(lang: str | None) -> str:
+    """A supported language: `lang` itself, or the default for anything else."""
+    return lang if lang in LANGS else DEFAULT
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, Entry]:
+    """The catalog of a supported language, read once."""
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}")
+    with open(I18N / f"{lang}.json", encoding="utf-8") as fh:
+        data: dict[str, Entry] = json.load(fh)
+    return data
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@functools.cache
+def plural_categories(lang: str) -> frozenset[str]:
+    """The CLDR plural categories of `lang` ("other" always among them)."""
+    return frozenset(_locale(lang).plural_form.tags | {"other"})
+
+
+def plural_category(lang: str, n: float) -> str:
+    """Babel's CLDR plural category of the count `n` in `lang`: "one", "other", ..."""
+    category: str = _locale(lang).plural_form(n)
+    return category
+
+
+def _missing(lang: str, what: str) -> str:
+    if os.environ.get("KRING_STRICT_I18N"):
+        raise MissingTranslation(f"{lang}: {what}")
+    log.error("missing translation: %s: %s", lang, what)
+    return f"⟦{what}⟧"
+
+
+def has(lang: str, key: str) -> bool:
+    return key in catalog(norm(lang))
+
+
+def t(lang: str, key: str, **params: Any) -> str:
+    """The text of `key` in `lang` with its {placeholders} filled in; plurals by `n`."""
+    lang = norm(lang)
+    entry = catalog(lang).get(key)
+    if entry is None:
+        return _missing(lang, key)
+    if isinstance(entry, dict):
+        if "n" not in params:
+            return _missing(lang, f"{key} (a plural needs n)")
+        category = plural_category(lang, params["n"])
+        text = entry.get(category)
+        if text is None:
+            return _missing(lang, f"{key}.{category}")
+    else:
+        text = entry
+
+    def fill(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in params:
+            return _missing(lang, f"{key}: no value for {{{name}}}")
+        return str(params[name])
+
+    return _PLACEHOLDER.sub(fill, text)
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """`t` bound to one language, for templates: `{{ t("key", n=3) }}`."""
+    lang = norm(lang)
+    return functools.partial(t, lang)
+
+
+def catalog_url(lang: str) -> str:
+    """Where the browser fetches the catalog of `lang` (the language switch)."""
+    return f"/i18n/{lang}.json?v={stamps.version(lang + '.json')}"
+
+
+@functools.cache
+def page_json(lang: str) -> Markup:
+    """The catalog as the page embeds it (`<script type="application/json" id="kring-i18n">`):
+    JSON with <, >, & and ' escaped (Jinja's `tojson`), built once per language."""
+    data = {
+        "lang": lang,
+        "langs": list(LANGS),
+        "urls": {x: catalog_url(x) for x in LANGS},
+        "messages": catalog(lang),
+    }
+    return htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":"))
