@@ -146,7 +146,9 @@ def test_cards_open_per_phase() -> None:
     r.do("A", "card.add", id="q1", kind="question", text="Wat gebeurde er daarna?")
     r.refuse("B", "card.add", "conflict", id="q1", kind="question", text="Wat?")
     e = r.do("B", "card.add", id="q2", kind="question", text="Heb je al overwogen om te stoppen?")
-    assert e.data["flag"] == "advice"
+    # The hint is its author's: not in the event everyone receives, only in the author's view.
+    assert e.data["flag"] is None and r.state.cards["q2"]["flag"] == "advice"
+    assert r.view("B")["cards"]["q2"]["flag"] == "advice" and "flag" not in r.view("A")["cards"]["q2"]
     r.refuse("A", "card.edit", "forbidden", id="q2", text="Hoe dan?")
     r.refuse("A", "card.edit", "not_found", id="nope", text="Hoe dan?")
     r.do("B", "card.edit", id="q2", text="Wat heb je al geprobeerd?")
@@ -188,6 +190,30 @@ def test_private_cards_hidden_until_reveal() -> None:
     # After the reveal, new cards in that phase are public.
     e2 = r.do("B", "card.add", id="pB", kind="position", text="Ik wacht af")
     assert e2.audience is None
+
+
+def test_private_cards_and_their_hints_count_for_the_facilitator_only_once_revealed() -> None:
+    r = Room("incident")
+    r.join("F", "F", ["facilitator"])
+    for p in ("A", "B"):
+        r.join(p)
+    r.goto("vragen-noteren")
+    e = r.do("A", "card.add", id="q1", kind="question", text="Heb je al overwogen om te stoppen?")
+    assert e.audience == "A" and e.data["flag"] == "advice"  # only A receives this event
+    edit = r.do("A", "card.edit", id="q1", text="Heb je het gezien?")
+    assert edit.audience == "A" and edit.data["flag"] == "closed"
+    # Who wrote a hidden card, and its hint, is nobody's business but the author's.
+    assert r.view("F")["stats"]["A"] == {"cards": 0, "turns": 0, "flagged": 0}
+    assert r.view("A")["cards"]["q1"]["flag"] == "closed"
+    rev = r.do("F", "cards.reveal", phase="vragen-noteren")
+    assert rev.data["cards"]["q1"]["flag"] is None and rev.data["cards"]["q1"]["author"] == "A"
+    assert r.view("F")["stats"]["A"] == {"cards": 1, "turns": 0, "flagged": 1}
+    assert "flag" not in r.view("B")["cards"]["q1"]
+    # A public edit carries no hint either; the author's view has it.
+    e2 = r.do("A", "card.edit", id="q1", text="Vind je zelf ook niet dat het te veel is?")
+    assert e2.audience is None and e2.data["flag"] is None
+    assert r.view("A")["cards"]["q1"]["flag"] == "leading"
+    assert r.replayed().to_dict() == r.state.to_dict()
 
 
 def test_mindmap_tree_rules() -> None:

@@ -96,3 +96,42 @@ async def test_notes_never_reach_another_client_before_reveal(
     s2 = await lis.ok("note.add", {"id": "n3", "text": "CANARY-late-5521"})
     await other.wait_for(lambda m: m["t"] == "view" and m["seq"] >= s2)
     assert "CANARY-late-5521" not in _seen(other)
+
+
+async def test_question_hints_reach_nobody_but_their_author(sqlite_server: ServerProc, clients: Any) -> None:
+    """The hint flag of a question card is its author's; the facilitator's per-person counts say
+    nothing about a private card until it is revealed."""
+    room = create_room(sqlite_server.base, "incident")
+    fac: Client = clients(room["room"])
+    await fac.connect({"key": room["facilitator_key"], "name": "Fenna", "view": True})
+    a: Client = clients(room["room"])
+    await a.connect({"key": room["join_key"], "name": "Anna", "view": True})
+    b: Client = clients(room["room"])
+    await b.connect({"key": room["join_key"], "name": "Bram", "view": True})
+
+    def stats(seq: int) -> Any:
+        v = next(m for m in reversed(fac.msgs) if m["t"] == "view" and m["seq"] >= seq)
+        return v["state"]["stats"][a.pid]
+
+    await fac.ok("phase.goto", {"index": 3})  # vragen-noteren: private questions
+    seq = await a.ok("card.add", {"id": "qa", "kind": "question", "text": "Heb je al overwogen te stoppen?"})
+    await fac.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    await b.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    assert stats(seq) == {"cards": 0, "turns": 0, "flagged": 0}  # was cards 1, flagged 1: Anna's
+    assert '"flag": "advice"' not in _seen(fac) + _seen(b)
+    rev = await fac.ok("cards.reveal", {"phase": "vragen-noteren"})
+    for c in (fac, b):
+        e = await c.wait_for(lambda m: m["t"] == "event" and m["seq"] == rev)
+        assert e["data"]["cards"]["qa"]["flag"] is None
+    await fac.wait_for(lambda m: m["t"] == "view" and m["seq"] >= rev)
+    assert stats(rev) == {"cards": 1, "turns": 0, "flagged": 1}  # counted once revealed
+    # A public question: everyone gets the card, only its author the hint.
+    await fac.ok("phase.goto", {"index": 4})
+    seq = await b.ok("card.add", {"id": "qb", "kind": "question", "text": "Is het de eerste keer?"})
+    for c in (fac, a, b):
+        e = await c.wait_for(lambda m: m["t"] == "event" and m["seq"] == seq)
+        assert e["data"]["flag"] is None  # the raw event gave everyone "closed"
+    vb = await b.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    va = await a.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    assert vb["state"]["cards"]["qb"]["flag"] == "closed" and "flag" not in va["state"]["cards"]["qb"]
+    assert '"flag": "closed"' not in _seen(a) and '"flag": "advice"' not in _seen(b)
