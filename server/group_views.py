@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from typing import Any
 
 from starlette.requests import Request
@@ -188,9 +189,11 @@ async def api_submit_werkvraag(request: Request) -> Response:
     live = await groups.hub.get(str(room))
     if live is None or mid not in live.state.participants:
         return JSONResponse({"error": "not_found", "message": "you are not in that meeting"}, status_code=404)
-    wid = groups.hub.clock()
+    # A random id: one made of the member and the time could be guessed from the placeholder
+    # everyone else receives (its `at`), and tried.
+    wid = "w" + secrets.token_urlsafe(16)
     res = await groups.hub.submit(
-        live, Command("case.queue", {"id": f"w{mid}{wid}"[-40:], "text": data.get("text")}), mid, None
+        live, Command("case.queue", {"id": wid, "text": data.get("text")}), mid, None
     )
     if isinstance(res, Rejection):
         return JSONResponse(

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import hints
-from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _only_keys
+from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS
 from .permissions import _need_fac, may_write
@@ -41,6 +41,9 @@ def _own_card(s: RoomState, actor: str, cid: str) -> dict[str, Any]:
 def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "id", "kind", "text")
     cid = _arg_id(a)
+    taken = s.cards.get(cid)
+    if taken is not None and not card_visible(taken, actor):
+        raise _bad_id()  # someone else's hidden card: answered as a malformed id is, not `conflict`
     kind = a.get("kind")
     text = _arg_text(a, "text", MAX_CARD)
     if not isinstance(kind, str):

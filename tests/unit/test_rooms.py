@@ -529,7 +529,9 @@ def test_case_queue_stays_private_until_the_case_choice() -> None:
     assert e.audience == "mC"
     assert r.view("mB")["queued"] == {} and r.view("mC")["queued"]["w1"]["text"].startswith("Hoe")
     assert r.view("mB")["vote"]["candidates"] == {}
-    r.refuse("mB", "case.queue", "conflict", id="w1", text="Ook?")
+    # Someone else's private werkvraag: the answer of a malformed id, never `conflict`.
+    taken = r.refuse("mB", "case.queue", "invalid", id="w1", text="Ook?")
+    assert taken == r.refuse("mB", "case.queue", "invalid", id="bad id!", text="Ook?")
     r.refuse("mB", "case.queue", "invalid", id="w2", text="Een. Twee. Drie. Vier.")
     ev = r.do("mA", "phase.next")  # into the case choice
     assert ev.data["released"]["w1"]["author"] == "mC"
@@ -560,3 +562,81 @@ def test_facilitator_sees_hidden_counts_not_cards() -> None:
     assert "hidden" not in r.view("A") and "geheim" not in repr(v)
     r.do("F", "cards.reveal", phase="standpuntbepaling")
     assert r.view("A")["revealed_phases"] == ["standpuntbepaling"] and r.view("F")["hidden"] == {}
+
+
+def test_one_rule_set_for_proposed_and_queued_candidates() -> None:
+    r = _group_room()
+    r.do("mA", "role.assign", pid="mC", role="listener", on=True)
+    # Before the case choice: a silent listener brings no case, queued or proposed.
+    r.refuse("mC", "case.queue", "forbidden", id="w1", text="Mijn vraag?")
+    # At most three candidates per person, queued and proposed together.
+    for i in range(3):
+        r.do("mB", "case.queue", id=f"b{i}", text="Een vraag?")
+    r.refuse("mB", "case.queue", "too_large", id="b3", text="Nog een?")
+    r.do("mB", "case.queue", id="b0", text="Anders gezegd?")  # one's own: a new text, not a new one
+    assert r.view("mB")["queued"]["b0"]["text"] == "Anders gezegd?"
+    r.do("mA", "phase.next")  # the case choice: they are candidates now
+    r.refuse("mB", "case.propose", "too_large", id="b4", text="Nog een?")
+    r.refuse("mB", "case.queue", "too_large", id="b4", text="Nog een?")
+    r.refuse("mC", "case.queue", "forbidden", id="c1", text="Tijdens de stemming?")
+    r.refuse("mC", "case.propose", "forbidden", id="c1", text="Tijdens de stemming?")
+    r.do("mA", "case.queue", id="a1", text="Van de voorzitter?")
+    r.do("mA", "vote.close")
+    # After the vote: nobody adds a candidate, whichever way.
+    r.refuse("mA", "case.queue", "conflict", id="a2", text="Te laat?")
+    r.refuse("mA", "case.propose", "conflict", id="a2", text="Te laat?")
+    assert len(r.state.vote["candidates"]) == 4
+
+
+def test_after_the_choice_no_case_is_queued() -> None:
+    r = basic_room()
+    r.goto("keuze")
+    r.do("A", "case.propose", id="k1", text="Hoe?")
+    r.do("F", "case.choose", id="k1")
+    r.goto("onderzoeken")
+    r.refuse("B", "case.queue", "conflict", id="k2", text="Alsnog?")
+    r.refuse("F", "case.propose", "conflict", id="k2", text="Alsnog?")
+
+
+def test_the_room_caps_candidates_for_both_ways_in() -> None:
+    from server.rooms import MAX_CANDIDATES
+
+    r = Room()
+    r.join("F", "F", ["facilitator"])
+    pids = [f"p{i}" for i in range(MAX_CANDIDATES // 3 + 1)]
+    for pid in pids:
+        r.join(pid)
+    n = 0
+    for pid in pids:
+        for j in range(3):
+            if n == MAX_CANDIDATES:
+                r.refuse(pid, "case.queue", "too_large", id=f"{pid}x{j}", text="Vraag?")
+                continue
+            r.do(pid, "case.queue", id=f"{pid}x{j}", text="Vraag?")
+            n += 1
+    # Queued werkvragen count for a proposal too (they become candidates at the case choice).
+    r.refuse("F", "case.propose", "too_large", id="f1", text="Van de voorzitter?")
+    r.goto("keuze")
+    assert len(r.state.vote["candidates"]) == MAX_CANDIDATES
+
+
+def test_a_hidden_item_id_is_answered_as_a_malformed_id() -> None:
+    """An id taken by someone else's private item gives the answer a malformed id gets, so probing
+    ids tells nobody that a hidden card or note exists."""
+    r = Room("incident")
+    r.join("F", "F", ["facilitator"])
+    for p in ("A", "B", "L"):
+        r.join(p)
+    r.do("F", "role.assign", pid="L", role="listener", on=True)
+    r.goto("vragen-noteren")
+    r.do("A", "card.add", id="qa", kind="question", text="Wat gebeurde er?")
+    malformed = r.refuse("B", "card.add", "invalid", id="q a", kind="question", text="Wat?")
+    assert r.refuse("B", "card.add", "invalid", id="qa", kind="question", text="Wat?") == malformed
+    assert r.refuse("F", "card.add", "invalid", id="qa", kind="question", text="Wat?") == malformed
+    r.do("L", "note.add", id="nl", text="stil")
+    malformed = r.refuse("B", "note.add", "invalid", id="n l", text="x")
+    assert r.refuse("F", "note.add", "invalid", id="nl", text="x") == malformed
+    # One's own, or a visible one, is simply taken.
+    r.refuse("A", "card.add", "conflict", id="qa", kind="question", text="Wat?")
+    r.do("F", "cards.reveal", phase="vragen-noteren")
+    r.refuse("B", "card.add", "conflict", id="qa", kind="question", text="Wat?")

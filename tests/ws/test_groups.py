@@ -234,3 +234,38 @@ def test_raw_toml_helper_matches_loader() -> None:
     d = tomllib.loads(text)
     assert tomllib.loads(_raw_toml(d)) == d
     assert Path(ROOT / "methods").is_dir()
+
+
+async def test_who_queued_a_werkvraag_cannot_be_found_out(sqlite_server: ServerProc) -> None:
+    """The id of a werkvraag submitted from the group page is random: not the member and the time
+    that everyone else's placeholder shows. And an id taken by someone else's private werkvraag is
+    answered as a malformed id is, never with a `conflict` that confirms the guess."""
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Team", "lang": "nl"})
+    fenna = Member(srv, g["group"], g["admin_key"], "Fenna")
+    bram = Member(srv, g["group"], g["join_key"], "Bram")
+    cor = Member(srv, g["group"], g["join_key"], "Cor")
+    _, r = fenna.cmd("meeting.create", method="basis", date="2026-09-01")
+    room = r["room"]
+    c = await cor.enter(room)
+    b = await bram.enter(room)
+    status, body = post(
+        srv.base,
+        f"/api/groups/{g['group']}/werkvraag",
+        {"token": bram.token, "room": room, "text": "Hoe nu?"},
+    )
+    assert status == 200, body
+    mine = await b.wait_for(lambda m: m["t"] == "event" and m["seq"] == body["seq"])
+    placeholder = await c.wait_for(lambda m: m["t"] == "event" and m["seq"] == body["seq"])
+    assert placeholder["type"] == "private" and placeholder["actor"] is None
+    wid = mine["data"]["id"]
+    assert bram.mid not in wid and str(placeholder["at"]) not in wid and len(wid) >= 20
+    # Cor tries the id the old scheme would have given: the answer of a malformed id.
+    guessed = await c.cmd("case.queue", {"id": f"w{bram.mid}{placeholder['at']}"[-40:], "text": "Ik?"})
+    taken = await c.cmd("case.queue", {"id": wid, "text": "Ik?"})
+    malformed = await c.cmd("case.queue", {"id": "no such id!", "text": "Ik?"})
+    assert guessed["t"] == "ack"  # a free id (the old scheme's) is just a free id now
+    assert {k: taken[k] for k in ("code", "message")} == {k: malformed[k] for k in ("code", "message")}
+    assert taken["code"] == "invalid"
+    for cl in (b, c):
+        await cl.close()
