@@ -17,7 +17,7 @@ from typing import Any
 from .auth import hash_key, key_matches, new_key
 from .hub import Hub
 from .methods import BASIC_METHOD, MethodError, MethodLibrary, parse_method
-from .rooms import MAX_NAME, PLAN_FIELDS, Event, Rejection, created_event
+from .rooms import MAX_NAME, PLAN_FIELDS, Event, Rejection, created_event, evaluation_means
 
 MAX_MEMBERS = 30
 MAX_MEETINGS = 200
@@ -338,7 +338,8 @@ class Groups:
                 if f.get("report"):
                     reports.setdefault(f["meeting"], []).append({**f["report"], "in": m["room"]})
             done = st.phase >= len(st.method.phases) - 1
-            ev = [v for v in st.evaluation.values()]
+            # The same rule as in the room: means only once its evaluation closed, over enough people.
+            means = evaluation_means(st)
             entry = {
                 **copy.deepcopy(m),
                 "status": "past" if done else ("active" if _started(st) else "next"),
@@ -348,18 +349,11 @@ class Groups:
                 "question": st.case.get("reformulation") or st.case.get("question"),
                 "plan": {k: st.plan.get(k, "") for k in PLAN_FIELDS},
                 "next_roles": dict(st.next_roles),
-                "evaluation": {
-                    k: (
-                        round(sum(v[k] for v in ev if k in v) / n, 2)
-                        if (n := sum(1 for v in ev if k in v))
-                        else None
-                    )
-                    for k in ("content", "process")
-                },
+                "evaluation": {**means, "n": len(st.evaluation)},
             }
             meetings.append(entry)
-            if entry["evaluation"]["content"] is not None or entry["evaluation"]["process"] is not None:
-                trend.append({"room": m["room"], "date": m["date"], **entry["evaluation"]})
+            if means["content"] is not None or means["process"] is not None:
+                trend.append({"room": m["room"], "date": m["date"], **means})
         plans = await self.open_plans(g)
         for p in plans:
             p["due"] = bool(p["review_date"]) and p["review_date"] < today.isoformat()

@@ -218,6 +218,7 @@ def _outside_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
             "content": {"mean": None, "n": 0},
             "process": {"mean": None, "n": 0},
             "mine": {},
+            "closed": False,
         },
         "may": {},
     }

@@ -55,6 +55,7 @@ class RoomState:
     round: dict[str, Any] | None = None
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
     evaluation: dict[str, dict[str, Any]] = field(default_factory=dict)
+    evaluation_closed: bool = False  # no more scores; the means may be shown
     ended: bool = False
     locked: bool = False
     waiting: dict[str, dict[str, Any]] = field(default_factory=dict)

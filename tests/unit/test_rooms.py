@@ -393,10 +393,44 @@ def test_eval_scores_anonymous() -> None:
     r.refuse("A", "eval.submit", "invalid")
     e = r.do("A", "eval.submit", content=4, process=5)
     assert e.audience == "A"
-    r.do("B", "eval.submit", content=2)
+    # One answer: a mean would be that person's score. Only the count, until the close.
     ev = r.view("I")["evaluation"]
-    assert ev["content"] == {"mean": 3.0, "n": 2} and ev["mine"] == {}
-    assert r.view("A")["evaluation"]["mine"] == {"content": 4, "process": 5}
+    assert ev["n"] == 1 and ev["content"] == {"mean": None, "n": 1} and ev["closed"] is False
+    r.do("B", "eval.submit", content=2)
+    r.do("I", "eval.submit", content=3, process=4)
+    r.do("A", "eval.submit", content=5)  # changed before the close: still only counts
+    ev = r.view("I")["evaluation"]
+    assert ev["content"] == {"mean": None, "n": 3} and ev["process"] == {"mean": None, "n": 2}
+    assert ev["mine"] == {"content": 3, "process": 4}
+    assert r.view("A")["evaluation"]["mine"] == {"content": 5, "process": 5}
+    r.refuse("A", "evaluation.close", "forbidden")
+    r.do("F", "evaluation.close")
+    r.refuse("F", "evaluation.close", "conflict")
+    # Closed: the means where at least three people gave the score, and nothing changes any more.
+    ev = r.view("B")["evaluation"]
+    assert ev["closed"] is True and ev["content"] == {"mean": 3.33, "n": 3}
+    assert ev["process"] == {"mean": None, "n": 2}
+    r.refuse("B", "eval.submit", "conflict", process=1)
+    assert r.view("B")["may"]["evaluate"] is False
+    assert r.replayed().to_dict() == r.state.to_dict()
+
+
+def test_the_evaluation_closes_when_its_phase_ends() -> None:
+    r = Room("incident")
+    r.join("F", "F", ["facilitator"])
+    for p in ("A", "B", "C"):
+        r.join(p)
+    r.goto("evaluatie")
+    r.goto("afsluitende-discussie")  # nobody answered yet: nothing to close
+    assert r.view("A")["evaluation"]["closed"] is False
+    r.goto("evaluatie")
+    for p, score in (("A", 4), ("B", 2), ("C", 3)):
+        r.do(p, "eval.submit", process=score)
+    assert r.view("A")["evaluation"]["process"]["mean"] is None
+    r.goto("afsluitende-discussie")
+    assert r.view("A")["evaluation"]["process"] == {"mean": 3.0, "n": 3}
+    r.goto("evaluatie")  # back again: still closed
+    r.refuse("A", "eval.submit", "conflict", process=5)
 
 
 def test_rename_and_remove() -> None:

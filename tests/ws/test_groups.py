@@ -90,6 +90,14 @@ async def test_a_group_over_two_meetings(sqlite_server: ServerProc) -> None:
     await c1.ok("eval.submit", {"content": 4, "process": 5})
     await b1.ok("eval.submit", {"content": 2, "process": 3})
     await f1.ok("meeting.next", {"chair": cor.mid, "inbrenger": fenna.mid})
+    # Two answers, not closed: the group sees how many answered, no means and no trend.
+    v = cor.view()
+    assert v["meetings"][0]["evaluation"] == {"content": None, "process": None, "n": 2}
+    assert v["trend"] == []
+    await f1.ok("eval.submit", {"content": 3, "process": 4})
+    v = cor.view()
+    assert v["meetings"][0]["evaluation"] == {"content": None, "process": None, "n": 3}
+    await f1.ok("evaluation.close")
     for c in (f1, b1, c1):
         await c.close()
     v = cor.view()
@@ -97,6 +105,7 @@ async def test_a_group_over_two_meetings(sqlite_server: ServerProc) -> None:
     assert v["meetings"][0]["status"] == "past" and v["meetings"][0]["evaluation"] == {
         "content": 3.0,
         "process": 4.0,
+        "n": 3,
     }
     assert v["trend"] == [{"room": room1, "date": "2026-09-01", "content": 3.0, "process": 4.0}]
     plans = v["open_plans"]
