@@ -108,7 +108,10 @@ async def api_group_view(request: Request) -> Response:
     if isinstance(authed, Response):
         return authed
     _data, (g, meta, mid) = authed
-    return JSONResponse(await _groups(request).view(g, meta, mid))
+    try:
+        return JSONResponse(await _groups(request).view(g, meta, mid))
+    except GroupError:
+        return JSONResponse(_DENIED, status_code=404)
 
 
 async def api_group_cmd(request: Request) -> Response:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..methods import Method, Phase, parse_method
-from .events import Event
+from .events import Event, NoSuchRoom
 
 
 @dataclass
@@ -79,6 +79,9 @@ class RoomState:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RoomState:
+        if "kind" in d or "method" not in d:
+            # A group's snapshot (server/groups.py) under an id someone asked for as a room.
+            raise NoSuchRoom("not a room's snapshot")
         data = copy.deepcopy(dict(d))
         data["method"] = parse_method(data["method"], "snapshot")
         return cls(**data)

@@ -474,6 +474,10 @@ def test_erase_and_rotate_are_facilitator_only() -> None:
     r.refuse("A", "room.erase", "forbidden")
     r.refuse("A", "room.rotate", "forbidden")
     r.do("F", "room.rotate")
+    # Without an actor only the server erases (a group's erasure erases its meetings); nothing else.
+    r.refuse(None, "phase.next", "forbidden")
+    r.refuse(None, "room.rotate", "forbidden")
+    assert r.decide(None, "room.erase").type == "room.erased"  # type: ignore[union-attr]
     r.do("F", "room.erase")
     assert r.state.ended
     r.refuse("F", "phase.next", "conflict")

@@ -278,3 +278,83 @@ async def test_who_queued_a_werkvraag_cannot_be_found_out(sqlite_server: ServerP
     assert taken["code"] == "invalid"
     for cl in (b, c):
         await cl.close()
+
+
+def _stored(db: Path, gid: str) -> str:
+    """Everything the SQLite store keeps for one id (log, snapshot, metadata), as text."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        rows = [
+            *con.execute("SELECT type, actor, data FROM events WHERE room=?", (gid,)),
+            *con.execute("SELECT state FROM snapshots WHERE room=?", (gid,)),
+            *con.execute("SELECT meta FROM rooms WHERE room=?", (gid,)),
+        ]
+    finally:
+        con.close()
+    return json.dumps(rows, ensure_ascii=False)
+
+
+async def test_a_member_erases_their_data_from_the_group(sqlite_server: ServerProc, tmp_path: Path) -> None:
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Team", "lang": "nl"})
+    gid = g["group"]
+    fenna = Member(srv, gid, g["admin_key"], "Fenna")
+    bram = Member(srv, gid, g["join_key"], "Bram-7f3a")
+    cor = Member(srv, gid, g["join_key"], "Cor-91bd")
+    _, r = fenna.cmd("meeting.create", method="basis", date="2026-09-01")
+    f1, b1 = await fenna.enter(r["room"]), await bram.enter(r["room"])
+    await f1.ok("role.assign", {"pid": bram.mid, "role": "inbrenger", "on": True})
+    await b1.ok("case.set", {"question": "CANARY-case-of-bram"})
+    await f1.ok("phase.goto", {"index": 4})
+    await b1.ok("plan.set", {"field": "action", "text": "CANARY-plan-of-bram"})
+    await f1.ok("phase.goto", {"index": 5})
+    await f1.ok("meeting.next", {"chair": bram.mid, "inbrenger": bram.mid})
+    for c in (f1, b1):
+        await c.close()
+    before = json.dumps(fenna.view())
+    assert "Bram-7f3a" in before and "CANARY-plan-of-bram" in before
+    # Only oneself, or the group's facilitator, erases a member.
+    assert cor.cmd("member.erase", mid=bram.mid)[0] == 403
+    assert fenna.cmd("member.erase", mid="m000000000000")[0] == 404
+    status, body = bram.cmd("member.erase")
+    assert status == 200, body
+    after = json.dumps(fenna.view())
+    for gone in ("Bram-7f3a", bram.mid, "CANARY-case-of-bram", "CANARY-plan-of-bram"):
+        assert gone not in after, gone
+    assert post(srv.base, f"/api/groups/{gid}/view", {"token": bram.token})[0] == 404
+    # Not in the group's log, snapshot or metadata either (the meeting's room keeps its own record
+    # until it is erased).
+    assert "Bram-7f3a" not in _stored(tmp_path / "kring.db", gid)
+    # A removed member's name leaves the store too.
+    assert "Cor-91bd" in _stored(tmp_path / "kring.db", gid)
+    assert fenna.cmd("member.remove", mid=cor.mid)[0] == 200
+    assert "Cor-91bd" not in _stored(tmp_path / "kring.db", gid) and "Cor-91bd" not in json.dumps(
+        fenna.view()
+    )
+    # The group's last facilitator cannot erase themselves: the group is erased instead.
+    assert fenna.cmd("member.erase")[0] == 400
+
+
+async def test_the_group_facilitator_erases_the_group_and_its_meetings(
+    sqlite_server: ServerProc, tmp_path: Path
+) -> None:
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Team", "lang": "nl"})
+    gid = g["group"]
+    fenna = Member(srv, gid, g["admin_key"], "Fenna")
+    bram = Member(srv, gid, g["join_key"], "Bram")
+    rooms = [
+        fenna.cmd("meeting.create", method="basis", date=d)[1]["room"] for d in ("2026-09-01", "2026-10-01")
+    ]
+    b1 = await bram.enter(rooms[0])
+    await b1.ok("participant.rename", {"name": "CANARY-in-the-room"})
+    assert bram.cmd("group.erase")[0] == 403
+    status, body = fenna.cmd("group.erase")
+    assert status == 200, body
+    assert (await b1.wait_closed())[0] == 4010  # the open meeting closed as its own erasure would
+    for m in (fenna, bram):
+        assert post(srv.base, f"/api/groups/{gid}/view", {"token": m.token})[0] == 404
+    for room in (gid, *rooms):
+        assert _stored(tmp_path / "kring.db", room) == "[]"
