@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
             from .fanout import start_fanout  # cross-worker fan-out; the embedded path never loads it
 
             fanout = await start_fanout(store, hub, settings.retention_days)
-        retention = asyncio.create_task(_retention(hub, settings))
+        retention = asyncio.create_task(_retention(hub, app.state.groups, settings))
         _tune_gc()
         try:
             yield
@@ -158,12 +158,14 @@ def _tune_gc() -> None:
     gc.set_threshold(10_000, 10, 100)
 
 
-async def _retention(hub: Hub, settings: Settings) -> None:
-    """Erase rooms idle for KRING_RETENTION_DAYS, at startup and then every interval."""
+async def _retention(hub: Hub, groups: Groups, settings: Settings) -> None:
+    """Erase rooms and groups idle for KRING_RETENTION_DAYS, at startup and then every interval. A
+    group counts as active while its meetings are (`Groups.count_meetings_as_activity`)."""
     while True:
         try:
-            cutoff = int(time.time() * 1000) - settings.retention_days * 86_400_000
-            n = await hub.expire(cutoff)
+            now = int(time.time() * 1000)
+            await groups.count_meetings_as_activity(now, settings.retention_days * 86_400_000)
+            n = await hub.expire(now - settings.retention_days * 86_400_000)
             if n:
                 log.info("retention: erased %d idle room(s)", n)
         except Exception as e:  # the store may be down; try again next round

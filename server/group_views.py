@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from typing import Any
 
 from starlette.requests import Request
@@ -110,7 +111,10 @@ async def api_group_view(request: Request) -> Response:
     if isinstance(authed, Response):
         return authed
     _data, (g, meta, mid) = authed
-    return JSONResponse(await _groups(request).view(g, meta, mid))
+    try:
+        return JSONResponse(await _groups(request).view(g, meta, mid))
+    except GroupError:
+        return JSONResponse(_DENIED, status_code=404)
 
 
 async def api_group_cmd(request: Request) -> Response:
@@ -194,9 +198,11 @@ async def api_submit_werkvraag(request: Request) -> Response:
     live = await groups.hub.get(str(room))
     if live is None or mid not in live.state.participants:
         return JSONResponse({"error": "not_found", "message": "you are not in that meeting"}, status_code=404)
-    wid = groups.hub.clock()
+    # A random id: one made of the member and the time could be guessed from the placeholder
+    # everyone else receives (its `at`), and tried.
+    wid = "w" + secrets.token_urlsafe(16)
     res = await groups.hub.submit(
-        live, Command("case.queue", {"id": f"w{mid}{wid}"[-40:], "text": data.get("text")}), mid, None
+        live, Command("case.queue", {"id": wid, "text": data.get("text")}), mid, None
     )
     if isinstance(res, Rejection):
         return JSONResponse(

@@ -20,10 +20,19 @@ The browser applies the very same table (``client/static/js/hints.js``, fed by
 with simple quantifiers; no ``\\b``, ``\\w``, lookarounds, named groups or inline flags. The only
 flag is ``i``. Patterns are matched with *search* semantics (``re.search`` / ``RegExp.test``)
 against the normalised text (see :func:`normalise`, mirrored in the JS file).
+
+The work per text is bounded, whatever its length (a card may hold 2,000 characters): the filler
+words in front are dropped in one linear pass (:data:`FILLERS`), then the rules anchored at the
+start see only the first :data:`WINDOW` characters after them and the tag-question rules (not
+anchored, they end in ``$``) only the last :data:`WINDOW` characters. A hint is about how a
+question opens or how it ends, so nothing a real question needs is cut off; a crafted text cannot
+make every rule backtrack over its whole length (2,000 characters of ``en , en , …`` cost 15-20 ms
+before). The browser does the same (``hints.js``: ``FILLERS``, ``WINDOW``).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from dataclasses import dataclass
@@ -310,8 +319,13 @@ def _by_first_char() -> dict[str, tuple[tuple[Rule, re.Pattern[str]], ...]]:
 
 
 _BY_FIRST = _by_first_char()
-# One filler word at the start ("En…", "So,…"): then the rules are tried one by one, all of them.
-_FILLER = re.compile("^" + _START[1:-1], re.IGNORECASE)
+
+# The filler words in front of a question ("En…", "So,…"), all of them: one greedy pass that never
+# backtracks, since nothing follows it in the pattern. The rules' own `_START` then matches nothing.
+FILLERS = re.compile(_START, re.IGNORECASE)
+# How much of the text the rules look at: the first WINDOW characters after the fillers (the rules
+# anchored at the start) and the last WINDOW characters (the tag questions at the end).
+WINDOW = 200
 
 # Leading noise to drop: whitespace, quotes, dashes and bullets. Mirrored in hints.js.
 _LEADING_NOISE = re.compile("^[\\s\"'`´“”„‚‘’«»‹›\\-–—•*·]+")
@@ -327,25 +341,39 @@ def normalise(text: str) -> str:
     return text.lower()
 
 
+def windows(norm: str) -> tuple[str, str]:
+    """The two bounded parts of a normalised text the rules see: the start without its filler
+    words (for the anchored rules) and the end (for the tag questions). Mirrored in hints.js."""
+    m = FILLERS.match(norm)
+    start = m.end() if m else 0
+    return norm[start : start + WINDOW], norm[-WINDOW:]
+
+
+@functools.lru_cache(maxsize=256)
 def check(text: str) -> str | None:
-    """The hint code for a question card ("advice", "leading", "closed") or None."""
+    """The hint code for a question card ("advice", "leading", "closed") or None.
+
+    Cached: a card's flag is decided when it is written and derived again when the event is
+    applied (server/rooms/cards.py), for the same text."""
     norm = normalise(text)
     if not norm:
         return None
-    return _first_match(norm, _COMPILED if _FILLER.match(norm) else _BY_FIRST.get(norm[0], _COMPILED))
+    head, tail = windows(norm)
+    rules = _BY_FIRST.get(head[0], _COMPILED) if head else _COMPILED
+    return _first_match(head, tail, rules)
 
 
 def check_rule_by_rule(text: str) -> str | None:
     """`check` without skipping any rule: the definition that `check` must agree with."""
     norm = normalise(text)
-    return _first_match(norm, _COMPILED) if norm else None
+    return _first_match(*windows(norm), _COMPILED) if norm else None
 
 
-def _first_match(norm: str, rules: tuple[tuple[Rule, re.Pattern[str]], ...]) -> str | None:
-    """The hint code of the first of `rules` that matches the normalised text (the "open" rules
-    mean no hint)."""
+def _first_match(head: str, tail: str, rules: tuple[tuple[Rule, re.Pattern[str]], ...]) -> str | None:
+    """The hint code of the first of `rules` that matches (the "open" rules mean no hint): a rule
+    anchored at the start is tried on `head`, a tag-question rule on `tail`."""
     for rule, rx in rules:
-        if rx.search(norm):
+        if rx.search(head if rule.pattern.startswith("^") else tail):
             return None if rule.code == NO_HINT else rule.code
     return None
 

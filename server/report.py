@@ -108,10 +108,14 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
         lines.append(f"- **{label}:** {_md(v['plan'].get(f, '')) or L('empty')}")
     ev = v["evaluation"]
     if ev["n"]:
+        # A mean is in the view only once the evaluation is closed and enough people gave that
+        # score (server/rooms/evaluation.py); otherwise only how many answered.
         lines += ["", f"## {L('evaluation')}", ""]
         for k in ("content", "process"):
             if ev[k]["n"]:
-                lines.append(f"- {L('md.' + k)}: {ev[k]['mean']} (n={ev[k]['n']})")
+                mean = ev[k]["mean"]
+                shown = f"{mean} (n={ev[k]['n']})" if mean is not None else f"n={ev[k]['n']}"
+                lines.append(f"- {L('md.' + k)}: {shown}")
     lines += ["", f"## {L('participants')}", ""]
     lines += [f"- {who(pid)}" for pid in v["participants"]]
     return "\n".join(lines) + "\n"

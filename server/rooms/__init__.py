@@ -32,7 +32,7 @@ from . import (  # noqa: F401
 from .cards import CARD_VIEW_FIELDS, card_view, card_visible
 from .commands import ID_RE, Command, Draft, Rejection
 from .engine import apply, decide, replay, seal, shared_view, view, viewer_view
-from .evaluation import evaluation_summary
+from .evaluation import MIN_EVAL_N, evaluation_means, evaluation_summary
 from .events import Event
 from .followup import FOLLOWUP_STATUS
 from .forcefield import RATING_KEYS, SIDES, force_summary
@@ -77,6 +77,7 @@ __all__ = [
     "MAX_PITCH",
     "MAX_TEXT",
     "MAX_TIMER_S",
+    "MIN_EVAL_N",
     "PLAN_FIELDS",
     "RATING_KEYS",
     "ROOT",
@@ -95,6 +96,7 @@ __all__ = [
     "card_visible",
     "created_event",
     "decide",
+    "evaluation_means",
     "evaluation_summary",
     "force_summary",
     "may_note",

@@ -1,5 +1,12 @@
 """Cards (questions, associations, positions, ...): written in the phases that open their kind,
-private to their author in a private phase until the facilitator reveals them."""
+private to their author in a private phase until the facilitator reveals them.
+
+The question hint (`flag`: closed, advice, leading) is its author's: it is in the author's view
+only. On the wire it is only in events that nobody but the author receives (a card in a private
+phase); an event everyone receives carries `flag: null`, and the state derives the flag from the
+text when the event is applied. The facilitator's per-person counts (`stats`) count a private card,
+and its flag, only once it is revealed: before that they would tell who wrote what.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import hints
-from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _only_keys
+from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS
 from .permissions import _need_fac, may_write
@@ -34,6 +41,9 @@ def _own_card(s: RoomState, actor: str, cid: str) -> dict[str, Any]:
 def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "id", "kind", "text")
     cid = _arg_id(a)
+    taken = s.cards.get(cid)
+    if taken is not None and not card_visible(taken, actor):
+        raise _bad_id()  # someone else's hidden card: answered as a malformed id is, not `conflict`
     kind = a.get("kind")
     text = _arg_text(a, "text", MAX_CARD)
     if not isinstance(kind, str):
@@ -47,7 +57,7 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
     if len(s.cards) >= MAX_CARDS:
         raise _Bad("too_large", f"a room holds at most {MAX_CARDS} cards")
     private = s.current.private and s.current.id not in s.revealed_phases
-    flag = hints.check(text) if kind == "question" else None
+    flag = _flag(kind, text) if private else None  # in a public event the flag would reach everyone
     data = {"id": cid, "kind": kind, "text": text, "phase": s.current.id, "private": private, "flag": flag}
     return Draft("card.add", data, audience=actor if private else None)
 
@@ -59,7 +69,7 @@ def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     text = _arg_text(a, "text", MAX_CARD)
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
-    flag = hints.check(text) if card["kind"] == "question" else None
+    flag = _flag(card["kind"], text) if hidden else None
     return Draft(
         "card.edit", {"id": cid, "text": text, "flag": flag}, audience=card["author"] if hidden else None
     )
@@ -95,11 +105,17 @@ def _cards_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
     if not isinstance(phase, str) or s.method.phase_index(phase) is None:
         raise _Bad("not_found", "no such phase in this method")
     hidden = {
-        cid: {k: c[k] for k in ("kind", "text", "author", "phase", "flag")}
+        # The reveal shows the cards; the question hint stays their authors' (null, as in card.add).
+        cid: {"kind": c["kind"], "text": c["text"], "author": c["author"], "phase": c["phase"], "flag": None}
         for cid, c in s.cards.items()
         if c["phase"] == phase and c["private"] and not c["revealed"]
     }
     return Draft("cards.revealed", {"phase": phase, "cards": hidden})
+
+
+def _flag(kind: str, text: str) -> str | None:
+    """The question hint of a card: derived from its text, the same on every replay."""
+    return hints.check(text) if kind == "question" else None
 
 
 # --- apply ----------------------------------------------------------------------------------------
@@ -107,6 +123,7 @@ def _cards_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 
 @applies("card.add")
 def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    flag = _flag(d["kind"], d["text"])
     s.cards[d["id"]] = {
         "kind": d["kind"],
         "text": d["text"],
@@ -115,21 +132,23 @@ def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         "private": d["private"],
         "revealed": False,
         "useful": False,
-        "flag": d.get("flag"),
+        "flag": flag,
         "at": e.at,
     }
-    _stat(s, e.actor, "cards")
-    if d.get("flag"):
-        _stat(s, e.actor, "flagged")
+    if not d["private"]:  # a private card counts once it is revealed
+        _stat(s, e.actor, "cards")
+        if flag:
+            _stat(s, e.actor, "flagged")
 
 
 @applies("card.edit")
 def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     c = s.cards[d["id"]]
-    if d.get("flag") and not c.get("flag"):
+    flag = _flag(c["kind"], d["text"])
+    if flag and not c.get("flag") and card_visible(c, None):
         _stat(s, c["author"], "flagged")
     c["text"] = d["text"]
-    c["flag"] = d.get("flag")
+    c["flag"] = flag
 
 
 @applies("card.remove")
@@ -145,8 +164,12 @@ def _a_card_mark(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("cards.revealed")
 def _a_cards_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for cid in d["cards"]:
-        if cid in s.cards:
-            s.cards[cid]["revealed"] = True
+        c = s.cards.get(cid)
+        if c is not None and not c["revealed"]:
+            c["revealed"] = True
+            _stat(s, c["author"], "cards")  # now the room may know who wrote it
+            if c.get("flag"):
+                _stat(s, c["author"], "flagged")
     if d["phase"] not in s.revealed_phases:
         s.revealed_phases.append(d["phase"])
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, _sentences
+from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, _sentences
 from .events import Event
-from .limits import MAX_CANDIDATES, MAX_PITCH, MAX_TEXT
+from .limits import MAX_CANDIDATES, MAX_CANDIDATES_PER_PERSON, MAX_PITCH, MAX_TEXT
 from .permissions import _need_fac, tool_open
 from .registry import applies, handles, shared_part, viewer_part
 from .state import RoomState
@@ -33,24 +33,43 @@ def _case_reformulate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m:
     return Draft("case.reformulate", {"text": _arg_text(a, "text", MAX_TEXT)})
 
 
-@handles("case.propose")
-def _case_propose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+def _candidate(s: RoomState, a: dict[str, Any], actor: str, *, propose: bool) -> tuple[str, str]:
+    """The one rule set for a candidate case, whether proposed during the case choice
+    (`case.propose`) or queued before it (`case.queue`): the id and text, then who may, when, and
+    how many (at most MAX_CANDIDATES in the room, MAX_CANDIDATES_PER_PERSON per person, queued and
+    proposed together). Saving an existing candidate of one's own again changes its text."""
     _only_keys(a, "id", "text")
     cid = _arg_id(a)
+    queued = s.queued.get(cid)
+    if queued is not None and queued["author"] != actor:
+        raise _bad_id()  # someone else's private werkvraag: answered as a malformed id is
     text = _arg_text(a, "text", MAX_PITCH)
-    if not s.is_fac(actor) and not tool_open(s, "vote"):
+    if propose and not s.is_fac(actor) and not tool_open(s, "vote"):
         raise _Bad("phase_closed", "proposing a case is not open in this phase")
     if "listener" in s.roles(actor) and not s.is_fac(actor):
         raise _Bad("forbidden", "silent listeners do not bring a case")
     if s.vote["closed"]:
         raise _Bad("conflict", "the vote is closed")
+    if s.vote["chosen"] is not None:
+        raise _Bad("conflict", "the case has been chosen")
     if _sentences(text) > 3:
         raise _Bad("invalid", "pitch your question in at most three sentences")
     existing = s.vote["candidates"].get(cid)
-    if existing is not None and existing["author"] != actor:
+    if existing is not None and (existing["author"] != actor or not (propose or tool_open(s, "vote"))):
         raise _Bad("conflict", "that id is taken")
-    if existing is None and len(s.vote["candidates"]) >= MAX_CANDIDATES:
-        raise _Bad("too_large", f"at most {MAX_CANDIDATES} candidate cases")
+    if existing is None and queued is None:
+        if len(s.vote["candidates"]) + len(s.queued) >= MAX_CANDIDATES:
+            raise _Bad("too_large", f"at most {MAX_CANDIDATES} candidate cases")
+        own = sum(1 for c in s.vote["candidates"].values() if c["author"] == actor)
+        own += sum(1 for q in s.queued.values() if q["author"] == actor)
+        if own >= MAX_CANDIDATES_PER_PERSON:
+            raise _Bad("too_large", f"at most {MAX_CANDIDATES_PER_PERSON} candidate cases per person")
+    return cid, text
+
+
+@handles("case.propose")
+def _case_propose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    cid, text = _candidate(s, a, actor, propose=True)
     return Draft("case.proposed", {"id": cid, "text": text})
 
 
@@ -79,16 +98,9 @@ def _case_choose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
 
 @handles("case.queue")
 def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    """A werkvraag submitted ahead of the case choice: private to its author until then."""
-    _only_keys(a, "id", "text")
-    cid = _arg_id(a)
-    text = _arg_text(a, "text", MAX_PITCH)
-    if _sentences(text) > 3:
-        raise _Bad("invalid", "pitch your question in at most three sentences")
-    if cid in s.queued or cid in s.vote["candidates"]:
-        raise _Bad("conflict", "that id is taken")
-    if len(s.queued) + len(s.vote["candidates"]) >= MAX_CANDIDATES:
-        raise _Bad("too_large", f"at most {MAX_CANDIDATES} candidate cases")
+    """A werkvraag submitted ahead of the case choice: private to its author until then. During
+    the case choice it is a proposal; the rules are those of `case.propose` either way."""
+    cid, text = _candidate(s, a, actor, propose=False)
     if tool_open(s, "vote"):
         return Draft("case.proposed", {"id": cid, "text": text})
     return Draft("case.queued", {"id": cid, "text": text}, audience=actor)
@@ -112,6 +124,7 @@ def _a_reform(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("case.proposed")
 def _a_proposed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["candidates"][d["id"]] = {"text": d["text"], "author": e.actor}
+    s.queued.pop(d["id"], None)  # one's own queued werkvraag, proposed after all
 
 
 @applies("case.withdrawn")

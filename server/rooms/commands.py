@@ -47,10 +47,17 @@ class _Bad(Exception):
         self.message = message
 
 
+def _bad_id(key: str = "id") -> _Bad:
+    """The refusal of an id the server does not take: a malformed one, and as well an id already
+    taken by someone else's private item (a hidden card, a note, a queued werkvraag), so that the
+    answer never says whether such an item exists (docs/protocol.md, "Commands")."""
+    return _Bad("invalid", f"'{key}' must be 1-40 characters of letters, digits, '_' or '-'")
+
+
 def _arg_id(args: Mapping[str, Any], key: str = "id") -> str:
     v = args.get(key)
     if not isinstance(v, str) or not ID_RE.match(v):
-        raise _Bad("invalid", f"'{key}' must be 1-40 characters of letters, digits, '_' or '-'")
+        raise _bad_id(key)
     return v
 
 

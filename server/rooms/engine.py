@@ -19,6 +19,7 @@ from .registry import (
     FACILITATOR_PARTS,
     SERVER_COMMANDS,
     SHARED_PARTS,
+    SYSTEM_COMMANDS,
     VIEWER_PARTS,
     SharedPart,
     ViewerPart,
@@ -44,7 +45,8 @@ def decide(
         return _rej("unknown_command", f"unknown command '{cmd.type}'")
     if s.ended:
         return _rej("conflict", "this meeting has ended")
-    if cmd.type not in SERVER_COMMANDS and (actor is None or actor not in s.participants):
+    system = actor is None and cmd.type in SYSTEM_COMMANDS  # the server itself; its handler knows
+    if cmd.type not in SERVER_COMMANDS and not system and (actor is None or actor not in s.participants):
         return _rej("forbidden", "join the room first")
     try:
         return handler(s, cmd.args, actor or "", now, methods or {})
@@ -218,6 +220,7 @@ def _outside_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
             "content": {"mean": None, "n": 0},
             "process": {"mean": None, "n": 0},
             "mine": {},
+            "closed": False,
         },
         "may": {},
     }

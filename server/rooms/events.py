@@ -13,6 +13,12 @@ from typing import Any
 from ..protocol import dumps
 
 
+class NoSuchRoom(Exception):
+    """No room by that id (the stores raise it; `server.store.base` re-exports it). Defined here,
+    beside the record every store imports, so the engine can raise it too: a snapshot that is not a
+    room's (a group's, which shares the store) is no room (server/rooms/state.py `from_dict`)."""
+
+
 @dataclass(frozen=True)
 class Event:
     seq: int

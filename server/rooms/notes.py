@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys
+from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
 from .events import Event
 from .limits import MAX_CARD, MAX_NOTES
 from .permissions import _need_fac, may_note
@@ -32,6 +32,9 @@ def _own_note(s: RoomState, actor: str, nid: str) -> dict[str, Any]:
 def _note_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "id", "text")
     nid = _arg_id(a)
+    taken = s.notes.get(nid)
+    if taken is not None and not note_visible(taken, actor):
+        raise _bad_id()  # someone else's hidden note: answered as a malformed id is, not `conflict`
     text = _arg_text(a, "text", MAX_CARD)
     if not may_note(s, actor):
         raise _Bad("phase_closed", "notes are not open to you in this phase")

@@ -73,5 +73,5 @@ def permissions(s: RoomState, pid: str | None) -> dict[str, Any]:
         and ("listener" not in roles or fac),
         "case": bool(roles & {"facilitator", "inbrenger"}),
         "mark": bool(roles & {"facilitator", "inbrenger"}),
-        "evaluate": tool_open(s, "evaluation"),
+        "evaluate": tool_open(s, "evaluation") and not s.evaluation_closed,
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..methods import BASIC_METHOD, Method, parse_method
 from .commands import Draft, _arg_int, _Bad, _only_keys
+from .evaluation import close_when_left
 from .events import Event
 from .permissions import _need_fac
 from .registry import applies, handles, shared_part
@@ -95,8 +96,10 @@ def _method_switch(
 
 
 def _enter_phase(s: RoomState, index: int, at: int) -> None:
-    old = s.current.id
+    left = s.current
+    old = left.id
     s.used_ms[old] = s.used_ms.get(old, 0) + max(0, at - s.phase_started)
+    close_when_left(s, left, s.method.phases[index])
     s.phase = index
     s.phase_started = at
     s.timer = _timer_for(s.phase_minutes(s.current), at, True)
@@ -123,10 +126,12 @@ def _a_meeting_end(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @applies("method.switched")
 def _a_switch(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    old = s.current.id
+    left = s.current
+    old = left.id
     s.used_ms[old] = s.used_ms.get(old, 0) + max(0, e.at - s.phase_started)
     s.method = parse_method(d["method"], "room")
     s.minutes = {}
+    close_when_left(s, left, s.method.phases[d["index"]])
     s.phase = d["index"]
     s.phase_started = e.at
     s.timer = _timer_for(s.phase_minutes(s.current), e.at, True)

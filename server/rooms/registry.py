@@ -23,6 +23,9 @@ ViewerPart = Callable[[RoomState, str | None], Any]
 
 # Commands only the server issues (joining is part of the hello handshake).
 SERVER_COMMANDS = frozenset({"participant.join", "participant.grant", "participant.wait"})
+# Client commands the server may also issue on its own, with no actor: erasing a group erases its
+# meetings (server/groups.py).
+SYSTEM_COMMANDS = frozenset({"room.erase"})
 
 HANDLERS: dict[str, Handler] = {}  # command type -> decide handler
 APPLIERS: dict[str, Applier] = {}  # event type -> apply handler

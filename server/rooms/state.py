@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..methods import Method, Phase, parse_method
-from .events import Event
+from .events import Event, NoSuchRoom
 
 
 @dataclass
@@ -55,6 +55,7 @@ class RoomState:
     round: dict[str, Any] | None = None
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
     evaluation: dict[str, dict[str, Any]] = field(default_factory=dict)
+    evaluation_closed: bool = False  # no more scores; the means may be shown
     ended: bool = False
     locked: bool = False
     waiting: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -78,6 +79,9 @@ class RoomState:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RoomState:
+        if "kind" in d or "method" not in d:
+            # A group's snapshot (server/groups.py) under an id someone asked for as a room.
+            raise NoSuchRoom("not a room's snapshot")
         data = copy.deepcopy(dict(d))
         data["method"] = parse_method(data["method"], "snapshot")
         return cls(**data)

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from ..rooms.events import Event
+from ..rooms.events import Event, NoSuchRoom
+
+__all__ = ["AppendResult", "Conflict", "NoSuchRoom", "Store", "Unavailable", "open_store"]
 
 
 class Conflict(Exception):
@@ -19,10 +21,6 @@ class Conflict(Exception):
 
 class Unavailable(Exception):
     """The backend cannot be reached right now (e.g. Redis is down)."""
-
-
-class NoSuchRoom(Exception):
-    pass
 
 
 @dataclass(frozen=True)

@@ -257,7 +257,9 @@ async def test_private_cards_notes_rounds_and_overtime(sqlite_server: ServerProc
     await evaluation.get_by_label("Wat heb je geleerd?").fill("Eerst vragen, dan pas denken.")
     await evaluation.get_by_role("button", name="Versturen").click()
     await expect(evaluation).to_contain_text("Dank je, ontvangen.")
-    await expect(fac.page.locator(".eval-panel")).to_contain_text("1 ingevuld · Inhoud (1–5): 4")
+    # One answer: only the count (a mean would be Anna's score), until the evaluation is closed.
+    await expect(fac.page.locator(".eval-panel")).to_contain_text("1 ingevuld")
+    await expect(fac.page.locator(".eval-panel")).not_to_contain_text("Inhoud (1–5): 4")
 
     # A command the server refuses shows its reason in a banner that can be dismissed.
     refused = await anna.page.evaluate("() => Alpine.store('kring').send('phase.next', {})")

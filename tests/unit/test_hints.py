@@ -332,3 +332,104 @@ def test_skipping_rules_by_first_character_changes_no_answer() -> None:
 def test_first_character_dispatch_agrees_on_random_texts(words: list[str], end: str) -> None:
     text = " ".join(words) + end
     assert hints.check(text) == hints.check_rule_by_rule(text), text
+
+
+# --- bounded work per text --------------------------------------------------------------------
+
+# Texts at the card cap (2,000 characters) made to make the rules backtrack: filler words that
+# every anchored rule would walk through and give back one by one, a tag question far from the
+# start, and a question behind a long run of fillers.
+CRAFTED = [
+    ("en , " * 400)[:2000],
+    ("en," * 700)[:2000],
+    ("so " * 700)[:2000],
+    ("heb je " + "al " * 700)[:2000],
+    ("je " * 700)[:2000],
+    ("Wat " + "x " * 990)[:1990] + ", toch?",
+    ("en , " * 390) + "heb je al overwogen om te stoppen?",
+    ", toch" + "?" * 1990 + "x",
+]
+
+
+def _reference(text: str) -> str | None:
+    """The rule table's meaning without any bound: every rule in order on the whole text."""
+    norm = hints.normalise(text)
+    if not norm:
+        return None
+    for rule, rx in COMPILED:
+        if rx.search(norm):
+            return None if rule.code == hints.NO_HINT else rule.code
+    return None
+
+
+def test_a_crafted_text_costs_little() -> None:
+    import time
+
+    uncached = getattr(hints.check, "__wrapped__", hints.check)  # the work, not the cache
+    for text in CRAFTED:
+        best = min(_timed(uncached, text, time.perf_counter) for _ in range(5))
+        # Unbounded, the first of these took 15-20 ms (every rule backtracked over 2,000 characters).
+        assert best < 0.003, f"{best * 1000:.1f} ms for {text[:30]!r}…"
+
+
+def _timed(fn: object, text: str, clock: object) -> float:
+    t0 = clock()  # type: ignore[operator]
+    fn(text)  # type: ignore[operator]
+    return float(clock() - t0)  # type: ignore[operator]
+
+
+def test_the_rules_see_a_bounded_start_and_end() -> None:
+    head, tail = hints.windows(hints.normalise("En, so " + "x" * 1000 + " toch"))
+    assert head == ("x" * 1000)[: hints.WINDOW] and len(tail) == hints.WINDOW and tail.endswith(" toch")
+    # What the rules are about is still found: how a question opens and how it ends.
+    assert hints.check(("en , " * 390) + "heb je al overwogen om te stoppen?") == A
+    assert hints.check("Wat " + "x " * 900 + "gebeurde er, toch?") == L
+    assert hints.check("Wat " + "x " * 900 + "gebeurde er?") is None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_WORDS, "en", "maar", "so", "well", "ok", "oké", ",", "of", "or", "dus"]),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["", "?", ", toch?", ", right?", " niet dan?"]),
+)
+def test_within_the_window_the_answer_is_the_unbounded_one(words: list[str], end: str) -> None:
+    text = " ".join(words) + end
+    if len(hints.normalise(text)) <= hints.WINDOW:
+        assert hints.check(text) == _reference(text), text
+
+
+def test_js_bounds_its_work_as_python_does() -> None:
+    src = JS_FILLERS_RE.search(JS_FILE.read_text("utf-8"))
+    assert src is not None
+    assert src.group(1) == hints._START and hints.FILLERS.pattern == hints._START
+    assert f"var WINDOW = {hints.WINDOW};" in JS_FILE.read_text("utf-8")
+
+
+JS_FILLERS_RE = re.compile(r"var FILLERS = /(.*)/i;")
+
+
+def test_js_matches_python_on_long_texts() -> None:
+    node = shutil.which("node") or ("/usr/bin/node" if Path("/usr/bin/node").exists() else None)
+    if node is None:
+        pytest.skip("node is not installed; cannot run client/static/js/hints.js")
+    texts = [
+        *CRAFTED,
+        "Wat " + "x " * 900 + "gebeurde er, toch?",
+        ("ok, " * 60) + "do you " + "y" * 300,
+        "Heb je " + "al " * 80 + "overwogen?",
+    ]
+    payload = {"file": str(JS_FILE), "texts": texts, "rules": hints.client_rules()}
+    proc = subprocess.run(
+        [node, "-e", _NODE_SCRIPT],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [hints.check(t) for t in texts]

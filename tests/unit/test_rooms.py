@@ -146,7 +146,9 @@ def test_cards_open_per_phase() -> None:
     r.do("A", "card.add", id="q1", kind="question", text="Wat gebeurde er daarna?")
     r.refuse("B", "card.add", "conflict", id="q1", kind="question", text="Wat?")
     e = r.do("B", "card.add", id="q2", kind="question", text="Heb je al overwogen om te stoppen?")
-    assert e.data["flag"] == "advice"
+    # The hint is its author's: not in the event everyone receives, only in the author's view.
+    assert e.data["flag"] is None and r.state.cards["q2"]["flag"] == "advice"
+    assert r.view("B")["cards"]["q2"]["flag"] == "advice" and "flag" not in r.view("A")["cards"]["q2"]
     r.refuse("A", "card.edit", "forbidden", id="q2", text="Hoe dan?")
     r.refuse("A", "card.edit", "not_found", id="nope", text="Hoe dan?")
     r.do("B", "card.edit", id="q2", text="Wat heb je al geprobeerd?")
@@ -188,6 +190,30 @@ def test_private_cards_hidden_until_reveal() -> None:
     # After the reveal, new cards in that phase are public.
     e2 = r.do("B", "card.add", id="pB", kind="position", text="Ik wacht af")
     assert e2.audience is None
+
+
+def test_private_cards_and_their_hints_count_for_the_facilitator_only_once_revealed() -> None:
+    r = Room("incident")
+    r.join("F", "F", ["facilitator"])
+    for p in ("A", "B"):
+        r.join(p)
+    r.goto("vragen-noteren")
+    e = r.do("A", "card.add", id="q1", kind="question", text="Heb je al overwogen om te stoppen?")
+    assert e.audience == "A" and e.data["flag"] == "advice"  # only A receives this event
+    edit = r.do("A", "card.edit", id="q1", text="Heb je het gezien?")
+    assert edit.audience == "A" and edit.data["flag"] == "closed"
+    # Who wrote a hidden card, and its hint, is nobody's business but the author's.
+    assert r.view("F")["stats"]["A"] == {"cards": 0, "turns": 0, "flagged": 0}
+    assert r.view("A")["cards"]["q1"]["flag"] == "closed"
+    rev = r.do("F", "cards.reveal", phase="vragen-noteren")
+    assert rev.data["cards"]["q1"]["flag"] is None and rev.data["cards"]["q1"]["author"] == "A"
+    assert r.view("F")["stats"]["A"] == {"cards": 1, "turns": 0, "flagged": 1}
+    assert "flag" not in r.view("B")["cards"]["q1"]
+    # A public edit carries no hint either; the author's view has it.
+    e2 = r.do("A", "card.edit", id="q1", text="Vind je zelf ook niet dat het te veel is?")
+    assert e2.audience is None and e2.data["flag"] is None
+    assert r.view("A")["cards"]["q1"]["flag"] == "leading"
+    assert r.replayed().to_dict() == r.state.to_dict()
 
 
 def test_mindmap_tree_rules() -> None:
@@ -367,10 +393,44 @@ def test_eval_scores_anonymous() -> None:
     r.refuse("A", "eval.submit", "invalid")
     e = r.do("A", "eval.submit", content=4, process=5)
     assert e.audience == "A"
-    r.do("B", "eval.submit", content=2)
+    # One answer: a mean would be that person's score. Only the count, until the close.
     ev = r.view("I")["evaluation"]
-    assert ev["content"] == {"mean": 3.0, "n": 2} and ev["mine"] == {}
-    assert r.view("A")["evaluation"]["mine"] == {"content": 4, "process": 5}
+    assert ev["n"] == 1 and ev["content"] == {"mean": None, "n": 1} and ev["closed"] is False
+    r.do("B", "eval.submit", content=2)
+    r.do("I", "eval.submit", content=3, process=4)
+    r.do("A", "eval.submit", content=5)  # changed before the close: still only counts
+    ev = r.view("I")["evaluation"]
+    assert ev["content"] == {"mean": None, "n": 3} and ev["process"] == {"mean": None, "n": 2}
+    assert ev["mine"] == {"content": 3, "process": 4}
+    assert r.view("A")["evaluation"]["mine"] == {"content": 5, "process": 5}
+    r.refuse("A", "evaluation.close", "forbidden")
+    r.do("F", "evaluation.close")
+    r.refuse("F", "evaluation.close", "conflict")
+    # Closed: the means where at least three people gave the score, and nothing changes any more.
+    ev = r.view("B")["evaluation"]
+    assert ev["closed"] is True and ev["content"] == {"mean": 3.33, "n": 3}
+    assert ev["process"] == {"mean": None, "n": 2}
+    r.refuse("B", "eval.submit", "conflict", process=1)
+    assert r.view("B")["may"]["evaluate"] is False
+    assert r.replayed().to_dict() == r.state.to_dict()
+
+
+def test_the_evaluation_closes_when_its_phase_ends() -> None:
+    r = Room("incident")
+    r.join("F", "F", ["facilitator"])
+    for p in ("A", "B", "C"):
+        r.join(p)
+    r.goto("evaluatie")
+    r.goto("afsluitende-discussie")  # nobody answered yet: nothing to close
+    assert r.view("A")["evaluation"]["closed"] is False
+    r.goto("evaluatie")
+    for p, score in (("A", 4), ("B", 2), ("C", 3)):
+        r.do(p, "eval.submit", process=score)
+    assert r.view("A")["evaluation"]["process"]["mean"] is None
+    r.goto("afsluitende-discussie")
+    assert r.view("A")["evaluation"]["process"] == {"mean": 3.0, "n": 3}
+    r.goto("evaluatie")  # back again: still closed
+    r.refuse("A", "eval.submit", "conflict", process=5)
 
 
 def test_rename_and_remove() -> None:
@@ -414,6 +474,10 @@ def test_erase_and_rotate_are_facilitator_only() -> None:
     r.refuse("A", "room.erase", "forbidden")
     r.refuse("A", "room.rotate", "forbidden")
     r.do("F", "room.rotate")
+    # Without an actor only the server erases (a group's erasure erases its meetings); nothing else.
+    r.refuse(None, "phase.next", "forbidden")
+    r.refuse(None, "room.rotate", "forbidden")
+    assert r.decide(None, "room.erase").type == "room.erased"  # type: ignore[union-attr]
     r.do("F", "room.erase")
     assert r.state.ended
     r.refuse("F", "phase.next", "conflict")
@@ -503,7 +567,9 @@ def test_case_queue_stays_private_until_the_case_choice() -> None:
     assert e.audience == "mC"
     assert r.view("mB")["queued"] == {} and r.view("mC")["queued"]["w1"]["text"].startswith("Hoe")
     assert r.view("mB")["vote"]["candidates"] == {}
-    r.refuse("mB", "case.queue", "conflict", id="w1", text="Ook?")
+    # Someone else's private werkvraag: the answer of a malformed id, never `conflict`.
+    taken = r.refuse("mB", "case.queue", "invalid", id="w1", text="Ook?")
+    assert taken == r.refuse("mB", "case.queue", "invalid", id="bad id!", text="Ook?")
     r.refuse("mB", "case.queue", "invalid", id="w2", text="Een. Twee. Drie. Vier.")
     ev = r.do("mA", "phase.next")  # into the case choice
     assert ev.data["released"]["w1"]["author"] == "mC"
@@ -534,3 +600,81 @@ def test_facilitator_sees_hidden_counts_not_cards() -> None:
     assert "hidden" not in r.view("A") and "geheim" not in repr(v)
     r.do("F", "cards.reveal", phase="standpuntbepaling")
     assert r.view("A")["revealed_phases"] == ["standpuntbepaling"] and r.view("F")["hidden"] == {}
+
+
+def test_one_rule_set_for_proposed_and_queued_candidates() -> None:
+    r = _group_room()
+    r.do("mA", "role.assign", pid="mC", role="listener", on=True)
+    # Before the case choice: a silent listener brings no case, queued or proposed.
+    r.refuse("mC", "case.queue", "forbidden", id="w1", text="Mijn vraag?")
+    # At most three candidates per person, queued and proposed together.
+    for i in range(3):
+        r.do("mB", "case.queue", id=f"b{i}", text="Een vraag?")
+    r.refuse("mB", "case.queue", "too_large", id="b3", text="Nog een?")
+    r.do("mB", "case.queue", id="b0", text="Anders gezegd?")  # one's own: a new text, not a new one
+    assert r.view("mB")["queued"]["b0"]["text"] == "Anders gezegd?"
+    r.do("mA", "phase.next")  # the case choice: they are candidates now
+    r.refuse("mB", "case.propose", "too_large", id="b4", text="Nog een?")
+    r.refuse("mB", "case.queue", "too_large", id="b4", text="Nog een?")
+    r.refuse("mC", "case.queue", "forbidden", id="c1", text="Tijdens de stemming?")
+    r.refuse("mC", "case.propose", "forbidden", id="c1", text="Tijdens de stemming?")
+    r.do("mA", "case.queue", id="a1", text="Van de voorzitter?")
+    r.do("mA", "vote.close")
+    # After the vote: nobody adds a candidate, whichever way.
+    r.refuse("mA", "case.queue", "conflict", id="a2", text="Te laat?")
+    r.refuse("mA", "case.propose", "conflict", id="a2", text="Te laat?")
+    assert len(r.state.vote["candidates"]) == 4
+
+
+def test_after_the_choice_no_case_is_queued() -> None:
+    r = basic_room()
+    r.goto("keuze")
+    r.do("A", "case.propose", id="k1", text="Hoe?")
+    r.do("F", "case.choose", id="k1")
+    r.goto("onderzoeken")
+    r.refuse("B", "case.queue", "conflict", id="k2", text="Alsnog?")
+    r.refuse("F", "case.propose", "conflict", id="k2", text="Alsnog?")
+
+
+def test_the_room_caps_candidates_for_both_ways_in() -> None:
+    from server.rooms import MAX_CANDIDATES
+
+    r = Room()
+    r.join("F", "F", ["facilitator"])
+    pids = [f"p{i}" for i in range(MAX_CANDIDATES // 3 + 1)]
+    for pid in pids:
+        r.join(pid)
+    n = 0
+    for pid in pids:
+        for j in range(3):
+            if n == MAX_CANDIDATES:
+                r.refuse(pid, "case.queue", "too_large", id=f"{pid}x{j}", text="Vraag?")
+                continue
+            r.do(pid, "case.queue", id=f"{pid}x{j}", text="Vraag?")
+            n += 1
+    # Queued werkvragen count for a proposal too (they become candidates at the case choice).
+    r.refuse("F", "case.propose", "too_large", id="f1", text="Van de voorzitter?")
+    r.goto("keuze")
+    assert len(r.state.vote["candidates"]) == MAX_CANDIDATES
+
+
+def test_a_hidden_item_id_is_answered_as_a_malformed_id() -> None:
+    """An id taken by someone else's private item gives the answer a malformed id gets, so probing
+    ids tells nobody that a hidden card or note exists."""
+    r = Room("incident")
+    r.join("F", "F", ["facilitator"])
+    for p in ("A", "B", "L"):
+        r.join(p)
+    r.do("F", "role.assign", pid="L", role="listener", on=True)
+    r.goto("vragen-noteren")
+    r.do("A", "card.add", id="qa", kind="question", text="Wat gebeurde er?")
+    malformed = r.refuse("B", "card.add", "invalid", id="q a", kind="question", text="Wat?")
+    assert r.refuse("B", "card.add", "invalid", id="qa", kind="question", text="Wat?") == malformed
+    assert r.refuse("F", "card.add", "invalid", id="qa", kind="question", text="Wat?") == malformed
+    r.do("L", "note.add", id="nl", text="stil")
+    malformed = r.refuse("B", "note.add", "invalid", id="n l", text="x")
+    assert r.refuse("F", "note.add", "invalid", id="nl", text="x") == malformed
+    # One's own, or a visible one, is simply taken.
+    r.refuse("A", "card.add", "conflict", id="qa", kind="question", text="Wat?")
+    r.do("F", "cards.reveal", phase="vragen-noteren")
+    r.refuse("B", "card.add", "conflict", id="qa", kind="question", text="Wat?")

@@ -90,6 +90,14 @@ async def test_a_group_over_two_meetings(sqlite_server: ServerProc) -> None:
     await c1.ok("eval.submit", {"content": 4, "process": 5})
     await b1.ok("eval.submit", {"content": 2, "process": 3})
     await f1.ok("meeting.next", {"chair": cor.mid, "inbrenger": fenna.mid})
+    # Two answers, not closed: the group sees how many answered, no means and no trend.
+    v = cor.view()
+    assert v["meetings"][0]["evaluation"] == {"content": None, "process": None, "n": 2}
+    assert v["trend"] == []
+    await f1.ok("eval.submit", {"content": 3, "process": 4})
+    v = cor.view()
+    assert v["meetings"][0]["evaluation"] == {"content": None, "process": None, "n": 3}
+    await f1.ok("evaluation.close")
     for c in (f1, b1, c1):
         await c.close()
     v = cor.view()
@@ -97,6 +105,7 @@ async def test_a_group_over_two_meetings(sqlite_server: ServerProc) -> None:
     assert v["meetings"][0]["status"] == "past" and v["meetings"][0]["evaluation"] == {
         "content": 3.0,
         "process": 4.0,
+        "n": 3,
     }
     assert v["trend"] == [{"room": room1, "date": "2026-09-01", "content": 3.0, "process": 4.0}]
     plans = v["open_plans"]
@@ -234,3 +243,118 @@ def test_raw_toml_helper_matches_loader() -> None:
     d = tomllib.loads(text)
     assert tomllib.loads(_raw_toml(d)) == d
     assert Path(ROOT / "methods").is_dir()
+
+
+async def test_who_queued_a_werkvraag_cannot_be_found_out(sqlite_server: ServerProc) -> None:
+    """The id of a werkvraag submitted from the group page is random: not the member and the time
+    that everyone else's placeholder shows. And an id taken by someone else's private werkvraag is
+    answered as a malformed id is, never with a `conflict` that confirms the guess."""
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Team", "lang": "nl"})
+    fenna = Member(srv, g["group"], g["admin_key"], "Fenna")
+    bram = Member(srv, g["group"], g["join_key"], "Bram")
+    cor = Member(srv, g["group"], g["join_key"], "Cor")
+    _, r = fenna.cmd("meeting.create", method="basis", date="2026-09-01")
+    room = r["room"]
+    c = await cor.enter(room)
+    b = await bram.enter(room)
+    status, body = post(
+        srv.base,
+        f"/api/groups/{g['group']}/werkvraag",
+        {"token": bram.token, "room": room, "text": "Hoe nu?"},
+    )
+    assert status == 200, body
+    mine = await b.wait_for(lambda m: m["t"] == "event" and m["seq"] == body["seq"])
+    placeholder = await c.wait_for(lambda m: m["t"] == "event" and m["seq"] == body["seq"])
+    assert placeholder["type"] == "private" and placeholder["actor"] is None
+    wid = mine["data"]["id"]
+    assert bram.mid not in wid and str(placeholder["at"]) not in wid and len(wid) >= 20
+    # Cor tries the id the old scheme would have given: the answer of a malformed id.
+    guessed = await c.cmd("case.queue", {"id": f"w{bram.mid}{placeholder['at']}"[-40:], "text": "Ik?"})
+    taken = await c.cmd("case.queue", {"id": wid, "text": "Ik?"})
+    malformed = await c.cmd("case.queue", {"id": "no such id!", "text": "Ik?"})
+    assert guessed["t"] == "ack"  # a free id (the old scheme's) is just a free id now
+    assert {k: taken[k] for k in ("code", "message")} == {k: malformed[k] for k in ("code", "message")}
+    assert taken["code"] == "invalid"
+    for cl in (b, c):
+        await cl.close()
+
+
+def _stored(db: Path, gid: str) -> str:
+    """Everything the SQLite store keeps for one id (log, snapshot, metadata), as text."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        rows = [
+            *con.execute("SELECT type, actor, data FROM events WHERE room=?", (gid,)),
+            *con.execute("SELECT state FROM snapshots WHERE room=?", (gid,)),
+            *con.execute("SELECT meta FROM rooms WHERE room=?", (gid,)),
+        ]
+    finally:
+        con.close()
+    return json.dumps(rows, ensure_ascii=False)
+
+
+async def test_a_member_erases_their_data_from_the_group(sqlite_server: ServerProc, tmp_path: Path) -> None:
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Team", "lang": "nl"})
+    gid = g["group"]
+    fenna = Member(srv, gid, g["admin_key"], "Fenna")
+    bram = Member(srv, gid, g["join_key"], "Bram-7f3a")
+    cor = Member(srv, gid, g["join_key"], "Cor-91bd")
+    _, r = fenna.cmd("meeting.create", method="basis", date="2026-09-01")
+    f1, b1 = await fenna.enter(r["room"]), await bram.enter(r["room"])
+    await f1.ok("role.assign", {"pid": bram.mid, "role": "inbrenger", "on": True})
+    await b1.ok("case.set", {"question": "CANARY-case-of-bram"})
+    await f1.ok("phase.goto", {"index": 4})
+    await b1.ok("plan.set", {"field": "action", "text": "CANARY-plan-of-bram"})
+    await f1.ok("phase.goto", {"index": 5})
+    await f1.ok("meeting.next", {"chair": bram.mid, "inbrenger": bram.mid})
+    for c in (f1, b1):
+        await c.close()
+    before = json.dumps(fenna.view())
+    assert "Bram-7f3a" in before and "CANARY-plan-of-bram" in before
+    # Only oneself, or the group's facilitator, erases a member.
+    assert cor.cmd("member.erase", mid=bram.mid)[0] == 403
+    assert fenna.cmd("member.erase", mid="m000000000000")[0] == 404
+    status, body = bram.cmd("member.erase")
+    assert status == 200, body
+    after = json.dumps(fenna.view())
+    for gone in ("Bram-7f3a", bram.mid, "CANARY-case-of-bram", "CANARY-plan-of-bram"):
+        assert gone not in after, gone
+    assert post(srv.base, f"/api/groups/{gid}/view", {"token": bram.token})[0] == 404
+    # Not in the group's log, snapshot or metadata either (the meeting's room keeps its own record
+    # until it is erased).
+    assert "Bram-7f3a" not in _stored(tmp_path / "kring.db", gid)
+    # A removed member's name leaves the store too.
+    assert "Cor-91bd" in _stored(tmp_path / "kring.db", gid)
+    assert fenna.cmd("member.remove", mid=cor.mid)[0] == 200
+    assert "Cor-91bd" not in _stored(tmp_path / "kring.db", gid) and "Cor-91bd" not in json.dumps(
+        fenna.view()
+    )
+    # The group's last facilitator cannot erase themselves: the group is erased instead.
+    assert fenna.cmd("member.erase")[0] == 400
+
+
+async def test_the_group_facilitator_erases_the_group_and_its_meetings(
+    sqlite_server: ServerProc, tmp_path: Path
+) -> None:
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Team", "lang": "nl"})
+    gid = g["group"]
+    fenna = Member(srv, gid, g["admin_key"], "Fenna")
+    bram = Member(srv, gid, g["join_key"], "Bram")
+    rooms = [
+        fenna.cmd("meeting.create", method="basis", date=d)[1]["room"] for d in ("2026-09-01", "2026-10-01")
+    ]
+    b1 = await bram.enter(rooms[0])
+    await b1.ok("participant.rename", {"name": "CANARY-in-the-room"})
+    assert bram.cmd("group.erase")[0] == 403
+    status, body = fenna.cmd("group.erase")
+    assert status == 200, body
+    assert (await b1.wait_closed())[0] == 4010  # the open meeting closed as its own erasure would
+    for m in (fenna, bram):
+        assert post(srv.base, f"/api/groups/{gid}/view", {"token": m.token})[0] == 404
+    for room in (gid, *rooms):
+        assert _stored(tmp_path / "kring.db", room) == "[]"

@@ -96,3 +96,79 @@ async def test_notes_never_reach_another_client_before_reveal(
     s2 = await lis.ok("note.add", {"id": "n3", "text": "CANARY-late-5521"})
     await other.wait_for(lambda m: m["t"] == "view" and m["seq"] >= s2)
     assert "CANARY-late-5521" not in _seen(other)
+
+
+async def test_question_hints_reach_nobody_but_their_author(sqlite_server: ServerProc, clients: Any) -> None:
+    """The hint flag of a question card is its author's; the facilitator's per-person counts say
+    nothing about a private card until it is revealed."""
+    room = create_room(sqlite_server.base, "incident")
+    fac: Client = clients(room["room"])
+    await fac.connect({"key": room["facilitator_key"], "name": "Fenna", "view": True})
+    a: Client = clients(room["room"])
+    await a.connect({"key": room["join_key"], "name": "Anna", "view": True})
+    b: Client = clients(room["room"])
+    await b.connect({"key": room["join_key"], "name": "Bram", "view": True})
+
+    def stats(seq: int) -> Any:
+        v = next(m for m in reversed(fac.msgs) if m["t"] == "view" and m["seq"] >= seq)
+        return v["state"]["stats"][a.pid]
+
+    await fac.ok("phase.goto", {"index": 3})  # vragen-noteren: private questions
+    seq = await a.ok("card.add", {"id": "qa", "kind": "question", "text": "Heb je al overwogen te stoppen?"})
+    await fac.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    await b.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    assert stats(seq) == {"cards": 0, "turns": 0, "flagged": 0}  # was cards 1, flagged 1: Anna's
+    assert '"flag": "advice"' not in _seen(fac) + _seen(b)
+    rev = await fac.ok("cards.reveal", {"phase": "vragen-noteren"})
+    for c in (fac, b):
+        e = await c.wait_for(lambda m: m["t"] == "event" and m["seq"] == rev)
+        assert e["data"]["cards"]["qa"]["flag"] is None
+    await fac.wait_for(lambda m: m["t"] == "view" and m["seq"] >= rev)
+    assert stats(rev) == {"cards": 1, "turns": 0, "flagged": 1}  # counted once revealed
+    # A public question: everyone gets the card, only its author the hint.
+    await fac.ok("phase.goto", {"index": 4})
+    seq = await b.ok("card.add", {"id": "qb", "kind": "question", "text": "Is het de eerste keer?"})
+    for c in (fac, a, b):
+        e = await c.wait_for(lambda m: m["t"] == "event" and m["seq"] == seq)
+        assert e["data"]["flag"] is None  # the raw event gave everyone "closed"
+    vb = await b.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    va = await a.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    assert vb["state"]["cards"]["qb"]["flag"] == "closed" and "flag" not in va["state"]["cards"]["qb"]
+    assert '"flag": "closed"' not in _seen(a) and '"flag": "advice"' not in _seen(b)
+
+
+async def test_evaluation_scores_are_never_one_persons(sqlite_server: ServerProc, clients: Any) -> None:
+    """Until the evaluation closes everyone sees only how many answered (a mean of one answer is
+    that answer, and each next view would give the next person's score); once closed, the means
+    over at least three people, and no more changes."""
+    room = create_room(sqlite_server.base, "basis")
+    fac: Client = clients(room["room"])
+    await fac.connect({"key": room["facilitator_key"], "name": "Fenna", "view": True})
+    people = []
+    for name in ("Anna", "Bram", "Cor"):
+        c: Client = clients(room["room"])
+        await c.connect({"key": room["join_key"], "name": name, "view": True})
+        people.append(c)
+    a, b, c = people
+    phases = [p["id"] for p in fac.welcome["state"]["method"]["phases"]]  # type: ignore[index]
+    await fac.ok("phase.goto", {"index": phases.index("evaluatie")})
+    seq = 0
+    for who, score in ((a, 4), (b, 2), (c, 3)):
+        seq = await who.ok("eval.submit", {"content": score})
+    for who in (fac, a, b, c):
+        await who.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    for who in (fac, a, b, c):
+        views = [m["state"]["evaluation"] for m in who.msgs if m["t"] in ("view", "welcome") and "state" in m]
+        assert views and all(v["content"]["mean"] is None for v in views), who.pid
+        assert views[-1]["n"] == 3 and views[-1]["content"]["n"] == 3  # the count is there
+    for e in fac.events:
+        if e["seq"] > 1 and e["type"] not in ("participant.join", "phase.changed"):
+            assert e == {**e, "type": "private", "actor": None, "data": {}}
+    assert fac.token is not None
+    md = _export(sqlite_server.base, room["room"], room["join_key"], fac.token, "md")
+    assert "inhoud: n=3" in md and "inhoud: 3" not in md
+    closed = await fac.ok("evaluation.close")
+    v = await b.wait_for(lambda m: m["t"] == "view" and m["seq"] >= closed)
+    assert v["state"]["evaluation"]["content"] == {"mean": 3.0, "n": 3} and v["state"]["evaluation"]["closed"]
+    r = await a.cmd("eval.submit", {"content": 1})
+    assert r["code"] == "conflict"

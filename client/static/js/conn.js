@@ -64,7 +64,6 @@
   var lastRx = 0;
   var pending = new Map(); // id -> {frame, resolve}, in send order; removed on ack/error
   var samples = []; // [rtt, offset] from pongs
-  var counter = 0;
   var dataCache = null;
 
   function pageData() {
@@ -387,11 +386,16 @@
   }
 
   // --- the store --------------------------------------------------------------------------
+  // Random (96 bits from the browser's CSPRNG), not made of the time: the id of a private card or
+  // note must not be guessable from the placeholder everyone else receives.
+  var ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
   function newId(prefix) {
-    counter += 1;
-    var rnd = Math.random().toString(36).slice(2, 8);
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    var rnd = "";
+    for (var i = 0; i < bytes.length; i++) rnd += ID_CHARS.charAt(bytes[i] & 63);
     var p = String(prefix || "x").replace(/[^A-Za-z0-9_-]/g, "").slice(0, 8);
-    return (p + Date.now().toString(36) + counter.toString(36) + rnd).slice(0, 40);
+    return p + rnd;
   }
 
   var store = {

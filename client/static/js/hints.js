@@ -3,6 +3,9 @@
  * Plain script, no modules, no eval (RegExp objects are built from the JSON patterns, which
  * is CSP-safe). Mirrors server/hints.py: normalise the text, then the first matching rule
  * decides; rules arrive in precedence order. A rule with code "open" means "no hint".
+ * The work per text is bounded as on the server: the filler words in front are dropped in one
+ * pass, the rules anchored at the start ("^…") see the next WINDOW characters, the tag-question
+ * rules the last WINDOW characters.
  *
  *   window.kringHints.check(text, rules) -> "advice" | "leading" | "closed" | null
  */
@@ -14,6 +17,9 @@
   var LEADING_NOISE = /^[\s"'`´“”„‚‘’«»‹›\-–—•*·]+/;
   var APOSTROPHES = /[‘’ʼ`´]/g;
   var SPACES = /\s+/g;
+  // Keep these two in step with FILLERS (built from _START) and WINDOW in server/hints.py.
+  var FILLERS = /^(?:(?:en|maar|of|dus|nou|oké|oke|ok|okay|and|but|or|so|well)(?:\s|,)+)*/i;
+  var WINDOW = 200;
 
   var cache = Object.create(null);
 
@@ -49,10 +55,13 @@
     if (!norm) {
       return null;
     }
+    var start = FILLERS.exec(norm)[0].length;
+    var head = norm.slice(start, start + WINDOW);
+    var tail = norm.slice(-WINDOW);
     for (var i = 0; i < rules.length; i++) {
       var rule = rules[i];
       var rx = rule && typeof rule.pattern === "string" ? compile(rule) : null;
-      if (rx && rx.test(norm)) {
+      if (rx && rx.test(rule.pattern.charAt(0) === "^" ? head : tail)) {
         return rule.code === NO_HINT ? null : rule.code;
       }
     }

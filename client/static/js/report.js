@@ -268,7 +268,9 @@
             return ev[k] && ev[k].n;
           })
           .map(function (k) {
-            return { key: k, label: T[k], text: ev[k].mean.toFixed(1) + " / 5 (" + ev[k].n + " " + T.responses + ")" };
+            // The mean only once the evaluation is closed and enough people answered; else the count.
+            var n = ev[k].n + " " + T.responses;
+            return { key: k, label: T[k], text: ev[k].mean === null ? n : ev[k].mean.toFixed(1) + " / 5 (" + n + ")" };
           });
       },
       get hasEvaluation() {

@@ -758,7 +758,9 @@
       learned: "",
       submitted: false,
       get visible() {
-        return !!this.may.evaluate;
+        // Still shown once closed, in its phase: that is when the means appear.
+        var e = this.st && this.st.evaluation;
+        return !!this.may.evaluate || (!!e && !!e.closed && this.K.tool("evaluation"));
       },
       get mine() {
         return (this.st && this.st.evaluation && this.st.evaluation.mine) || {};
