@@ -197,7 +197,8 @@ async def test_private_cards_notes_rounds_and_overtime(sqlite_server: ServerProc
     await card.get_by_label("Kaart bewerken").fill(secret)
     await card.get_by_role("button", name="Opslaan").click()
     await expect(anna.page.locator(".card", has_text=secret)).to_contain_text("Verborgen tot onthulling")
-    await expect(fac.page.locator(".stats tr", has_text="Anna")).to_contain_text("1")
+    # Not even the facilitator's statistics tell who wrote an unrevealed private card.
+    await expect(fac.page.locator(".stats tr", has_text="Anna")).not_to_contain_text("1")
     for s in (fac, bram):
         await expect(s.page.locator(".cards-panel")).not_to_contain_text(secret)
 
@@ -214,6 +215,7 @@ async def test_private_cards_notes_rounds_and_overtime(sqlite_server: ServerProc
 
     # The facilitator reveals the cards and then the notes: now everyone sees them.
     await fac.page.get_by_role("button", name="Kaarten onthullen").click()
+    await expect(fac.page.locator(".stats tr", has_text="Anna")).to_contain_text("1")
     for s in everyone:
         await expect(s.page.locator(".cards-panel .card", has_text=secret)).to_contain_text("Anna")
         await expect(s.page.locator(".notice-private")).to_be_hidden()
