@@ -22,7 +22,9 @@ SharedPart = Callable[[RoomState], Any]
 ViewerPart = Callable[[RoomState, str | None], Any]
 
 # Commands only the server issues (joining is part of the hello handshake).
-SERVER_COMMANDS = frozenset({"participant.join", "participant.grant", "participant.wait"})
+SERVER_COMMANDS = frozenset(
+    {"participant.join", "participant.grant", "participant.wait", "participant.expel"}
+)
 
 HANDLERS: dict[str, Handler] = {}  # command type -> decide handler
 APPLIERS: dict[str, Applier] = {}  # event type -> apply handler
