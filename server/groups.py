@@ -199,6 +199,8 @@ class Groups:
             if target not in g.members or target == mid:
                 raise GroupError("not_found", "no such member")
             await self._append(g, "member.remove", {"mid": target}, mid)
+            for m in g.meetings:  # out of every meeting too: room tokens refused, join links rotated
+                await self.hub.expel(m["room"], target)
             return {}
         if type_ == "method.save":
             if not admin:
@@ -348,7 +350,7 @@ class Groups:
             entry = {
                 **copy.deepcopy(m),
                 "status": "past" if done else ("active" if _started(st) else "next"),
-                "join_key": room_meta.get("join_key", ""),
+                "join_key": room_meta.get("join_key", "") if mid not in st.removed else "",
                 "token": self.tokens.issue(m["room"], mid) if mid in st.participants else None,
                 "inbrenger": st.case.get("inbrenger"),
                 "question": st.case.get("reformulation") or st.case.get("question"),
