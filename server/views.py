@@ -65,6 +65,8 @@ def _room_data(request: Request) -> dict[str, Any]:
         "room": request.path_params["room"],
         "hint_rules": hints.client_rules(),
         "plan_fields": list(PLAN_FIELDS),
+        # Above this many participants the facilitator is warned, with a one-click lock.
+        "crowd_warning": request.app.state.settings.crowd_warning,
     }
 
 
