@@ -166,7 +166,17 @@ def have_uvloop() -> bool:
 # -- the servers -----------------------------------------------------------------------------------
 
 
-KRING_ENV = {"KRING_RATE": "100000", "KRING_BURST": "100000", "KRING_RETENTION_DAYS": "30"}
+# The per-connection and per-person limits would refuse a fast generator: off for measuring.
+KRING_ENV = {
+    "KRING_RATE": "100000",
+    "KRING_BURST": "100000",
+    "KRING_RETENTION_DAYS": "30",
+    "KRING_SEND_BUDGET": "1000000000000",
+    "KRING_SEND_BURST": "1000000000000",
+    "KRING_HELLO_BURST": "1000000",
+    "KRING_HELLO_PER_MIN": "1000000",
+    "KRING_PERSON_SHARE": "100",
+}
 
 
 def start_redis(tmp: Path) -> tuple[Proc, str]:

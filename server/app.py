@@ -24,6 +24,7 @@ from .groups import Groups
 from .httpguard import RequestGuard
 from .hub import Hub
 from .methods import MethodLibrary
+from .rooms.limits import set_person_share
 from .security import JoinThrottle, SecurityHeaders
 from .settings import Settings
 from .store.base import open_store
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
     logs.install()
     # Load and validate the method library now, so a broken file stops startup with a clear error.
     library = MethodLibrary.load(Path(settings.methods_dir))
+    set_person_share(settings.person_share)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
             queue_size=settings.queue_size,
             snapshot_every=settings.snapshot_every,
             idle_unload=settings.room_idle_s,
+            secret=settings.secret,
         )
         app.state.store = store
         app.state.hub = hub

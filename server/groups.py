@@ -367,6 +367,8 @@ class Groups:
                 raise GroupError("not_found", "no such member")
             await self._append(g, "member.remove", {"mid": target}, mid, snapshot=True)
             await self.store.set_meta(g.id, {_name_key(str(target)): ""})  # the name is gone too
+            for m in g.meetings:  # out of every meeting too: room tokens refused, join links rotated
+                await self.hub.expel(m["room"], target)
             return {}
         if type_ == "member.erase":
             return await self._erase_member(g, mid, args)
@@ -593,7 +595,7 @@ class Groups:
             entry = {
                 **copy.deepcopy(m),
                 "status": "past" if done else ("active" if _started(st) else "next"),
-                "join_key": room_meta.get("join_key", ""),
+                "join_key": room_meta.get("join_key", "") if mid not in st.removed else "",
                 "token": self.tokens.issue(m["room"], mid) if mid in st.participants else None,
                 "inbrenger": None if theirs else inbrenger,
                 "question": "" if theirs else (st.case.get("reformulation") or st.case.get("question")),

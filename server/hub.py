@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from . import protocol as P
-from .auth import hash_key, new_key, new_room_id
+from .auth import ProjectorKeys, hash_key, new_key, new_room_id
 from .effects import EFFECTS, Effect
 from .methods import Method
 from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
@@ -58,6 +58,13 @@ class LiveRoom:
     view_cache: ViewCache | None = None  # the parts of views that are the same for every member
     users: int = 0  # connections between `Hub.use` and their end: never unloaded while above 0
     used: float = field(default_factory=time.monotonic)  # last `get`, or last connection gone
+    # What people cost the others (server/ws.py): per (kind, pid) token buckets and byte budgets,
+    # the bytes the fan-out sent so far (frame size x recipients), the browsers that get views and
+    # the size of the last view built (a view's cost, estimated).
+    buckets: dict[tuple[str, str], Any] = field(default_factory=dict)
+    spent: int = 0
+    viewers: int = 0
+    view_bytes: int = 0
 
     def online(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
@@ -66,6 +73,12 @@ class LiveRoom:
             if p is not None and pid not in seen:
                 seen[pid] = {"pid": pid, "name": p["name"], "roles": list(p["roles"])}
         return list(seen.values())
+
+    def screens(self) -> list[dict[str, Any]]:
+        """The projectors connected now ("beamer"): one entry per projector socket here, and one
+        if other workers hold any (their presence says only that one is there)."""
+        n = sum(1 for c in self.conns if c.projector) + ("" in self.remote_online)
+        return [{"kind": "projector", "name": "beamer"} for _ in range(n)]
 
     def close(self, code: int, reason: str, pid: str | None = None) -> None:
         """Close every connection of the room (or of one participant) with `code`."""
@@ -79,6 +92,7 @@ class Submitted:
     seq: int
     duplicate: bool
     acked: bool = False  # the ack went to the sender together with the event (one write)
+    cost: int = 0  # bytes the fan-out sent because of it (frame size x recipients, views estimated)
     effect: Effect | None = field(default=None, repr=False, compare=False)  # of the appended event
 
 
@@ -105,6 +119,7 @@ class Hub:
         snapshot_every: int = 200,
         idle_unload: float = 30.0,
         clock: Callable[[], int] = now_ms,
+        secret: str = "",
     ) -> None:
         self.store = store
         self.methods = methods
@@ -112,6 +127,8 @@ class Hub:
         self.snapshot_every = snapshot_every
         self.idle_unload = idle_unload  # seconds a room without connections stays loaded
         self.clock = clock
+        # The rooms' projector keys, derived from the server secret (server/auth.py).
+        self.projector = ProjectorKeys(secret or new_key())
         self.rooms: dict[str, LiveRoom] = {}
         self.peers: Peers | None = None  # set by the Redis fan-out while it runs
         self._loading: dict[str, asyncio.Lock] = {}
@@ -165,7 +182,7 @@ class Hub:
                     if not effect.ack:
                         ack = None
                     if effect.before_append is not None:
-                        await effect.before_append(self, live)
+                        await effect.before_append(self, live, decided.data)
                 event = Event(
                     seq=live.state.seq + 1,
                     type=decided.type,
@@ -196,8 +213,9 @@ class Hub:
                         # was cancelled while the store committed): catch up, so the room gets it.
                         await self.catch_up(live)
                     return Submitted(res.seq, True)
+                spent = live.spent
                 acked = self.ingest(live, [event], ack, mine=True)
-                return Submitted(event.seq, False, acked, effect)
+                return Submitted(event.seq, False, acked, live.spent - spent, effect)
             return Rejection(P.CONFLICT, "the room is too busy; try again")
 
     def ingest(
@@ -230,7 +248,11 @@ class Hub:
         went with it."""
         acked = False
         if live.conns:
-            full = Message(P.event_text(e.seq, e.type, e.actor, e.at, e.data_json))
+            text = P.event_text(e.seq, e.type, e.actor, e.at, e.data_json)
+            full = Message(text)
+            # What this event costs (counted against its author's budget, server/ws.py): the frame
+            # to every connection, and a view (of the last view's size) to every browser.
+            live.spent += len(text) * len(live.conns) + live.view_bytes * live.viewers
             origin = ack[0] if ack is not None else None
             redacted: Message | None = None
             members = live.state.participants
@@ -240,9 +262,11 @@ class Hub:
                 pid = c.pid
                 if c.projector:
                     public = audience is None
-                else:
+                elif pid in members or about == pid:
                     # e.visible_to(pid), inlined: this loop runs once per member per event
-                    public = (audience is None or audience == pid) and (pid in members or about == pid)
+                    public = audience is None or audience == pid
+                else:
+                    continue  # waiting to be admitted: nothing of the room, not even placeholders
                 if public:
                     msg = full
                 else:
@@ -298,7 +322,16 @@ class Hub:
         async with live.lock:
             await self.catch_up(live)
             head = live.state.seq
-            if epoch == live.epoch and since is not None and since <= head and head - since <= resume_limit:
+            # Only a member (or the projector) resumes from events: someone waiting to be admitted
+            # gets the empty view, never the log (which would carry the board before admission).
+            member = conn.projector or conn.pid in live.state.participants
+            if (
+                member
+                and epoch == live.epoch
+                and since is not None
+                and since <= head
+                and head - since <= resume_limit
+            ):
                 events = [e for e in await self.store.read(live.id, since) if e.seq <= head]
                 welcome["events"] = [e.wire_for(conn.pid) for e in events]
             else:
@@ -308,18 +341,29 @@ class Hub:
             welcome["server_time"] = self.clock()
             conn.push(P.dumps(welcome), True)
             live.conns.add(conn)
+            live.viewers += conn.want_view
         self.broadcast_presence(live)
 
     def detach(self, live: LiveRoom, conn: Conn) -> None:
-        live.conns.discard(conn)
+        if conn in live.conns:
+            live.conns.discard(conn)
+            live.viewers -= conn.want_view
         self.broadcast_presence(live)
         if not live.conns:
             live.used = time.monotonic()  # the idle time before unloading starts now
 
     def broadcast_presence(self, live: LiveRoom) -> None:
-        msg = Message(P.dumps(P.presence(live.online())))
+        """Who is online, to the room's members and projectors; someone waiting to be admitted
+        gets no presence (no names) until admitted."""
+        text = P.dumps(P.presence(live.online(), live.screens()))
+        msg = Message(text)
+        members = live.state.participants
+        n = 0
         for c in live.conns:
-            c.push_message(msg)
+            if c.projector or c.pid in members:
+                c.push_message(msg)
+                n += 1
+        live.spent += len(text) * n
         if self.peers is not None:
             self.peers.presence_changed(live)
 
@@ -447,6 +491,14 @@ class Hub:
         }
         await self.store.create_room(room, meta, created_event(room, method, title, lang, self.clock()))
         return room, join_key, fac_key
+
+    async def expel(self, room: str, pid: str) -> None:
+        """Remove `pid` from a room on the server's own authority (a member removed from the
+        room's group): their tokens stop working and the join link rotates (server/effects.py)."""
+        live = await self.get(room)
+        if live is None or pid in live.state.removed:
+            return
+        await self.submit(live, Command("participant.expel", {"pid": pid}), None, None)
 
     async def expire(self, idle_before_ms: int) -> int:
         """Retention: erase every room with no activity since `idle_before_ms`. Returns how many."""

@@ -20,7 +20,7 @@ ERROR: Final = "error"
 PRESENCE: Final = "presence"
 PONG: Final = "pong"
 VIEW: Final = "view"  # extension: the full per-viewer state, sent to clients that ask with "view": true
-KEYS: Final = "keys"  # extension: a facilitator's new join key after room.rotate
+KEYS: Final = "keys"  # extension: a facilitator's new join key (and projector key) after a rotation
 
 # Error codes.
 BAD_MESSAGE: Final = "bad_message"
@@ -187,5 +187,7 @@ def pong(c: Any, server_ms: int) -> dict[str, Any]:
     return {"t": PONG, "c": c, "s": server_ms}
 
 
-def presence(online: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"t": PRESENCE, "online": online}
+def presence(online: list[dict[str, Any]], screens: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`online`: the participants connected now; `screens` (extension): the projectors, as
+    `{"kind": "projector", "name": "beamer"}` each."""
+    return {"t": PRESENCE, "online": online, "screens": screens or []}

@@ -45,6 +45,30 @@ class TokenBucket:
         return False
 
 
+class Budget:
+    """A token bucket that is charged after the fact and may go into debt: for a cost known only
+    once the work is done (the bytes a command made the server send). While in debt, refuse."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = rate
+        self.burst = float(burst)
+        self.level = float(burst)
+        self.last = time.monotonic()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.level = min(self.burst, self.level + (now - self.last) * self.rate)
+        self.last = now
+
+    def exhausted(self) -> bool:
+        self._refill()
+        return self.level <= 0
+
+    def charge(self, amount: float) -> None:
+        self._refill()
+        self.level -= amount
+
+
 class JoinThrottle:
     """Failed joins per client address in a sliding minute; past the limit the address waits."""
 

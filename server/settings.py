@@ -40,6 +40,20 @@ def _int(env: dict[str, str], key: str, default: int) -> int:
         raise SystemExit(f"{key} must be a whole number, got {raw!r}") from None
 
 
+def _positive(env: dict[str, str], key: str, default: int) -> int:
+    value = _int(env, key, default)
+    if value < 1:
+        raise SystemExit(f"{key} must be a whole number above 0, got {value}")
+    return value
+
+
+def _percent(env: dict[str, str], key: str, default: int) -> int:
+    value = _int(env, key, default)
+    if not 1 <= value <= 100:
+        raise SystemExit(f"{key} must be a percentage from 1 to 100, got {value}")
+    return value
+
+
 def _seconds(env: dict[str, str], key: str, default: float) -> float:
     raw = env.get(key)
     if raw is None or raw == "":
@@ -78,6 +92,16 @@ class Settings:
     create_networks: tuple[str, ...] = ()  # KRING_CREATE_NETWORKS: CIDRs that may create without the key
     room_idle_s: float = 30.0  # a room without connections is unloaded after this many seconds
     fastpath: str = "on"  # KRING_FASTPATH: "off" turns the WebSocket fast paths off (server/fastpath/)
+    # What one person may cost the others (docs/deploy.md, 4a): hellos and renames per participant
+    # (token buckets), the bytes the server sends because of their commands, their share of content.
+    hello_burst: int = 10
+    hello_per_min: int = 20
+    rename_burst: int = 5
+    rename_per_min: int = 6
+    send_budget: int = 4_000_000  # bytes per second, per participant (frame size x recipients)
+    send_burst: int = 32_000_000
+    person_share: int = 20  # percent of each room cap (cards, nodes, forces, notes) one person may fill
+    crowd_warning: int = 12  # facilitators are warned (with a one-click lock) above this many participants
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -104,6 +128,14 @@ class Settings:
             ),
             room_idle_s=_seconds(e, "KRING_ROOM_IDLE", 30.0),
             fastpath=e.get("KRING_FASTPATH") or "on",
+            hello_burst=_positive(e, "KRING_HELLO_BURST", 10),
+            hello_per_min=_positive(e, "KRING_HELLO_PER_MIN", 20),
+            rename_burst=_positive(e, "KRING_RENAME_BURST", 5),
+            rename_per_min=_positive(e, "KRING_RENAME_PER_MIN", 6),
+            send_budget=_positive(e, "KRING_SEND_BUDGET", 4_000_000),
+            send_burst=_positive(e, "KRING_SEND_BURST", 32_000_000),
+            person_share=_percent(e, "KRING_PERSON_SHARE", 20),
+            crowd_warning=_positive(e, "KRING_CROWD_WARNING", 12),
         )
 
 

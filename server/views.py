@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from . import hints, i18n, report
 from .assets import assets
-from .auth import key_matches
+from .auth import hash_key, key_matches
 from .creation import creation_refused
 from .httpguard import read_json
 from .hub import Hub
@@ -65,6 +65,8 @@ def _room_data(request: Request) -> dict[str, Any]:
         "room": request.path_params["room"],
         "hint_rules": hints.client_rules(),
         "plan_fields": list(PLAN_FIELDS),
+        # Above this many participants the facilitator is warned, with a one-click lock.
+        "crowd_warning": request.app.state.settings.crowd_warning,
     }
 
 
@@ -138,6 +140,7 @@ async def api_create_room(request: Request) -> Response:
     except Unavailable:
         return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
     base = str(request.base_url).rstrip("/")
+    projector_key = hub.projector.derive(room, "")  # a new room's projector key (server/auth.py)
     return JSONResponse(
         {
             "room": room,
@@ -145,6 +148,8 @@ async def api_create_room(request: Request) -> Response:
             "facilitator_key": fac_key,
             "join_url": f"{base}/r/{room}#{join_key}",
             "facilitator_url": f"{base}/r/{room}#{fac_key}",
+            "projector_key": projector_key,
+            "projector_url": f"{base}/r/{room}/projector#{projector_key}",
         },
         status_code=201,
     )
@@ -172,13 +177,16 @@ async def api_export(request: Request) -> Response:
         {"error": "unavailable", "message": "the store is unavailable"}, status_code=503
     )
     # The key and the token's signature first, against the stored metadata: a request that may
-    # not see the room never loads it.
+    # not see the room never loads it. A join link rotated since (a removal rotates it) still
+    # counts here: the participant's token decides, and a removed participant's is refused below.
     try:
         meta = await hub.meta(room)
     except Unavailable:
         return unavailable
     if meta is None or not (
-        key_matches(key, meta.get("join_hash")) or key_matches(key, meta.get("facilitator_hash"))
+        key_matches(key, meta.get("join_hash"))
+        or key_matches(key, meta.get("facilitator_hash"))
+        or hash_key(key) in meta.get("join_hashes_before", "").split()
     ):
         return denied
     got = request.app.state.tokens.read(token, room)

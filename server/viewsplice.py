@@ -50,4 +50,6 @@ def view_text(live: LiveRoom, pid: str, projector: bool) -> str:
             if shared is not None:
                 parts.append(shared)
     own = P.dumps(viewer_view(s, viewer, cards=False))
-    return f'{cache.head},"cards":{{{",".join(parts)}}},{own[1:]}}}'
+    text = f'{cache.head},"cards":{{{",".join(parts)}}},{own[1:]}}}'
+    live.view_bytes = len(text)  # what one more view costs, for the senders' budgets (server/ws.py)
+    return text

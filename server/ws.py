@@ -20,9 +20,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from . import fastpath
 from . import protocol as P
 from .auth import Tokens, key_matches, new_pid
+from .effects import keys_message
 from .hub import Hub, LiveRoom
 from .rooms import CLIENT_COMMANDS, Command, Rejection
-from .security import JoinThrottle, TokenBucket, origin_allowed
+from .security import Budget, JoinThrottle, TokenBucket, origin_allowed
 from .settings import Settings
 from .store.base import Unavailable
 from .transport import Conn, writer
@@ -94,8 +95,10 @@ async def _admissible(hub: Hub, room: str, hello: P.Hello, tokens: Tokens) -> bo
         return False
     if key_matches(hello.key, meta.get("facilitator_hash")) or key_matches(hello.key, meta.get("join_hash")):
         return True
+    if hub.projector.matches(hello.key, room, meta):
+        return True
     if hello.projector or not hello.token:
-        return False
+        return False  # a projector has no token: only a key of the room may load it
     return tokens.read(hello.token, room) is not None
 
 
@@ -108,17 +111,22 @@ async def _session(
     settings: Settings = app.state.settings
     hub: Hub = app.state.hub
     joined: tuple[str, str] | None = None
+    # The projector key (and only that key) makes a projector; a hello with `projector: true` and
+    # any other key is an ordinary join (and waits in a locked room).
+    projector = live is not None and hub.projector.matches(hello.key, live.id, live.meta)
     if live is not None:
-        joined = (
-            _projector(live, hello)
-            if hello.projector
-            else await _join(ws, hub, live, hello, app.state.tokens)
-        )
+        joined = _projector(live) if projector else await _join(ws, hub, live, hello, app.state.tokens)
     if live is None or joined is None:
         app.state.join_throttle.failed(ip)
         await _close(ws, P.CLOSE_BAD_KEY)
         return
     pid, token = joined
+    # Every welcome is a whole view and a presence to everyone: reconnecting in a loop with one
+    # token (or one projector key) is limited per participant.
+    if not _bucket(live, "hello", pid, settings.hello_per_min / 60, settings.hello_burst).take():
+        await ws.send_text(P.dumps(P.error(P.RATE_LIMITED, "too many reconnects; wait a moment")))
+        await _close(ws, P.CLOSE_RATE)
+        return
     # On the fast paths this client's frames skip websockets' parser from now on, and a protocol
     # client's events are written as prebuilt frames (server/fastpath/).
     direct = fastpath.connect(send, raw=not hello.view) if app.state.fastpath.on else None
@@ -127,19 +135,17 @@ async def _session(
         settings.queue_size,
         hello.view,
         hello.lang or live.state.lang,
-        projector=hello.projector,
+        projector=projector,
         send=send,
         raw=direct,
     )
     welcome: dict[str, Any] = {
         "t": P.WELCOME,
-        "you": {"pid": None, "name": "", "roles": [], "projector": True}
-        if hello.projector
-        else _you(live, pid),
+        "you": {"pid": None, "name": "", "roles": [], "projector": True} if projector else _you(live, pid),
         "token": token,
     }
     if live.state.is_fac(pid):
-        welcome["join_key"] = live.meta.get("join_key", "")
+        welcome.update(keys_message(hub, live))
     views = (lambda: view_text(live, conn.pid, conn.projector)) if hello.view else None
     task = asyncio.create_task(writer(conn, send, functools.partial(_close, ws), views))
     conn.writer = task
@@ -206,14 +212,29 @@ async def _join(
     return pid, tokens.issue(live.id, pid)
 
 
-def _projector(live: LiveRoom, hello: P.Hello) -> tuple[str, str] | None:
-    """A projector joins nobody: any valid key of the room gives a read-only, public view."""
-    meta = live.meta
+def _projector(live: LiveRoom) -> tuple[str, str] | None:
+    """A projector (its own key, checked by the caller) joins nobody: a read-only, public view."""
     if live.state.ended:
         return None
-    if key_matches(hello.key, meta.get("facilitator_hash")) or key_matches(hello.key, meta.get("join_hash")):
-        return "", ""
-    return None
+    return "", ""
+
+
+def _bucket(live: LiveRoom, kind: str, pid: str, rate: float, burst: int) -> TokenBucket:
+    """The room's token bucket of `kind` for one participant (`pid` "" is the room's projectors)."""
+    b = live.buckets.get((kind, pid))
+    if b is None:
+        b = live.buckets[(kind, pid)] = TokenBucket(rate, burst)
+    assert isinstance(b, TokenBucket)
+    return b
+
+
+def _budget(live: LiveRoom, pid: str, settings: Settings) -> Budget:
+    """The bytes the server may send to the room because of one participant's commands."""
+    b = live.buckets.get(("bytes", pid))
+    if b is None:
+        b = live.buckets[("bytes", pid)] = Budget(settings.send_budget, settings.send_burst)
+    assert isinstance(b, Budget)
+    return b
 
 
 def _you(live: LiveRoom, pid: str) -> dict[str, Any]:
@@ -272,7 +293,7 @@ async def _reader(receive: Receive, hub: Hub, live: LiveRoom, conn: Conn, settin
             elif isinstance(msg, P.Hello):
                 conn.push(P.dumps(P.error(P.BAD_MESSAGE, "already joined; hello comes once")))
             else:
-                await _command(hub, live, conn, msg)
+                await _command(hub, live, conn, msg, settings)
                 # The store may answer without suspending (the memory store does), and so does
                 # `receive` while frames are queued: after a few commands in a row, yield to the
                 # loop, so a burst from one client cannot starve the others. (One frame at a time,
@@ -285,9 +306,28 @@ async def _reader(receive: Receive, hub: Hub, live: LiveRoom, conn: Conn, settin
         timer[0].cancel()
 
 
-async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
+async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd, settings: Settings) -> None:
     if msg.type not in CLIENT_COMMANDS:
         conn.push(P.dumps(P.error(P.UNKNOWN_COMMAND, f"unknown command '{msg.type[:60]}'", msg.id)))
+        return
+    # What one person costs the others, not just how often they send: the bytes their commands
+    # made the server send (frame size x recipients, views estimated) and, for renames (a new name
+    # goes to everyone, twice), a rate of their own. Refused, never dropped: the client keeps the text.
+    budget = _budget(live, conn.pid, settings) if not conn.projector else None
+    if budget is not None and budget.exhausted():
+        conn.push(
+            P.dumps(
+                P.error(
+                    P.RATE_LIMITED, "the room is busy with your changes; try again in a few seconds", msg.id
+                )
+            )
+        )
+        return
+    if (
+        msg.type == "participant.rename"
+        and not _bucket(live, "rename", conn.pid, settings.rename_per_min / 60, settings.rename_burst).take()
+    ):
+        conn.push(P.dumps(P.error(P.RATE_LIMITED, "too many renames; try again in a minute", msg.id)))
         return
     try:
         res = await hub.submit(
@@ -298,7 +338,10 @@ async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd) -> None:
         return
     if isinstance(res, Rejection):
         conn.push(P.dumps(P.error(res.code, res.message, msg.id)))
-    elif not res.acked:  # a repeat, or the sender was not (yet) in the room's connections
+        return
+    if budget is not None:
+        budget.charge(res.cost)
+    if not res.acked:  # a repeat, or the sender was not (yet) in the room's connections
         conn.push(P.dumps(P.ack(msg.id, res.seq)))
 
 

@@ -192,6 +192,7 @@ class Client:
         self.origin = origin
         self.ws: Any = None
         self.msgs: list[dict[str, Any]] = []
+        self.raw: list[str] = []  # every frame received, as it came over the wire
         self.events: list[dict[str, Any]] = []
         self.welcome: dict[str, Any] | None = None
         self.closed: tuple[int | None, str] | None = None
@@ -227,6 +228,7 @@ class Client:
     async def _recv(self) -> None:
         try:
             async for raw in self.ws:
+                self.raw.append(raw if isinstance(raw, str) else raw.decode())
                 m = json.loads(raw)
                 self.msgs.append(m)
                 if m["t"] == "event":

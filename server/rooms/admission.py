@@ -1,5 +1,6 @@
 """Who is in the room: joining (from the hello), the waiting list of a locked room and admission,
-removal, renaming, roles, and the facilitator's lock, key rotation and erasure."""
+removal, renaming, roles, and the facilitator's lock, key rotation (the join link and the
+projector's key) and erasure. The keys themselves never enter the log (server/effects.py)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,16 @@ def _remove_participant(s: RoomState, a: dict[str, Any], actor: str, now: int, _
     return Draft("participant.remove", {"pid": pid})
 
 
+@handles("participant.expel")
+def _expel(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    """The server removes someone on its own authority: a member removed from the room's group.
+    Also for a member who never came in: their id is then refused in this room."""
+    pid = _arg_id(a, "pid")
+    if pid in s.removed:
+        raise _Bad("conflict", "already removed")
+    return Draft("participant.remove", {"pid": pid})
+
+
 @handles("participant.wait")
 def _wait(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     """Someone with the join link knocks on a locked room: they wait until admitted."""
@@ -98,6 +109,20 @@ def _rotate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> D
     _only_keys(a)
     _need_fac(s, actor)
     return Draft("room.rotated", {})
+
+
+@handles("projector.rotate")
+def _projector_rotate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a)
+    _need_fac(s, actor)
+    return Draft("projector.rotated", {})
+
+
+@handles("projector.revoke")
+def _projector_revoke(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a)
+    _need_fac(s, actor)
+    return Draft("projector.revoked", {})
 
 
 @handles("participant.rename")
@@ -150,6 +175,16 @@ def _a_erased(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @applies("room.rotated")
 def _a_rotated(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    pass
+
+
+@applies("projector.rotated")
+def _a_projector_rotated(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    pass
+
+
+@applies("projector.revoked")
+def _a_projector_revoked(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     pass
 
 

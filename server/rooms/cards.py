@@ -16,7 +16,7 @@ from typing import Any
 from .. import hints
 from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
 from .events import Event
-from .limits import MAX_CARD, MAX_CARDS
+from .limits import MAX_CARD, MAX_CARDS, check_share
 from .permissions import _need_fac, may_write
 from .registry import applies, facilitator_part, handles, shared_part, viewer_part
 from .state import RoomState, _stat
@@ -56,6 +56,7 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         raise _Bad("conflict", "a card with this id exists")
     if len(s.cards) >= MAX_CARDS:
         raise _Bad("too_large", f"a room holds at most {MAX_CARDS} cards")
+    check_share(actor, s.is_fac(actor), s.cards.values(), MAX_CARDS, "cards")
     private = s.current.private and s.current.id not in s.revealed_phases
     flag = _flag(kind, text) if private else None  # in a public event the flag would reach everyone
     data = {"id": cid, "kind": kind, "text": text, "phase": s.current.id, "private": private, "flag": flag}

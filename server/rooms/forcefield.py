@@ -9,7 +9,7 @@ from typing import Any
 
 from .commands import Draft, _arg_bool, _arg_id, _arg_int, _arg_text, _Bad, _only_keys
 from .events import Event
-from .limits import MAX_FORCES, MAX_NODE, MAX_TEXT
+from .limits import MAX_FORCES, MAX_NODE, MAX_TEXT, check_share
 from .permissions import _need_tool, tool_open
 from .registry import applies, handles, shared_part
 from .state import RoomState, _mean_spread
@@ -43,6 +43,7 @@ def _force_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
         raise _Bad("conflict", "a force with this id exists")
     if len(s.forcefield["forces"]) >= MAX_FORCES:
         raise _Bad("too_large", f"the force field holds at most {MAX_FORCES} forces")
+    check_share(actor, s.is_fac(actor), s.forcefield["forces"].values(), MAX_FORCES, "forces")
     return Draft("force.add", {"id": fid, "side": side, "text": text})
 
 

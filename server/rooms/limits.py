@@ -1,6 +1,13 @@
-"""Content caps, enforced for every command whoever sends it (docs/protocol.md, "Commands")."""
+"""Content caps, enforced for every command whoever sends it (docs/protocol.md, "Commands"), and
+each person's share of them: one participant alone cannot fill a room (and so make every view of
+it, sent to every browser after every change, as big as the caps allow)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .commands import _Bad
 
 MAX_NAME = 40
 MAX_CARD = 2000
@@ -15,3 +22,28 @@ MAX_PARTICIPANTS = 60
 MAX_CANDIDATES = 30
 MAX_CANDIDATES_PER_PERSON = 3  # proposed and queued together
 MAX_TIMER_S = 6 * 3600
+
+# The share of each count cap (cards, mind-map nodes, forces, notes, plan suggestions) one person
+# may fill, in percent; facilitators are exempt (they scribe for the group). KRING_PERSON_SHARE,
+# set once at startup (server/app.py).
+PERSON_SHARE = 20
+
+
+def set_person_share(percent: int) -> None:
+    global PERSON_SHARE
+    PERSON_SHARE = max(1, min(100, percent))
+
+
+def person_cap(room_cap: int) -> int:
+    return max(1, room_cap * PERSON_SHARE // 100)
+
+
+def check_share(
+    actor: str, facilitator: bool, items: Iterable[Mapping[str, Any]], room_cap: int, what: str
+) -> None:
+    """Refuse (`too_large`) when `actor` already wrote their share of `room_cap` items."""
+    if facilitator:
+        return
+    cap = person_cap(room_cap)
+    if sum(1 for x in items if x.get("author") == actor) >= cap:
+        raise _Bad("too_large", f"one person may add at most {cap} {what} to a room")

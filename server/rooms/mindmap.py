@@ -7,7 +7,7 @@ from typing import Any
 
 from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys
 from .events import Event
-from .limits import MAX_NODE, MAX_NODES
+from .limits import MAX_NODE, MAX_NODES, check_share
 from .permissions import _need_tool
 from .registry import applies, handles, shared_part
 from .state import RoomState
@@ -46,6 +46,7 @@ def _mm_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> D
     text = _arg_text(a, "text", MAX_NODE)
     if len(s.mindmap) >= MAX_NODES:
         raise _Bad("too_large", f"the mind-map holds at most {MAX_NODES} nodes")
+    check_share(actor, s.is_fac(actor), s.mindmap.values(), MAX_NODES, "mind-map nodes")
     return Draft("mindmap.add", {"id": nid, "parent": parent, "text": text})
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
 from .events import Event
-from .limits import MAX_CARD, MAX_NOTES
+from .limits import MAX_CARD, MAX_NOTES, check_share
 from .permissions import _need_fac, may_note
 from .registry import applies, handles, viewer_part
 from .state import RoomState
@@ -42,6 +42,7 @@ def _note_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         raise _Bad("conflict", "a note with this id exists")
     if len(s.notes) >= MAX_NOTES:
         raise _Bad("too_large", f"a room holds at most {MAX_NOTES} notes")
+    check_share(actor, s.is_fac(actor), s.notes.values(), MAX_NOTES, "notes")
     return Draft("note.add", {"id": nid, "text": text, "phase": s.current.id}, audience=actor)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys
 from .events import Event
-from .limits import MAX_CARDS, MAX_TEXT
+from .limits import MAX_CARDS, MAX_TEXT, check_share
 from .permissions import _need_tool, tool_open
 from .registry import applies, handles, shared_part
 from .state import RoomState
@@ -59,6 +59,7 @@ def _plan_suggest(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
         raise _Bad("conflict", "a suggestion with this id exists")
     if len(s.suggestions) >= MAX_CARDS:
         raise _Bad("too_large", "too many suggestions")
+    check_share(actor, s.is_fac(actor), s.suggestions.values(), MAX_CARDS, "suggestions")
     return Draft("plan.suggest", {"id": sid, "field": f, "text": text})
 
 

@@ -22,7 +22,9 @@ SharedPart = Callable[[RoomState], Any]
 ViewerPart = Callable[[RoomState, str | None], Any]
 
 # Commands only the server issues (joining is part of the hello handshake).
-SERVER_COMMANDS = frozenset({"participant.join", "participant.grant", "participant.wait"})
+SERVER_COMMANDS = frozenset(
+    {"participant.join", "participant.grant", "participant.wait", "participant.expel"}
+)
 # Client commands the server may also issue on its own, with no actor: erasing a group erases its
 # meetings (server/groups.py).
 SYSTEM_COMMANDS = frozenset({"room.erase"})

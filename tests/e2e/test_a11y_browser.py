@@ -127,9 +127,9 @@ async def test_basis_room_projector_and_report(sqlite_server: ServerProc, screen
     )
     found += await axe(fac.page, "case editor (facilitator)")
 
-    # The projector in the investigation phase (a read-only screen with the join key).
+    # The projector in the investigation phase (a read-only screen with the projector key).
     pj = await open_screen(screens, "Projector")
-    await pj.page.goto(f"{base}/r/{room['room']}/projector#{room['join_key']}")
+    await pj.page.goto(f"{base}/r/{room['room']}/projector#{room['projector_key']}")
     await expect(pj.page.locator(".pj-phase")).to_have_text("Onderzoeken")
     found += await axe(pj.page, "projector, investigation phase")
 
@@ -192,7 +192,7 @@ async def test_forcefield_room(sqlite_server: ServerProc, screens: Any) -> None:
     found += await both(fac, anna, "krachtenveld force-field phase")
 
     pj = await open_screen(screens, "Projector")
-    await pj.page.goto(f"{sqlite_server.base}/r/{room['room']}/projector#{room['join_key']}")
+    await pj.page.goto(f"{sqlite_server.base}/r/{room['room']}/projector#{room['projector_key']}")
     await expect(pj.page.locator(".pj-ff")).to_be_visible()
     found += await axe(pj.page, "projector, force-field phase")
     assert found == [], "\n".join(found)

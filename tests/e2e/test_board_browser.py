@@ -281,8 +281,11 @@ async def test_krachtenveld_end_to_end(sqlite_server: ServerProc, browser: Any) 
     await inb.page.screenshot(path=str(ARTIFACTS / "room-forcefield.png"), full_page=True)
 
     # The projector (opened from the facilitator's browser) follows the phase and shows the diagram.
+    # The facilitator's page offers it with the room's projector key (never the facilitator's own).
+    href = await fac.page.locator(".topbar-actions a[href*='/projector#']").get_attribute("href")
+    assert href == f"/r/{rid}/projector#{room['projector_key']}"
     projector = await fac.ctx.new_page()
-    await projector.goto(f"{base}/r/{rid}/projector#{room['facilitator_key']}")
+    await projector.goto(base + href)
     await projector.wait_for_selector(".pj-ff .ff-svg .ff-row", timeout=T)
     await wait_js(projector, "document.querySelectorAll('.pj-ff .ff-svg .ff-row').length === 5", timeout=T)
     await shot(projector, "projector-forcefield.png")
@@ -496,10 +499,11 @@ async def test_mindmap_three_screens_and_200_nodes(sqlite_server: ServerProc, br
     assert drawn[0] == drawn[1] == drawn[2] == sorted(n["text"] for n in states[0]["nodes"].values())
     await shot(anna.page.locator(".board-mindmap"), "board-mindmap.png")
 
-    # 200 nodes: added over the WebSocket by a protocol client, then drawn on every screen.
+    # 200 nodes: added over the WebSocket by a protocol client, then drawn on every screen. It
+    # comes in as a facilitator (a scribe): anyone else may fill only their share of the nodes.
     bulk = Client(sqlite_server.ws_base, rid, base)
     try:
-        await bulk.connect({"key": room["join_key"], "name": "Bulk"})
+        await bulk.connect({"key": room["facilitator_key"], "name": "Bulk"})
         themes = ["Team", "Directie", "Eigen rol", "Communicatie", "Tijd", "Gevoel", "Cultuur", "Leerlingen"]
         many: list[tuple[str, str, str]] = []
         for i, theme in enumerate(themes):
@@ -545,7 +549,7 @@ async def test_mindmap_three_screens_and_200_nodes(sqlite_server: ServerProc, br
     await shot(page.locator(".board-mindmap"), "board-mindmap-200-branch.png")
     # The projector, and anyone who opens the map now, start from the overview of the big map.
     projector = await fac.ctx.new_page()
-    await projector.goto(f"{base}/r/{rid}/projector#{room['facilitator_key']}")
+    await projector.goto(f"{base}/r/{rid}/projector#{room['projector_key']}")
     await projector.wait_for_selector(".pj-mm .mm-toggle.is-folded", timeout=T)
     await shot(projector, "projector-mindmap.png")
     # The report has the whole map, as an indented outline and as a drawing.

@@ -81,11 +81,11 @@ async def test_no_missing_keys_on_the_main_pages(sqlite_server: ServerProc, scre
         await no_missing_keys(s, f"room, {title}")
     await both_languages(s, "room, last phase", "Gespreksleiding", "Facilitation")
 
-    for page, nl_text, en_text in (
-        ("projector", "Fase 6 van 6", "Phase 6 of 6"),
-        ("report", "Deelnemers", "Participants"),
+    for page, key, nl_text, en_text in (
+        ("projector", room["projector_key"], "Fase 6 van 6", "Phase 6 of 6"),
+        ("report", room["join_key"], "Deelnemers", "Participants"),
     ):
-        await s.page.goto(f"{base}/r/{room['room']}/{page}#{room['join_key']}")
+        await s.page.goto(f"{base}/r/{room['room']}/{page}#{key}")
         await both_languages(s, page, nl_text, en_text)
 
     # The group page as its facilitator, the method editor open.

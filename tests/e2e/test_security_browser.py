@@ -177,7 +177,7 @@ async def test_hostile_text_stays_text(sqlite_server: ServerProc, screens: Any) 
     # The projector (a read-only screen) and the report.
     pj = await screens("Projector")
     watches.append(Watch(pj, base))
-    await pj.page.goto(f"{base}/r/{room['room']}/projector#{room['join_key']}")
+    await pj.page.goto(f"{base}/r/{room['room']}/projector#{room['projector_key']}")
     await literal(pj.page.locator(".pj-question"))
     await expect(pj.page.locator(".pj-plan dd").first).to_have_text(PAYLOAD)
     report = await fac.context.new_page()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from engine_harness import LIB, Room, basic_room
 
-from server.rooms import MAX_CARD, MAX_NAME, MAX_NODE, Event, RoomState, view
+from server.rooms import MAX_CARD, MAX_CARDS, MAX_FORCES, MAX_NAME, MAX_NODE, Event, RoomState, view
 
 
 def test_join_and_roles() -> None:
@@ -241,9 +241,57 @@ def test_mindmap_tree_rules() -> None:
 def test_mindmap_limit() -> None:
     r = basic_room()
     r.goto("onderzoeken")
-    for i in range(500):
-        r.do("A", "mindmap.add", id=f"n{i}", parent="root", text=str(i))
+    for i in range(500):  # the facilitator (a scribe for the group) has no share of their own
+        r.do("F", "mindmap.add", id=f"n{i}", parent="root", text=str(i))
+    r.refuse("F", "mindmap.add", "too_large", id="n500", parent="root", text="one too many")
     r.refuse("A", "mindmap.add", "too_large", id="n500", parent="root", text="one too many")
+
+
+def test_one_person_fills_only_their_share_of_a_room() -> None:
+    """Hardening: one participant cannot fill the room to its caps (a view of megabytes sent to
+    every browser after every change): 20% of each count cap per person, facilitators excepted."""
+    from server.rooms.limits import PERSON_SHARE, person_cap
+
+    assert PERSON_SHARE == 20 and person_cap(MAX_CARDS) == 100 and person_cap(MAX_FORCES) == 20
+    r = basic_room()
+    r.goto("onderzoeken")
+    for i in range(100):
+        r.do("A", "card.add", id=f"a{i}", kind="question", text=f"Vraag {i}?")
+        r.do("A", "mindmap.add", id=f"m{i}", parent="root", text=str(i))
+    r.refuse("A", "card.add", "too_large", id="a100", kind="question", text="Nog een?")
+    r.refuse("A", "mindmap.add", "too_large", id="m100", parent="root", text="x")
+    # A removed card frees a place; others and the facilitator still write.
+    r.do("A", "card.remove", id="a0")
+    r.do("A", "card.add", id="a100", kind="question", text="Nog een?")
+    r.do("B", "card.add", id="b0", kind="question", text="Wat deed je?")
+    r.do("F", "mindmap.add", id="f0", parent="root", text="Team")
+    r.do("L", "note.add", id="n0", text="stil")
+    ff = Room("krachtenveld")
+    ff.join("F", "F", ["facilitator"])
+    ff.join("A")
+    ff.goto("krachten-inventariseren")
+    for i in range(20):
+        ff.do("A", "force.add", id=f"f{i}", side="promoting", text=str(i))
+    ff.refuse("A", "force.add", "too_large", id="f20", side="hindering", text="x")
+    ff.do("F", "force.add", id="f20", side="hindering", text="x")
+
+
+def test_projector_key_commands_and_expel() -> None:
+    r = basic_room()
+    assert r.do("F", "projector.rotate").type == "projector.rotated"
+    assert r.do("F", "projector.revoke").type == "projector.revoked"
+    r.refuse("A", "projector.rotate", "forbidden")
+    r.refuse("A", "projector.revoke", "forbidden")
+    r.refuse("F", "projector.rotate", "invalid", extra=1)
+    # The server's removal of a group member: a participant, or an id that never came in.
+    e = r.do(None, "participant.expel", pid="B")
+    assert e.type == "participant.remove" and e.data == {"pid": "B"}
+    assert "B" not in r.state.participants and "B" in r.state.removed
+    r.refuse(None, "participant.expel", "conflict", pid="B")
+    r.do(None, "participant.expel", pid="mNEVER")
+    assert "mNEVER" in r.state.removed
+    r.refuse(None, "participant.join", "conflict", pid="mNEVER", name="Terug", roles=[])
+    assert r.replayed().to_dict() == r.state.to_dict()
 
 
 def test_forcefield() -> None:

@@ -14,8 +14,11 @@ async def test_projector_is_read_only_and_public(sqlite_server: ServerProc, clie
     await fac.connect({"key": room["facilitator_key"], "name": "Fenna"})
     a: Client = clients(room["room"])
     await a.connect({"key": room["join_key"], "name": "Anna"})
+    # The projector has a key of its own, offered to facilitators (never the join key).
+    projector_key = fac.welcome["projector_key"]  # type: ignore[index]
+    assert projector_key == room["projector_key"]
     beamer: Client = clients(room["room"])
-    w = await beamer.connect({"key": room["join_key"], "projector": True, "view": True})
+    w = await beamer.connect({"key": projector_key, "projector": True, "view": True})
     assert w["you"]["projector"] is True and w["token"] == ""
     assert set(w["state"]["participants"]) == {fac.pid, a.pid}  # it joined nobody
     assert w["state"]["may"]["cards"] == [] and "stats" not in w["state"]

@@ -57,8 +57,11 @@ async def test_rotate_lock_admit_remove(sqlite_server: ServerProc) -> None:
     r = await w.cmd("card.add", {"id": "q2", "kind": "question", "text": "Mag ik?"})
     assert r["code"] == "forbidden"
     seq = await a.ok("card.add", {"id": "q3", "kind": "question", "text": "Wat voelde je toen?"})
-    await w.wait_seq(seq)
+    await fac.wait_seq(seq)
+    await asyncio.sleep(0.2)
     assert "Wat voelde je" not in json.dumps(w.msgs)
+    # Nothing of the room while waiting: no events (not even placeholders), no presence.
+    assert not [m for m in w.msgs if m["t"] in ("event", "presence")]
     v = await fac.wait_for(lambda m: m["t"] == "event" and m["type"] == "participant.wait")
     assert v["data"]["name"] == "Wim"
     await fac.ok("participant.admit", {"pid": w.pid})
@@ -76,7 +79,13 @@ async def test_rotate_lock_admit_remove(sqlite_server: ServerProc) -> None:
 async def test_end_and_erase_removes_everything(tmp_path: Path) -> None:
     db = tmp_path / "k.db"
     log = tmp_path / "server.log"
-    env = {"KRING_STORE": f"sqlite:///{db}", "KRING_SECRET": "s", "KRING_RATE": "1000", "KRING_BURST": "1000"}
+    env = {
+        "KRING_STORE": f"sqlite:///{db}",
+        "KRING_SECRET": "s",
+        "KRING_RATE": "1000",
+        "KRING_BURST": "1000",
+        "KRING_PERSON_SHARE": "100",  # one person writes them all
+    }
     srv = ServerProc(env, log_path=log).start()
     try:
         room = create_room(srv.base, title=f"Titel {CANARY}")

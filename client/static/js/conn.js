@@ -319,6 +319,7 @@
         seq = m.seq || 0;
         if (m.state) S.state = plain(m.state);
         if (m.join_key) S.joinKey = m.join_key;
+        if (m.projector_key !== undefined) S.projectorKey = m.projector_key;
         if (!opts.projector) {
           save(opts.room, { token: m.token, key: opts.key, name: (m.you && m.you.name) || opts.name });
         }
@@ -354,6 +355,7 @@
           on[p.pid] = true;
         });
         S.online = on;
+        S.screens = (m.screens || []).length;
         break;
       case T.PONG:
         if (typeof m.c === "number" && typeof m.s === "number") {
@@ -369,6 +371,7 @@
         break;
       case T.KEYS:
         if (m.join_key) S.joinKey = m.join_key;
+        if (m.projector_key !== undefined) S.projectorKey = m.projector_key;
         break;
     }
   }
@@ -410,6 +413,8 @@
     tick: 0,
     fatal: null, // "invalid" | "removed" | "erased" once the server refused us for good
     joinKey: null, // facilitators only (welcome.join_key)
+    projectorKey: null, // facilitators only (welcome/keys projector_key; null when revoked)
+    screens: 0, // projectors connected now (presence.screens)
     outbox: [], // [{id, type, args}] sent but not yet acknowledged
     started: false,
 

@@ -18,8 +18,8 @@
 
       init: function () {
         var self = this;
-        // The projector uses this browser's identity in the room when it has one; otherwise it
-        // connects as a read-only screen that joins nobody (hello "projector": true).
+        // A read-only screen that joins nobody, with the room's projector key (hello "projector": true),
+        // also in a browser that is in the room itself.
         var room = (window.kringData && window.kringData().room) || location.pathname.split("/")[2];
         if (window.KringReport) window.KringReport.boot(this.$store.kring, room, window.KringReport.PROJECTOR);
         ticker = setInterval(function () {

@@ -30,12 +30,12 @@
     var rec = (store.saved && store.saved(room)) || {};
     var key = hashKey() || rec.key;
     if (!key) return false;
-    if (rec.token) {
-      store.connect({ room: room, key: key });
-      return true;
-    }
     if (name === PROJECTOR) {
       store.connect({ room: room, key: key, projector: true });
+      return true;
+    }
+    if (rec.token) {
+      store.connect({ room: room, key: key });
       return true;
     }
     if (!name) return false;

@@ -214,6 +214,10 @@
   function linkFor(suffix) {
     return "/r/" + encodeURIComponent(roomId()) + suffix + "#" + encodeURIComponent(myKey());
   }
+  // The projector has a key of its own, which only facilitators get: no link without it.
+  function projectorLink(key) {
+    return key ? "/r/" + encodeURIComponent(roomId()) + "/projector#" + encodeURIComponent(key) : "";
+  }
 
   // --- top bar ----------------------------------------------------------------------------
   function roomBar() {
@@ -261,7 +265,7 @@
         if (this.$store.ui.notes) focusLater("note-new", "notes-close");
       },
       get projectorHref() {
-        return linkFor("/projector");
+        return projectorLink(this.K.projectorKey);
       },
       get reportHref() {
         return linkFor("/report");
@@ -326,6 +330,17 @@
       },
       get showReconnecting() {
         return this.K.reconnecting && !this.K.fatal;
+      },
+      // More participants than the facilitator expects: a warning with a one-click lock.
+      get showCrowd() {
+        var n = this.st ? Object.keys(this.st.participants || {}).length : 0;
+        return this.isFac && !!this.st && !this.st.locked && n > (window.kringData().crowd_warning || 12);
+      },
+      get crowdText() {
+        return this.f("crowdWarning", { n: Object.keys((this.st && this.st.participants) || {}).length });
+      },
+      lockNow: function () {
+        this.cmd("room.lock", { locked: true });
       },
       get outboxText() {
         var n = this.K.outbox.length;
@@ -640,10 +655,13 @@
         this.add(ev.target.getAttribute("data-kind"));
       },
       add: function (kind) {
+        var self = this;
         var text = (this.drafts[kind] || "").trim();
         if (!text) return;
         this.drafts[kind] = "";
-        this.cmd("card.add", { id: this.K.newId("k"), kind: kind, text: text.slice(0, 2000) });
+        this.cmd("card.add", { id: this.K.newId("k"), kind: kind, text: text.slice(0, 2000) }).then(function (r) {
+          if (r.t === "error" && !self.drafts[kind]) self.drafts[kind] = text; // refused: keep what was typed
+        });
       },
       mark: function (id) {
         var c = this.st.cards[id];
@@ -1182,6 +1200,15 @@
       admit: function (pid) {
         this.cmd("participant.admit", { pid: pid });
       },
+      get beamerOn() {
+        return this.K.screens > 0;
+      },
+      rotateProjector: function () {
+        this.cmd("projector.rotate", {});
+      },
+      revokeProjector: function () {
+        this.cmd("projector.revoke", {});
+      },
       get stats() {
         var self = this;
         var s = (this.st && this.st.stats) || {};
@@ -1199,7 +1226,7 @@
         if (window.confirm(this.L.confirmSwitch)) this.cmd("method.switch", { method: "basis" });
       },
       get projectorHref() {
-        return linkFor("/projector");
+        return projectorLink(this.K.projectorKey);
       },
       get reportHref() {
         return linkFor("/report");
@@ -1274,10 +1301,13 @@
         return !this.draft.trim();
       },
       add: function () {
+        var self = this;
         var text = this.draft.trim();
         if (!text) return;
         this.draft = "";
-        this.cmd("note.add", { id: this.K.newId("n"), text: text.slice(0, 2000) });
+        this.cmd("note.add", { id: this.K.newId("n"), text: text.slice(0, 2000) }).then(function (r) {
+          if (r.t === "error" && !self.draft) self.draft = text; // refused: keep what was typed
+        });
       },
     });
   }
