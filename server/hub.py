@@ -31,12 +31,14 @@ from . import protocol as P
 from .auth import hash_key, new_key, new_room_id
 from .effects import EFFECTS, Effect
 from .methods import Method
+from .metrics import M
 from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
 from .store.base import Conflict, NoSuchRoom, Store, Unavailable
 from .transport import Conn, Message
 from .viewsplice import ViewCache
 
 log = logging.getLogger("kring.hub")
+REWIND_CLAIM_EVERY = 10.0  # seconds: a client's claim to hold more than the log moves a room once
 
 
 def now_ms() -> int:
@@ -80,6 +82,9 @@ class Submitted:
     duplicate: bool
     acked: bool = False  # the ack went to the sender together with the event (one write)
     effect: Effect | None = field(default=None, repr=False, compare=False)  # of the appended event
+    # False: in the log, but not confirmed durable in time (Redis WAIT for a replica timed out):
+    # the sender gets `unavailable` instead of the ack, and its retry meets the dedupe.
+    confirmed: bool = True
 
 
 class Peers(Protocol):
@@ -119,6 +124,7 @@ class Hub:
         self._snapshot_due: dict[str, LiveRoom] = {}
         self._snapshotter: asyncio.Task[Any] | None = None
         self._sweeper: asyncio.TimerHandle | None = None
+        self._claims: dict[str, float] = {}  # room -> when a client's since last forced a new epoch
 
     # -- a command: decide, append, ingest, fan out ----------------------------------------------
 
@@ -148,7 +154,7 @@ class Hub:
     ) -> Submitted | Rejection:
         async with live.lock:
             if dedupe is not None and dedupe in live.dedupe:
-                return Submitted(live.dedupe[dedupe], True)
+                return Submitted(live.dedupe[dedupe], True, confirmed=await self._confirm(live))
             for _ in range(20):
                 now = self.clock()
                 decided = decide(live.state, cmd, actor, now, self.methods)
@@ -158,7 +164,7 @@ class Hub:
                     if dedupe is not None:
                         seq = await self.store.dedupe_seq(live.id, dedupe)
                         if seq is not None:
-                            return Submitted(seq, True)
+                            return Submitted(seq, True, confirmed=await self._confirm(live))
                     return decided
                 effect = EFFECTS.get(decided.type)
                 if effect is not None:
@@ -195,10 +201,20 @@ class Hub:
                         # Appended, but this copy never applied it (the caller that appended it
                         # was cancelled while the store committed): catch up, so the room gets it.
                         await self.catch_up(live)
-                    return Submitted(res.seq, True)
-                acked = self.ingest(live, [event], ack, mine=True)
-                return Submitted(event.seq, False, acked, effect)
+                    return Submitted(res.seq, True, confirmed=res.confirmed)
+                # Unconfirmed, the event is in the log all the same: everyone gets it, the sender
+                # without the ack.
+                acked = self.ingest(live, [event], ack if res.confirmed else None, mine=True)
+                return Submitted(event.seq, False, acked, effect, res.confirmed)
             return Rejection(P.CONFLICT, "the room is too busy; try again")
+
+    async def _confirm(self, live: LiveRoom) -> bool:
+        """A repeat is acked only once the store confirms it durable (Redis: WAIT), and only from
+        the copy this process still holds (a dropped copy's dedupe may name a lost event)."""
+        confirmed = await self.store.confirm(live.id)
+        if self.rooms.get(live.id) is not live:
+            raise Unavailable("the room was reloaded; try again")
+        return confirmed
 
     def ingest(
         self, live: LiveRoom, events: list[Event], ack: tuple[Conn, str] | None = None, mine: bool = False
@@ -298,6 +314,8 @@ class Hub:
         async with live.lock:
             await self.catch_up(live)
             head = live.state.seq
+            if epoch == live.epoch and since is not None and since > head:
+                await self._rewound(live)
             if epoch == live.epoch and since is not None and since <= head and head - since <= resume_limit:
                 events = [e for e in await self.store.read(live.id, since) if e.seq <= head]
                 welcome["events"] = [e.wire_for(conn.pid) for e in events]
@@ -309,6 +327,25 @@ class Hub:
             conn.push(P.dumps(welcome), True)
             live.conns.add(conn)
         self.broadcast_presence(live)
+
+    async def _rewound(self, live: LiveRoom) -> None:
+        """A client holds events past the stored head in the same epoch: the log got shorter (a
+        Redis failover or restart lost its tail while no worker that had it was there to notice).
+        The room moves to a new epoch, so no one continues on a history the others do not have:
+        every member reconnects and gets a fresh snapshot. At most once per room per
+        REWIND_CLAIM_EVERY seconds (a client's `since` is only a claim); raises Unavailable, and the
+        connection closes with 1001, so the client comes back to the new epoch."""
+        now = time.monotonic()
+        if now - self._claims.get(live.id, -1e9) >= REWIND_CLAIM_EVERY:
+            if len(self._claims) > 10_000:
+                self._claims.clear()
+            self._claims[live.id] = now
+            log.warning("a client holds events past a room's stored head; giving it a new epoch")
+            M.epoch_resets.inc()
+            await self.store.new_epoch(live.id, live.epoch)
+            if self.rooms.get(live.id) is live:
+                self.drop(live)
+        raise Unavailable("the room's history changed; reconnect")
 
     def detach(self, live: LiveRoom, conn: Conn) -> None:
         live.conns.discard(conn)

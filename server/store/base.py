@@ -29,6 +29,9 @@ class NoSuchRoom(Exception):
 class AppendResult:
     seq: int
     duplicate: bool
+    # False: appended (or found), but not confirmed durable in time (Redis: WAIT for a replica
+    # timed out). The caller answers the command `unavailable`; its retry meets the dedupe.
+    confirmed: bool = True
 
 
 class Store(Protocol):
@@ -55,6 +58,16 @@ class Store(Protocol):
         """The seq a command id was appended as, if it was."""
         ...
 
+    async def confirm(self, room: str) -> bool:
+        """Before acking a repeated command: is everything appended so far durable (Redis: WAIT for
+        a replica)? True where an append is durable once it returns (memory, SQLite)."""
+        ...
+
+    async def new_epoch(self, room: str, old: str) -> str | None:
+        """Give the room a new epoch if it still has `old` (its stored log lost events someone
+        holds); returns the room's epoch now, or None if there is no such room."""
+        ...
+
     async def read(self, room: str, after: int, limit: int | None = None) -> list[Event]:
         """Events with seq > after, in order."""
         ...
@@ -79,8 +92,9 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
 
-def open_store(url: str) -> Store:
-    """Pick a backend by URL scheme: memory://, sqlite:///path, redis://host:port/db."""
+def open_store(url: str, wait_ms: int = 0) -> Store:
+    """Pick a backend by URL scheme: memory://, sqlite:///path, redis://host:port/db,
+    redis+sentinel://host:26379[,host:26379]/service[/db]. `wait_ms`: Redis's WAIT before acks."""
     scheme = urlparse(url).scheme
     if scheme == "memory":
         from .memory import MemoryStore
@@ -93,8 +107,19 @@ def open_store(url: str) -> Store:
         rest = url.split("://", 1)[1]
         path = rest[1:] if rest.startswith("/") else rest
         return SqliteStore(path or "./data/kring.db")
-    if scheme in ("redis", "rediss", "unix"):
+    if is_redis(url):
         from .redis import RedisStore
 
-        return RedisStore(url)
-    raise ValueError(f"unknown store URL scheme {scheme!r} (use memory://, sqlite:///path or redis://)")
+        return RedisStore(url, wait_ms=wait_ms)
+    raise ValueError(
+        f"unknown store URL scheme {scheme!r} "
+        "(use memory://, sqlite:///path, redis://host:port/db or redis+sentinel://host:port/service)"
+    )
+
+
+REDIS_SCHEMES = ("redis", "rediss", "unix", "redis+sentinel", "rediss+sentinel")
+
+
+def is_redis(url: str) -> bool:
+    """A Redis store URL (plain, TLS, a Unix socket, or through Sentinel)."""
+    return url.split("://", 1)[0] in REDIS_SCHEMES
