@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -82,8 +83,9 @@ class Submitted:
     duplicate: bool
     acked: bool = False  # the ack went to the sender together with the event (one write)
     effect: Effect | None = field(default=None, repr=False, compare=False)  # of the appended event
-    # False: in the log, but not confirmed durable in time (Redis WAIT for a replica timed out):
-    # the sender gets `unavailable` instead of the ack, and its retry meets the dedupe.
+    # False: in the log, but not (yet) confirmed durable: `submit` asks the store once the room's
+    # lock is released (Redis: WAIT for a replica); still False after that, the sender gets
+    # `unavailable` instead of the ack, and its retry meets the dedupe.
     confirmed: bool = True
 
 
@@ -140,6 +142,8 @@ class Hub:
         id), the sender gets its event and the ack in one write (`Submitted.acked`); otherwise, or
         for a repeat, the caller sends the ack."""
         res = await self._submit(live, cmd, actor, dedupe, ack)
+        if isinstance(res, Submitted) and not res.confirmed:
+            res = await self._confirm(live, res)
         if isinstance(res, Submitted) and res.effect is not None and res.effect.after_submit is not None:
             await res.effect.after_submit(self, live)
         return res
@@ -154,7 +158,7 @@ class Hub:
     ) -> Submitted | Rejection:
         async with live.lock:
             if dedupe is not None and dedupe in live.dedupe:
-                return Submitted(live.dedupe[dedupe], True, confirmed=await self._confirm(live))
+                return Submitted(live.dedupe[dedupe], True, confirmed=not self.store.waits_for_replicas)
             for _ in range(20):
                 now = self.clock()
                 decided = decide(live.state, cmd, actor, now, self.methods)
@@ -164,7 +168,7 @@ class Hub:
                     if dedupe is not None:
                         seq = await self.store.dedupe_seq(live.id, dedupe)
                         if seq is not None:
-                            return Submitted(seq, True, confirmed=await self._confirm(live))
+                            return Submitted(seq, True, confirmed=not self.store.waits_for_replicas)
                     return decided
                 effect = EFFECTS.get(decided.type)
                 if effect is not None:
@@ -201,20 +205,22 @@ class Hub:
                         # Appended, but this copy never applied it (the caller that appended it
                         # was cancelled while the store committed): catch up, so the room gets it.
                         await self.catch_up(live)
-                    return Submitted(res.seq, True, confirmed=res.confirmed)
-                # Unconfirmed, the event is in the log all the same: everyone gets it, the sender
-                # without the ack.
-                acked = self.ingest(live, [event], ack if res.confirmed else None, mine=True)
-                return Submitted(event.seq, False, acked, effect, res.confirmed)
+                    return Submitted(res.seq, True, confirmed=not self.store.waits_for_replicas)
+                # To be confirmed, the event is in the log all the same: everyone gets it now, the
+                # sender without the ack.
+                wait = self.store.waits_for_replicas
+                acked = self.ingest(live, [event], None if wait else ack, mine=True)
+                return Submitted(event.seq, False, acked, effect, not wait)
             return Rejection(P.CONFLICT, "the room is too busy; try again")
 
-    async def _confirm(self, live: LiveRoom) -> bool:
-        """A repeat is acked only once the store confirms it durable (Redis: WAIT), and only from
-        the copy this process still holds (a dropped copy's dedupe may name a lost event)."""
+    async def _confirm(self, live: LiveRoom, res: Submitted) -> Submitted:
+        """Ask the store whether the event is durable (Redis: WAIT for a replica), without the
+        room's lock: one slow replica then delays each command's ack, not the room. Only from the
+        copy this process still holds: a dropped copy's event or dedupe may name a lost event."""
         confirmed = await self.store.confirm(live.id)
         if self.rooms.get(live.id) is not live:
             raise Unavailable("the room was reloaded; try again")
-        return confirmed
+        return dataclasses.replace(res, confirmed=confirmed)
 
     def ingest(
         self, live: LiveRoom, events: list[Event], ack: tuple[Conn, str] | None = None, mine: bool = False

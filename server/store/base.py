@@ -29,9 +29,6 @@ class NoSuchRoom(Exception):
 class AppendResult:
     seq: int
     duplicate: bool
-    # False: appended (or found), but not confirmed durable in time (Redis: WAIT for a replica
-    # timed out). The caller answers the command `unavailable`; its retry meets the dedupe.
-    confirmed: bool = True
 
 
 class Store(Protocol):
@@ -58,9 +55,15 @@ class Store(Protocol):
         """The seq a command id was appended as, if it was."""
         ...
 
+    @property
+    def waits_for_replicas(self) -> bool:
+        """Whether an ack must wait for `confirm` (Redis with WAIT on and a replica); False for
+        stores whose append is durable once it returns (memory, SQLite)."""
+        ...
+
     async def confirm(self, room: str) -> bool:
-        """Before acking a repeated command: is everything appended so far durable (Redis: WAIT for
-        a replica)? True where an append is durable once it returns (memory, SQLite)."""
+        """Is everything appended so far durable (Redis: WAIT for a replica)? Called without the
+        room's lock, before an ack, when `waits_for_replicas`; False: answer `unavailable`."""
         ...
 
     async def new_epoch(self, room: str, old: str) -> str | None:

@@ -63,6 +63,8 @@ class MemoryStore:
     async def dedupe_seq(self, room: str, key: str) -> int | None:
         return self._room(room).dedupe.get(key)
 
+    waits_for_replicas = False
+
     async def confirm(self, room: str) -> bool:
         return True
 

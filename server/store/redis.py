@@ -41,7 +41,7 @@ from redis.asyncio.sentinel import Sentinel
 from redis.backoff import NoBackoff
 from redis.driver_info import DriverInfo
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError, ReadOnlyError, RedisError, ResponseError
+from redis.exceptions import ReadOnlyError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..metrics import M
@@ -144,18 +144,10 @@ if not m[1] then return {'gone', 0} end
 if ARGV[4] ~= '' and m[1] ~= ARGV[4] then return {'epoch', m[1]} end
 local cur = tonumber(m[2])
 local expected = tonumber(ARGV[1])
--- The two answers below write nothing new; each refreshes a TTL instead, so a WAIT behind the
--- script confirms that the replicas have everything up to here, the original append included.
-if m[3] == ARGV[5] and cur == expected + 1 then
-  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[7]))
-  return {'ok', cur}
-end
+if m[3] == ARGV[5] and cur == expected + 1 then return {'ok', cur} end
 if ARGV[3] ~= '' then
   local s = redis.call('HGET', KEYS[3], ARGV[3])
-  if s then
-    redis.call('EXPIRE', KEYS[3], tonumber(ARGV[7]))
-    return {'dup', tonumber(s)}
-  end
+  if s then return {'dup', tonumber(s)} end
 end
 if cur < expected then
   redis.call('HSET', KEYS[1], 'epoch', ARGV[10])
@@ -283,8 +275,11 @@ class RedisStore:
             "driver_info": DriverInfo(lib_version=_REDIS_PY_VERSION),
         }
         self.sentinel: Sentinel | None = None
+        self.service = ""
+        self._replicas_read = 0.0
         if url.split("://", 1)[0] in SENTINEL_SCHEMES:
             target = parse_sentinel_url(url)
+            self.service = target.service
             self.sentinel = Sentinel(
                 target.sentinels,
                 sentinel_kwargs={
@@ -459,16 +454,9 @@ class RedisStore:
             "1" if self._losses.get(room, 0) >= 3 else "",
         ]
         t0 = time.perf_counter()
-        if self.wait_ms and self.replicas:
-            res, replicated = await self._do(lambda: self._append_and_wait(keys, args))
-        else:
-            res, replicated = await self._do(lambda: self._append(keys=keys, args=args)), 1
+        res = await self._do(lambda: self._append(keys=keys, args=args))
         M.append_redis.observe(time.perf_counter() - t0)
         status, value = str(res[0]), res[1]
-        confirmed = replicated >= 1
-        if not confirmed and status in ("ok", "dup"):
-            M.redis_wait_timeout.inc()
-            await self._after_wait_timeout()
         if status == "conflict":
             self._losses[room] = self._losses.get(room, 0) + 1
         else:
@@ -476,9 +464,9 @@ class RedisStore:
         if status == "ok":
             M.events_local.inc()
             await self._maybe_index(room, event.at)
-            return AppendResult(int(value), False, confirmed)
+            return AppendResult(int(value), False)
         if status == "dup":
-            return AppendResult(int(value), True, confirmed)
+            return AppendResult(int(value), True)
         if status == "conflict":
             missed = [Event.from_record(json.loads(r)) for r in res[2:]]
             if missed and [e.seq for e in missed] != list(range(expected + 1, expected + 1 + len(missed))):
@@ -491,56 +479,69 @@ class RedisStore:
             self._remember(room, str(value))
         raise NoSuchRoom(room)
 
-    async def _append_and_wait(self, keys: list[str], args: list[Any]) -> tuple[Any, int]:
-        """The append script and `WAIT 1 <wait_ms>` behind it on the same connection, in one round
-        trip: (the script's answer, how many replicas confirmed everything up to it)."""
-        for _ in (0, 1):
-            async with self.client.pipeline(transaction=False) as p:
-                p.evalsha(self._append.sha, len(keys), *keys, *args)
-                p.wait(1, self.wait_ms)
-                res, waited = await p.execute(raise_on_error=False)
-            if isinstance(res, NoScriptError):  # a new primary, or SCRIPT FLUSH: load it, again
-                await self.client.script_load(_APPEND)
-                continue
-            if isinstance(res, Exception):
-                raise res
-            if isinstance(waited, Exception):
-                raise waited
-            return res, int(waited)
-        raise Unavailable("the append script could not be loaded")
-
     async def _after_wait_timeout(self) -> None:
-        """No replica confirmed in time: it may be gone (then acks go out without WAIT until one is
-        back in sync) or just slow (the command is answered `unavailable` and retried)."""
+        """No replica confirmed in time: it may be down (then acks go out without WAIT once the
+        count says so) or behind (the command is answered `unavailable` and retried). The count is
+        read again at most once a second from here, however many commands time out."""
+        if time.monotonic() - self._replicas_read < 1.0:
+            return
         try:
             await self.refresh_replicas()
         except Unavailable:
             pass
 
     async def refresh_replicas(self) -> int:
-        """How many replicas are in sync with the primary (ROLE); WAIT is used only while some are."""
+        """How many replicas could take over from the primary; acks WAIT for one while any could.
 
-        async def go() -> Any:
-            return await self.client.execute_command("ROLE")  # type: ignore[no-untyped-call]
-
-        try:
-            role = await self._do(go, retry=False)
-        except ResponseError:  # ROLE renamed or disabled (some managed Redis): assume a replica
-            self.replicas = 1
-            return self.replicas
+        Through Sentinel: the replicas Sentinel knows and does not consider down, connected to the
+        primary or not (a replica that is up but fell behind, or lost its link, can still be
+        promoted, so acks must wait for it, or fail). Otherwise: the replicas the primary has in
+        sync (ROLE); a replica whose link is broken does not count there."""
+        self._replicas_read = time.monotonic()
         n = 0
-        if isinstance(role, list | tuple) and role and str(role[0]) == "master" and len(role) > 2:
-            n = len(role[2] or [])
+        if self.sentinel is not None:
+            n = await self._sentinel_replicas(self.sentinel)
+        else:
+
+            async def go() -> Any:
+                return await self.client.execute_command("ROLE")  # type: ignore[no-untyped-call]
+
+            try:
+                role = await self._do(go, retry=False)
+            except ResponseError:  # ROLE renamed or disabled (some managed Redis): assume a replica
+                role = ["master", 0, [[]]]
+            if isinstance(role, list | tuple) and role and str(role[0]) == "master" and len(role) > 2:
+                n = len(role[2] or [])
         if n != self.replicas:
-            log.info("redis primary has %d replica(s) in sync", n)
+            log.info("redis: %d replica(s) could take over", n)
         self.replicas = n
         return n
 
+    async def _sentinel_replicas(self, sentinel: Sentinel) -> int:
+        """The replicas of the service that the first Sentinel to answer does not consider down.
+        No Sentinel answering keeps the count as it was (Unavailable)."""
+        for node in sentinel.sentinels:
+            try:
+                replicas = await node.sentinel_slaves(self.service)
+            except (RedisError, OSError):
+                continue
+            return len(sentinel.filter_slaves(replicas))
+        M.redis_connection.inc()
+        raise Unavailable("no sentinel answered")
+
+    @property
+    def waits_for_replicas(self) -> bool:
+        """Acks wait for `confirm`: WAIT is on and a replica could take over from the primary."""
+        return bool(self.wait_ms and self.replicas)
+
     async def confirm(self, room: str) -> bool:
-        """Before acking a repeated command from memory: True once a replica has everything up to
-        now (a TTL refresh on this connection, then WAIT), or at once when WAIT is off or no replica
-        is connected; False when WAIT timed out."""
-        if not (self.wait_ms and self.replicas):
+        """Before an ack: True once a replica has everything written to the primary up to now (the
+        original append included: the replication stream is ordered), False when WAIT timed out.
+
+        WAIT counts the replicas that have this connection's last write, so the pipeline writes
+        first (the room's TTL, refreshed as an append would) and WAITs behind it; any pooled
+        connection will do, and the room's lock need not be held while a replica is slow."""
+        if not self.waits_for_replicas:
             return True
         await self._wait_ready()
 

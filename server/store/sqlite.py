@@ -367,6 +367,8 @@ class SqliteStore:
         result: int | None = await self._run(self._dedupe_seq, room, key)
         return result
 
+    waits_for_replicas = False
+
     async def confirm(self, room: str) -> bool:
         return True  # an append returns once committed
 
