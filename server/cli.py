@@ -73,13 +73,20 @@ def main(argv: list[str] | None = None) -> int:
                 host, _, num = port.rpartition(":")
                 metrics.serve_port(int(num), host or "127.0.0.1")
                 logging.getLogger("kring").info("metrics on port %s (/metrics)", num)
+
+        def say(line: str) -> None:  # a plain line, or a log record in the JSON format
+            if log_config is None:
+                print(line, flush=True)
+            else:
+                logging.getLogger("kring").info("%s", line)
+
         store = os.environ.get("KRING_STORE") or settings.default_store_url()
         if store.startswith("sqlite:"):
             rest = store.split("://", 1)[1]
             where = os.path.dirname(os.path.abspath(rest[1:] if rest.startswith("/") else rest))
-            print(f"kring: keeping its data in {where} (KRING_DATA, or KRING_STORE)", flush=True)
+            say(f"kring: keeping its data in {where} (KRING_DATA, or KRING_STORE)")
         else:
-            print(f"kring: store {store.split('://', 1)[0]}:// (KRING_STORE)", flush=True)
+            say(f"kring: store {store.split('://', 1)[0]}:// (KRING_STORE)")
         kw: dict[str, Any] = uvicorn_kwargs()
         if log_config is not None:
             kw["log_config"] = log_config

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,19 @@ from test_scale import SCALE_ENV, Room, _bases, _rooms
 pytestmark = pytest.mark.redis
 
 BACK_WITHIN = 15.0  # seconds from the kill to the first acknowledged command
+
+
+def _metrics(base: str, token: str) -> str:
+    req = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return str(r.read().decode())
+
+
+def _value(text: str, sample: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(sample + " "):
+            return float(line.split()[-1])
+    return 0.0
 
 
 @pytest.fixture
@@ -115,7 +129,7 @@ async def test_failover_with_wait_keeps_every_ack(topo: Topology, redis_workers:
 
 async def test_sentinel_restart_then_failover(topo: Topology, redis_workers: Any) -> None:
     """The Sentinel restarts: the workers keep serving meanwhile, and a failover after it works."""
-    workers = redis_workers(2, topo, SCALE_ENV)
+    workers = redis_workers(2, topo, {**SCALE_ENV, "KRING_METRICS_TOKEN": "t0ken"})
     rooms = await _rooms(workers, 1, 4)
     room = rooms[0]
     try:
@@ -129,6 +143,12 @@ async def test_sentinel_restart_then_failover(topo: Topology, redis_workers: Any
         r = topo.nodes[got["new"]].client()
         await room.converged(r, 10)
         check_room(r, room.id, room.clients, room.sent)
+        # The failover shows in every worker's metrics.
+        for w in workers:
+            text = await asyncio.to_thread(_metrics, w.base, "t0ken")
+            assert _value(text, "kring_redis_reconnects_total") >= 1
+            assert _value(text, 'kring_redis_errors_total{kind="connection"}') >= 1
+            assert _value(text, 'kring_store_append_seconds_count{store="redis"}') >= 1
         print(f"\nsentinel restarted, then failover: acks again after {got['back']:.1f}s")
     finally:
         await room.close()
