@@ -506,10 +506,13 @@ class RedisStore:
             async def go() -> Any:
                 return await self.client.execute_command("ROLE")  # type: ignore[no-untyped-call]
 
+            async def online() -> Any:  # WAIT 0 0 answers at once: the replicas that are online
+                return ["master", 0, [None] * int(await self.client.wait(0, 0))]
+
             try:
                 role = await self._do(go, retry=False)
-            except ResponseError:  # ROLE renamed or disabled (some managed Redis): assume a replica
-                role = ["master", 0, [[]]]
+            except ResponseError:  # ROLE renamed or disabled (some managed Redis)
+                role = await self._do(online, retry=False)
             if isinstance(role, list | tuple) and role and str(role[0]) == "master" and len(role) > 2:
                 n = len(role[2] or [])
         if n != self.replicas:
