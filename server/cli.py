@@ -58,16 +58,13 @@ def main(argv: list[str] | None = None) -> int:
 
         fmt = (os.environ.get("KRING_LOG_FORMAT") or "text").strip().lower()
         log_config = logs.log_config(fmt)
-        if log_config is None:
-            logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-        else:
-            from logging import config as logging_config
+        from logging import config as logging_config
 
-            logging_config.dictConfig(log_config)
+        logging_config.dictConfig(log_config)
         if metrics.configured():
             # Before any worker imports prometheus_client: every process writes its values under
             # PROMETHEUS_MULTIPROC_DIR, and a scrape adds them up.
-            metrics.prepare_multiproc_dir()
+            metrics.prepare_multiproc_dir(args.port)
             port = os.environ.get("KRING_METRICS_PORT", "")
             if port:
                 host, _, num = port.rpartition(":")
@@ -75,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                 logging.getLogger("kring").info("metrics on port %s (/metrics)", num)
 
         def say(line: str) -> None:  # a plain line, or a log record in the JSON format
-            if log_config is None:
+            if fmt != "json":
                 print(line, flush=True)
             else:
                 logging.getLogger("kring").info("%s", line)
@@ -88,8 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             say(f"kring: store {store.split('://', 1)[0]}:// (KRING_STORE)")
         kw: dict[str, Any] = uvicorn_kwargs()
-        if log_config is not None:
-            kw["log_config"] = log_config
+        kw["log_config"] = log_config  # applied again in every worker process
         uvicorn.run(
             "server.asgi:app",
             host=args.host,

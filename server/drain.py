@@ -19,7 +19,9 @@ resume with `epoch` + `since`, re-sending unacknowledged commands under the same
 that arrives after its room was closed is decided after the drain released the lock; its ack
 cannot reach the client any more, so the client re-sends it and the dedupe answers.
 
-A second SIGTERM during the drain goes to uvicorn at once.
+A second SIGTERM during the drain is ignored: with `--workers N` a worker may get one from the
+supervisor and one from the process manager (systemd signals the whole control group). The drain
+is bounded by `KRING_DRAIN_TIMEOUT` anyway; SIGINT (Ctrl+C) stays uvicorn's.
 """
 
 from __future__ import annotations
@@ -62,9 +64,11 @@ class Drain:
         return True
 
     def _on_signal(self, sig: int, frame: FrameType | None) -> None:
-        if self.draining or self._loop is None or self._loop.is_closed():
+        if self._loop is None or self._loop.is_closed():
             self._prev(sig, frame)
             return
+        if self.draining:
+            return  # already draining; uvicorn gets the signal when the drain ends
         self.draining = True
         self._loop.call_soon_threadsafe(self._start, sig, frame)
 

@@ -65,11 +65,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False)
 
 
-def log_config(fmt: str) -> dict[str, Any] | None:
-    """uvicorn's `log_config` for `kring serve`: None (uvicorn's own) for text, else JSON lines on
-    stderr for uvicorn's loggers and everything else (applied in every worker process)."""
+def log_config(fmt: str) -> dict[str, Any]:
+    """uvicorn's `log_config` for `kring serve`, applied in every worker process: uvicorn's own
+    for its loggers plus a root handler (`LEVEL logger: message`) for Kring's, or for "json" JSON
+    lines on stderr for every logger."""
     if fmt != "json":
-        return None
+        import copy
+
+        from uvicorn.config import LOGGING_CONFIG
+
+        cfg: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+        cfg["formatters"]["kring"] = {"format": "%(levelname)s %(name)s: %(message)s"}
+        cfg["handlers"]["kring"] = {
+            "class": "logging.StreamHandler",
+            "formatter": "kring",
+            "stream": "ext://sys.stderr",
+        }
+        cfg["root"] = {"handlers": ["kring"], "level": "INFO"}
+        return cfg
     return {
         "version": 1,
         "disable_existing_loggers": False,

@@ -37,6 +37,7 @@ import hmac
 import logging
 import os
 import re
+import stat
 import tempfile
 from typing import Any
 
@@ -101,19 +102,25 @@ def configured(env: dict[str, str] | None = None) -> bool:
     return bool(e.get("KRING_METRICS_PORT") or e.get("KRING_METRICS_TOKEN"))
 
 
-def prepare_multiproc_dir(env: dict[str, str] | None = None) -> str:
+def prepare_multiproc_dir(port: int, env: dict[str, str] | None = None) -> str:
     """For `kring serve`: make sure PROMETHEUS_MULTIPROC_DIR names an existing, empty directory
     (values of an earlier run would be added to this one's), and set it in `env` (os.environ by
-    default) so the workers inherit it."""
+    default) so the workers inherit it. Unset: `kring-metrics-<uid>-<port>` in the temporary
+    directory, the same for every run on that port (so runs do not pile up directories), used only
+    if it is this user's own directory (else a fresh one)."""
     e: Any = os.environ if env is None else env
     path = e.get("PROMETHEUS_MULTIPROC_DIR") or ""
-    if path:
-        os.makedirs(path, mode=0o700, exist_ok=True)
-        for f in glob.glob(os.path.join(path, "*.db")):
-            with contextlib.suppress(OSError):
-                os.remove(f)
-    else:
-        path = tempfile.mkdtemp(prefix="kring-metrics-")
+    if not path:
+        path = os.path.join(tempfile.gettempdir(), f"kring-metrics-{os.getuid()}-{port}")
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path, 0o700)
+        st = os.lstat(path)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            path = tempfile.mkdtemp(prefix="kring-metrics-")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    for f in glob.glob(os.path.join(path, "*.db")):
+        with contextlib.suppress(OSError):
+            os.remove(f)
     e["PROMETHEUS_MULTIPROC_DIR"] = path
     return path
 

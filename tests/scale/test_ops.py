@@ -56,6 +56,7 @@ async def test_metrics_port_token_and_json_logs(tmp_path: Path) -> None:
             "KRING_METRICS_PORT": str(port),
             "KRING_METRICS_TOKEN": "s3cret-token",
             "KRING_LOG_FORMAT": "json",
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         },
         log_path=tmp_path / "server.log",
     ).start()

@@ -108,8 +108,8 @@ def test_json_log_lines_are_redacted() -> None:
     out = json.loads(line)
     assert out["level"] == "info" and out["logger"] == "uvicorn.error"
     assert "10.1.2.3" not in line and "ROOM1" not in line and "key=K" not in line
-    assert log_config("text") is None
-    assert log_config("json") is not None
+    assert log_config("text")["root"]["handlers"] == ["kring"]
+    assert log_config("json")["formatters"]["json"]["()"] == "server.logs.JsonFormatter"
 
 
 def test_restart_close_code_is_not_final() -> None:
