@@ -13,13 +13,16 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from . import fastpath, group_views, i18n, logs, views
+from . import fastpath, group_views, i18n, logs, metrics, views
 from .assets import StampedStatic, assets
 from .auth import Tokens
 from .creation import CreationGate, CreationPolicy
+from .drain import Drain
 from .groups import Groups
 from .httpguard import RequestGuard
 from .hub import Hub
@@ -27,7 +30,7 @@ from .methods import MethodLibrary
 from .rooms.limits import set_person_share
 from .security import JoinThrottle, SecurityHeaders
 from .settings import Settings
-from .store.base import open_store
+from .store.base import is_redis, open_store
 from .ws import WsEndpoint
 
 log = logging.getLogger("kring")
@@ -65,7 +68,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = open_store(settings.store_url)
+        store = open_store(settings.store_url, wait_ms=settings.redis_wait_ms)
         hub = Hub(
             store,
             library.methods,
@@ -77,19 +80,24 @@ def create_app(settings: Settings | None = None) -> KringApp:
         app.state.store = store
         app.state.hub = hub
         app.state.groups = Groups(hub, library, app.state.tokens)
+        app.state.drain = Drain(hub, settings.drain_s)
+        app.state.drain.install()
         fanout = None
-        if settings.store_url.split(":", 1)[0] in ("redis", "rediss", "unix"):
+        if is_redis(settings.store_url):
             from .fanout import start_fanout  # cross-worker fan-out; the embedded path never loads it
 
             fanout = await start_fanout(store, hub, settings.retention_days)
         retention = asyncio.create_task(_retention(hub, app.state.groups, settings))
+        sampler = asyncio.create_task(_sample(hub)) if metrics.M.on else None
         _tune_gc()
         try:
             yield
         finally:
-            retention.cancel()
-            with contextlib.suppress(BaseException):
-                await retention
+            for t in (retention, sampler):
+                if t is not None:
+                    t.cancel()
+                    with contextlib.suppress(BaseException):
+                        await t
             if fanout is not None:
                 await fanout.stop()
             await hub.close()
@@ -100,6 +108,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/", views.index),
             Route("/prepare", views.prepare),
             Route("/healthz", views.healthz),
+            Route("/metrics", metrics_endpoint),
             Route("/api/methods", views.api_methods),
             Route("/api/rooms", views.api_create_room, methods=["POST"]),
             Route("/r/{room}", views.room_page),
@@ -142,6 +151,9 @@ def create_app(settings: Settings | None = None) -> KringApp:
             networks=settings.create_networks,
         )
     )
+    app.state.drain = Drain(None, 0)  # replaced by the lifespan's; not draining until SIGTERM
+    if settings.metrics_token or settings.metrics_port:
+        metrics.enable()
     # The fast paths' self-check: once per process, one log line when they are off.
     app.state.fastpath = fastpath.check(settings.fastpath)
     return KringApp(app)
@@ -159,6 +171,26 @@ def _tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 100)
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    """`/metrics` for `Authorization: Bearer <KRING_METRICS_TOKEN>` only; 404 without a token
+    configured (the separate port, KRING_METRICS_PORT, is served by `kring serve`)."""
+    token = request.app.state.settings.metrics_token
+    if not token or not metrics.M.on:
+        return PlainTextResponse("Not Found", status_code=404)
+    if not metrics.token_ok(request.headers.get("authorization"), token):
+        return PlainTextResponse("Unauthorized", status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    body, ctype = await asyncio.to_thread(metrics.render)
+    return Response(body, media_type=ctype, headers={"Cache-Control": "no-store"})
+
+
+async def _sample(hub: Hub, every: float = 2.0) -> None:
+    """The gauges (rooms, connections), sampled: nothing on the connect and disconnect paths."""
+    while True:
+        metrics.M.rooms.set(len(hub.rooms))
+        metrics.M.connections.set(sum(len(live.conns) for live in hub.rooms.values()))
+        await asyncio.sleep(every)
 
 
 async def _retention(hub: Hub, groups: Groups, settings: Settings) -> None:

@@ -7,6 +7,7 @@ import argparse
 import logging
 import os
 import sys
+from typing import Any
 
 WS_MAX_SIZE = 64 * 1024  # frames over 64 KiB close the socket with 1009
 
@@ -53,22 +54,44 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
-        from . import settings
+        from . import logs, metrics, settings
 
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        fmt = (os.environ.get("KRING_LOG_FORMAT") or "text").strip().lower()
+        log_config = logs.log_config(fmt)
+        from logging import config as logging_config
+
+        logging_config.dictConfig(log_config)
+        if metrics.configured():
+            # Before any worker imports prometheus_client: every process writes its values under
+            # PROMETHEUS_MULTIPROC_DIR, and a scrape adds them up.
+            metrics.prepare_multiproc_dir(args.port)
+            port = os.environ.get("KRING_METRICS_PORT", "")
+            if port:
+                host, _, num = port.rpartition(":")
+                metrics.serve_port(int(num), host or "127.0.0.1")
+                logging.getLogger("kring").info("metrics on port %s (/metrics)", num)
+
+        def say(line: str) -> None:  # a plain line, or a log record in the JSON format
+            if fmt != "json":
+                print(line, flush=True)
+            else:
+                logging.getLogger("kring").info("%s", line)
+
         store = os.environ.get("KRING_STORE") or settings.default_store_url()
         if store.startswith("sqlite:"):
             rest = store.split("://", 1)[1]
             where = os.path.dirname(os.path.abspath(rest[1:] if rest.startswith("/") else rest))
-            print(f"kring: keeping its data in {where} (KRING_DATA, or KRING_STORE)", flush=True)
+            say(f"kring: keeping its data in {where} (KRING_DATA, or KRING_STORE)")
         else:
-            print(f"kring: store {store.split('://', 1)[0]}:// (KRING_STORE)", flush=True)
+            say(f"kring: store {store.split('://', 1)[0]}:// (KRING_STORE)")
+        kw: dict[str, Any] = uvicorn_kwargs()
+        kw["log_config"] = log_config  # applied again in every worker process
         uvicorn.run(
             "server.asgi:app",
             host=args.host,
             port=args.port,
             workers=args.workers,
-            **uvicorn_kwargs(),  # type: ignore[arg-type]
+            **kw,
         )
     return 0
 

@@ -34,6 +34,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from .hub import Hub, LiveRoom
+from .metrics import M
 from .rooms import Event
 from .store.base import NoSuchRoom, Store, Unavailable
 from .store.redis import RedisStore, channel, fingerprint, room_of_channel
@@ -210,6 +211,7 @@ class Fanout:
                 self.connected.clear()
                 await self._close_ps()
             self.reconnects += 1
+            M.redis_reconnects.inc()
             await asyncio.sleep(backoff)
             backoff = min(max(backoff * 2, 0.1), self.max_backoff)
 
@@ -229,6 +231,8 @@ class Fanout:
             for i in range(0, len(cached), 50):  # a few round trips, not one per room
                 await asyncio.gather(*(self._verify(live) for live in cached[i : i + 50]))
         self._run_id, self._boot = run_id, boot
+        with contextlib.suppress(Unavailable):
+            await self.store.refresh_replicas()  # a new primary may have none (yet)
         self.store.resume()
         for room, live in list(self.hub.rooms.items()):
             self._feed(room).backfill = True
@@ -256,6 +260,7 @@ class Fanout:
         )
         if rewound:
             log.warning("a room's log was rewound in redis; giving it a new epoch")
+            M.epoch_resets.inc()
             await self.store.new_epoch(live.id, live.epoch)
             self._drop(live)
 
@@ -315,7 +320,7 @@ class Fanout:
                 self._check_same(live, ev)
                 return
             if ev.seq == live.state.seq + 1:
-                self.hub.ingest(live, [ev])
+                self._deliver(live, [ev])
                 return
         feed.pending.append(ev)
         self._kick(live)
@@ -328,9 +333,20 @@ class Fanout:
             self._spawn(self._fork(live))
 
     async def _fork(self, live: LiveRoom) -> None:
+        M.epoch_resets.inc()
         with contextlib.suppress(Unavailable):
             await self.store.new_epoch(live.id, live.epoch)
         self._drop(live)
+
+    def _deliver(self, live: LiveRoom, events: list[Event]) -> None:
+        """Hand other workers' events to the hub (in seq order, the room's lock held or free)."""
+        if events and M.on:
+            now = _now_ms()
+            for ev in events:
+                if ev.seq > live.state.seq:
+                    M.events_peer.inc()
+                    M.fanout_lag.observe(max(0, now - ev.at) / 1000)
+        self.hub.ingest(live, events)
 
     def _kick(self, live: LiveRoom) -> None:
         feed = self._feed(live.id)
@@ -348,7 +364,7 @@ class Fanout:
                     if feed.backfill:
                         feed.backfill = False
                         feed.pending.clear()  # the read covers everything published before it
-                        self.hub.ingest(live, await self.store.read(room, live.state.seq))
+                        self._deliver(live, await self.store.read(room, live.state.seq))
                         continue
                     if not feed.pending:
                         return
@@ -357,7 +373,7 @@ class Fanout:
                         if ev.seq <= live.state.seq:
                             self._check_same(live, ev)
                         elif ev.seq == live.state.seq + 1:
-                            self.hub.ingest(live, [ev])
+                            self._deliver(live, [ev])
                         else:
                             feed.backfill = True  # a gap: read the stream
                             break
@@ -427,6 +443,21 @@ class Fanout:
             live.remote_online = remote
             self.hub.broadcast_presence(live)
 
+    async def _check_primary(self) -> None:
+        """Is the server the commands reach still the one the listener checked? A failover that
+        left the Pub/Sub connection up (on a demoted primary that now replicates the new one) is
+        noticed here: the listener reconnects, which checks every room. Also refreshes the replica
+        count that decides whether acks WAIT."""
+        try:
+            run_id, _ = await self.store.server_identity()
+            await self.store.refresh_replicas()
+        except Unavailable:
+            return
+        if run_id and self._run_id and run_id != self._run_id:
+            log.warning("commands reach a different redis server than the subscription; reconnecting")
+            self.store.pause()
+            await self._close_ps()
+
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(self.heartbeat)
@@ -444,6 +475,7 @@ class Fanout:
                 await self.room_closed(room)
         if not self.connected.is_set():
             return
+        await self._check_primary()
         # A few pipelines for all rooms, not two round trips per room: hundreds of rooms refreshed
         # one by one were a burst of tasks and round trips that delayed every room's events.
         rooms = list(self.hub.rooms.items())

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -31,12 +32,14 @@ from . import protocol as P
 from .auth import ProjectorKeys, hash_key, new_key, new_room_id
 from .effects import EFFECTS, Effect
 from .methods import Method
+from .metrics import M
 from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
 from .store.base import Conflict, NoSuchRoom, Store, Unavailable
 from .transport import Conn, Message
 from .viewsplice import ViewCache
 
 log = logging.getLogger("kring.hub")
+REWIND_CLAIM_EVERY = 10.0  # seconds: a client's claim to hold more than the log moves a room once
 
 
 def now_ms() -> int:
@@ -94,6 +97,10 @@ class Submitted:
     acked: bool = False  # the ack went to the sender together with the event (one write)
     cost: int = 0  # bytes the fan-out sent because of it (frame size x recipients, views estimated)
     effect: Effect | None = field(default=None, repr=False, compare=False)  # of the appended event
+    # False: in the log, but not (yet) confirmed durable: `submit` asks the store once the room's
+    # lock is released (Redis: WAIT for a replica); still False after that, the sender gets
+    # `unavailable` instead of the ack, and its retry meets the dedupe.
+    confirmed: bool = True
 
 
 class Peers(Protocol):
@@ -136,6 +143,7 @@ class Hub:
         self._snapshot_due: dict[str, LiveRoom] = {}
         self._snapshotter: asyncio.Task[Any] | None = None
         self._sweeper: asyncio.TimerHandle | None = None
+        self._claims: dict[str, float] = {}  # room -> when a client's since last forced a new epoch
 
     # -- a command: decide, append, ingest, fan out ----------------------------------------------
 
@@ -151,6 +159,8 @@ class Hub:
         id), the sender gets its event and the ack in one write (`Submitted.acked`); otherwise, or
         for a repeat, the caller sends the ack."""
         res = await self._submit(live, cmd, actor, dedupe, ack)
+        if isinstance(res, Submitted) and not res.confirmed:
+            res = await self._confirm(live, res)
         if isinstance(res, Submitted) and res.effect is not None and res.effect.after_submit is not None:
             await res.effect.after_submit(self, live)
         return res
@@ -165,7 +175,7 @@ class Hub:
     ) -> Submitted | Rejection:
         async with live.lock:
             if dedupe is not None and dedupe in live.dedupe:
-                return Submitted(live.dedupe[dedupe], True)
+                return Submitted(live.dedupe[dedupe], True, confirmed=not self.store.waits_for_replicas)
             for _ in range(20):
                 now = self.clock()
                 decided = decide(live.state, cmd, actor, now, self.methods)
@@ -175,7 +185,7 @@ class Hub:
                     if dedupe is not None:
                         seq = await self.store.dedupe_seq(live.id, dedupe)
                         if seq is not None:
-                            return Submitted(seq, True)
+                            return Submitted(seq, True, confirmed=not self.store.waits_for_replicas)
                     return decided
                 effect = EFFECTS.get(decided.type)
                 if effect is not None:
@@ -212,11 +222,23 @@ class Hub:
                         # Appended, but this copy never applied it (the caller that appended it
                         # was cancelled while the store committed): catch up, so the room gets it.
                         await self.catch_up(live)
-                    return Submitted(res.seq, True)
+                    return Submitted(res.seq, True, confirmed=not self.store.waits_for_replicas)
+                # To be confirmed (Redis WAIT), the event is in the log all the same: everyone gets
+                # it now, the sender without the ack.
+                wait = self.store.waits_for_replicas
                 spent = live.spent
-                acked = self.ingest(live, [event], ack, mine=True)
-                return Submitted(event.seq, False, acked, live.spent - spent, effect)
+                acked = self.ingest(live, [event], None if wait else ack, mine=True)
+                return Submitted(event.seq, False, acked, live.spent - spent, effect, not wait)
             return Rejection(P.CONFLICT, "the room is too busy; try again")
+
+    async def _confirm(self, live: LiveRoom, res: Submitted) -> Submitted:
+        """Ask the store whether the event is durable (Redis: WAIT for a replica), without the
+        room's lock: one slow replica then delays each command's ack, not the room. Only from the
+        copy this process still holds: a dropped copy's event or dedupe may name a lost event."""
+        confirmed = await self.store.confirm(live.id)
+        if self.rooms.get(live.id) is not live:
+            raise Unavailable("the room was reloaded; try again")
+        return dataclasses.replace(res, confirmed=confirmed)
 
     def ingest(
         self, live: LiveRoom, events: list[Event], ack: tuple[Conn, str] | None = None, mine: bool = False
@@ -325,6 +347,8 @@ class Hub:
             # Only a member (or the projector) resumes from events: someone waiting to be admitted
             # gets the empty view, never the log (which would carry the board before admission).
             member = conn.projector or conn.pid in live.state.participants
+            if member and epoch == live.epoch and since is not None and since > head:
+                await self._rewound(live)  # a member holds more than the log: it got shorter
             if (
                 member
                 and epoch == live.epoch
@@ -343,6 +367,25 @@ class Hub:
             live.conns.add(conn)
             live.viewers += conn.want_view
         self.broadcast_presence(live)
+
+    async def _rewound(self, live: LiveRoom) -> None:
+        """A client holds events past the stored head in the same epoch: the log got shorter (a
+        Redis failover or restart lost its tail while no worker that had it was there to notice).
+        The room moves to a new epoch, so no one continues on a history the others do not have:
+        every member reconnects and gets a fresh snapshot. At most once per room per
+        REWIND_CLAIM_EVERY seconds (a client's `since` is only a claim); raises Unavailable, and the
+        connection closes with 1001, so the client comes back to the new epoch."""
+        now = time.monotonic()
+        if now - self._claims.get(live.id, -1e9) >= REWIND_CLAIM_EVERY:
+            if len(self._claims) > 10_000:
+                self._claims.clear()
+            self._claims[live.id] = now
+            log.warning("a client holds events past a room's stored head; giving it a new epoch")
+            M.epoch_resets.inc()
+            await self.store.new_epoch(live.id, live.epoch)
+            if self.rooms.get(live.id) is live:
+                self.drop(live)
+        raise Unavailable("the room's history changed; reconnect")
 
     def detach(self, live: LiveRoom, conn: Conn) -> None:
         if conn in live.conns:

@@ -6,8 +6,11 @@ logs on its own (the WebSocket path on accept) is redacted here.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
+from typing import Any
 
 _PATH = re.compile(r"/(ws|r|g)/[A-Za-z0-9_-]+")
 _SECRETS = re.compile(r"(key|token)=[^&\s\"']+", re.IGNORECASE)
@@ -43,3 +46,54 @@ def install() -> None:
             logger.addFilter(f)
     # The access log would list every room URL; it stays off (see cli.uvicorn_kwargs).
     logging.getLogger("uvicorn.access").disabled = True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (`KRING_LOG_FORMAT=json`): time, level, logger, message, and the
+    exception if any. The message and the exception are redacted like every other log line, here
+    in the formatter too, so a record from any logger (not only those `install` filters) is clean."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": redact(record.getMessage()),
+        }
+        if record.exc_info:
+            out["exc"] = redact(self.formatException(record.exc_info))
+        return json.dumps(out, ensure_ascii=False)
+
+
+def log_config(fmt: str) -> dict[str, Any]:
+    """uvicorn's `log_config` for `kring serve`, applied in every worker process: uvicorn's own
+    for its loggers plus a root handler (`LEVEL logger: message`) for Kring's, or for "json" JSON
+    lines on stderr for every logger."""
+    if fmt != "json":
+        import copy
+
+        from uvicorn.config import LOGGING_CONFIG
+
+        cfg: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+        cfg["formatters"]["kring"] = {"format": "%(levelname)s %(name)s: %(message)s"}
+        cfg["handlers"]["kring"] = {
+            "class": "logging.StreamHandler",
+            "formatter": "kring",
+            "stream": "ext://sys.stderr",
+        }
+        cfg["root"] = {"handlers": ["kring"], "level": "INFO"}
+        return cfg
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "server.logs.JsonFormatter"}},
+        "handlers": {
+            "default": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
+            "uvicorn.error": {"level": "INFO"},
+            "uvicorn.access": {"handlers": ["default"], "level": "INFO", "propagate": False},
+        },
+        "root": {"handlers": ["default"], "level": "INFO"},
+    }

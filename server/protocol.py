@@ -37,6 +37,7 @@ UNAVAILABLE: Final = "unavailable"
 # Close codes.
 CLOSE_NORMAL: Final = 1000
 CLOSE_GOING_AWAY: Final = 1001
+CLOSE_RESTART: Final = 1012  # the server is draining (SIGTERM): reconnect, to another worker or later
 CLOSE_TOO_BIG: Final = 1009
 CLOSE_BAD_KEY: Final = 4001
 CLOSE_REMOVED: Final = 4003

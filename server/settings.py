@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .store.base import is_redis
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout's root (tests and bench use it)
 
@@ -67,6 +68,13 @@ def _seconds(env: dict[str, str], key: str, default: float) -> float:
     return value
 
 
+def _choice(env: dict[str, str], key: str, allowed: tuple[str, ...]) -> str:
+    raw = (env.get(key) or allowed[0]).strip().lower()
+    if raw not in allowed:
+        raise SystemExit(f"{key} must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     store_url: str = "sqlite:///./data/kring.db"
@@ -102,6 +110,11 @@ class Settings:
     send_burst: int = 32_000_000
     person_share: int = 20  # percent of each room cap (cards, nodes, forces, notes) one person may fill
     crowd_warning: int = 12  # facilitators are warned (with a one-click lock) above this many participants
+    redis_wait_ms: int = 500  # KRING_REDIS_WAIT_MS: WAIT for a replica before an ack (0: off)
+    metrics_token: str = ""  # KRING_METRICS_TOKEN: /metrics for `Authorization: Bearer <token>`
+    metrics_port: str = ""  # KRING_METRICS_PORT: [host:]port of the metrics server (kring serve)
+    log_format: str = "text"  # KRING_LOG_FORMAT: "json" for one JSON object per line
+    drain_s: float = 10.0  # KRING_DRAIN_TIMEOUT: on SIGTERM, how long to finish and close sockets
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -136,6 +149,11 @@ class Settings:
             send_burst=_positive(e, "KRING_SEND_BURST", 32_000_000),
             person_share=_percent(e, "KRING_PERSON_SHARE", 20),
             crowd_warning=_positive(e, "KRING_CROWD_WARNING", 12),
+            redis_wait_ms=max(0, min(_int(e, "KRING_REDIS_WAIT_MS", 500), 2000)),
+            metrics_token=e.get("KRING_METRICS_TOKEN", ""),
+            metrics_port=e.get("KRING_METRICS_PORT", ""),
+            log_format=_choice(e, "KRING_LOG_FORMAT", ("text", "json")),
+            drain_s=float(_int(e, "KRING_DRAIN_TIMEOUT", 10)),
         )
 
 
@@ -159,7 +177,7 @@ def _secret_for(store_url: str, allow_ephemeral: bool = True) -> str:
         except OSError:
             pass
     # Multi-worker deployments must share KRING_SECRET; a per-process secret only suits one process.
-    if not allow_ephemeral and store_url.split(":", 1)[0] in ("redis", "rediss", "unix"):
+    if not allow_ephemeral and is_redis(store_url):
         raise SystemExit(
             "KRING_SECRET must be set, to the same value on every worker, when KRING_STORE is redis "
             "(set KRING_ALLOW_EPHEMERAL_SECRET=1 to run a single worker with a per-process secret)"

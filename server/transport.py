@@ -23,6 +23,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from . import protocol as P
 from .fastpath.send import RawSocket, text_frame
+from .metrics import M
 
 log = logging.getLogger("kring.ws")
 VIEW_INTERVAL = 0.1  # seconds between two views sent to one connection
@@ -137,6 +138,7 @@ class Conn:
             return
         if len(self.out) >= self.queue_size:
             self.kill(P.CLOSE_SLOW, "slow; resync")
+            M.slow_closes.inc()
             return
         self.out.append(msg)
         self._wake()
@@ -209,7 +211,7 @@ class Conn:
             return
         self.close_code = code
         self.close_reason = reason
-        if code in (P.CLOSE_NORMAL, P.CLOSE_GOING_AWAY) or self.writer is None:
+        if code in (P.CLOSE_NORMAL, P.CLOSE_GOING_AWAY, P.CLOSE_RESTART) or self.writer is None:
             # A polite close: let the writer flush what is queued first, then the sentinel.
             self.out.append(None)
             self._wake()

@@ -102,6 +102,8 @@ async def group_page(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
+    if request.app.state.drain.draining:  # SIGTERM: out of the load balancer (server/drain.py)
+        return JSONResponse({"ok": False, "draining": True}, status_code=503)
     try:
         ok = await request.app.state.store.ping()
     except (Unavailable, OSError):

@@ -22,6 +22,7 @@ from . import protocol as P
 from .auth import Tokens, key_matches, new_pid
 from .effects import keys_message
 from .hub import Hub, LiveRoom
+from .metrics import M
 from .rooms import CLIENT_COMMANDS, Command, Rejection
 from .security import Budget, JoinThrottle, TokenBucket, origin_allowed
 from .settings import Settings
@@ -52,6 +53,9 @@ async def ws_endpoint(ws: WebSocket, receive: Receive, send: Send) -> None:
         await ws.close(code=P.CLOSE_BAD_KEY)
         return
     await ws.accept()
+    if app.state.drain.draining:  # this worker is going away: try another one (server/drain.py)
+        await _close(ws, P.CLOSE_RESTART, "server restarting")
+        return
     room_id = ws.path_params["room"]
     ip = ws.client.host if ws.client else "?"
     try:
@@ -329,20 +333,28 @@ async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd, settings: S
     ):
         conn.push(P.dumps(P.error(P.RATE_LIMITED, "too many renames; try again in a minute", msg.id)))
         return
+    t0 = time.perf_counter()
     try:
         res = await hub.submit(
             live, Command(msg.type, msg.args, msg.id), conn.pid, f"{conn.pid}:{msg.id}", (conn, msg.id)
         )
     except Unavailable:
+        res = None
+    if res is None or (not isinstance(res, Rejection) and not res.confirmed):
+        # The store is away, or (Redis WAIT) no replica confirmed the event in time: the client
+        # retries under the same id, and the retry is acked once the write is durable.
         conn.push(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; try again shortly", msg.id)))
-        return
-    if isinstance(res, Rejection):
+        M.cmd_unavailable.inc()
+    elif isinstance(res, Rejection):
         conn.push(P.dumps(P.error(res.code, res.message, msg.id)))
-        return
-    if budget is not None:
+        M.cmd_rejected.inc()
+    else:
+        if not res.acked:  # a repeat, or the sender was not (yet) in the room's connections
+            conn.push(P.dumps(P.ack(msg.id, res.seq)))
+        (M.cmd_duplicate if res.duplicate else M.cmd_ack).inc()
+    if budget is not None and res is not None and not isinstance(res, Rejection):
         budget.charge(res.cost)
-    if not res.acked:  # a repeat, or the sender was not (yet) in the room's connections
-        conn.push(P.dumps(P.ack(msg.id, res.seq)))
+    M.command_seconds.observe(time.perf_counter() - t0)
 
 
 async def _receive_text(ws: WebSocket) -> str | None:

@@ -53,6 +53,22 @@ class Store(Protocol):
         """The seq a command id was appended as, if it was."""
         ...
 
+    @property
+    def waits_for_replicas(self) -> bool:
+        """Whether an ack must wait for `confirm` (Redis with WAIT on and a replica); False for
+        stores whose append is durable once it returns (memory, SQLite)."""
+        ...
+
+    async def confirm(self, room: str) -> bool:
+        """Is everything appended so far durable (Redis: WAIT for a replica)? Called without the
+        room's lock, before an ack, when `waits_for_replicas`; False: answer `unavailable`."""
+        ...
+
+    async def new_epoch(self, room: str, old: str) -> str | None:
+        """Give the room a new epoch if it still has `old` (its stored log lost events someone
+        holds); returns the room's epoch now, or None if there is no such room."""
+        ...
+
     async def read(self, room: str, after: int, limit: int | None = None) -> list[Event]:
         """Events with seq > after, in order."""
         ...
@@ -77,8 +93,9 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
 
-def open_store(url: str) -> Store:
-    """Pick a backend by URL scheme: memory://, sqlite:///path, redis://host:port/db."""
+def open_store(url: str, wait_ms: int = 0) -> Store:
+    """Pick a backend by URL scheme: memory://, sqlite:///path, redis://host:port/db,
+    redis+sentinel://host:26379[,host:26379]/service[/db]. `wait_ms`: Redis's WAIT before acks."""
     scheme = urlparse(url).scheme
     if scheme == "memory":
         from .memory import MemoryStore
@@ -91,8 +108,19 @@ def open_store(url: str) -> Store:
         rest = url.split("://", 1)[1]
         path = rest[1:] if rest.startswith("/") else rest
         return SqliteStore(path or "./data/kring.db")
-    if scheme in ("redis", "rediss", "unix"):
+    if is_redis(url):
         from .redis import RedisStore
 
-        return RedisStore(url)
-    raise ValueError(f"unknown store URL scheme {scheme!r} (use memory://, sqlite:///path or redis://)")
+        return RedisStore(url, wait_ms=wait_ms)
+    raise ValueError(
+        f"unknown store URL scheme {scheme!r} "
+        "(use memory://, sqlite:///path, redis://host:port/db or redis+sentinel://host:port/service)"
+    )
+
+
+REDIS_SCHEMES = ("redis", "rediss", "unix", "redis+sentinel", "rediss+sentinel")
+
+
+def is_redis(url: str) -> bool:
+    """A Redis store URL (plain, TLS, a Unix socket, or through Sentinel)."""
+    return url.split("://", 1)[0] in REDIS_SCHEMES

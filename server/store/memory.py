@@ -63,6 +63,19 @@ class MemoryStore:
     async def dedupe_seq(self, room: str, key: str) -> int | None:
         return self._room(room).dedupe.get(key)
 
+    waits_for_replicas = False
+
+    async def confirm(self, room: str) -> bool:
+        return True
+
+    async def new_epoch(self, room: str, old: str) -> str | None:
+        r = self._rooms.get(room)
+        if r is None:
+            return None
+        if r.meta["epoch"] == old:
+            r.meta["epoch"] = secrets.token_hex(8)
+        return r.meta["epoch"]
+
     async def read(self, room: str, after: int, limit: int | None = None) -> list[Event]:
         r = self._room(room)
         out = r.events[after:]

@@ -29,18 +29,22 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import Sentinel
 from redis.backoff import NoBackoff
 from redis.driver_info import DriverInfo
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ReadOnlyError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from ..metrics import M
 from ..rooms.events import Event
 from .base import AppendResult, Conflict, NoSuchRoom, Unavailable
 
@@ -57,6 +61,56 @@ def _online_pairs(members: list[str]) -> list[tuple[str, str]]:
 
 
 log = logging.getLogger("kring.store.redis")
+
+SENTINEL_SCHEMES = ("redis+sentinel", "rediss+sentinel")
+
+
+@dataclass(frozen=True)
+class SentinelTarget:
+    sentinels: list[tuple[str, int]]
+    service: str
+    db: int
+    password: str | None
+    username: str | None
+    sentinel_password: str | None
+    ssl: bool
+
+
+def parse_sentinel_url(url: str) -> SentinelTarget:
+    """`redis+sentinel://[[user]:password@]host1:26379[,host2:26379,…]/SERVICE[/DB]`, optionally
+    `?sentinel_password=…` (when the Sentinels require one of their own); `rediss+sentinel://`
+    speaks TLS to the primary and the Sentinels."""
+    scheme, _, rest = url.partition("://")
+    if scheme not in SENTINEL_SCHEMES:
+        raise ValueError(f"not a sentinel URL: {scheme}://")
+    parts = urlsplit("//" + rest)
+    auth, _, hosts = parts.netloc.rpartition("@")
+    user, _, password = auth.partition(":") if auth else ("", "", "")
+    sentinels: list[tuple[str, int]] = []
+    for h in hosts.split(","):
+        h = h.strip()
+        if not h:
+            continue
+        if h.startswith("["):  # [ipv6]:port
+            host, _, port = h[1:].partition("]")
+            port = port.lstrip(":")
+        else:
+            host, _, port = h.rpartition(":") if ":" in h else (h, "", "")
+        sentinels.append((host, int(port) if port else 26379))
+    path = [p for p in parts.path.split("/") if p]
+    if not sentinels or not path or len(path) > 2:
+        raise ValueError("use redis+sentinel://[:password@]host:26379[,host:26379]/SERVICE[/DB]")
+    query = parse_qs(parts.query)
+    return SentinelTarget(
+        sentinels=sentinels,
+        service=unquote(path[0]),
+        db=int(path[1]) if len(path) == 2 else 0,
+        password=unquote(password) or None,
+        username=unquote(user) or None,
+        sentinel_password=query["sentinel_password"][0] if query.get("sentinel_password") else None,
+        ssl=scheme == "rediss+sentinel",
+    )
+
 
 ROOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 ROOMS_INDEX = "kring:rooms"
@@ -197,6 +251,7 @@ class RedisStore:
         maxlen: int = 100_000,
         timeout: float = 3.0,
         pause_grace: float = 1.0,
+        wait_ms: int = 0,
     ) -> None:
         self.url = url
         self.retention_s = retention_s
@@ -205,19 +260,47 @@ class RedisStore:
         # redis-py's pool raises "Too many connections" past its cap (100 by default) instead of
         # waiting, which a burst of joins reached in bench/; the cap here is far above what one
         # worker's concurrent commands need, and each connection is reused once it is free.
-        self.client: aioredis.Redis = aioredis.Redis.from_url(
-            url,
-            max_connections=2000,
-            decode_responses=True,
-            socket_timeout=timeout,
-            socket_connect_timeout=min(timeout, 2.0),
-            retry=Retry(NoBackoff(), 0),
-            client_name="kring",
+        self.wait_ms = wait_ms  # WAIT 1 <ms> before an ack while a replica is connected; 0: off
+        self.replicas = 0  # replicas in sync with the primary (ROLE), refreshed by the fan-out
+        kwargs: dict[str, Any] = {
+            "max_connections": 2000,
+            "decode_responses": True,
+            "socket_timeout": timeout,
+            "socket_connect_timeout": min(timeout, 2.0),
+            "retry": Retry(NoBackoff(), 0),
+            "client_name": "kring",
             # Resolved once: without it every new pooled connection reads the package metadata
             # (importlib.metadata, milliseconds of CPU on the event loop; seen as 250 ms stalls
             # when a burst of concurrent commands grows the pool).
-            driver_info=DriverInfo(lib_version=_REDIS_PY_VERSION),
-        )
+            "driver_info": DriverInfo(lib_version=_REDIS_PY_VERSION),
+        }
+        self.sentinel: Sentinel | None = None
+        self.service = ""
+        self._replicas_read = 0.0
+        if url.split("://", 1)[0] in SENTINEL_SCHEMES:
+            target = parse_sentinel_url(url)
+            self.service = target.service
+            self.sentinel = Sentinel(
+                target.sentinels,
+                sentinel_kwargs={
+                    "socket_timeout": min(timeout, 1.0),
+                    "socket_connect_timeout": min(timeout, 1.0),
+                    "password": target.sentinel_password,
+                    "decode_responses": True,
+                    "ssl": target.ssl,
+                },
+            )
+            self.client: aioredis.Redis = self.sentinel.master_for(
+                target.service,
+                redis_class=aioredis.Redis,
+                db=target.db,
+                password=target.password,
+                username=target.username,
+                ssl=target.ssl,
+                **kwargs,
+            )
+        else:
+            self.client = aioredis.Redis.from_url(url, **kwargs)
         self._create = self.client.register_script(_CREATE)
         self._append = self.client.register_script(_APPEND)
         self._set_meta = self.client.register_script(_SET_META)
@@ -243,8 +326,10 @@ class RedisStore:
             try:
                 return await fn()
             except (RedisTimeoutError, TimeoutError) as e:
+                M.redis_timeout.inc()
                 raise Unavailable(f"redis timed out: {e}") from None
             except (RedisConnectionError, ReadOnlyError, OSError) as e:
+                M.redis_connection.inc()
                 if retry and attempt == 0 and type(e) is RedisConnectionError:
                     continue
                 raise Unavailable(f"redis unavailable: {e}") from None
@@ -252,6 +337,7 @@ class RedisStore:
                 if str(e).startswith(
                     ("LOADING", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM", "BUSY")
                 ):
+                    M.redis_not_ready.inc()
                     raise Unavailable(f"redis not ready: {e}") from None
                 raise
         raise AssertionError("unreachable")
@@ -367,13 +453,16 @@ class RedisStore:
             self.writer,
             "1" if self._losses.get(room, 0) >= 3 else "",
         ]
+        t0 = time.perf_counter()
         res = await self._do(lambda: self._append(keys=keys, args=args))
+        M.append_redis.observe(time.perf_counter() - t0)
         status, value = str(res[0]), res[1]
         if status == "conflict":
             self._losses[room] = self._losses.get(room, 0) + 1
         else:
             self._losses.pop(room, None)
         if status == "ok":
+            M.events_local.inc()
             await self._maybe_index(room, event.at)
             return AppendResult(int(value), False)
         if status == "dup":
@@ -389,6 +478,89 @@ class RedisStore:
         elif status == "epoch":
             self._remember(room, str(value))
         raise NoSuchRoom(room)
+
+    async def _after_wait_timeout(self) -> None:
+        """No replica confirmed in time: it may be down (then acks go out without WAIT once the
+        count says so) or behind (the command is answered `unavailable` and retried). The count is
+        read again at most once a second from here, however many commands time out."""
+        if time.monotonic() - self._replicas_read < 1.0:
+            return
+        try:
+            await self.refresh_replicas()
+        except Unavailable:
+            pass
+
+    async def refresh_replicas(self) -> int:
+        """How many replicas could take over from the primary; acks WAIT for one while any could.
+
+        Through Sentinel: the replicas Sentinel knows and does not consider down, connected to the
+        primary or not (a replica that is up but fell behind, or lost its link, can still be
+        promoted, so acks must wait for it, or fail). Otherwise: the replicas the primary has in
+        sync (ROLE); a replica whose link is broken does not count there."""
+        self._replicas_read = time.monotonic()
+        n = 0
+        if self.sentinel is not None:
+            n = await self._sentinel_replicas(self.sentinel)
+        else:
+
+            async def go() -> Any:
+                return await self.client.execute_command("ROLE")  # type: ignore[no-untyped-call]
+
+            async def online() -> Any:  # WAIT 0 0 answers at once: the replicas that are online
+                return ["master", 0, [None] * int(await self.client.wait(0, 0))]
+
+            try:
+                role = await self._do(go, retry=False)
+            except ResponseError:  # ROLE renamed or disabled (some managed Redis)
+                role = await self._do(online, retry=False)
+            if isinstance(role, list | tuple) and role and str(role[0]) == "master" and len(role) > 2:
+                n = len(role[2] or [])
+        if n != self.replicas:
+            log.info("redis: %d replica(s) could take over", n)
+        self.replicas = n
+        return n
+
+    async def _sentinel_replicas(self, sentinel: Sentinel) -> int:
+        """The replicas of the service that the first Sentinel to answer does not consider down.
+        No Sentinel answering keeps the count as it was (Unavailable)."""
+        for node in sentinel.sentinels:
+            try:
+                replicas = await node.sentinel_slaves(self.service)
+            except (RedisError, OSError):
+                continue
+            return len(sentinel.filter_slaves(replicas))
+        M.redis_connection.inc()
+        raise Unavailable("no sentinel answered")
+
+    @property
+    def waits_for_replicas(self) -> bool:
+        """Acks wait for `confirm`: WAIT is on and a replica could take over from the primary."""
+        return bool(self.wait_ms and self.replicas)
+
+    async def confirm(self, room: str) -> bool:
+        """Before an ack: True once a replica has everything written to the primary up to now (the
+        original append included: the replication stream is ordered), False when WAIT timed out.
+
+        WAIT counts the replicas that have this connection's last write, so the pipeline writes
+        first (the room's TTL, refreshed as an append would) and WAITs behind it; any pooled
+        connection will do, and the room's lock need not be held while a replica is slow."""
+        if not self.waits_for_replicas:
+            return True
+        await self._wait_ready()
+
+        async def go() -> list[Any]:
+            async with self.client.pipeline(transaction=False) as p:
+                p.expire(key(room, "meta"), self.retention_s)
+                p.wait(1, self.wait_ms)
+                got: list[Any] = await p.execute()
+                return got
+
+        _, waited = await self._do(go)
+        if int(waited) >= 1:
+            return True
+        M.redis_wait_timeout.inc()
+        await self._after_wait_timeout()
+        return False
 
     async def _maybe_index(self, room: str, at: int) -> None:
         try:
@@ -467,6 +639,8 @@ class RedisStore:
     async def close(self) -> None:
         try:
             await self.client.aclose()
+            if self.sentinel is not None:
+                await self.sentinel.aclose()
         except (RedisError, OSError):
             pass
 
