@@ -7,7 +7,7 @@ from typing import Any
 
 from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, _sentences
 from .events import Event
-from .limits import MAX_CANDIDATES, MAX_PITCH, MAX_TEXT
+from .limits import MAX_CANDIDATES, MAX_PITCH, MAX_SENTENCES, MAX_TEXT
 from .permissions import _need_fac, tool_open
 from .registry import applies, handles, shared_part, viewer_part
 from .state import RoomState
@@ -44,7 +44,7 @@ def _case_propose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
         raise _Bad("forbidden", "silent listeners do not bring a case")
     if s.vote["closed"]:
         raise _Bad("conflict", "the vote is closed")
-    if _sentences(text) > 3:
+    if _sentences(text) > MAX_SENTENCES:
         raise _Bad("invalid", "pitch your question in at most three sentences")
     existing = s.vote["candidates"].get(cid)
     if existing is not None and existing["author"] != actor:
@@ -83,7 +83,7 @@ def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
     _only_keys(a, "id", "text")
     cid = _arg_id(a)
     text = _arg_text(a, "text", MAX_PITCH)
-    if _sentences(text) > 3:
+    if _sentences(text) > MAX_SENTENCES:
         raise _Bad("invalid", "pitch your question in at most three sentences")
     if cid in s.queued or cid in s.vote["candidates"]:
         raise _Bad("conflict", "that id is taken")

@@ -7,23 +7,25 @@ from typing import Any
 
 from .commands import Draft, _arg_int, _arg_text, _Bad, _only_keys
 from .events import Event
-from .limits import MAX_CARD
+from .limits import MAX_CARD, SCORE
 from .permissions import tool_open
 from .registry import applies, handles, viewer_part
 from .state import RoomState, _mean_spread
+
+EVAL_KEYS = ("content", "process")  # the two scores
 
 # --- decide ---------------------------------------------------------------------------------------
 
 
 @handles("eval.submit")
 def _eval_submit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "content", "process", "learned")
+    _only_keys(a, *EVAL_KEYS, "learned")
     if not tool_open(s, "evaluation"):
         raise _Bad("phase_closed", "the evaluation is not open in this phase")
     data: dict[str, Any] = {}
-    for k in ("content", "process"):
+    for k in EVAL_KEYS:
         if a.get(k) is not None:
-            data[k] = _arg_int(a, k, 1, 5)
+            data[k] = _arg_int(a, k, *SCORE)
     if "learned" in a:
         data["learned"] = _arg_text(a, "learned", MAX_CARD, empty_ok=True)
     if not data:
@@ -47,7 +49,7 @@ def _a_eval(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 def evaluation_summary(s: RoomState, viewer: str | None) -> dict[str, Any]:
     """Scores only in the aggregate (means and counts); each person sees their own entry."""
     out: dict[str, Any] = {"n": len(s.evaluation)}
-    for k in ("content", "process"):
+    for k in EVAL_KEYS:
         vals = [int(v[k]) for v in s.evaluation.values() if k in v]
         mean, _ = _mean_spread(vals)
         out[k] = {"mean": mean, "n": len(vals)}

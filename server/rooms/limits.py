@@ -1,4 +1,5 @@
-"""Content caps, enforced for every command whoever sends it (docs/protocol.md, "Commands")."""
+"""Content caps and the ranges of numbers, enforced for every command whoever sends it
+(docs/protocol.md, "Commands"). The browser client gets them in its page data (server/views.py)."""
 
 from __future__ import annotations
 
@@ -14,3 +15,11 @@ MAX_NOTES = 500
 MAX_PARTICIPANTS = 60
 MAX_CANDIDATES = 30
 MAX_TIMER_S = 6 * 3600
+MAX_ID = 40  # a client-chosen id (card, node, force, ...): [A-Za-z0-9_-]
+MAX_SENTENCES = 3  # a pitched case or a queued werkvraag
+
+# Inclusive ranges.
+ROUND_SECONDS = (10, 3600)  # one speaking turn
+ROUND_DEFAULT_S = 120
+VOTES_PER_PERSON = (1, 10)
+SCORE = (1, 5)  # evaluation scores and force ratings
