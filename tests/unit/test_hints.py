@@ -264,6 +264,7 @@ import("data:text/javascript;charset=utf-8," + encodeURIComponent(src)).then((h)
 });
 """
 
+
 def test_js_matches_python() -> None:
     node = shutil.which("node") or ("/usr/bin/node" if Path("/usr/bin/node").exists() else None)
     if node is None:

@@ -23,8 +23,9 @@
  * Starting a connection: connect({room, key, name}). A page that has a stored token for the room
  * (saved(room)) can reconnect without asking for a name: connect({room, key: saved(room).key}).
  *
- * Every message is made of prototype-less objects (core/maps.js) before it is kept, so the view's
- * maps keyed by people's ids (cards, nodes, forces, ...) answer only for those ids.
+ * Every message is made of frozen prototype-less objects (core/maps.js fromJSON) before it is kept,
+ * so the view's maps keyed by people's ids (cards, nodes, forces, ...) answer only for those ids,
+ * also when read through a component (Alpine leaves frozen objects unproxied).
  */
 import { kringI18n } from "./i18n.js";
 import { dict, fromJSON } from "./maps.js";
@@ -281,7 +282,7 @@ function handle(m) {
       (m.online || []).forEach(function (p) {
         on[p.pid] = true;
       });
-      S.online = on;
+      S.online = Object.freeze(on);
       break;
     case T.PONG:
       if (typeof m.c === "number" && typeof m.s === "number") {

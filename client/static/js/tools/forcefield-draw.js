@@ -9,7 +9,11 @@
 import { svgEl } from "../core/dom.js";
 import { kringI18n } from "../core/i18n.js";
 import { dict } from "../core/maps.js";
+import { limits } from "../core/page.js";
 import { wrap } from "../core/text.js";
+
+// The rating that sizes a force's arrow and orders the forces; the others are shown beside it.
+export var HEADLINE = "importance";
 
 export function mean(f, key) {
   var s = f.summary && f.summary[key];
@@ -25,8 +29,8 @@ export function sorted(forces, side) {
       return Object.assign({ id: id }, forces[id]);
     })
     .sort(function (a, b) {
-      var ma = mean(a, "importance");
-      var mb = mean(b, "importance");
+      var ma = mean(a, HEADLINE);
+      var mb = mean(b, HEADLINE);
       if (ma === null && mb === null) return 0;
       if (ma === null) return 1;
       if (mb === null) return -1;
@@ -37,7 +41,8 @@ export function sorted(forces, side) {
 // --- the diagram -------------------------------------------------------------------------
 var W = 760;
 var MID = W / 2;
-var SIDE = 340; // longest arrow (importance 5)
+var SIDE = 340; // the longest arrow (the highest mean importance)
+var SHORTEST = 40; // the shortest arrow (the lowest)
 var FONT = "15px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 var FONT_B = "700 15px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 var HEAD_FONT = "700 17px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -57,8 +62,9 @@ function textBlock(parent, lines, x, y, anchor, cls) {
 }
 
 function arrowRow(g, f, side, y) {
-  var imp = mean(f, "importance");
-  var len = imp === null ? 70 : 40 + ((SIDE - 40) * (imp - 1)) / 4;
+  var imp = mean(f, HEADLINE);
+  var scale = limits().score;
+  var len = imp === null ? 70 : SHORTEST + ((SIDE - SHORTEST) * (imp - scale[0])) / (scale[1] - scale[0]);
   var dir = side === "promoting" ? 1 : -1;
   var tip = MID - dir * 4; // the arrowhead touches the centre line
   var tail = tip - dir * len;

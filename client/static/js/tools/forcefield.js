@@ -3,11 +3,11 @@
  * (tools/forcefield-draw.js). Every change is a command; the server's view is redrawn.
  * Strings: the catalog section "forcefield.".
  */
-import { copy, dict } from "../core/maps.js";
+import { copy, dict, freeze } from "../core/maps.js";
 import { enums, limits, range } from "../core/page.js";
 import { component } from "../core/store.js";
 import { rawState, withActions } from "./board.js";
-import { draw, mean, sorted } from "./forcefield-draw.js";
+import { HEADLINE, draw, mean, sorted } from "./forcefield-draw.js";
 
 // --- the interactive board ---------------------------------------------------------------
 function forcefieldBoard() {
@@ -15,7 +15,9 @@ function forcefieldBoard() {
   var stopEffect = null;
   return withActions({
     drafts: { promoting: "", hindering: "" },
-    pending: dict(), // force id -> {importance, difficulty, clarity} chosen but not yet complete
+    // force id -> {importance, difficulty, clarity} chosen but not yet complete; replaced whole and
+    // frozen on each change, so Alpine never proxies it (core/maps.js)
+    pending: freeze(dict()),
     editId: null,
     editText: "",
     sitFocus: null,
@@ -90,15 +92,18 @@ function forcefieldBoard() {
       var me = this.$store.kring.you && this.$store.kring.you.pid;
       var self = this;
       var T = this.L;
+      var keys = enums().rating_keys;
       return sorted(this.ff.forces, side).map(function (f) {
         var s = f.summary || {};
         var mine = (f.ratings || dict())[me] || null;
         var pend = self.pending[f.id] || dict();
         var my = {};
-        enums().rating_keys.forEach(function (k) {
+        keys.forEach(function (k) {
           my[k] = pend[k] || (mine ? mine[k] : 0);
         });
-        var stats = ["difficulty", "clarity"].map(function (k) {
+        var stats = keys.filter(function (k) {
+          return k !== HEADLINE;
+        }).map(function (k) {
           var m = s[k] || {};
           return {
             key: k,
@@ -106,7 +111,7 @@ function forcefieldBoard() {
             text: m.mean === null || m.mean === undefined ? "–" : m.mean.toFixed(1) + " ±" + m.spread.toFixed(1),
           };
         });
-        var imp = mean(f, "importance");
+        var imp = mean(f, HEADLINE);
         return {
           id: f.id,
           side: side,
@@ -118,7 +123,7 @@ function forcefieldBoard() {
           headline:
             imp === null
               ? T.unrated
-              : T.importance + " " + imp.toFixed(1) + " ±" + s.importance.spread.toFixed(1) + " · n=" + (s.n || 0),
+              : T[HEADLINE] + " " + imp.toFixed(1) + " ±" + s[HEADLINE].spread.toFixed(1) + " · n=" + (s.n || 0),
           stats: stats,
           my: my,
           incomplete: !!self.pending[f.id],
@@ -229,13 +234,17 @@ function forcefieldBoard() {
       if (!complete) {
         var p = copy(this.pending);
         p[id] = next;
-        this.pending = p;
+        this.pending = freeze(p);
         return;
       }
       var rest = copy(this.pending);
       delete rest[id];
-      this.pending = rest;
-      this.send("force.rate", { id: id, importance: next.importance, difficulty: next.difficulty, clarity: next.clarity });
+      this.pending = freeze(rest);
+      var args = { id: id };
+      enums().rating_keys.forEach(function (k) {
+        args[k] = next[k];
+      });
+      this.send("force.rate", args);
     },
     dotClass: function (row, key, v) {
       var cur = row.my[key];
