@@ -1,5 +1,7 @@
 /* Kring start page: the method library (filterable), creating a meeting (POST /api/rooms) and
- * creating an intervisie group (POST /api/groups). Alpine.data('start'), ('groupStart'). */
+ * creating an intervisie group (POST /api/groups). An instance with KRING_CREATE_KEY asks for its
+ * creation key (page data create_key_required; server/creation.py): both forms then have a field
+ * for it and send it as `create_key`. Alpine.data('start'), ('groupStart'). */
 import "./core/conn.js";
 import { copyText } from "./core/copy.js";
 import { kringI18n } from "./core/i18n.js";
@@ -17,11 +19,21 @@ function copyInto(self, which, text, id) {
   });
 }
 
-// What the meeting form and the group form share: the language of what is created, the POST
-// with its busy state, error and result, and copying the links in the result.
+// Why creating failed, in the person's language: a refused or missing creation key (403), too
+// many creations in a short time (429), or the server's own words.
+function createError(K, status, message) {
+  if (status === 403) return K.t("createDenied");
+  if (status === 429) return K.t("createTooFast");
+  return K.t("createFailed", { msg: message });
+}
+
+// What the meeting form and the group form share: the language of what is created, the creation
+// key where one is needed, the POST with its busy state, error and result, and copying the links
+// in the result.
 function creator(url) {
   return {
     chosenLang: null,
+    createKey: "",
     busy: false,
     error: "",
     result: null,
@@ -37,6 +49,12 @@ function creator(url) {
     },
     onLang: function (ev) {
       this.chosenLang = ev.target.value;
+    },
+    get keyRequired() {
+      return !!pageData().create_key_required;
+    },
+    onCreateKey: function (ev) {
+      this.createKey = ev.target.value;
     },
     get hasError() {
       return !!this.error;
@@ -58,22 +76,28 @@ function creator(url) {
       var self = this;
       this.busy = true;
       this.error = "";
+      if (this.keyRequired) body.create_key = this.createKey.trim();
       fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body),
       })
         .then(function (r) {
-          return r.json().then(function (data) {
-            if (!r.ok) throw new Error(data.message || r.status);
-            return data;
-          });
+          return r.json().then(
+            function (data) {
+              if (!r.ok) throw { status: r.status, message: data.message || String(r.status) };
+              return data;
+            },
+            function () {
+              throw { status: r.status, message: String(r.status) };
+            }
+          );
         })
         .then(function (data) {
           self.result = data;
         })
         .catch(function (e) {
-          self.error = self.$store.kring.t("createFailed", { msg: e.message || String(e) });
+          self.error = createError(self.$store.kring, e.status, e.message || String(e));
         })
         .then(function () {
           self.busy = false;
