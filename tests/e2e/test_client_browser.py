@@ -21,7 +21,7 @@ from kring_testlib import ARTIFACTS, ServerProc, create_room, post_json
 
 from server.views import ENUMS, LIMITS
 
-from .browserlib import expect, my_pid, send, wait_js, wait_state
+from .browserlib import expect, my_pid, send, shot, wait_js, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -351,6 +351,7 @@ async def test_the_start_page_asks_for_the_creation_key(keyed_server: ServerProc
     await expect(room_form.locator(".form-error")).to_have_text(
         re.compile("aanmaakcode ontbreekt of klopt niet")
     )
+    await shot(page.locator(".create-col"), ARTIFACTS / "start-creation-key-refused.png")
 
     # The right key: the room is created.
     await room_key.fill("geheime-sleutel")
@@ -372,7 +373,7 @@ async def test_the_start_page_asks_for_the_creation_key(keyed_server: ServerProc
     await group_key.fill("geheime-sleutel")
     await group_form.locator("button[type=submit]").click()
     await expect(group_form.locator(".form-error")).to_have_text(re.compile("too many meetings or groups"))
-    await page.screenshot(path=str(ARTIFACTS / "start-creation-key.png"), full_page=True)
+    await shot(page.locator(".create-col"), ARTIFACTS / "start-creation-key-too-fast.png")
     # The browser logs the refused requests themselves; nothing else went wrong.
     no_errors(s, expected=r"Failed to load resource: .* (403|429) ")
 
