@@ -4,7 +4,6 @@ import { component } from "../core/store.js";
 import { groupId } from "./api.js";
 import { base } from "./base.js";
 
-// --- the group's facilitator: invite link, rotating chair -------------------------------------
 function groupAdmin() {
   return base({
     copied: false,

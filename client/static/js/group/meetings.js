@@ -3,7 +3,6 @@ import { component } from "../core/store.js";
 import { remember } from "./api.js";
 import { base } from "./base.js";
 
-// --- meetings -------------------------------------------------------------------------------
 function meetingRow(self, m, i) {
   var L = self.L;
   var status = m.status || "next";

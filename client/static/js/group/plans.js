@@ -2,7 +2,6 @@
 import { component } from "../core/store.js";
 import { base } from "./base.js";
 
-// --- open action plans and their follow-up -----------------------------------------------------
 function groupPlans() {
   return base({
     get plans() {

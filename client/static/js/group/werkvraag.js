@@ -7,7 +7,6 @@ import { checklist, sentences } from "../werkvraag.js";
 import { groupId } from "./api.js";
 import { base } from "./base.js";
 
-// --- werkvraag for the upcoming meeting -------------------------------------------------------
 function groupWerkvraag() {
   return base({
     text: "",

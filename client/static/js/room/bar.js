@@ -5,7 +5,6 @@ import { dict } from "../core/maps.js";
 import { component } from "../core/store.js";
 import { base, linkFor } from "./base.js";
 
-// --- top bar ----------------------------------------------------------------------------
 function roomBar() {
   return base({
     init: function () {

@@ -6,7 +6,6 @@ import { component } from "../core/store.js";
 import { check as hintFor } from "../hints.js";
 import { base, byAt, editor, keep, kindRank, short } from "./base.js";
 
-// --- cards of the current phase --------------------------------------------------------------
 function cardsPanel() {
   var rows = dict(); // card id -> its last row (see keep())
   return base(editor("card", "confirmRemove"), {

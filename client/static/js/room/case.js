@@ -5,7 +5,6 @@ import { component } from "../core/store.js";
 import { checklist } from "../werkvraag.js";
 import { base } from "./base.js";
 
-// --- the case: werkvraag and reformulation -------------------------------------------------
 function casePanel() {
   return base({
     editorOpen: false,

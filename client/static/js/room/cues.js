@@ -1,13 +1,15 @@
+/* Screen-reader cues: time announcements and focus on a phase change. Alpine.data('roomCues').
+ *
+ * A visually hidden polite live region speaks at sensible moments only: a new phase, the timer
+ * started, paused or changed, 5 and 1 minute left, time up, and a new speaker in a round; never
+ * every second (the visible timer has role="timer", which is not live). When the phase changes,
+ * focus moves to the new phase's heading, unless the user is typing in a field.
+ */
 import { typingIn } from "../core/dom.js";
 import { dict } from "../core/maps.js";
 import { component } from "../core/store.js";
 import { base, remaining } from "./base.js";
 
-// --- screen-reader cues: time announcements and focus on a phase change ------------------------
-// A visually hidden polite live region speaks at sensible moments only: a new phase, the timer
-// started, paused or changed, 5 and 1 minute left, time up, and a new speaker in a round; never
-// every second (the visible timer has role="timer", which is not live). When the phase changes,
-// focus moves to the new phase's heading, unless the user is typing in a field.
 var CUE_MARKS = [0, 60000, 5 * 60000]; // checked in this order: the most urgent crossing wins
 
 function roomCues() {

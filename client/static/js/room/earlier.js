@@ -4,7 +4,6 @@ import { dict } from "../core/maps.js";
 import { component } from "../core/store.js";
 import { base, byAt, keep, kindRank } from "./base.js";
 
-// --- cards of earlier phases ---------------------------------------------------------------
 function earlierPanel() {
   var rows = dict(); // card id -> its last row (see keep())
   return base({

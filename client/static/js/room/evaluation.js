@@ -5,7 +5,6 @@ import { limits, range } from "../core/page.js";
 import { component } from "../core/store.js";
 import { base } from "./base.js";
 
-// --- evaluation ------------------------------------------------------------------------------
 function evalPanel() {
   return base({
     content: 0,

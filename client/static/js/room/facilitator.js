@@ -8,7 +8,6 @@ import { component } from "../core/store.js";
 import { hhmm } from "../core/time.js";
 import { base, linkFor, roomId } from "./base.js";
 
-// --- facilitator controls --------------------------------------------------------------------
 function facPanel() {
   return base({
     gotoIndex: null,

@@ -6,7 +6,6 @@ import { limits } from "../core/page.js";
 import { component } from "../core/store.js";
 import { base, editor, short } from "./base.js";
 
-// --- private notes ---------------------------------------------------------------------------
 function notesPanel() {
   return base(editor("note", "confirmRemoveNote"), {
     draft: "",

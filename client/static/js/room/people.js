@@ -4,7 +4,6 @@ import { component } from "../core/store.js";
 import { clock } from "../core/time.js";
 import { base } from "./base.js";
 
-// --- people, roles and turns -----------------------------------------------------------------
 function roundOf(st) {
   var r = st && st.round;
   return r || null;

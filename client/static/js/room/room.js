@@ -7,7 +7,6 @@ import { component } from "../core/store.js";
 import { clock, hhmm } from "../core/time.js";
 import { base, myKey, remaining, roomId } from "./base.js";
 
-// --- the room: join, phase bar, phase text -------------------------------------------------
 function room() {
   return base({
     joinName: "",

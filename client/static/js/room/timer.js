@@ -3,7 +3,6 @@ import { limits } from "../core/page.js";
 import { component } from "../core/store.js";
 import { base } from "./base.js";
 
-// --- timer controls (facilitator and timekeeper) ---------------------------------------------
 function timerPanel() {
   return base({
     minutesDraft: null,
