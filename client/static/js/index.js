@@ -6,7 +6,7 @@ import "./core/conn.js";
 import { copyText } from "./core/copy.js";
 import { kringI18n } from "./core/i18n.js";
 import { enums, pageData } from "./core/page.js";
-import { component, define } from "./core/store.js";
+import { component, define, store } from "./core/store.js";
 
 function L(store) {
   return kringI18n.dict(store.lang);
@@ -33,7 +33,6 @@ function createError(K, status, message) {
 function creator(url) {
   return {
     chosenLang: null,
-    createKey: "",
     busy: false,
     error: "",
     result: null,
@@ -53,8 +52,12 @@ function creator(url) {
     get keyRequired() {
       return !!pageData().create_key_required;
     },
+    // One key for both forms: typed once, kept for this page only.
+    get createKey() {
+      return this.$store.creation.key;
+    },
     onCreateKey: function (ev) {
-      this.createKey = ev.target.value;
+      this.$store.creation.key = ev.target.value;
     },
     get hasError() {
       return !!this.error;
@@ -292,5 +295,6 @@ function groupStart() {
   });
 }
 
+store("creation", { key: "" });
 component("start", start);
 component("groupStart", groupStart);
