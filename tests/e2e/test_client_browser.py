@@ -21,7 +21,7 @@ from kring_testlib import ARTIFACTS, ServerProc, create_room, post_json
 
 from server.views import ENUMS, LIMITS
 
-from .browserlib import expect, my_pid, send, shot, wait_js, wait_state
+from .browserlib import axe, expect, my_pid, send, shot, wait_js, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -329,7 +329,7 @@ def keyed_server(tmp_path: Path) -> Any:
 
 
 async def test_the_start_page_asks_for_the_creation_key(keyed_server: ServerProc, screens: Any) -> None:
-    s = await screens("Fenna")
+    s = await screens("Fenna", bypass_csp=True)  # for axe, injected inline
     page = s.page
     await page.goto(keyed_server.base + "/")
     await started(page)
@@ -352,6 +352,7 @@ async def test_the_start_page_asks_for_the_creation_key(keyed_server: ServerProc
         re.compile("aanmaakcode ontbreekt of klopt niet")
     )
     await shot(page.locator(".create-col"), ARTIFACTS / "start-creation-key-refused.png")
+    assert not await axe(page, "start page, creation key refused")
 
     # The right key: the room is created.
     await room_key.fill("geheime-sleutel")
