@@ -15,29 +15,33 @@ from typing import Any
 TOOLS = frozenset(
     {"text", "questions", "advice", "mindmap", "forcefield", "notes", "vote", "plan", "rounds", "evaluation"}
 )
-CARD_KINDS = frozenset(
-    {
-        "question",
-        "advice",
-        "position",
-        "reflection",
-        "association",
-        "judgement",
-        "statement",
-        "observation",
-        "idea",
-        "reformulation",
-        "success",
-        "alternative",
-        "value",
-    }
+# In the order a board shows them (the browser gets this order in its page data).
+CARD_KIND_ORDER = (
+    "question",
+    "advice",
+    "position",
+    "reflection",
+    "observation",
+    "association",
+    "judgement",
+    "reformulation",
+    "alternative",
+    "idea",
+    "value",
+    "success",
+    "statement",
 )
+CARD_KINDS = frozenset(CARD_KIND_ORDER)
 # Who may write on the board in a phase. `participants` are the people who are neither the
 # inbrenger nor a silent listener (domain.md "P").
 WRITERS = frozenset({"all", "participants", "inbrenger", "listeners", "coach", "facilitator", "timekeeper"})
-ROLES = frozenset({"facilitator", "inbrenger", "listener", "timekeeper", "coach"})
-LEVELS = frozenset({"beginner", "experienced"})
-KINDS = frozenset({"problem", "appreciative"})
+# In the order the room shows a person's roles.
+ROLE_ORDER = ("inbrenger", "listener", "timekeeper", "coach", "facilitator")
+ROLES = frozenset(ROLE_ORDER)
+LEVEL_ORDER = ("beginner", "experienced")
+LEVELS = frozenset(LEVEL_ORDER)
+KIND_ORDER = ("problem", "appreciative")
+KINDS = frozenset(KIND_ORDER)
 LANGS = ("nl", "en")
 BASIC_METHOD = "basis"
 
@@ -69,6 +73,8 @@ _PHASE_KEYS = {
 _PHASE_REQUIRED = {"id", "title", "instructions", "minutes", "tools", "fallback"}
 _ID_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 MAX_PHASES = 30
+MAX_METHOD_ID = 40  # a method's or a phase's id
+PHASE_MINUTES = (1, 240)  # a phase's planned minutes, inclusive
 
 
 FieldPath = tuple[str | int, ...]
@@ -239,7 +245,7 @@ def _text(src: str, path: FieldPath, value: Any) -> Text:
 
 
 def _id(src: str, path: FieldPath, value: Any) -> str:
-    if not isinstance(value, str) or not value or len(value) > 40 or not set(value) <= _ID_OK:
+    if not isinstance(value, str) or not value or len(value) > MAX_METHOD_ID or not set(value) <= _ID_OK:
         raise _fail(src, path, "bad_id", "must be 1-40 characters of a-z, 0-9, '-' or '_'")
     return value
 
@@ -274,8 +280,11 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
     _keys(src, at, data, _PHASE_KEYS, _PHASE_REQUIRED)
     pid = _id(src, (*at, "id"), data["id"])
     minutes = data["minutes"]
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 240:
-        raise _fail(src, (*at, "minutes"), "bad_minutes", "must be a whole number of minutes from 1 to 240")
+    lo, hi = PHASE_MINUTES
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not lo <= minutes <= hi:
+        raise _fail(
+            src, (*at, "minutes"), "bad_minutes", f"must be a whole number of minutes from {lo} to {hi}"
+        )
     tools = _str_list(src, (*at, "tools"), data["tools"], TOOLS)
     cards = _str_list(src, (*at, "cards"), data.get("cards", []), CARD_KINDS)
     writers = _str_list(src, (*at, "writers"), data.get("writers", ["all"]), WRITERS)

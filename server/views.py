@@ -12,11 +12,40 @@ from . import hints, i18n, report
 from .assets import assets
 from .auth import hash_key, key_matches
 from .creation import creation_refused
+from .groups import MAX_GROUP_NAME
 from .httpguard import read_json
 from .hub import Hub
-from .methods import CARD_KINDS, KINDS, LEVELS, TOOLS, WRITERS, MethodLibrary, summary
+from .methods import (
+    CARD_KIND_ORDER,
+    CARD_KINDS,
+    KIND_ORDER,
+    KINDS,
+    LEVEL_ORDER,
+    LEVELS,
+    MAX_METHOD_ID,
+    PHASE_MINUTES,
+    ROLE_ORDER,
+    TOOLS,
+    WRITERS,
+    MethodLibrary,
+    summary,
+)
 from .paths import TEMPLATES
-from .rooms import PLAN_FIELDS, view
+from .rooms import (
+    FOLLOWUP_STATUS,
+    MAX_CARD,
+    MAX_NAME,
+    MAX_NODE,
+    MAX_PITCH,
+    MAX_TEXT,
+    MAX_TIMER_S,
+    PLAN_FIELDS,
+    RATING_KEYS,
+    SIDES,
+    view,
+)
+from .rooms.evaluation import EVAL_KEYS
+from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
 from .store.base import Unavailable
 
 _env = Environment(
@@ -30,14 +59,49 @@ _env.globals["import_map"] = assets.import_map
 MAX_TITLE = 120
 SMALL_BODY = 16 * 1024  # creating a room, an export request
 
+# What the browser client needs of the rules, in every page's data (`limits`, `enums`; read by
+# client/static/js/core/page.js) and in the templates ({{ limits.card }}), taken from the modules
+# that enforce them: the client copies none of these values.
+LIMITS: dict[str, Any] = {
+    "id": MAX_ID,
+    "name": MAX_NAME,
+    "card": MAX_CARD,
+    "node": MAX_NODE,
+    "text": MAX_TEXT,
+    "pitch": MAX_PITCH,
+    "sentences": MAX_SENTENCES,
+    "title": MAX_TITLE,
+    "group_name": MAX_GROUP_NAME,
+    "method_id": MAX_METHOD_ID,
+    "timer_s": MAX_TIMER_S,
+    "phase_minutes": list(PHASE_MINUTES),
+    "round_seconds": list(ROUND_SECONDS),
+    "round_default_s": ROUND_DEFAULT_S,
+    "votes_per_person": list(VOTES_PER_PERSON),
+    "score": list(SCORE),
+}
+ENUMS: dict[str, list[str]] = {
+    "roles": list(ROLE_ORDER),
+    "card_kinds": list(CARD_KIND_ORDER),
+    "followup_status": list(FOLLOWUP_STATUS),
+    "force_sides": list(SIDES),
+    "rating_keys": list(RATING_KEYS),
+    "eval_keys": list(EVAL_KEYS),
+    "plan_fields": list(PLAN_FIELDS),
+    "levels": list(LEVEL_ORDER),
+    "kinds": list(KIND_ORDER),
+}
+_env.globals["limits"] = LIMITS
 
-def _render(request: Request, template: str, **ctx: Any) -> HTMLResponse:
+
+def _render(request: Request, template: str, data: dict[str, Any], **ctx: Any) -> HTMLResponse:
     lang = i18n.norm(request.cookies.get("kring_lang"))
     page = _env.get_template(template).render(
         nonce=request.scope.get("state", {}).get("nonce", ""),
         lang=lang,
         t=i18n.translator(lang),
         i18n_json=i18n.page_json(lang),
+        data={**data, "limits": LIMITS, "enums": ENUMS},
         **ctx,
     )
     return HTMLResponse(page)
@@ -53,7 +117,10 @@ def _methods_json(request: Request) -> list[dict[str, Any]]:
 
 
 async def index(request: Request) -> Response:
-    return _render(request, "index.html", page="index", data={"methods": _methods_json(request)})
+    # An instance with KRING_CREATE_KEY (or KRING_CREATE_NETWORKS) asks for the creation key.
+    restricted = bool(request.app.state.creation.restricted)
+    data = {"methods": _methods_json(request), "create_key_required": restricted}
+    return _render(request, "index.html", page="index", data=data)
 
 
 async def prepare(request: Request) -> Response:
@@ -64,7 +131,6 @@ def _room_data(request: Request) -> dict[str, Any]:
     return {
         "room": request.path_params["room"],
         "hint_rules": hints.client_rules(),
-        "plan_fields": list(PLAN_FIELDS),
         # Above this many participants the facilitator is warned, with a one-click lock.
         "crowd_warning": request.app.state.settings.crowd_warning,
     }

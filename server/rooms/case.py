@@ -7,7 +7,7 @@ from typing import Any
 
 from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, _sentences
 from .events import Event
-from .limits import MAX_CANDIDATES, MAX_CANDIDATES_PER_PERSON, MAX_PITCH, MAX_TEXT
+from .limits import MAX_CANDIDATES, MAX_CANDIDATES_PER_PERSON, MAX_PITCH, MAX_SENTENCES, MAX_TEXT
 from .permissions import _need_fac, tool_open
 from .registry import applies, handles, shared_part, viewer_part
 from .state import RoomState
@@ -52,7 +52,7 @@ def _candidate(s: RoomState, a: dict[str, Any], actor: str, *, propose: bool) ->
         raise _Bad("conflict", "the vote is closed")
     if s.vote["chosen"] is not None:
         raise _Bad("conflict", "the case has been chosen")
-    if _sentences(text) > 3:
+    if _sentences(text) > MAX_SENTENCES:
         raise _Bad("invalid", "pitch your question in at most three sentences")
     existing = s.vote["candidates"].get(cid)
     if existing is not None and (existing["author"] != actor or not (propose or tool_open(s, "vote"))):

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+from .limits import MAX_ID
+
+ID_RE = re.compile(rf"^[A-Za-z0-9_-]{{1,{MAX_ID}}}$")
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ from typing import Any
 from ..methods import Phase
 from .commands import Draft, _arg_int, _arg_text, _Bad, _only_keys
 from .events import Event
-from .limits import MAX_CARD
+from .limits import MAX_CARD, SCORE
 from .permissions import _need_fac, tool_open
 from .registry import applies, handles, viewer_part
 from .state import RoomState, _mean_spread
 
-SCORES = ("content", "process")
+EVAL_KEYS = ("content", "process")  # the two scores
+SCORES = EVAL_KEYS
 MIN_EVAL_N = 3  # a mean of fewer scores says too much about each of them
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -24,15 +25,15 @@ MIN_EVAL_N = 3  # a mean of fewer scores says too much about each of them
 
 @handles("eval.submit")
 def _eval_submit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "content", "process", "learned")
+    _only_keys(a, *EVAL_KEYS, "learned")
     if not tool_open(s, "evaluation"):
         raise _Bad("phase_closed", "the evaluation is not open in this phase")
     if s.evaluation_closed:
         raise _Bad("conflict", "the evaluation is closed")
     data: dict[str, Any] = {}
-    for k in SCORES:
+    for k in EVAL_KEYS:
         if a.get(k) is not None:
-            data[k] = _arg_int(a, k, 1, 5)
+            data[k] = _arg_int(a, k, *SCORE)
     if "learned" in a:
         data["learned"] = _arg_text(a, "learned", MAX_CARD, empty_ok=True)
     if not data:
@@ -90,7 +91,7 @@ def evaluation_summary(s: RoomState, viewer: str | None) -> dict[str, Any]:
     """How many answered, the means as `evaluation_means` allows, and the viewer's own answers."""
     means = evaluation_means(s)
     out: dict[str, Any] = {"n": len(s.evaluation)}
-    for k in SCORES:
+    for k in EVAL_KEYS:
         out[k] = {"mean": means[k], "n": sum(1 for v in s.evaluation.values() if k in v)}
     out["mine"] = dict(s.evaluation.get(viewer or "", {}))
     out["closed"] = s.evaluation_closed

@@ -9,7 +9,7 @@ from typing import Any
 
 from .commands import Draft, _arg_bool, _arg_id, _arg_int, _arg_text, _Bad, _only_keys
 from .events import Event
-from .limits import MAX_FORCES, MAX_NODE, MAX_TEXT, check_share
+from .limits import MAX_FORCES, MAX_NODE, MAX_TEXT, SCORE, check_share
 from .permissions import _need_tool, tool_open
 from .registry import applies, handles, shared_part
 from .state import RoomState, _mean_spread
@@ -74,7 +74,7 @@ def _force_rate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
         raise _Bad("forbidden", "silent listeners do not rate forces")
     fid = _arg_id(a)
     _force(s, fid)
-    rating = {k: _arg_int(a, k, 1, 5) for k in RATING_KEYS}
+    rating = {k: _arg_int(a, k, *SCORE) for k in RATING_KEYS}
     return Draft("force.rate", {"id": fid, "rating": rating})
 
 

@@ -1,13 +1,12 @@
-"""Content caps, enforced for every command whoever sends it (docs/protocol.md, "Commands"), and
-each person's share of them: one participant alone cannot fill a room (and so make every view of
-it, sent to every browser after every change, as big as the caps allow)."""
+"""Content caps and the ranges of numbers, enforced for every command whoever sends it
+(docs/protocol.md, "Commands"), and each person's share of them: one participant alone cannot fill a
+room (and so make every view of it, sent to every browser after every change, as big as the caps
+allow). The browser client gets them in its page data (server/views.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-from .commands import _Bad
 
 MAX_NAME = 40
 MAX_CARD = 2000
@@ -22,6 +21,14 @@ MAX_PARTICIPANTS = 60
 MAX_CANDIDATES = 30
 MAX_CANDIDATES_PER_PERSON = 3  # proposed and queued together
 MAX_TIMER_S = 6 * 3600
+MAX_ID = 40  # a client-chosen id (card, node, force, ...): [A-Za-z0-9_-]
+MAX_SENTENCES = 3  # a pitched case or a queued werkvraag
+
+# Inclusive ranges.
+ROUND_SECONDS = (10, 3600)  # one speaking turn
+ROUND_DEFAULT_S = 120
+VOTES_PER_PERSON = (1, 10)
+SCORE = (1, 5)  # evaluation scores and force ratings
 
 # The share of each count cap (cards, mind-map nodes, forces, notes, plan suggestions) one person
 # may fill, in percent; facilitators are exempt (they scribe for the group). KRING_PERSON_SHARE,
@@ -44,6 +51,8 @@ def check_share(
     """Refuse (`too_large`) when `actor` already wrote their share of `room_cap` items."""
     if facilitator:
         return
+    from .commands import _Bad  # commands.py imports the limits (MAX_ID): not at the top
+
     cap = person_cap(room_cap)
     if sum(1 for x in items if x.get("author") == actor) >= cap:
         raise _Bad("too_large", f"one person may add at most {cap} {what} to a room")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..methods import BASIC_METHOD, Method, parse_method
+from ..methods import BASIC_METHOD, PHASE_MINUTES, Method, parse_method
 from .commands import Draft, _arg_int, _Bad, _only_keys
 from .evaluation import close_when_left
 from .events import Event
@@ -59,7 +59,7 @@ def _phase_minutes(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: An
     _only_keys(a, "index", "minutes")
     _need_fac(s, actor)
     index = _arg_int(a, "index", 0, len(s.method.phases) - 1)
-    minutes = _arg_int(a, "minutes", 1, 240)
+    minutes = _arg_int(a, "minutes", *PHASE_MINUTES)
     return Draft("phase.minutes", {"id": s.method.phases[index].id, "minutes": minutes})
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from .commands import Draft, _arg_int, _Bad, _only_keys
 from .events import Event
+from .limits import ROUND_DEFAULT_S, ROUND_SECONDS
 from .permissions import _need_fac, tool_open
 from .registry import applies, handles, shared_part
 from .state import RoomState, _stat
@@ -22,7 +23,7 @@ def _round_start(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     _need_fac(s, actor)
     if not tool_open(s, "rounds"):
         raise _Bad("phase_closed", "this phase has no rounds")
-    secs = _arg_int(a, "seconds", 10, 3600) if "seconds" in a else 120
+    secs = _arg_int(a, "seconds", *ROUND_SECONDS) if "seconds" in a else ROUND_DEFAULT_S
     order = a.get("order")
     if order is None:
         order = [p for p in s.participants if "inbrenger" not in s.roles(p)]

@@ -7,6 +7,7 @@ from typing import Any
 
 from .commands import Draft, _arg_id, _arg_int, _Bad, _only_keys
 from .events import Event
+from .limits import VOTES_PER_PERSON
 from .permissions import _need_fac, tool_open
 from .registry import applies, handles, viewer_part
 from .state import RoomState
@@ -45,7 +46,7 @@ def _vote_retract(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 def _vote_config(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "votes")
     _need_fac(s, actor)
-    return Draft("vote.config", {"votes": _arg_int(a, "votes", 1, 10)})
+    return Draft("vote.config", {"votes": _arg_int(a, "votes", *VOTES_PER_PERSON)})
 
 
 @handles("vote.close")

@@ -164,21 +164,25 @@ def _named_keys() -> dict[str, set[str]]:
             add(prefix + key, rel)
     # A literal key, not the start of one built with + (those are checked by the browser tests).
     lit = r"""["']([\w.]+)["'](?!\s*\+)"""
-    for path in sorted((CLIENT / "static" / "js").glob("*.js")):
+    js = CLIENT / "static" / "js"
+    for path in sorted(js.rglob("*.js")):
         if path.name == "i18n.js":
             continue  # the machinery; its comments show made-up keys
         text = path.read_text("utf-8")
-        tool = path.stem in TOOL_FILES
+        where = path.relative_to(js).as_posix()
+        # A board tool's modules are named after it: tools/mindmap.js, tools/mindmap-layout.js.
+        tool_name = path.stem.split("-")[0]
+        tool = tool_name in TOOL_FILES
         for key in re.findall(r"kringI18n\.t\([^,()]+,\s*" + lit, text):
-            add(key, path.name)
+            add(key, where)
         for key in re.findall(r"(?:store|kring|K)\.t\(\s*" + lit, text):
-            add(key, path.name)
-        prefix = path.stem + "." if tool else ""
+            add(key, where)
+        prefix = tool_name + "." if tool else ""
         for key in re.findall(r"(?:this|self)\.f\(\s*" + lit, text):
-            add(prefix + key, path.name)
+            add(prefix + key, where)
         # In the board tools T is the tool's L; elsewhere it is conn.js's message-type table.
         for key in re.findall(r"\b(?:L|T)\.(\w+)\b" if tool else r"\bL\.(\w+)\b", text):
-            add(prefix + key, path.name)
+            add(prefix + key, where)
     return found
 
 

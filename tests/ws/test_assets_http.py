@@ -35,10 +35,14 @@ async def test_room_page_and_assets_compressed_and_cached(sqlite_server: ServerP
     assert len(raw) < len(page) / 3  # HTML compresses well
     nonce = re.search(r"'nonce-([^']+)'", h["content-security-policy"]).group(1)  # type: ignore[union-attr]
 
-    # Every asset the page names is stamped, served compressed (text) and immutable for a year.
+    # Every asset the page names, and every module those import (the import map's stamped URLs),
+    # is stamped, served compressed (text) and immutable for a year.
     urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
-    assert len(urls) >= 10
-    for url in urls:
+    assert len(urls) >= 6
+    mapped = json.loads(re.search(r'<script type="importmap"[^>]*>(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    modules = sorted(set(mapped["imports"].values()) - set(urls))
+    assert len(urls) + len(modules) >= 10
+    for url in urls + modules:
         assert re.search(r"\?v=[0-9a-f]{12}$", url), url
         s, ah, araw = _get(sqlite_server.base + url)
         assert s == 200

@@ -1,206 +1,209 @@
 /* Kring projector view (/r/{room}/projector#KEY): the main area alone, large, read-only. It follows
  * the facilitator's phase: phase title, the timer, the question, and the current phase's board.
- * Connecting is conn.js's job; this file only reads Alpine.store('kring'). */
-(function () {
-  "use strict";
+ * Connecting is conn.js's job (core/session.js); this file only reads Alpine.store('kring'). */
+import "./core/conn.js";
+import { pageData } from "./core/page.js";
+import { PROJECTOR, boot } from "./core/session.js";
+import { component } from "./core/store.js";
+import { rawState, withActions } from "./tools/board.js";
+import { draw as drawForcefield } from "./tools/forcefield-draw.js";
+import { draw as drawMindmap, viewport } from "./tools/mindmap-draw.js";
+import { BIG_MAP, layout, overviewFolds } from "./tools/mindmap-layout.js";
+import { rows as planRows } from "./tools/plan-rows.js";
 
-  function pad(n) {
-    return n < 10 ? "0" + n : String(n);
-  }
+function pad(n) {
+  return n < 10 ? "0" + n : String(n);
+}
 
-  function component() {
-    var ticker = null;
-    var stopEffect = null;
-    var sig = "";
-    var vp = null;
-    return window.KringBoard.withActions({
-      clock: 0,
+function projectorPage() {
+  var ticker = null;
+  var stopEffect = null;
+  var sig = "";
+  var vp = null;
+  return withActions({
+    clock: 0,
 
-      init: function () {
-        var self = this;
-        // A read-only screen that joins nobody, with the room's projector key (hello "projector": true),
-        // also in a browser that is in the room itself.
-        var room = (window.kringData && window.kringData().room) || location.pathname.split("/")[2];
-        if (window.KringReport) window.KringReport.boot(this.$store.kring, room, window.KringReport.PROJECTOR);
-        ticker = setInterval(function () {
-          self.clock = self.$store.kring.now();
-        }, 250);
-        this.clock = this.$store.kring.now();
-        stopEffect = Alpine.effect(function () {
-          var st = window.KringBoard.rawState(self.$store.kring);
-          var lang = self.$store.kring.lang;
-          if (!st) return;
-          var s = JSON.stringify([st.mindmap, st.forcefield, st.phase.index, lang]);
-          if (s === sig) return;
-          sig = s;
-          self.$nextTick(function () {
-            self.drawBoards(st, lang);
-          });
+    init: function () {
+      var self = this;
+      // The projector uses this browser's identity in the room when it has one; otherwise it
+      // connects as a read-only screen that joins nobody (hello "projector": true).
+      var room = pageData().room || location.pathname.split("/")[2];
+      boot(this.$store.kring, room, PROJECTOR);
+      ticker = setInterval(function () {
+        self.clock = self.$store.kring.now();
+      }, 250);
+      this.clock = this.$store.kring.now();
+      stopEffect = Alpine.effect(function () {
+        var st = rawState(self.$store.kring);
+        var lang = self.$store.kring.lang;
+        if (!st) return;
+        var s = JSON.stringify([st.mindmap, st.forcefield, st.phase.index, lang]);
+        if (s === sig) return;
+        sig = s;
+        self.$nextTick(function () {
+          self.drawBoards(st, lang);
         });
-      },
-      destroy: function () {
-        clearInterval(ticker);
-        if (stopEffect && Alpine.release) Alpine.release(stopEffect);
-      },
+      });
+    },
+    destroy: function () {
+      clearInterval(ticker);
+      if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+    },
 
-      get ready() {
-        return !!this.st;
-      },
-      get waiting() {
-        return !this.st;
-      },
-      get offline() {
-        return !!this.st && !this.$store.kring.connected;
-      },
-      get phase() {
-        return this.st ? this.st.method.phases[this.st.phase.index] : null;
-      },
-      get phaseTitle() {
-        return this.phase ? this.$store.kring.tr(this.phase.title) : "";
-      },
-      get phaseStep() {
-        if (!this.st) return "";
-        return this.$store.kring.t("phaseOf", { n: this.st.phase.index + 1, m: this.st.method.phases.length });
-      },
-      get instructions() {
-        return this.phase ? this.$store.kring.tr(this.phase.instructions) : "";
-      },
-      get remainingMs() {
-        var t = this.st && this.st.timer;
-        if (!t) return 0;
-        return t.running ? t.deadline - this.clock : t.remaining_ms;
-      },
-      get timerText() {
-        var ms = this.remainingMs;
-        var over = ms < 0;
-        var s = Math.floor(Math.abs(ms) / 1000);
-        if (!over && Math.abs(ms) % 1000) s = Math.ceil(Math.abs(ms) / 1000);
-        var txt = Math.floor(s / 60) + ":" + pad(s % 60);
-        return over ? "+" + txt : txt;
-      },
-      get timerClass() {
-        var t = this.st && this.st.timer;
-        return "pj-timer" + (this.remainingMs < 0 ? " is-over" : "") + (t && !t.running ? " is-paused" : "");
-      },
-      get timerNote() {
-        var t = this.st && this.st.timer;
-        if (this.remainingMs < 0) return this.L.over;
-        return t && !t.running ? this.L.paused : "";
-      },
-      get question() {
-        return (this.st && this.st.case.question) || this.L.noQuestion;
-      },
-      get reformulation() {
-        return (this.st && this.st.case.reformulation) || "";
-      },
-      get hasReformulation() {
-        return !!this.reformulation;
-      },
-      has: function (tool) {
-        return !!this.phase && this.phase.tools.indexOf(tool) >= 0;
-      },
-      get showMindmap() {
-        return this.has("mindmap");
-      },
-      get showForces() {
-        return this.has("forcefield");
-      },
-      get showVote() {
-        return this.has("vote");
-      },
-      get showPlan() {
-        return this.has("plan");
-      },
-      get showCards() {
-        return !!this.phase && this.phase.cards.length > 0;
-      },
-      get cards() {
-        var st = this.st;
-        if (!st || !this.phase) return [];
-        var pid = this.phase.id;
-        var store = this.$store.kring;
-        return Object.keys(st.cards)
-          .map(function (id) {
-            return Object.assign({ id: id }, st.cards[id]);
-          })
-          .filter(function (c) {
-            return c.phase === pid && (!c.private || c.revealed);
-          })
-          .sort(function (a, b) {
-            return a.at - b.at;
-          })
-          .map(function (c) {
-            return { id: c.id, text: c.text, author: store.name(c.author), cls: "pj-card" + (c.useful ? " is-useful" : "") };
-          });
-      },
-      get noCards() {
-        return this.showCards && this.cards.length === 0;
-      },
-      get notes() {
-        var st = this.st;
-        if (!st) return [];
-        var store = this.$store.kring;
-        return Object.keys(st.notes)
-          .filter(function (id) {
-            return st.notes[id].revealed;
-          })
-          .map(function (id) {
-            return { id: id, text: st.notes[id].text, author: store.name(st.notes[id].author), cls: "pj-card" };
-          });
-      },
-      get showNotes() {
-        return this.notes.length > 0 && (this.has("notes") || this.showCards);
-      },
-      get votes() {
-        var v = this.st && this.st.vote;
-        if (!v) return [];
-        var store = this.$store.kring;
-        var rows = Object.keys(v.candidates).map(function (id) {
-          var c = v.candidates[id];
-          return {
-            id: id,
-            text: c.text,
-            count: v.closed ? store.t("vote.count", { n: c.votes || 0 }) : store.name(c.author),
-            n: c.votes || 0,
-            cls: v.chosen === id ? "is-chosen" : "",
-          };
+    get ready() {
+      return !!this.st;
+    },
+    get waiting() {
+      return !this.st;
+    },
+    get offline() {
+      return !!this.st && !this.$store.kring.connected;
+    },
+    get phase() {
+      return this.st ? this.st.method.phases[this.st.phase.index] : null;
+    },
+    get phaseTitle() {
+      return this.phase ? this.$store.kring.tr(this.phase.title) : "";
+    },
+    get phaseStep() {
+      if (!this.st) return "";
+      return this.$store.kring.t("phaseOf", { n: this.st.phase.index + 1, m: this.st.method.phases.length });
+    },
+    get instructions() {
+      return this.phase ? this.$store.kring.tr(this.phase.instructions) : "";
+    },
+    get remainingMs() {
+      var t = this.st && this.st.timer;
+      if (!t) return 0;
+      return t.running ? t.deadline - this.clock : t.remaining_ms;
+    },
+    get timerText() {
+      var ms = this.remainingMs;
+      var over = ms < 0;
+      var s = Math.floor(Math.abs(ms) / 1000);
+      if (!over && Math.abs(ms) % 1000) s = Math.ceil(Math.abs(ms) / 1000);
+      var txt = Math.floor(s / 60) + ":" + pad(s % 60);
+      return over ? "+" + txt : txt;
+    },
+    get timerClass() {
+      var t = this.st && this.st.timer;
+      return "pj-timer" + (this.remainingMs < 0 ? " is-over" : "") + (t && !t.running ? " is-paused" : "");
+    },
+    get timerNote() {
+      var t = this.st && this.st.timer;
+      if (this.remainingMs < 0) return this.L.over;
+      return t && !t.running ? this.L.paused : "";
+    },
+    get question() {
+      return (this.st && this.st.case.question) || this.L.noQuestion;
+    },
+    get reformulation() {
+      return (this.st && this.st.case.reformulation) || "";
+    },
+    get hasReformulation() {
+      return !!this.reformulation;
+    },
+    has: function (tool) {
+      return !!this.phase && this.phase.tools.indexOf(tool) >= 0;
+    },
+    get showMindmap() {
+      return this.has("mindmap");
+    },
+    get showForces() {
+      return this.has("forcefield");
+    },
+    get showVote() {
+      return this.has("vote");
+    },
+    get showPlan() {
+      return this.has("plan");
+    },
+    get showCards() {
+      return !!this.phase && this.phase.cards.length > 0;
+    },
+    get cards() {
+      var st = this.st;
+      if (!st || !this.phase) return [];
+      var pid = this.phase.id;
+      var store = this.$store.kring;
+      return Object.keys(st.cards)
+        .map(function (id) {
+          return Object.assign({ id: id }, st.cards[id]);
+        })
+        .filter(function (c) {
+          return c.phase === pid && (!c.private || c.revealed);
+        })
+        .sort(function (a, b) {
+          return a.at - b.at;
+        })
+        .map(function (c) {
+          return { id: c.id, text: c.text, author: store.name(c.author), cls: "pj-card" + (c.useful ? " is-useful" : "") };
         });
-        if (v.closed) {
-          rows.sort(function (a, b) {
-            return b.n - a.n;
-          });
-        }
-        return rows;
-      },
-      get votesOpen() {
-        return !!this.st && !this.st.vote.closed;
-      },
-      get plan() {
-        var st = this.st;
-        if (!st || !window.KringPlan) return [];
-        return window.KringPlan.rows(st.plan, this.$store.kring.lang, this.L.empty);
-      },
+    },
+    get noCards() {
+      return this.showCards && this.cards.length === 0;
+    },
+    get notes() {
+      var st = this.st;
+      if (!st) return [];
+      var store = this.$store.kring;
+      return Object.keys(st.notes)
+        .filter(function (id) {
+          return st.notes[id].revealed;
+        })
+        .map(function (id) {
+          return { id: id, text: st.notes[id].text, author: store.name(st.notes[id].author), cls: "pj-card" };
+        });
+    },
+    get showNotes() {
+      return this.notes.length > 0 && (this.has("notes") || this.showCards);
+    },
+    get votes() {
+      var v = this.st && this.st.vote;
+      if (!v) return [];
+      var store = this.$store.kring;
+      var rows = Object.keys(v.candidates).map(function (id) {
+        var c = v.candidates[id];
+        return {
+          id: id,
+          text: c.text,
+          count: v.closed ? store.t("vote.count", { n: c.votes || 0 }) : store.name(c.author),
+          n: c.votes || 0,
+          cls: v.chosen === id ? "is-chosen" : "",
+        };
+      });
+      if (v.closed) {
+        rows.sort(function (a, b) {
+          return b.n - a.n;
+        });
+      }
+      return rows;
+    },
+    get votesOpen() {
+      return !!this.st && !this.st.vote.closed;
+    },
+    get plan() {
+      var st = this.st;
+      if (!st) return [];
+      return planRows(st.plan, this.$store.kring.lang, this.L.empty);
+    },
 
-      drawBoards: function (st, lang) {
-        if (this.showMindmap && this.$refs.mmsvg && window.KringMindmap) {
-          var svg = this.$refs.mmsvg;
-          var g = this.$refs.mmworld;
-          // A big map is shown as its overview (first-level branches with the count they hold).
-          var MM = window.KringMindmap;
-          var big = Object.keys(st.mindmap.nodes).length >= MM.BIG_MAP;
-          var lay = MM.layout(st.mindmap.nodes, st.mindmap.root, lang, big ? MM.overviewFolds(st.mindmap.nodes) : null);
-          MM.draw(g, lay, { toggles: big });
-          if (!vp) vp = window.KringMindmap.viewport(svg, g);
-          vp.fit(lay.bounds, 0.6, lay.items.root.y + lay.items.root.h / 2, 1.8);
-        }
-        if (this.showForces && this.$refs.ffsvg && window.KringForcefield) {
-          window.KringForcefield.draw(this.$refs.ffsvg, st.forcefield, lang);
-        }
-      },
-    }, "projector");
-  }
+    drawBoards: function (st, lang) {
+      if (this.showMindmap && this.$refs.mmsvg) {
+        var svg = this.$refs.mmsvg;
+        var g = this.$refs.mmworld;
+        // A big map is shown as its overview (first-level branches with the count they hold).
+        var big = Object.keys(st.mindmap.nodes).length >= BIG_MAP;
+        var lay = layout(st.mindmap.nodes, st.mindmap.root, lang, big ? overviewFolds(st.mindmap.nodes) : null);
+        drawMindmap(g, lay, { toggles: big });
+        if (!vp) vp = viewport(svg, g);
+        vp.fit(lay.bounds, 0.6, lay.items.root.y + lay.items.root.h / 2, 1.8);
+      }
+      if (this.showForces && this.$refs.ffsvg) {
+        drawForcefield(this.$refs.ffsvg, st.forcefield, lang);
+      }
+    },
+  }, "projector");
+}
 
-  document.addEventListener("alpine:init", function () {
-    window.Alpine.data("projector", component);
-  });
-})();
+component("projector", projectorPage);

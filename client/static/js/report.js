@@ -1,370 +1,336 @@
 /* Kring session report page (/r/{room}/report#KEY): a read-only rendering of this viewer's view,
  * with downloads of the Markdown report and the visible event log (POST /r/{room}/export).
- * Connecting is conn.js's job; this file only reads Alpine.store('kring'). */
-(function () {
-  "use strict";
+ * Connecting is conn.js's job (core/session.js); this file only reads Alpine.store('kring'). */
+import "./core/conn.js";
+import { download } from "./core/dom.js";
+import { kringI18n } from "./core/i18n.js";
+import { dict } from "./core/maps.js";
+import { enums, pageData, readFragment } from "./core/page.js";
+import { boot, credentials } from "./core/session.js";
+import { component } from "./core/store.js";
+import { rawState, withActions } from "./tools/board.js";
+import { draw as drawForcefield, sorted } from "./tools/forcefield-draw.js";
+import { draw as drawMindmap } from "./tools/mindmap-draw.js";
+import { layout, outline } from "./tools/mindmap-layout.js";
+import { rows as planRows } from "./tools/plan-rows.js";
 
-  function pageData() {
-    var el = document.getElementById("kring-data");
-    try {
-      return el ? JSON.parse(el.textContent) : {};
-    } catch (e) {
-      return {};
-    }
-  }
+function fmtMin(ms) {
+  return Math.round((ms || 0) / 60000);
+}
 
-  function hashKey() {
-    return decodeURIComponent(location.hash.replace(/^#/, ""));
-  }
+function reportPage() {
+  var stopEffect = null;
+  var sig = "";
+  var data = pageData();
+  return withActions({
+    busy: false,
+    room: data.room || location.pathname.split("/")[2],
 
-  /* The key is in the fragment; the participant token is where conn.js keeps it (saved(room)). */
-  function credentials(store, room) {
-    var rec = (store.saved && store.saved(room)) || {};
-    return { key: hashKey() || rec.key || "", token: rec.token || "" };
-  }
+    needName: false,
+    joinName: "",
 
-  /* Join like the room page: with the stored token when this browser has been in the room,
-   * otherwise with the given name. Returns false when a name is needed first. */
-  function boot(store, room, name) {
-    if (store.started) return true;
-    var rec = (store.saved && store.saved(room)) || {};
-    var key = hashKey() || rec.key;
-    if (!key) return false;
-    if (name === PROJECTOR) {
-      store.connect({ room: room, key: key, projector: true });
-      return true;
-    }
-    if (rec.token) {
-      store.connect({ room: room, key: key });
-      return true;
-    }
-    if (!name) return false;
-    store.connect({ room: room, key: key, name: name });
-    return true;
-  }
-  var PROJECTOR = {};
+    init: function () {
+      var self = this;
+      this.needName = !boot(this.$store.kring, this.room, null);
+      stopEffect = Alpine.effect(function () {
+        var st = rawState(self.$store.kring);
+        var lang = self.$store.kring.lang;
+        if (!st) return;
+        var s = JSON.stringify([st.mindmap, st.forcefield, lang]);
+        if (s === sig) return;
+        sig = s;
+        self.$nextTick(function () {
+          self.drawFigures(st, lang);
+        });
+      });
+    },
+    destroy: function () {
+      if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+    },
 
-  function fmtMin(ms) {
-    return Math.round((ms || 0) / 60000);
-  }
-
-  function component() {
-    var stopEffect = null;
-    var sig = "";
-    var data = pageData();
-    return window.KringBoard.withActions({
-      busy: false,
-      room: data.room || location.pathname.split("/")[2],
-
-      needName: false,
-      joinName: "",
-
-      init: function () {
-        var self = this;
-        this.needName = !boot(this.$store.kring, this.room, null);
-        stopEffect = Alpine.effect(function () {
-          var st = window.KringBoard.rawState(self.$store.kring);
-          var lang = self.$store.kring.lang;
-          if (!st) return;
-          var s = JSON.stringify([st.mindmap, st.forcefield, lang]);
-          if (s === sig) return;
-          sig = s;
-          self.$nextTick(function () {
-            self.drawFigures(st, lang);
+    get ready() {
+      return !!this.st;
+    },
+    get loading() {
+      return !this.st && !this.needName;
+    },
+    get noKey() {
+      return this.needName && !readFragment();
+    },
+    get offline() {
+      return !!this.st && !this.$store.kring.connected;
+    },
+    get title() {
+      return this.st ? this.L.report + ": " + this.st.room.title : this.L.report;
+    },
+    get meta() {
+      var st = this.st;
+      if (!st) return "";
+      var d = new Date(st.room.created);
+      var when = d.toLocaleDateString(kringI18n.locale(this.$store.kring.lang), {
+        year: "numeric",
+        month: "long",
+        day: "numeric",
+      });
+      return this.L.method + ": " + this.$store.kring.tr(st.method.name) + " · " + this.L.created + " " + when;
+    },
+    get roomUrl() {
+      return "/r/" + encodeURIComponent(this.room) + location.hash;
+    },
+    get phases() {
+      var st = this.st;
+      if (!st) return [];
+      var store = this.$store.kring;
+      var now = store.now();
+      return st.method.phases.map(function (p, i) {
+        var used = p.used_ms + (i === st.phase.index ? Math.max(0, now - st.phase.started) : 0);
+        var usedMin = fmtMin(used);
+        return {
+          id: p.id,
+          n: i + 1,
+          title: store.tr(p.title),
+          planned: p.minutes,
+          used: usedMin,
+          cls: usedMin > p.minutes ? "is-over" : "",
+        };
+      });
+    },
+    get totals() {
+      var rows = this.phases;
+      return {
+        planned: rows.reduce(function (a, r) {
+          return a + r.planned;
+        }, 0),
+        used: rows.reduce(function (a, r) {
+          return a + r.used;
+        }, 0),
+      };
+    },
+    get question() {
+      return (this.st && this.st.case.question) || this.L.noQuestion;
+    },
+    get reformulation() {
+      return (this.st && this.st.case.reformulation) || "";
+    },
+    get hasReformulation() {
+      return !!this.reformulation;
+    },
+    get hasMindmap() {
+      return !!this.st && Object.keys(this.st.mindmap.nodes).length > 0;
+    },
+    /* The mind-map as flat rows with a depth, for an indented outline. */
+    get outline() {
+      if (!this.hasMindmap) return [];
+      var o = outline(this.st.mindmap.nodes, this.st.mindmap.root);
+      var rows = [];
+      (function walk(list, depth) {
+        list.forEach(function (n) {
+          rows.push({ id: n.id, text: n.text, cls: "outline-d" + Math.min(depth, 8), indent: { marginLeft: depth * 1.4 + "rem" } });
+          walk(n.children, depth + 1);
+        });
+      })(o.children, 1);
+      return [{ id: "root", text: this.st.mindmap.root, cls: "outline-root", indent: {} }].concat(rows);
+    },
+    get hasForces() {
+      var ff = this.st && this.st.forcefield;
+      return !!ff && (Object.keys(ff.forces).length > 0 || !!ff.current || !!ff.desired);
+    },
+    get ffCurrent() {
+      return (this.st && this.st.forcefield.current) || "–";
+    },
+    get ffDesired() {
+      return (this.st && this.st.forcefield.desired) || "–";
+    },
+    get forceSides() {
+      var st = this.st;
+      if (!st) return [];
+      var T = this.L;
+      var store = this.$store.kring;
+      return enums().force_sides.map(function (side) {
+        var rows = sorted(st.forcefield.forces, side).map(function (f) {
+          var s = f.summary;
+          var parts = enums().rating_keys
+            .filter(function (k) {
+              return s[k].mean !== null;
+            })
+            .map(function (k) {
+              return T[k] + " " + s[k].mean.toFixed(1) + " (±" + s[k].spread.toFixed(1) + ")";
+            });
+          var keys = enums().rating_keys;
+          var who = Object.keys(f.ratings || dict()).map(function (pid) {
+            var r = f.ratings[pid];
+            return (
+              store.name(pid) +
+              " " +
+              keys
+                .map(function (k) {
+                  return r[k];
+                })
+                .join("/")
+            );
           });
-        });
-      },
-      destroy: function () {
-        if (stopEffect && Alpine.release) Alpine.release(stopEffect);
-      },
-
-      get ready() {
-        return !!this.st;
-      },
-      get loading() {
-        return !this.st && !this.needName;
-      },
-      get noKey() {
-        return this.needName && !hashKey();
-      },
-      get offline() {
-        return !!this.st && !this.$store.kring.connected;
-      },
-      get title() {
-        return this.st ? this.L.report + ": " + this.st.room.title : this.L.report;
-      },
-      get meta() {
-        var st = this.st;
-        if (!st) return "";
-        var d = new Date(st.room.created);
-        var when = d.toLocaleDateString(window.kringI18n.locale(this.$store.kring.lang), {
-          year: "numeric",
-          month: "long",
-          day: "numeric",
-        });
-        return this.L.method + ": " + this.$store.kring.tr(st.method.name) + " · " + this.L.created + " " + when;
-      },
-      get roomUrl() {
-        return "/r/" + encodeURIComponent(this.room) + location.hash;
-      },
-      get phases() {
-        var st = this.st;
-        if (!st) return [];
-        var store = this.$store.kring;
-        var now = store.now();
-        return st.method.phases.map(function (p, i) {
-          var used = p.used_ms + (i === st.phase.index ? Math.max(0, now - st.phase.started) : 0);
-          var usedMin = fmtMin(used);
           return {
-            id: p.id,
-            n: i + 1,
-            title: store.tr(p.title),
-            planned: p.minutes,
-            used: usedMin,
-            cls: usedMin > p.minutes ? "is-over" : "",
+            id: f.id,
+            text: (f.influenceable ? "★ " : "") + f.text,
+            cls: f.influenceable ? "is-flagged" : "",
+            stats: parts.length ? parts.join(" · ") + " · n=" + s.n : T.unrated,
+            flag: f.influenceable ? T.influenceable : "",
+            ratings: who.length ? T.perPerson + ": " + who.join("; ") : "",
           };
         });
-      },
-      get totals() {
-        var rows = this.phases;
-        return {
-          planned: rows.reduce(function (a, r) {
-            return a + r.planned;
-          }, 0),
-          used: rows.reduce(function (a, r) {
-            return a + r.used;
-          }, 0),
-        };
-      },
-      get question() {
-        return (this.st && this.st.case.question) || this.L.noQuestion;
-      },
-      get reformulation() {
-        return (this.st && this.st.case.reformulation) || "";
-      },
-      get hasReformulation() {
-        return !!this.reformulation;
-      },
-      get hasMindmap() {
-        return !!this.st && Object.keys(this.st.mindmap.nodes).length > 0;
-      },
-      /* The mind-map as flat rows with a depth, for an indented outline. */
-      get outline() {
-        if (!this.hasMindmap) return [];
-        var o = window.KringMindmap.outline(this.st.mindmap.nodes, this.st.mindmap.root);
-        var rows = [];
-        (function walk(list, depth) {
-          list.forEach(function (n) {
-            rows.push({ id: n.id, text: n.text, cls: "outline-d" + Math.min(depth, 8), indent: { marginLeft: depth * 1.4 + "rem" } });
-            walk(n.children, depth + 1);
-          });
-        })(o.children, 1);
-        return [{ id: "root", text: this.st.mindmap.root, cls: "outline-root", indent: {} }].concat(rows);
-      },
-      get hasForces() {
-        var ff = this.st && this.st.forcefield;
-        return !!ff && (Object.keys(ff.forces).length > 0 || !!ff.current || !!ff.desired);
-      },
-      get ffCurrent() {
-        return (this.st && this.st.forcefield.current) || "–";
-      },
-      get ffDesired() {
-        return (this.st && this.st.forcefield.desired) || "–";
-      },
-      get forceSides() {
-        var st = this.st;
-        if (!st) return [];
-        var T = this.L;
-        var store = this.$store.kring;
-        return ["promoting", "hindering"].map(function (side) {
-          var rows = window.KringForcefield.sorted(st.forcefield.forces, side).map(function (f) {
-            var s = f.summary;
-            var parts = ["importance", "difficulty", "clarity"]
-              .filter(function (k) {
-                return s[k].mean !== null;
-              })
-              .map(function (k) {
-                return T[k] + " " + s[k].mean.toFixed(1) + " (±" + s[k].spread.toFixed(1) + ")";
-              });
-            var who = Object.keys(f.ratings || {}).map(function (pid) {
-              var r = f.ratings[pid];
-              return store.name(pid) + " " + r.importance + "/" + r.difficulty + "/" + r.clarity;
-            });
-            return {
-              id: f.id,
-              text: (f.influenceable ? "★ " : "") + f.text,
-              cls: f.influenceable ? "is-flagged" : "",
-              stats: parts.length ? parts.join(" · ") + " · n=" + s.n : T.unrated,
-              flag: f.influenceable ? T.influenceable : "",
-              ratings: who.length ? T.perPerson + ": " + who.join("; ") : "",
-            };
-          });
-          return { side: side, title: T[side], rows: rows, cls: side };
-        });
-      },
-      get notesByAuthor() {
-        var st = this.st;
-        if (!st) return [];
-        var groups = {};
-        var order = [];
-        Object.keys(st.notes).forEach(function (id) {
-          var n = st.notes[id];
-          if (!n.revealed) return;
-          if (!groups[n.author]) {
-            groups[n.author] = [];
-            order.push(n.author);
-          }
-          groups[n.author].push({ id: id, text: n.text });
-        });
-        var store = this.$store.kring;
-        return order.map(function (pid) {
-          return { pid: pid, name: store.name(pid), notes: groups[pid] };
-        });
-      },
-      get hasNotes() {
-        return this.notesByAuthor.length > 0;
-      },
-      get cards() {
-        var st = this.st;
-        if (!st) return [];
-        var T = this.L;
-        var store = this.$store.kring;
-        return Object.keys(st.cards)
-          .map(function (id) {
-            return Object.assign({ id: id }, st.cards[id]);
-          })
-          .filter(function (c) {
-            return !c.private || c.revealed;
-          })
-          .sort(function (a, b) {
-            return a.at - b.at;
-          })
-          .map(function (c) {
-            return {
-              id: c.id,
-              kind: T["kind." + c.kind],
-              text: c.text,
-              author: store.name(c.author),
-              useful: !!c.useful,
-              usefulText: c.useful ? "✓ " + T.useful : "",
-              cls: c.useful ? "is-useful" : "",
-            };
-          });
-      },
-      get hasCards() {
-        return this.cards.length > 0;
-      },
-      get plan() {
-        var st = this.st;
-        if (!st || !window.KringPlan) return [];
-        return window.KringPlan.rows(st.plan, this.$store.kring.lang, this.L.empty);
-      },
-      get evaluation() {
-        var ev = this.st && this.st.evaluation;
-        if (!ev || !ev.n) return [];
-        var T = this.L;
-        return ["content", "process"]
-          .filter(function (k) {
-            return ev[k] && ev[k].n;
-          })
-          .map(function (k) {
-            // The mean only once the evaluation is closed and enough people answered; else the count.
-            var n = ev[k].n + " " + T.responses;
-            return { key: k, label: T[k], text: ev[k].mean === null ? n : ev[k].mean.toFixed(1) + " / 5 (" + n + ")" };
-          });
-      },
-      get hasEvaluation() {
-        return this.evaluation.length > 0;
-      },
-      get participants() {
-        var st = this.st;
-        if (!st) return [];
-        return Object.keys(st.participants).map(function (pid) {
-          return { pid: pid, name: st.participants[pid].name };
-        });
-      },
-
-      drawFigures: function (st, lang) {
-        var svg = this.$refs.mmsvg;
-        if (svg && window.KringMindmap && Object.keys(st.mindmap.nodes).length) {
-          var lay = window.KringMindmap.layout(st.mindmap.nodes, st.mindmap.root, lang);
-          var g = this.$refs.mmworld;
-          window.KringMindmap.draw(g, lay, { toggles: false });
-          var b = lay.bounds;
-          svg.setAttribute("viewBox", [b.x - 10, b.y - 10, b.w + 20, b.h + 20].join(" "));
-          g.removeAttribute("transform");
+        return { side: side, title: T[side], rows: rows, cls: side };
+      });
+    },
+    get notesByAuthor() {
+      var st = this.st;
+      if (!st) return [];
+      var groups = dict();
+      var order = [];
+      Object.keys(st.notes).forEach(function (id) {
+        var n = st.notes[id];
+        if (!n.revealed) return;
+        if (!groups[n.author]) {
+          groups[n.author] = [];
+          order.push(n.author);
         }
-        var ff = this.$refs.ffsvg;
-        if (ff && window.KringForcefield) window.KringForcefield.draw(ff, st.forcefield, lang);
-      },
-
-      onName: function (ev) {
-        this.joinName = ev.target.value;
-      },
-      join: function () {
-        var name = this.joinName.trim();
-        if (name && boot(this.$store.kring, this.room, name)) this.needName = false;
-      },
-      printPage: function () {
-        window.print();
-      },
-      downloadMd: function () {
-        this.download("md");
-      },
-      downloadLog: function () {
-        this.download("json");
-      },
-      download: function (format) {
-        var self = this;
-        var store = this.$store.kring;
-        var c = credentials(store, this.room);
-        this.busy = true;
-        this.error = "";
-        return fetch("/r/" + encodeURIComponent(this.room) + "/export", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          credentials: "same-origin",
-          body: JSON.stringify({ key: c.key, token: c.token, format: format, lang: store.lang }),
+        groups[n.author].push({ id: id, text: n.text });
+      });
+      var store = this.$store.kring;
+      return order.map(function (pid) {
+        return { pid: pid, name: store.name(pid), notes: groups[pid] };
+      });
+    },
+    get hasNotes() {
+      return this.notesByAuthor.length > 0;
+    },
+    get cards() {
+      var st = this.st;
+      if (!st) return [];
+      var T = this.L;
+      var store = this.$store.kring;
+      return Object.keys(st.cards)
+        .map(function (id) {
+          return Object.assign({ id: id }, st.cards[id]);
         })
-          .then(function (res) {
-            if (!res.ok) {
-              return res.json().then(
-                function (j) {
-                  throw new Error(j.message || res.status);
-                },
-                function () {
-                  throw new Error(String(res.status));
-                }
-              );
-            }
-            return res.blob();
-          })
-          .then(function (blob) {
-            var slug = (self.st ? self.st.room.title : "kring").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "kring";
-            var name = format === "md" ? "kring-" + store.t("report.fileName") + "-" + slug + ".md" : "kring-log-" + slug + ".json";
-            var url = URL.createObjectURL(blob);
-            var a = document.createElement("a");
-            a.href = url;
-            a.download = name;
-            document.body.appendChild(a);
-            a.click();
-            a.remove();
-            setTimeout(function () {
-              URL.revokeObjectURL(url);
-            }, 10000);
-          })
-          .catch(function (e) {
-            self.error = self.L.failed + (e && e.message ? e.message : e);
-          })
-          .then(function () {
-            self.busy = false;
-          });
-      },
-    }, "report");
-  }
+        .filter(function (c) {
+          return !c.private || c.revealed;
+        })
+        .sort(function (a, b) {
+          return a.at - b.at;
+        })
+        .map(function (c) {
+          return {
+            id: c.id,
+            kind: T["kind." + c.kind],
+            text: c.text,
+            author: store.name(c.author),
+            useful: !!c.useful,
+            usefulText: c.useful ? "✓ " + T.useful : "",
+            cls: c.useful ? "is-useful" : "",
+          };
+        });
+    },
+    get hasCards() {
+      return this.cards.length > 0;
+    },
+    get plan() {
+      var st = this.st;
+      if (!st) return [];
+      return planRows(st.plan, this.$store.kring.lang, this.L.empty);
+    },
+    get evaluation() {
+      var ev = this.st && this.st.evaluation;
+      if (!ev || !ev.n) return [];
+      var T = this.L;
+      return enums().eval_keys
+        .filter(function (k) {
+          return ev[k] && ev[k].n;
+        })
+        .map(function (k) {
+          // The mean only once the evaluation is closed and enough people answered; else the count.
+          var n = ev[k].n + " " + T.responses;
+          return { key: k, label: T[k], text: ev[k].mean === null ? n : ev[k].mean.toFixed(1) + " / 5 (" + n + ")" };
+        });
+    },
+    get hasEvaluation() {
+      return this.evaluation.length > 0;
+    },
+    get participants() {
+      var st = this.st;
+      if (!st) return [];
+      return Object.keys(st.participants).map(function (pid) {
+        return { pid: pid, name: st.participants[pid].name };
+      });
+    },
 
-  window.KringReport = { credentials: credentials, boot: boot, PROJECTOR: PROJECTOR };
-  document.addEventListener("alpine:init", function () {
-    window.Alpine.data("report", component);
-  });
-})();
+    drawFigures: function (st, lang) {
+      var svg = this.$refs.mmsvg;
+      if (svg && Object.keys(st.mindmap.nodes).length) {
+        var lay = layout(st.mindmap.nodes, st.mindmap.root, lang);
+        var g = this.$refs.mmworld;
+        drawMindmap(g, lay, { toggles: false });
+        var b = lay.bounds;
+        svg.setAttribute("viewBox", [b.x - 10, b.y - 10, b.w + 20, b.h + 20].join(" "));
+        g.removeAttribute("transform");
+      }
+      var ff = this.$refs.ffsvg;
+      if (ff) drawForcefield(ff, st.forcefield, lang);
+    },
+
+    onName: function (ev) {
+      this.joinName = ev.target.value;
+    },
+    join: function () {
+      var name = this.joinName.trim();
+      if (name && boot(this.$store.kring, this.room, name)) this.needName = false;
+    },
+    printPage: function () {
+      window.print();
+    },
+    downloadMd: function () {
+      this.download("md");
+    },
+    downloadLog: function () {
+      this.download("json");
+    },
+    download: function (format) {
+      var self = this;
+      var store = this.$store.kring;
+      var c = credentials(store, this.room);
+      this.busy = true;
+      this.error = "";
+      return fetch("/r/" + encodeURIComponent(this.room) + "/export", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        credentials: "same-origin",
+        body: JSON.stringify({ key: c.key, token: c.token, format: format, lang: store.lang }),
+      })
+        .then(function (res) {
+          if (!res.ok) {
+            return res.json().then(
+              function (j) {
+                throw new Error(j.message || res.status);
+              },
+              function () {
+                throw new Error(String(res.status));
+              }
+            );
+          }
+          return res.blob();
+        })
+        .then(function (blob) {
+          var slug = (self.st ? self.st.room.title : "kring").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "kring";
+          var name = format === "md" ? "kring-" + store.t("report.fileName") + "-" + slug + ".md" : "kring-log-" + slug + ".json";
+          download(name, blob, 10000);
+        })
+        .catch(function (e) {
+          self.error = self.L.failed + (e && e.message ? e.message : e);
+        })
+        .then(function () {
+          self.busy = false;
+        });
+    },
+  }, "report");
+}
+
+component("report", reportPage);

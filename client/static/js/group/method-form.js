@@ -1,0 +1,134 @@
+/* The method editor's form (group/method-editor.js): a method as an editable draft and back as the
+ * schema's dict (server/methods.py: Method.to_dict / parse_method), and where in the form a refusal
+ * of the loader points.
+ *
+ *   phaseDraft(phase)                  a phase as the form edits it (with a uid for its inputs)
+ *   methodData(draft)                  the draft as the schema's dict
+ *   locate(problem, phases, L, lang)   {text, target}: the field a refusal names, and its input's id
+ *   problemText(problem, where, K)     the refusal in the page's language
+ *   setPath(obj, "a.b", value)
+ */
+import { kringI18n } from "../core/i18n.js";
+import { schema } from "./api.js";
+
+var uid = 0;
+
+export function phaseDraft(p) {
+  uid += 1;
+  return {
+    uid: "p" + uid,
+    id: p.id || "",
+    title: { nl: (p.title && p.title.nl) || "", en: (p.title && p.title.en) || "" },
+    instructions: { nl: (p.instructions && p.instructions.nl) || "", en: (p.instructions && p.instructions.en) || "" },
+    minutes: p.minutes === undefined ? 10 : String(p.minutes),
+    tools: (p.tools || []).slice(),
+    cards: (p.cards || []).slice(),
+    writers: (p.writers || ["all"]).slice(),
+    note_writers: (p.note_writers || ["listeners"]).slice(),
+    private: !!p.private,
+    fallback: p.fallback || "",
+  };
+}
+
+function minutesValue(v) {
+  var s = String(v).trim();
+  return /^\d+$/.test(s) ? parseInt(s, 10) : s;
+}
+
+// The draft as the schema's dict (server/methods.py: Method.to_dict / parse_method).
+export function methodData(d) {
+  return {
+    id: d.id.trim(),
+    name: { nl: d.name.nl, en: d.name.en },
+    summary: d.summary,
+    purpose: d.purpose,
+    level: d.level,
+    kind: d.kind,
+    roles: d.roles.slice(),
+    rules: d.rules.slice(),
+    source: d.source,
+    phases: d.phases.map(function (p) {
+      return {
+        id: p.id.trim(),
+        title: { nl: p.title.nl, en: p.title.en },
+        instructions: { nl: p.instructions.nl, en: p.instructions.en },
+        minutes: minutesValue(p.minutes),
+        tools: p.tools.slice(),
+        cards: p.cards.slice(),
+        writers: p.writers.slice(),
+        note_writers: p.note_writers.slice(),
+        private: p.private,
+        fallback: p.fallback,
+      };
+    }),
+  };
+}
+
+// A refused method comes with the loader's {code, path, params} (server/methods.py MethodError):
+// the path (["phases", 0, "title", "nl"]) maps to the form, the label a person sees and the
+// input to go to; the code to the catalog's "methodError.<code>".
+var PHASE_FIELDS = {
+  id: ["grpPhaseId", "-id"],
+  minutes: ["minutes", "-min"],
+  "title.nl": ["grpTitleNl", "-tnl"],
+  "title.en": ["grpTitleEn", "-ten"],
+  "instructions.nl": ["grpInstrNl", "-inl"],
+  "instructions.en": ["grpInstrEn", "-ien"],
+  tools: ["grpTools", "-tools-"],
+  cards: ["grpCardKinds", "-cards-"],
+  writers: ["grpWriters", "-writers-"],
+  private: ["grpPrivate", "-priv"],
+  fallback: ["grpFallback", "-fb"],
+};
+var METHOD_FIELDS = {
+  id: ["grpMethodId", "me-id"],
+  "name.nl": ["grpNameNl", "me-name-nl"],
+  "name.en": ["grpNameEn", "me-name-en"],
+  level: ["filterLevel", "me-level"],
+  kind: ["filterKind", "me-kind"],
+};
+
+export function locate(problem, phases, L, lang) {
+  var path = (problem && problem.path) || [];
+  if (path[0] !== "phases") {
+    var top = METHOD_FIELDS[path.join(".")];
+    return top ? { text: L[top[0]], target: top[1] } : null;
+  }
+  var i = path[1];
+  var p = typeof i === "number" ? phases[i] : null;
+  if (!p) return null;
+  var where = kringI18n.t(lang, "grpPhaseN", { n: i + 1 });
+  var f = PHASE_FIELDS[path.slice(2).join(".")];
+  if (!f) return { text: where, target: p.uid + "-id" };
+  var target = p.uid + f[1];
+  if (f[1].slice(-1) === "-") {
+    // a list of checkboxes: go to the first one of its group
+    var list = f[1].slice(1, -1);
+    target += schema()[list === "cards" ? "card_kinds" : list][0];
+  }
+  return { text: where + " · " + L[f[0]], target: target };
+}
+
+// ["phases", 0, "title", "nl"] -> "phases[0].title.nl", as the loader writes it.
+function pathText(path) {
+  var out = "";
+  path.forEach(function (p) {
+    out += typeof p === "number" ? "[" + p + "]" : out ? "." + p : p;
+  });
+  return out;
+}
+
+// The refusal in the page's language; with the field's path when the form has no place for it.
+export function problemText(problem, where, K) {
+  if (!problem) return "";
+  var msg = K.t("methodError." + problem.code, problem.params || {});
+  var path = problem.path || [];
+  return where || !path.length ? msg : K.t("grpErrorAt", { where: pathText(path), message: msg });
+}
+
+export function setPath(obj, path, value) {
+  var parts = path.split(".");
+  var o = obj;
+  for (var i = 0; i < parts.length - 1; i++) o = o[parts[i]];
+  o[parts[parts.length - 1]] = value;
+}

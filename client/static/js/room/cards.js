@@ -1,0 +1,136 @@
+/* The cards of the current phase, by kind: adding (with the question hints of hints.js), marking
+ * useful, editing one's own. Alpine.data('cardsPanel'). */
+import { dict } from "../core/maps.js";
+import { limits, pageData } from "../core/page.js";
+import { component } from "../core/store.js";
+import { check as hintFor } from "../hints.js";
+import { base, byAt, editor, keep, kindRank, short } from "./base.js";
+
+function cardsPanel() {
+  var rows = dict(); // card id -> its last row (see keep())
+  return base(editor("card", "confirmRemove"), {
+    drafts: dict(), // kind -> the text being written
+    get phaseId() {
+      return this.cur ? this.cur.id : null;
+    },
+    get kinds() {
+      var id = this.phaseId;
+      var kinds = (this.cur && this.cur.cards.slice()) || [];
+      var cards = (this.st && this.st.cards) || dict();
+      Object.keys(cards).forEach(function (k) {
+        var c = cards[k];
+        if (c.phase === id && kinds.indexOf(c.kind) < 0) kinds.push(c.kind);
+      });
+      return kinds.sort(function (a, b) {
+        return kindRank(a) - kindRank(b);
+      });
+    },
+    get visible() {
+      return this.kinds.length > 0;
+    },
+    get groups() {
+      var self = this;
+      var st = this.st;
+      var me = this.me;
+      var L = this.L;
+      var id = this.phaseId;
+      var cards = (st && st.cards) || dict();
+      var canAdd = this.may.cards || [];
+      var rules = pageData().hint_rules || [];
+      var pendingAll = this.K.outbox.filter(function (c) {
+        return c.type === "card.add" && !cards[c.args.id];
+      });
+      return this.kinds.map(function (kind) {
+        var list = Object.keys(cards)
+          .map(function (cid) {
+            return Object.assign({ id: cid }, cards[cid]);
+          })
+          .filter(function (c) {
+            return c.phase === id && c.kind === kind;
+          })
+          .sort(byAt)
+          .map(function (c) {
+            var mine = c.author === me;
+            var hidden = c.private && !c.revealed;
+            return keep(rows, c.id, {
+              id: c.id,
+              text: c.text,
+              author: self.nameOf(c.author) + (mine ? " (" + L.you + ")" : ""),
+              useful: !!c.useful,
+              usefulStr: c.useful ? "true" : "false",
+              hidden: hidden,
+              flagged: mine && !!c.flag,
+              flagText: c.flag ? L["hint_" + c.flag] || "" : "",
+              editing: self.editing === c.id,
+              showText: self.editing !== c.id,
+              editId: "card-edit-" + c.id,
+              editBtnId: "card-editbtn-" + c.id,
+              canMark: !!self.may.mark && !hidden,
+              markLabel: c.useful ? L.unmarkUseful : L.markUseful,
+              canEdit: mine || self.isFac,
+              editLabel: L.edit + ": " + short(c.text),
+              removeLabel: L.remove + ": " + short(c.text),
+              cls: "card" + (c.useful ? " is-useful" : "") + (hidden ? " is-hidden" : "") + (mine ? " is-mine" : ""),
+            });
+          });
+        var pending = pendingAll
+          .filter(function (c) {
+            return c.args.kind === kind;
+          })
+          .map(function (c) {
+            return { id: c.id, text: c.args.text };
+          });
+        var draft = self.drafts[kind] || "";
+        var code = kind === "question" ? hintFor(draft, rules) : null;
+        return {
+          kind: kind,
+          label: self.kindLabel(kind, true),
+          count: list.length ? "(" + list.length + ")" : "",
+          cards: list,
+          pending: pending,
+          empty: list.length === 0 && pending.length === 0,
+          emptyText: L.noCards,
+          canAdd: canAdd.indexOf(kind) >= 0,
+          inputId: "add-" + kind,
+          hintId: "hint-" + kind,
+          draft: draft,
+          hasHint: !!code,
+          hint: code ? L["hint_" + code] : "",
+          placeholder: self.K.has("placeholder_" + kind) ? L["placeholder_" + kind] : "",
+          addLabel: self.f("addKind", { kind: self.addKindName(kind) }),
+          addButton: L.add,
+          cannotAdd: !draft.trim(),
+        };
+      });
+    },
+    addKindName: function (kind) {
+      // "Vraag toevoegen" / "Add question": capitalised in Dutch, lower case in English.
+      var label = this.kindLabel(kind);
+      return this.$store.kring.lang === "en" ? label.toLowerCase() : label;
+    },
+    onDraft: function (ev) {
+      var kind = ev.target.getAttribute("data-kind");
+      this.drafts[kind] = ev.target.value;
+    },
+    onEnter: function (ev) {
+      if (ev.shiftKey || ev.isComposing) return;
+      ev.preventDefault();
+      this.add(ev.target.getAttribute("data-kind"));
+    },
+    add: function (kind) {
+      var text = (this.drafts[kind] || "").trim();
+      if (!text) return;
+      var self = this;
+      this.drafts[kind] = "";
+      this.cmd("card.add", { id: this.K.newId("k"), kind: kind, text: text.slice(0, limits().card) }).then(function (r) {
+        if (r.t === "error" && !self.drafts[kind]) self.drafts[kind] = text; // refused: keep what was typed
+      });
+    },
+    mark: function (id) {
+      var c = this.st.cards[id];
+      if (c) this.cmd("card.mark", { id: id, useful: !c.useful });
+    },
+  });
+}
+
+component("cardsPanel", cardsPanel);

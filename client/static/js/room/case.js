@@ -1,0 +1,84 @@
+/* The case: the werkvraag and its reformulation, with the werkvraag checklist (a writing aid, not
+ * a rule). Alpine.data('casePanel'). */
+import { focusLater } from "../core/dom.js";
+import { component } from "../core/store.js";
+import { checklist } from "../werkvraag.js";
+import { base } from "./base.js";
+
+function casePanel() {
+  return base({
+    editorOpen: false,
+    qDraft: "",
+    rDraft: "",
+    get c() {
+      return (this.st && this.st.case) || { question: "", reformulation: "", inbrenger: null };
+    },
+    get question() {
+      return this.c.question;
+    },
+    get reformulation() {
+      return this.c.reformulation;
+    },
+    get hasQuestion() {
+      return !!this.c.question;
+    },
+    get noQuestion() {
+      return !this.c.question;
+    },
+    get hasReform() {
+      return !!this.c.reformulation;
+    },
+    get noReform() {
+      return !this.c.reformulation;
+    },
+    get hasInbrenger() {
+      return !!this.c.inbrenger;
+    },
+    get inbrengerText() {
+      return this.f("broughtBy", { name: this.nameOf(this.c.inbrenger) });
+    },
+    get canEdit() {
+      return !!this.may.case;
+    },
+    get closedEditor() {
+      return !this.editorOpen;
+    },
+    get editLabel() {
+      return this.c.question ? this.L.editCase : this.L.writeQuestion;
+    },
+    openEditor: function () {
+      this.qDraft = this.c.question;
+      this.rDraft = this.c.reformulation;
+      this.editorOpen = true;
+      focusLater("case-question"); // the open button hides: keyboard focus goes with the editor
+    },
+    closeEditor: function () {
+      this.editorOpen = false;
+      focusLater("case-open");
+    },
+    onQ: function (ev) {
+      this.qDraft = ev.target.value;
+    },
+    onR: function (ev) {
+      this.rDraft = ev.target.value;
+    },
+    get cannotSaveQ() {
+      return !this.qDraft.trim() || this.qDraft.trim() === this.c.question;
+    },
+    get cannotSaveR() {
+      return !this.c.question || !this.rDraft.trim() || this.rDraft.trim() === this.c.reformulation;
+    },
+    saveQuestion: function () {
+      if (!this.cannotSaveQ) this.cmd("case.set", { question: this.qDraft.trim() });
+    },
+    saveReform: function () {
+      if (!this.cannotSaveR) this.cmd("case.reformulate", { text: this.rDraft.trim() });
+    },
+    // A writing aid, not a rule (client/static/js/werkvraag.js).
+    get checklist() {
+      return checklist(this.qDraft, this.L);
+    },
+  });
+}
+
+component("casePanel", casePanel);

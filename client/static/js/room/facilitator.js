@@ -1,0 +1,270 @@
+/* The facilitator's controls: phases and their minutes, the meeting's end, roles, removal,
+ * speaking rounds, revealing private cards and notes, the join link, the lock, admission,
+ * participation and the switch to the basic method. Alpine.data('facPanel'). */
+import { copyText } from "../core/copy.js";
+import { dict } from "../core/maps.js";
+import { enums, limits } from "../core/page.js";
+import { component } from "../core/store.js";
+import { hhmm } from "../core/time.js";
+import { base, linkFor, projectorLink, roomId } from "./base.js";
+
+function facPanel() {
+  return base({
+    gotoIndex: null,
+    phaseMinDraft: null,
+    endDraft: null,
+    roundSeconds: null, // the draft; the server's default until changed
+    revealDraft: "",
+    shuffle: false,
+    copied: false,
+    get visible() {
+      return this.isFac;
+    },
+    get idx() {
+      return this.st ? this.st.phase.index : 0;
+    },
+    get isFirst() {
+      return this.idx === 0;
+    },
+    get isLast() {
+      return this.idx >= this.phaseList.length - 1;
+    },
+    prev: function () {
+      this.cmd("phase.prev", {});
+    },
+    next: function () {
+      this.cmd("phase.next", {});
+    },
+    get phaseOptions() {
+      var self = this;
+      var sel = this.gotoIndex === null ? this.idx : this.gotoIndex;
+      return this.phaseList.map(function (p, i) {
+        return { v: i, sel: i === sel, label: i + 1 + ". " + self.tr(p.title) };
+      });
+    },
+    onGoto: function (ev) {
+      this.gotoIndex = parseInt(ev.target.value, 10);
+      this.phaseMinDraft = null;
+    },
+    get target() {
+      return this.gotoIndex === null ? this.idx : this.gotoIndex;
+    },
+    goto: function () {
+      if (this.target !== this.idx) this.cmd("phase.goto", { index: this.target });
+      this.gotoIndex = null;
+    },
+    get phaseMin() {
+      if (this.phaseMinDraft !== null) return this.phaseMinDraft;
+      var p = this.phaseList[this.target];
+      return p ? p.minutes : "";
+    },
+    onPhaseMin: function (ev) {
+      this.phaseMinDraft = ev.target.value;
+    },
+    setMinutes: function () {
+      var m = parseInt(this.phaseMin, 10);
+      var r = limits().phase_minutes;
+      if (m >= r[0] && m <= r[1]) this.cmd("phase.minutes", { index: this.target, minutes: m });
+      this.phaseMinDraft = null;
+    },
+    get endValue() {
+      if (this.endDraft !== null) return this.endDraft;
+      return this.st && this.st.meeting_end ? hhmm(this.st.meeting_end) : "";
+    },
+    onEnd: function (ev) {
+      this.endDraft = ev.target.value;
+    },
+    setEnd: function () {
+      var v = this.endValue;
+      var at = null;
+      var m = /^(\d{1,2}):(\d{2})$/.exec(v || "");
+      if (m) {
+        var d = new Date(this.K.now());
+        d.setHours(parseInt(m[1], 10), parseInt(m[2], 10), 0, 0);
+        if (d.getTime() < this.K.now() - 12 * 3600000) d.setDate(d.getDate() + 1);
+        at = d.getTime();
+      }
+      this.cmd("meeting.end", { at: at });
+      this.endDraft = null;
+    },
+    get roleRows() {
+      var self = this;
+      var st = this.st;
+      if (!st) return [];
+      var L = this.L;
+      return Object.keys(st.participants).map(function (pid) {
+        var p = st.participants[pid];
+        return {
+          pid: pid,
+          name: p.name,
+          canRemove: pid !== self.me,
+          removeLabel: self.f("removePerson", { name: p.name }),
+          groupLabel: self.f("rolesOf", { name: p.name }),
+          roles: enums().roles.map(function (r) {
+            var on = p.roles.indexOf(r) >= 0;
+            return {
+              id: r,
+              on: on,
+              onStr: on ? "true" : "false",
+              short: L["roleShort_" + r] || r,
+              aria: (L["roleShort_" + r] || r) + ", " + self.roleLabel(r) + ": " + p.name,
+              cls: "role-toggle role-" + r + (on ? " is-on" : ""),
+            };
+          }),
+        };
+      });
+    },
+    removePerson: function (pid) {
+      if (window.confirm(this.f("confirmRemovePerson", { name: this.nameOf(pid) }))) {
+        this.cmd("participant.remove", { pid: pid });
+      }
+    },
+    toggleRole: function (pid, role, on) {
+      this.cmd("role.assign", { pid: pid, role: role, on: !on });
+    },
+    get roundsOpen() {
+      return this.K.tool("rounds") || !!(this.st && this.st.round);
+    },
+    get hasRound() {
+      return !!(this.st && this.st.round);
+    },
+    get roundRunning() {
+      return this.hasRound && !this.st.round.done;
+    },
+    get roundSecondsValue() {
+      return this.roundSeconds === null ? limits().round_default_s : this.roundSeconds;
+    },
+    onRoundSeconds: function (ev) {
+      this.roundSeconds = ev.target.value;
+    },
+    onShuffle: function (ev) {
+      this.shuffle = ev.target.checked;
+    },
+    startRound: function () {
+      var st = this.st;
+      var online = this.K.online;
+      var order = Object.keys(st.participants).filter(function (pid) {
+        return online[pid] && st.participants[pid].roles.indexOf("inbrenger") < 0;
+      });
+      var lim = limits();
+      var r = lim.round_seconds;
+      var secs = Math.max(r[0], Math.min(r[1], parseInt(this.roundSecondsValue, 10) || lim.round_default_s));
+      this.cmd("round.start", { order: order, seconds: secs, shuffle: !!this.shuffle });
+    },
+    nextTurn: function () {
+      this.cmd("round.next", {});
+    },
+    stopRound: function () {
+      this.cmd("round.stop", {});
+    },
+    // Private cards are hidden from the facilitator too, so offer every private phase; the
+    // default is this phase, or else the last private phase before it.
+    get privatePhases() {
+      var self = this;
+      return this.phaseList
+        .map(function (p, i) {
+          return { v: p.id, i: i, label: i + 1 + ". " + self.tr(p.title), private: p.private };
+        })
+        .filter(function (o) {
+          return o.private;
+        });
+    },
+    get hasPrivate() {
+      return this.privatePhases.length > 0;
+    },
+    get revealTarget() {
+      if (this.revealDraft) return this.revealDraft;
+      var idx = this.idx;
+      var best = null;
+      this.privatePhases.forEach(function (o) {
+        if (o.i <= idx) best = o.v;
+      });
+      return best || (this.privatePhases[0] && this.privatePhases[0].v) || "";
+    },
+    get revealOptions() {
+      var t = this.revealTarget;
+      return this.privatePhases.map(function (o) {
+        return { v: o.v, label: o.label, sel: o.v === t };
+      });
+    },
+    onReveal: function (ev) {
+      this.revealDraft = ev.target.value;
+    },
+    revealCards: function () {
+      var phase = this.revealTarget;
+      this.revealDraft = "";
+      if (phase) this.cmd("cards.reveal", { phase: phase });
+    },
+    revealNotes: function () {
+      if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", {});
+    },
+    get joinUrl() {
+      var k = this.K.joinKey;
+      return k ? window.location.origin + "/r/" + encodeURIComponent(roomId()) + "#" + k : "";
+    },
+    get copyLabel() {
+      return this.copied ? this.L.copied : this.L.copy;
+    },
+    selectAll: function (ev) {
+      ev.target.select();
+    },
+    copyJoin: function () {
+      var self = this;
+      copyText(this.joinUrl, document.getElementById("fac-join"), function (on) {
+        self.copied = on;
+      });
+    },
+    get locked() {
+      return !!(this.st && this.st.locked);
+    },
+    toggleLock: function (ev) {
+      this.cmd("room.lock", { locked: ev.target.checked });
+    },
+    get waiting() {
+      var self = this;
+      var w = (this.st && this.st.waiting) || dict();
+      return Object.keys(w).map(function (pid) {
+        return { pid: pid, name: w[pid].name, admitLabel: self.f("admitPerson", { name: w[pid].name }) };
+      });
+    },
+    get hasWaiting() {
+      return this.waiting.length > 0;
+    },
+    admit: function (pid) {
+      this.cmd("participant.admit", { pid: pid });
+    },
+    get beamerOn() {
+      return this.K.screens > 0;
+    },
+    rotateProjector: function () {
+      this.cmd("projector.rotate", {});
+    },
+    revokeProjector: function () {
+      this.cmd("projector.revoke", {});
+    },
+    get stats() {
+      var self = this;
+      var s = (this.st && this.st.stats) || dict();
+      return Object.keys(s).map(function (pid) {
+        return { pid: pid, name: self.nameOf(pid), cards: s[pid].cards, turns: s[pid].turns, flagged: s[pid].flagged };
+      });
+    },
+    get isBasic() {
+      return !!this.st && this.st.method.id === "basis";
+    },
+    get canSwitch() {
+      return !this.isBasic;
+    },
+    switchBasic: function () {
+      if (window.confirm(this.L.confirmSwitch)) this.cmd("method.switch", { method: "basis" });
+    },
+    get projectorHref() {
+      return projectorLink(this.K.projectorKey);
+    },
+    get reportHref() {
+      return linkFor("/report");
+    },
+  });
+}
+
+component("facPanel", facPanel);

@@ -1,0 +1,69 @@
+/* What every board tool shares (the mind-map, the force field, the vote, the plan, and the
+ * projector and report pages).
+ *
+ *   withActions(component, section)  component + `st` (the view), `may` (its permissions),
+ *       `error`, `hasError`, `send(type, args)` (a command through the store; a refusal shows as
+ *       `error`) and `clearError()`; with a catalog `section` such as "forcefield" also `L` (L["title"]
+ *       is the key "forcefield.title" in the current language) and `f(key, vars)` (the same with
+ *       placeholders and plurals).
+ *   rawState(store)  the view without Alpine's reactive proxy. Reading `$store.kring.state` still
+ *       subscribes the caller (conn.js replaces the whole view on every update), while the reads
+ *       inside the view then skip the proxy: a 200-node map is read many times per update.
+ */
+import { kringI18n } from "../core/i18n.js";
+import { define } from "../core/store.js";
+
+var actions = {
+  error: "",
+  get hasError() {
+    return !!this.error;
+  },
+  send: function (type, args) {
+    var self = this;
+    self.error = "";
+    return Promise.resolve(self.$store.kring.send(type, args)).then(
+      function (r) {
+        if (r && r.t === "error") self.error = r.message;
+        return r;
+      },
+      function (e) {
+        self.error = (e && (e.message || e.code)) || String(e);
+      }
+    );
+  },
+  clearError: function () {
+    this.error = "";
+  },
+};
+
+export function rawState(store) {
+  var st = store.state;
+  return st && window.Alpine.raw ? window.Alpine.raw(st) : st;
+}
+
+var common = {
+  get st() {
+    return rawState(this.$store.kring);
+  },
+  get may() {
+    var st = rawState(this.$store.kring);
+    return (st && st.may) || {};
+  },
+};
+
+export function withActions(component, section) {
+  define(component, common);
+  if (section) {
+    Object.defineProperty(component, "L", {
+      get: function () {
+        return kringI18n.section(this.$store.kring.lang, section);
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    component.f = function (key, vars) {
+      return kringI18n.t(this.$store.kring.lang, section + "." + key, vars);
+    };
+  }
+  return define(component, actions);
+}

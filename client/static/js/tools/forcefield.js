@@ -1,0 +1,270 @@
+/* Kring force field board, Alpine.data('forcefield'): the current and desired situation, the
+ * columns of promoting and hindering forces, ratings and flags, beside the live diagram
+ * (tools/forcefield-draw.js). Every change is a command; the server's view is redrawn.
+ * Strings: the catalog section "forcefield.".
+ */
+import { copy, dict, freeze } from "../core/maps.js";
+import { enums, limits, range } from "../core/page.js";
+import { component } from "../core/store.js";
+import { rawState, withActions } from "./board.js";
+import { HEADLINE, draw, mean, sorted } from "./forcefield-draw.js";
+
+// --- the interactive board ---------------------------------------------------------------
+function forcefieldBoard() {
+  var sig = "";
+  var stopEffect = null;
+  return withActions({
+    drafts: { promoting: "", hindering: "" },
+    // force id -> {importance, difficulty, clarity} chosen but not yet complete; replaced whole and
+    // frozen on each change, so Alpine never proxies it (core/maps.js)
+    pending: freeze(dict()),
+    editId: null,
+    editText: "",
+    sitFocus: null,
+
+    init: function () {
+      var self = this;
+      stopEffect = Alpine.effect(function () {
+        var st = rawState(self.$store.kring);
+        var lang = self.$store.kring.lang;
+        if (!st || !self.$refs.diagram) return;
+        var s = JSON.stringify([st.forcefield, lang]);
+        if (s === sig) return;
+        sig = s;
+        draw(self.$refs.diagram, st.forcefield, lang);
+        self.syncSituation(st.forcefield);
+      });
+    },
+    destroy: function () {
+      if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+    },
+
+    get ff() {
+      return (this.st && this.st.forcefield) || { current: "", desired: "", forces: dict() };
+    },
+    get toolOpen() {
+      return !!this.st && this.$store.kring.tool("forcefield");
+    },
+    /* Shown where the force field is open, and in the phases before it in a method that uses it,
+     * so the current and desired situation can be written down first. */
+    get visible() {
+      var st = this.st;
+      if (!st) return false;
+      if (this.toolOpen) return true;
+      var phases = st.method.phases;
+      for (var i = st.phase.index + 1; i < phases.length; i++) {
+        if (phases[i].tools.indexOf("forcefield") >= 0) return true;
+      }
+      return false;
+    },
+    get canEdit() {
+      return !!this.may.forcefield;
+    },
+    get canSituation() {
+      return !!(this.may.forcefield || this.may.case);
+    },
+    get noSituation() {
+      return !this.canSituation;
+    },
+    get canRate() {
+      return !!this.may.rate && this.toolOpen;
+    },
+    get promoting() {
+      return this.rows("promoting");
+    },
+    get hindering() {
+      return this.rows("hindering");
+    },
+    get noPromoting() {
+      return this.promoting.length === 0;
+    },
+    get noHindering() {
+      return this.hindering.length === 0;
+    },
+    get currentText() {
+      return this.ff.current;
+    },
+    get desiredText() {
+      return this.ff.desired;
+    },
+
+    rows: function (side) {
+      var me = this.$store.kring.you && this.$store.kring.you.pid;
+      var self = this;
+      var T = this.L;
+      var keys = enums().rating_keys;
+      return sorted(this.ff.forces, side).map(function (f) {
+        var s = f.summary || {};
+        var mine = (f.ratings || dict())[me] || null;
+        var pend = self.pending[f.id] || dict();
+        var my = {};
+        keys.forEach(function (k) {
+          my[k] = pend[k] || (mine ? mine[k] : 0);
+        });
+        var stats = keys.filter(function (k) {
+          return k !== HEADLINE;
+        }).map(function (k) {
+          var m = s[k] || {};
+          return {
+            key: k,
+            label: T[k],
+            text: m.mean === null || m.mean === undefined ? "–" : m.mean.toFixed(1) + " ±" + m.spread.toFixed(1),
+          };
+        });
+        var imp = mean(f, HEADLINE);
+        return {
+          id: f.id,
+          side: side,
+          text: f.text,
+          author: self.$store.kring.name(f.author),
+          influenceable: !!f.influenceable,
+          flagLabel: f.influenceable ? T.unflag : T.flag,
+          n: s.n || 0,
+          headline:
+            imp === null
+              ? T.unrated
+              : T[HEADLINE] + " " + imp.toFixed(1) + " ±" + s[HEADLINE].spread.toFixed(1) + " · n=" + (s.n || 0),
+          stats: stats,
+          my: my,
+          incomplete: !!self.pending[f.id],
+          editing: self.editId === f.id,
+          rowClass: "ff-item ff-item-" + side + (f.influenceable ? " is-flagged" : "") + (imp === null ? " is-unrated" : ""),
+        };
+      });
+    },
+
+    // -- situation --
+    syncSituation: function (ff) {
+      var refs = this.$refs;
+      ["current", "desired"].forEach(function (k) {
+        var box = refs[k];
+        if (box && document.activeElement !== box && box.value !== ff[k]) box.value = ff[k] || "";
+      });
+    },
+    saveSituation: function (ev) {
+      var k = ev.target.getAttribute("data-field");
+      var text = ev.target.value.trim();
+      if (text === (this.ff[k] || "")) return;
+      var args = {};
+      args[k] = text;
+      this.send("forcefield.set", args);
+    },
+    situationKey: function (ev) {
+      if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+        this.saveSituation(ev); // and keep focus here: blurring would drop a keyboard user on the body
+      }
+    },
+
+    // -- forces --
+    onDraft: function (ev) {
+      this.drafts[ev.target.getAttribute("data-side")] = ev.target.value;
+    },
+    addKey: function (ev) {
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        this.add(ev.target.getAttribute("data-side"));
+      }
+    },
+    addPromoting: function () {
+      this.add("promoting");
+    },
+    addHindering: function () {
+      this.add("hindering");
+    },
+    add: function (side) {
+      var box = document.getElementById("ff-add-" + side);
+      var text = (box ? box.value : this.drafts[side]).trim().slice(0, limits().node);
+      if (!text || enums().force_sides.indexOf(side) < 0) return;
+      this.send("force.add", { id: this.$store.kring.newId("f"), side: side, text: text });
+      if (box) box.value = "";
+      this.drafts[side] = "";
+    },
+    startEdit: function (id) {
+      this.editId = id;
+      this.editText = (this.ff.forces[id] || {}).text || "";
+      var self = this;
+      this.$nextTick(function () {
+        var box = document.getElementById("ff-edit-" + id);
+        if (box) {
+          box.value = self.editText;
+          box.focus();
+        }
+      });
+    },
+    editKey: function (ev) {
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        this.saveEdit(ev);
+      } else if (ev.key === "Escape") {
+        this.editId = null;
+      }
+    },
+    saveEdit: function (ev) {
+      var id = this.editId;
+      if (!id) return;
+      var text = ev.target.value.trim().slice(0, limits().node);
+      this.editId = null;
+      if (text && this.ff.forces[id] && text !== this.ff.forces[id].text) {
+        this.send("force.edit", { id: id, text: text });
+      }
+    },
+    remove: function (id) {
+      if (!window.confirm(this.L.confirmRemove)) return;
+      this.send("force.remove", { id: id });
+    },
+    toggleFlag: function (id) {
+      var f = this.ff.forces[id];
+      if (f) this.send("force.flag", { id: id, influenceable: !f.influenceable });
+    },
+
+    // -- ratings: force.rate needs all three; partial choices wait here until complete --
+    rate: function (id, key, value) {
+      if (!this.canRate) return;
+      var me = this.$store.kring.you.pid;
+      var f = this.ff.forces[id];
+      if (!f) return;
+      var base = (f.ratings || dict())[me] || dict();
+      var next = Object.assign(copy(base), this.pending[id] || dict());
+      next[key] = value;
+      var scale = limits().score;
+      var complete = enums().rating_keys.every(function (k) {
+        return next[k] >= scale[0] && next[k] <= scale[1];
+      });
+      if (!complete) {
+        var p = copy(this.pending);
+        p[id] = next;
+        this.pending = freeze(p);
+        return;
+      }
+      var rest = copy(this.pending);
+      delete rest[id];
+      this.pending = freeze(rest);
+      var args = { id: id };
+      enums().rating_keys.forEach(function (k) {
+        args[k] = next[k];
+      });
+      this.send("force.rate", args);
+    },
+    dotClass: function (row, key, v) {
+      var cur = row.my[key];
+      return "ff-dot" + (cur === v ? " is-mine" : "") + (cur && v <= cur ? " is-on" : "");
+    },
+    keyLabel: function (key) {
+      return this.L[key];
+    },
+    keyQuestion: function (key) {
+      return this.L[key + "Q"];
+    },
+    // What a force is rated on, and the scale (the server's RATING_KEYS and SCORE).
+    get rateKeys() {
+      return enums().rating_keys;
+    },
+    get scale() {
+      var s = limits().score;
+      return range(s[0], s[1]);
+    },
+  }, "forcefield");
+}
+
+component("forcefield", forcefieldBoard);

@@ -1,0 +1,172 @@
+/* Kring SMART action plan, Alpine.data('plan'). The inbrenger writes (plan.set, saved on blur or
+ * Enter); the others suggest (plan.suggest) and the inbrenger accepts or dismisses. Advice cards
+ * marked useful are shown beside the plan. The fields are the server's PLAN_FIELDS
+ * (enums().plan_fields); strings: the catalog section "plan.". */
+import { dict } from "../core/maps.js";
+import { enums, limits } from "../core/page.js";
+import { component } from "../core/store.js";
+import { rawState, withActions } from "./board.js";
+
+function fields() {
+  return enums().plan_fields;
+}
+
+function planBoard() {
+  var stopEffect = null;
+  return withActions({
+    suggesting: null, // field being suggested for
+
+    init: function () {
+      var self = this;
+      // Server values flow into the inputs, except into the one being typed in.
+      stopEffect = Alpine.effect(function () {
+        var st = rawState(self.$store.kring);
+        if (!st || !st.plan) return;
+        var plan = st.plan;
+        self.$nextTick(function () {
+          fields().forEach(function (f) {
+            var box = document.getElementById("plan-" + f);
+            if (box && document.activeElement !== box && box.value !== (plan[f] || "")) box.value = plan[f] || "";
+          });
+        });
+      });
+    },
+    destroy: function () {
+      if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+    },
+
+    get visible() {
+      return !!this.st && this.$store.kring.tool("plan");
+    },
+    get canEdit() {
+      return !!this.may.plan;
+    },
+    get readOnly() {
+      return !this.may.plan;
+    },
+    get canSuggest() {
+      return !!this.may.suggest;
+    },
+    get canDecide() {
+      return !!(this.may.plan || this.may.mark);
+    },
+    get introText() {
+      if (this.canEdit) return this.L.intro;
+      if (this.canSuggest) return this.L.suggestIntro;
+      return this.L.readonly;
+    },
+    get filledText() {
+      var plan = (this.st && this.st.plan) || dict();
+      var n = fields().filter(function (f) {
+        return (plan[f] || "").trim();
+      }).length;
+      return this.f("filled", { n: n, m: fields().length });
+    },
+    get fields() {
+      var st = this.st;
+      var plan = (st && st.plan) || dict();
+      var sugg = (st && st.suggestions) || dict();
+      var T = this.L;
+      var self = this;
+      return fields().map(function (f) {
+        var value = plan[f] || "";
+        var open = Object.keys(sugg)
+          .filter(function (id) {
+            return sugg[id].field === f && sugg[id].status === "open";
+          })
+          .map(function (id) {
+            return { id: id, text: sugg[id].text, from: T.from + " " + self.$store.kring.name(sugg[id].author) };
+          });
+        return {
+          key: f,
+          id: "plan-" + f,
+          label: T["field." + f],
+          hint: T["hint." + f],
+          value: value,
+          display: value || T.empty,
+          empty: !value.trim(),
+          date: f === "review_date",
+          multi: f !== "review_date",
+          cls: "plan-field" + (value.trim() ? "" : " is-empty"),
+          suggestions: open,
+          suggesting: self.suggesting === f,
+        };
+      });
+    },
+    get useful() {
+      var cards = (this.st && this.st.cards) || dict();
+      var self = this;
+      return Object.keys(cards)
+        .filter(function (id) {
+          return cards[id].kind === "advice" && cards[id].useful;
+        })
+        .map(function (id) {
+          return { id: id, text: cards[id].text, author: self.$store.kring.name(cards[id].author) };
+        });
+    },
+    /* The advice column only where the method has an advice phase, or advice was marked useful. */
+    get showAdvice() {
+      var st = this.st;
+      if (!st) return false;
+      var advising = st.method.phases.some(function (p) {
+        return p.tools.indexOf("advice") >= 0 || p.cards.indexOf("advice") >= 0;
+      });
+      return advising || this.useful.length > 0;
+    },
+    get layoutClass() {
+      return this.showAdvice ? "" : "no-advice";
+    },
+    get noUseful() {
+      return this.useful.length === 0;
+    },
+
+    save: function (ev) {
+      if (!this.canEdit) return;
+      var f = ev.target.getAttribute("data-field");
+      var text = ev.target.value.trim().slice(0, limits().text);
+      var cur = ((this.st && this.st.plan) || dict())[f] || "";
+      if (fields().indexOf(f) < 0 || text === cur) return;
+      this.send("plan.set", { field: f, text: text });
+    },
+    fieldKey: function (ev) {
+      if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+        this.save(ev); // and keep focus here: blurring would drop a keyboard user on the page body
+      }
+    },
+    startSuggest: function (f) {
+      this.suggesting = f;
+      this.$nextTick(function () {
+        var box = document.getElementById("plan-suggest-" + f);
+        if (box) box.focus();
+      });
+    },
+    cancelSuggest: function () {
+      this.suggesting = null;
+    },
+    suggestKey: function (ev) {
+      if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+        this.sendSuggestion();
+      } else if (ev.key === "Escape") {
+        this.suggesting = null;
+      }
+    },
+    sendSuggestion: function () {
+      var f = this.suggesting;
+      var box = document.getElementById("plan-suggest-" + f);
+      var text = box ? box.value.trim().slice(0, limits().text) : "";
+      if (!f || !text) return;
+      this.suggesting = null;
+      this.send("plan.suggest", { id: this.$store.kring.newId("s"), field: f, text: text });
+    },
+    accept: function (id) {
+      this.send("plan.accept", { id: id });
+    },
+    dismiss: function (id) {
+      this.send("plan.dismiss", { id: id });
+    },
+  }, "plan");
+}
+
+component("plan", planBoard);
