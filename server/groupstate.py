@@ -23,6 +23,11 @@ class GroupState:
     erased: list[str] = field(default_factory=list)  # members whose data the group no longer shows
     meetings: list[dict[str, Any]] = field(default_factory=list)
     methods: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A member's persoonlijke leervraag and learning log: only the keys and dates of their texts
+    # here (and so in the log and snapshots); the texts are in the group's metadata (`lv:{key}`,
+    # `log:{key}`), where erasing the member erases them (server/groups.py).
+    leervragen: dict[str, dict[str, Any]] = field(default_factory=dict)  # mid -> {versions, shared}
+    logs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # mid -> [{key, room, at}]
 
     def is_admin(self, mid: str) -> bool:
         return bool(self.members.get(mid, {}).get("admin"))
@@ -71,6 +76,16 @@ def apply_group(g: GroupState, e: Event) -> GroupState:
         for m in g.meetings:
             if m.get("chair") == d["mid"]:
                 m["chair"] = None
+        g.leervragen.pop(d["mid"], None)
+        g.logs.pop(d["mid"], None)
+    elif e.type == "leervraag.set":
+        lv = g.leervragen.setdefault(d["mid"], {"versions": [], "shared": False})
+        lv["versions"].append({"key": d["key"], "at": e.at})
+    elif e.type == "leervraag.share":
+        if d["mid"] in g.leervragen:
+            g.leervragen[d["mid"]]["shared"] = bool(d["shared"])
+    elif e.type == "log.add":
+        g.logs.setdefault(d["mid"], []).append({"key": d["key"], "room": d["room"], "at": e.at})
     elif e.type == "group.settings":
         g.rotating_chair = d.get("rotating_chair", g.rotating_chair)
         g.name = d.get("name", g.name)
