@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import datetime as dt
-import json
 import logging
 import secrets
 from collections import OrderedDict
@@ -45,17 +44,13 @@ from .rooms import (
     evaluation_means,
 )
 from .store.base import Conflict, NoSuchRoom
+from .thread import text_key, thread_command, thread_view
 
 MAX_MEMBERS = 30
 MAX_MEETINGS = 200
 MAX_METHODS = 30
 MAX_GROUP_NAME = 80
 GROUP_SNAPSHOT_EVERY = 20  # events between two snapshots of a group (a method can be 256 KiB)
-LEERVRAAG_FIELDS = ("text", "goals_short", "goals_long", "school")  # seed 002's questions
-MAX_LEERVRAAG_FIELD = 2000
-MAX_LEERVRAAG_VERSIONS = 50
-MAX_LOG_TEXT = 2000
-MAX_LOG_ENTRIES = 2 * MAX_MEETINGS
 CACHE_BYTES = 16 * 1024 * 1024  # the groups kept in memory, by the size of their methods' JSON
 
 log = logging.getLogger("kring.groups")
@@ -170,6 +165,10 @@ class Groups:
             )
             self._cache[g.id] = entry
         return entry
+
+    async def append(self, g: GroupState, type_: str, data: dict[str, Any], actor: str | None) -> None:
+        """Append one event to the group's log (for server/thread.py)."""
+        await self._append(g, type_, data, actor)
 
     async def _append(
         self,
@@ -319,7 +318,7 @@ class Groups:
         if type_ == "meeting.create":
             return await self.create_meeting(g, meta, mid, args)
         if type_ in ("leervraag.set", "leervraag.share", "log.add"):
-            return await self._thread_command(g, mid, type_, args)
+            return await thread_command(self, g, mid, type_, args)
         raise GroupError("unknown_command", f"unknown group command '{str(type_)[:40]}'")
 
     async def _erase_member(self, g: GroupState, mid: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -340,52 +339,8 @@ class Groups:
         texts += [e["key"] for e in g.logs.get(target, [])]
         await self._append(g, "member.erase", {"mid": target}, mid, snapshot=True)
         # Their name, leervraag (every version) and learning log leave the store.
-        await self.store.set_meta(g.id, {_name_key(target): "", **{_text_key(k): "" for k in texts}})
+        await self.store.set_meta(g.id, {_name_key(target): "", **{text_key(k): "" for k in texts}})
         return {}
-
-    async def _thread_command(
-        self, g: GroupState, mid: str, type_: str, args: dict[str, Any]
-    ) -> dict[str, Any]:
-        """A member's own learning thread: their leervraag (a new version each time, private until
-        they share it) and their learning log (private, always). The texts go to the metadata under
-        a random key, the log records only that key (erasing the member erases the texts)."""
-        if type_ == "leervraag.share":
-            if not isinstance(args.get("shared"), bool):
-                raise GroupError("invalid", "'shared' must be true or false")
-            if mid not in g.leervragen:
-                raise GroupError("not_found", "you have no leervraag yet")
-            await self._append(g, "leervraag.share", {"mid": mid, "shared": args["shared"]}, mid)
-            return {}
-        if type_ == "leervraag.set":
-            fields = _fields(args, LEERVRAAG_FIELDS, MAX_LEERVRAAG_FIELD)
-            if not fields["text"]:
-                raise GroupError("invalid", "'text' (what you want to learn) must be a non-empty string")
-            if len(g.leervragen.get(mid, {}).get("versions", [])) >= MAX_LEERVRAAG_VERSIONS:
-                raise GroupError("too_large", f"at most {MAX_LEERVRAAG_VERSIONS} versions of a leervraag")
-            key = "lv" + secrets.token_urlsafe(12)
-            await self._append_text(g, mid, "leervraag.set", key, fields, {})
-            return {"version": len(g.leervragen[mid]["versions"])}
-        room = args.get("room")
-        if not any(m["room"] == room for m in g.meetings):
-            raise GroupError("not_found", "no such meeting in this group")
-        fields = _fields(args, ("text", "learned"), MAX_LOG_TEXT)
-        if not fields["text"] and not fields["learned"]:
-            raise GroupError("invalid", "'text' or 'learned' must be a non-empty string")
-        if len(g.logs.get(mid, [])) >= MAX_LOG_ENTRIES:
-            raise GroupError("too_large", f"a learning log keeps at most {MAX_LOG_ENTRIES} entries")
-        key = "lg" + secrets.token_urlsafe(12)
-        await self._append_text(g, mid, "log.add", key, fields, {"room": str(room)})
-        return {}
-
-    async def _append_text(
-        self, g: GroupState, mid: str, type_: str, key: str, fields: dict[str, str], data: dict[str, Any]
-    ) -> None:
-        await self.store.set_meta(g.id, {_text_key(key): dumps(fields)})
-        try:
-            await self._append(g, type_, {"mid": mid, "key": key, **data}, mid)
-        except BaseException:
-            await self.store.set_meta(g.id, {_text_key(key): ""})
-            raise
 
     async def save_method(self, g: GroupState, mid: str, data: Any, src: str) -> dict[str, Any]:
         """Validate with the very same schema as methods/*.toml (same messages) and store it."""
@@ -618,49 +573,6 @@ class Groups:
 
 def _name_key(mid: str) -> str:
     return f"name:{mid}"
-
-
-def _text_key(key: str) -> str:
-    return f"text:{key}"
-
-
-def _fields(args: dict[str, Any], names: tuple[str, ...], limit: int) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for k in names:
-        v = args.get(k, "")
-        if not isinstance(v, str):
-            raise GroupError("invalid", f"'{k}' must be a string")
-        if len(v.strip()) > limit:
-            raise GroupError("too_large", f"'{k}' is longer than {limit} characters")
-        out[k] = v.strip()
-    return out
-
-
-def _read_text(meta: dict[str, str], key: str) -> dict[str, str]:
-    raw = meta.get(_text_key(key))
-    if not raw:
-        return {}
-    got = json.loads(raw)
-    return {str(k): str(v) for k, v in got.items()} if isinstance(got, dict) else {}
-
-
-def thread_view(g: GroupState, meta: dict[str, str], mid: str) -> dict[str, Any]:
-    """What the view carries of the learning threads: this member's own leervraag (every version)
-    and log; of the others, only the latest version of a leervraag its author shared."""
-    own = g.leervragen.get(mid)
-    mine = None
-    if own is not None:
-        versions = [
-            {"v": i + 1, "at": v["at"], **_read_text(meta, v["key"])} for i, v in enumerate(own["versions"])
-        ]
-        mine = {"shared": own["shared"], "versions": versions}
-    shared = {}
-    for other, lv in g.leervragen.items():
-        if other != mid and lv["shared"] and other in g.members and lv["versions"]:
-            last = lv["versions"][-1]
-            shared[other] = {"v": len(lv["versions"]), "at": last["at"], **_read_text(meta, last["key"])}
-    log_ = [{"room": e["room"], "at": e["at"], **_read_text(meta, e["key"])} for e in g.logs.get(mid, [])]
-    return {"leervraag": mine, "leervragen": shared, "log": log_}
 
 
 def _names(g: GroupState, meta: dict[str, str]) -> None:

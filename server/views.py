@@ -47,6 +47,7 @@ from .rooms import (
 from .rooms.evaluation import EVAL_KEYS
 from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
 from .store.base import Unavailable
+from .thread import MAX_THREAD_TEXT
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -72,6 +73,7 @@ LIMITS: dict[str, Any] = {
     "sentences": MAX_SENTENCES,
     "title": MAX_TITLE,
     "group_name": MAX_GROUP_NAME,
+    "thread_text": MAX_THREAD_TEXT,
     "method_id": MAX_METHOD_ID,
     "timer_s": MAX_TIMER_S,
     "phase_minutes": list(PHASE_MINUTES),

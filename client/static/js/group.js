@@ -6,6 +6,7 @@ import "./core/conn.js";
 import "./group/page.js";
 import "./group/meetings.js";
 import "./group/werkvraag.js";
+import "./group/thread.js";
 import "./group/plans.js";
 import "./group/trend.js";
 import "./group/members.js";
