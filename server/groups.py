@@ -44,7 +44,7 @@ from .rooms import (
     evaluation_means,
 )
 from .store.base import Conflict, NoSuchRoom
-from .thread import text_key, thread_command, thread_view
+from .thread import leervraag_shared, text_key, thread_command, thread_view
 
 MAX_MEMBERS = 30
 MAX_MEETINGS = 200
@@ -390,6 +390,8 @@ class Groups:
             if m_id == next_inbrenger:
                 roles.append("inbrenger")
             members[m_id] = {"name": m["name"], "roles": roles}
+            if leervraag_shared(g, m_id):  # their check-in cards are the group's
+                members[m_id]["leervraag_shared"] = True
         followups = await self.open_plans(g)
         room = "r" + secrets.token_urlsafe(16)
         join_key, fac_key = new_key(), new_key()

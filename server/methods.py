@@ -30,6 +30,7 @@ CARD_KIND_ORDER = (
     "value",
     "success",
     "statement",
+    "checkin",  # on one's persoonlijke leervraag, in a meeting's opening: "wat is er bewogen?"
 )
 CARD_KINDS = frozenset(CARD_KIND_ORDER)
 # Who may write on the board in a phase. `participants` are the people who are neither the

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .groupstate import GroupError, GroupState
 from .protocol import dumps
+from .rooms import Command
 
 if TYPE_CHECKING:
     from .groups import Groups
@@ -39,6 +40,7 @@ async def thread_command(
         if mid not in g.leervragen:
             raise GroupError("not_found", "you have no leervraag yet")
         await groups.append(g, "leervraag.share", {"mid": mid, "shared": args["shared"]}, mid)
+        await _tell_meetings(groups, g, mid, args["shared"])
         return {}
     if type_ == "leervraag.set":
         fields = _fields(args, LEERVRAAG_FIELDS, MAX_LEERVRAAG_FIELD)
@@ -60,6 +62,23 @@ async def thread_command(
     key = "lg" + secrets.token_urlsafe(12)
     await _append_text(groups, g, mid, "log.add", key, fields, {"room": str(room)})
     return {}
+
+
+async def _tell_meetings(groups: Groups, g: GroupState, mid: str, shared: bool) -> None:
+    """The group's meetings not yet over learn who shares their leervraag: it decides who sees
+    that member's check-in cards (room command `leervraag.shared`)."""
+    for m in list(g.meetings):
+        live = await groups.hub.get(m["room"])
+        if live is None or live.state.ended or mid not in live.state.participants:
+            continue
+        if (mid in live.state.leervraag_shared) != shared:
+            await groups.hub.submit(
+                live, Command("leervraag.shared", {"pid": mid, "shared": shared}), None, None
+            )
+
+
+def leervraag_shared(g: GroupState, mid: str) -> bool:
+    return bool(g.leervragen.get(mid, {}).get("shared"))
 
 
 async def _append_text(

@@ -21,6 +21,8 @@ from .permissions import _need_fac, may_write
 from .registry import applies, facilitator_part, handles, shared_part, viewer_part
 from .state import RoomState, _stat
 
+CHECKIN = "checkin"  # a check-in on one's leervraag (methods: a meeting's opening phase)
+
 # --- decide ---------------------------------------------------------------------------------------
 
 
@@ -58,6 +60,10 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         raise _Bad("too_large", f"a room holds at most {MAX_CARDS} cards")
     check_share(actor, s.is_fac(actor), s.cards.values(), MAX_CARDS, "cards")
     private = s.current.private and s.current.id not in s.revealed_phases
+    if kind == CHECKIN:
+        # A check-in on one's leervraag: the group's only when its author shares their leervraag
+        # with the group, else their own for good (no reveal shows it, no count tells of it).
+        private = actor not in s.leervraag_shared
     flag = _flag(kind, text) if private else None  # in a public event the flag would reach everyone
     data = {"id": cid, "kind": kind, "text": text, "phase": s.current.id, "private": private, "flag": flag}
     return Draft("card.add", data, audience=actor if private else None)
@@ -109,9 +115,31 @@ def _cards_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
         # The reveal shows the cards; the question hint stays their authors' (null, as in card.add).
         cid: {"kind": c["kind"], "text": c["text"], "author": c["author"], "phase": c["phase"], "flag": None}
         for cid, c in s.cards.items()
-        if c["phase"] == phase and c["private"] and not c["revealed"]
+        if c["phase"] == phase and c["private"] and not c["revealed"] and c["kind"] != CHECKIN
     }
     return Draft("cards.revealed", {"phase": phase, "cards": hidden})
+
+
+@handles("leervraag.shared")
+def _leervraag_shared(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    """The server tells a group meeting that a member shares their leervraag, or stopped: their
+    check-in cards from then on are the group's, or their own (cards written before stay as they
+    were)."""
+    _only_keys(a, "pid", "shared")
+    if actor:  # a client never sends it (server/ws.py lets only CLIENT_COMMANDS through)
+        raise _Bad("forbidden", "only the server says who shares their leervraag")
+    pid = _arg_id(a, "pid")
+    if not isinstance(a.get("shared"), bool):
+        raise _Bad("invalid", "'shared' must be true or false")
+    return Draft("leervraag.shared", {"pid": pid, "shared": a["shared"]})
+
+
+@applies("leervraag.shared")
+def _a_leervraag_shared(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    if d["shared"] and d["pid"] not in s.leervraag_shared:
+        s.leervraag_shared.append(d["pid"])
+    elif not d["shared"] and d["pid"] in s.leervraag_shared:
+        s.leervraag_shared.remove(d["pid"])
 
 
 def _flag(kind: str, text: str) -> str | None:
@@ -199,7 +227,7 @@ def _hidden_view(s: RoomState, viewer: str | None) -> dict[str, int]:
     """How many private cards wait per phase: a count for the reveal button, never their content."""
     hidden: dict[str, int] = {}
     for c in s.cards.values():
-        if c["private"] and not c["revealed"]:
+        if c["private"] and not c["revealed"] and c["kind"] != CHECKIN:
             hidden[c["phase"]] = hidden.get(c["phase"], 0) + 1
     return hidden
 

@@ -65,6 +65,9 @@ class RoomState:
     followups: list[dict[str, Any]] = field(default_factory=list)
     next_roles: dict[str, str | None] = field(default_factory=lambda: {"chair": None, "inbrenger": None})
     queued: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Members who share their persoonlijke leervraag with the group: their check-in cards are
+    # the group's; anyone else's are theirs only (server/rooms/cards.py).
+    leervraag_shared: list[str] = field(default_factory=list)
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -140,6 +143,7 @@ def new_room(room: str, created: dict[str, Any]) -> RoomState:
             "inbrenger": next((p for p, m in members.items() if "inbrenger" in m.get("roles", [])), None),
         },
         followups=[dict(f, report=None) for f in created.get("followups") or []],
+        leervraag_shared=[pid for pid, m in members.items() if m.get("leervraag_shared")],
     )
 
 

@@ -303,6 +303,14 @@ def _set(path: tuple[Any, ...], value: Any) -> Mutation:
     return f
 
 
+def _both(*fs: Mutation) -> Mutation:
+    def f(d: dict[str, Any]) -> None:
+        for g in fs:
+            g(d)
+
+    return f
+
+
 def _del(path: tuple[Any, ...]) -> Mutation:
     def f(d: dict[str, Any]) -> None:
         target: Any = d
@@ -410,7 +418,7 @@ SCHEMA_CASES: list[tuple[str, Mutation, bool, str]] = [
     ),
     (
         "private without cards",
-        _set(("phases", 0, "private"), True),
+        _both(_set(("phases", 0, "cards"), []), _set(("phases", 0, "private"), True)),
         False,
         "phases[0].private: a private phase needs at least one card kind",
     ),
@@ -500,3 +508,11 @@ def test_a_bad_fallback_in_a_file_names_the_file(tmp_path: Path) -> None:
         MethodError, match=r"^incident\.toml: phases\[0\]\.fallback: 'opening' is not a phase"
     ):
         MethodLibrary.load(tmp_path)
+
+
+def test_every_builtin_method_opens_the_checkin_in_its_opening_phase() -> None:
+    """The check-in on one's persoonlijke leervraag ("wat is er bewogen?") in every meeting."""
+    for m in MethodLibrary.load(METHODS_DIR):
+        assert "checkin" in m.phases[0].cards, m.id
+        assert not m.phases[0].private, m.id  # who sees a check-in follows the leervraag's sharing
+        assert all("checkin" not in p.cards for p in m.phases[1:]), m.id

@@ -89,3 +89,34 @@ async def test_learning_log_is_the_members_own(sqlite_server: ServerProc, tmp_pa
         assert other.view()["log"] == []
     assert bram.cmd("member.erase")[0] == 200
     assert "CANARY-reflection" not in _stored(tmp_path / "kring.db", gid)
+
+
+async def test_checkin_cards_follow_the_sharing_of_the_leervraag(sqlite_server: ServerProc) -> None:
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Team", "lang": "nl"})
+    gid = g["group"]
+    fenna = Member(srv, gid, g["admin_key"], "Fenna")
+    bram = Member(srv, gid, g["join_key"], "Bram")
+    cor = Member(srv, gid, g["join_key"], "Cor")
+    assert cor.cmd("leervraag.set", text="Cor's leervraag")[0] == 200
+    assert cor.cmd("leervraag.share", shared=True)[0] == 200
+    assert bram.cmd("leervraag.set", text="Bram's leervraag")[0] == 200
+    _, r = fenna.cmd("meeting.create", method="basis", date="2026-09-01")
+    f1, b1, c1 = await fenna.enter(r["room"]), await bram.enter(r["room"]), await cor.enter(r["room"])
+    # Cor shared before the meeting was made: his check-in is the group's.
+    seq = await c1.ok("card.add", {"id": "c-cor", "kind": "checkin", "text": "Cor: er is veel bewogen"})
+    await f1.wait_seq(seq)
+    assert "Cor: er is veel bewogen" in "".join(f1.raw)
+    # Bram did not share: his check-in never reaches anyone else, the facilitator neither.
+    seq = await b1.ok("card.add", {"id": "c-bram", "kind": "checkin", "text": "CANARY-bram-checkin"})
+    await f1.wait_seq(seq)
+    await c1.wait_seq(seq)
+    # Bram shares from the group page: the meeting learns it at once.
+    assert bram.cmd("leervraag.share", shared=True)[0] == 200
+    seq = await b1.ok("card.add", {"id": "c-bram2", "kind": "checkin", "text": "Bram: gedeeld"})
+    await c1.wait_seq(seq)
+    assert "Bram: gedeeld" in "".join(c1.raw)
+    for c in (f1, c1):
+        assert "CANARY" not in "".join(c.raw)
+    for c in (f1, b1, c1):
+        await c.close()
