@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/api/groups/{group}/methods/import", group_views.api_method_import, methods=["POST"]),
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
+            Route("/api/groups/{group}/reflection", group_views.api_reflection, methods=["POST"]),
             Mount("/static", StampedStatic(assets), name="static"),
             # The translation catalogs (server/i18n.py): the page embeds its own language's and
             # names the others under stamped URLs like the static files.

@@ -15,6 +15,7 @@ from .httpguard import read_json
 from .methods import MethodError, parse_toml, to_toml
 from .rooms import Command, Rejection
 from .store.base import Unavailable
+from .thread import reflection_markdown
 
 _DENIED = {"error": "not_found", "message": "no such group, or no access"}
 _STATUS = {
@@ -209,3 +210,18 @@ async def api_submit_werkvraag(request: Request) -> Response:
             {"error": res.code, "message": res.message}, status_code=_STATUS.get(res.code, 400)
         )
     return JSONResponse({"ok": True, "seq": res.seq})
+
+
+async def api_reflection(request: Request) -> Response:
+    """The year's reflection of the asking member, as a Markdown download: their own thread only
+    (server/thread.py `reflection_markdown`)."""
+    authed = await _authed(request)
+    if isinstance(authed, Response):
+        return authed
+    _data, (g, meta, mid) = authed
+    text = await reflection_markdown(_groups(request), g, meta, mid)
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="leerdraad.md"'},
+    )

@@ -213,6 +213,9 @@ async def _join(
             return None
     elif is_fac and pid in state.participants and not state.is_fac(pid):
         await hub.submit(live, Command("participant.grant", {"pid": pid, "role": "facilitator"}), pid, None)
+    if live.state.group is not None and pid in live.state.participants and pid not in live.state.attendance:
+        # Attendance of a group meeting: when this member first came in (server/rooms/attendance.py).
+        await hub.submit(live, Command("attendance.seen", {"pid": pid}), None, None)
     return pid, tokens.issue(live.id, pid)
 
 

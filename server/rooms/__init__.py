@@ -16,6 +16,7 @@ from __future__ import annotations
 # The tool modules register their handlers and view parts when imported.
 from . import (  # noqa: F401
     admission,
+    attendance,
     cards,
     case,
     evaluation,

@@ -23,7 +23,14 @@ ViewerPart = Callable[[RoomState, str | None], Any]
 
 # Commands only the server issues (joining is part of the hello handshake).
 SERVER_COMMANDS = frozenset(
-    {"participant.join", "participant.grant", "participant.wait", "participant.expel", "leervraag.shared"}
+    {
+        "participant.join",
+        "participant.grant",
+        "participant.wait",
+        "participant.expel",
+        "leervraag.shared",
+        "attendance.seen",
+    }
 )
 # Client commands the server may also issue on its own, with no actor: erasing a group erases its
 # meetings (server/groups.py).

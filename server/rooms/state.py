@@ -68,6 +68,10 @@ class RoomState:
     # Members who share their persoonlijke leervraag with the group: their check-in cards are
     # the group's; anyone else's are theirs only (server/rooms/cards.py).
     leervraag_shared: list[str] = field(default_factory=list)
+    # Group meetings: when each member first came in (ms), and who the facilitator confirmed was
+    # there (None until they do; server/rooms/attendance.py).
+    attendance: dict[str, int] = field(default_factory=dict)
+    attendance_confirmed: list[str] | None = None
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

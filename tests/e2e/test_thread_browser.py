@@ -3,6 +3,7 @@ guided form, keeps versions, shares it, and writes their learning log for a held
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,3 +45,9 @@ async def test_leervraag_form_versions_and_sharing(sqlite_server: ServerProc, sc
     await fenna.page.reload()
     await expect(fenna.page.locator(".leervraag-panel")).to_contain_text("Bram: Beter en eerder delegeren")
     await expect(fenna.page.locator(".log-panel")).to_contain_text("Alleen jij ziet je leerlogboek.")
+    # The year's reflection: a Markdown download of one's own thread.
+    async with bram.page.expect_download() as got:
+        await bram.page.get_by_role("button", name="Mijn jaarreflectie downloaden (Markdown)").click()
+    download = await got.value
+    text = Path(await download.path()).read_text(encoding="utf-8")
+    assert "Beter en eerder delegeren" in text and "Elke week één taak overdragen" in text

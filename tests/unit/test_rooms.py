@@ -726,3 +726,25 @@ def test_a_hidden_item_id_is_answered_as_a_malformed_id() -> None:
     r.refuse("A", "card.add", "conflict", id="qa", kind="question", text="Wat?")
     r.do("F", "cards.reveal", phase="vragen-noteren")
     r.refuse("B", "card.add", "conflict", id="qa", kind="question", text="Wat?")
+
+
+def test_attendance_of_a_group_meeting() -> None:
+    """The server records when a member first comes in; the facilitator confirms who was there;
+    only facilitators see it."""
+    r = _group_room()
+    r.refuse("mC", "attendance.seen", "forbidden", pid="mC")
+    r.refuse(None, "attendance.seen", "not_found", pid="mX")
+    r.do(None, "attendance.seen", pid="mC")
+    r.refuse(None, "attendance.seen", "conflict", pid="mC")
+    assert r.state.attendance == {"mC": r.now}
+    assert "attendance" not in r.view("mC")
+    assert r.view("mA")["attendance"] == {"seen": {"mC": r.now}, "confirmed": None}
+    r.refuse("mC", "attendance.confirm", "forbidden", present=["mC"])
+    r.refuse("mA", "attendance.confirm", "not_found", present=["mX"])
+    r.refuse("mA", "attendance.confirm", "invalid", present="mC")
+    r.do("mA", "attendance.confirm", present=["mC", "mA", "mA"])
+    assert r.view("mA")["attendance"]["confirmed"] == ["mA", "mC"]
+    assert r.replayed().to_dict() == r.state.to_dict()
+    # Not in a room outside a group.
+    b = basic_room()
+    b.refuse(None, "attendance.seen", "not_found", pid="A")

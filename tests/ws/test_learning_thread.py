@@ -120,3 +120,35 @@ async def test_checkin_cards_follow_the_sharing_of_the_leervraag(sqlite_server: 
         assert "CANARY" not in "".join(c.raw)
     for c in (f1, b1, c1):
         await c.close()
+
+
+async def test_the_years_reflection_is_the_members_own_thread(sqlite_server: ServerProc) -> None:
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Schoolleiders", "lang": "nl"})
+    gid = g["group"]
+    fenna = Member(srv, gid, g["admin_key"], "Fenna")
+    bram = Member(srv, gid, g["join_key"], "Bram")
+    cor = Member(srv, gid, g["join_key"], "Cor")
+    assert bram.cmd("leervraag.set", text="Bram-lv-1", school="Bram-school")[0] == 200
+    assert bram.cmd("leervraag.set", text="Bram-lv-2")[0] == 200
+    assert cor.cmd("leervraag.set", text="CANARY-cor-lv")[0] == 200
+    assert cor.cmd("leervraag.share", shared=True)[0] == 200
+    _, r = fenna.cmd("meeting.create", method="basis", date="2026-09-01", title="September")
+    room = r["room"]
+    f1, b1, c1 = await fenna.enter(room), await bram.enter(room), await cor.enter(room)
+    await f1.ok("role.assign", {"pid": bram.mid, "role": "inbrenger", "on": True})
+    await b1.ok("case.set", {"question": "Bram-vraag"})
+    await f1.ok("phase.goto", {"index": 4})
+    await b1.ok("plan.set", {"field": "action", "text": "Bram-plan"})
+    await c1.ok("card.add", {"id": "c-cor", "kind": "advice", "text": "CANARY-cor-advice"})
+    for c in (f1, b1, c1):
+        await c.close()
+    assert bram.cmd("log.add", room=room, learned="Bram-geleerd", text="Bram-reflectie")[0] == 200
+    assert cor.cmd("log.add", room=room, text="CANARY-cor-log")[0] == 200
+    assert post(srv.base, f"/api/groups/{gid}/reflection", {"token": "forged"})[0] == 404
+    status, md = post(srv.base, f"/api/groups/{gid}/reflection", {"token": bram.token})
+    assert status == 200 and isinstance(md, str)
+    for mine in ("Bram-lv-1", "Bram-lv-2", "Bram-school", "Bram-geleerd", "Bram-reflectie", "Bram-plan"):
+        assert mine in md, mine
+    assert "2026-09-01 · September · gespreksleider: Fenna · aanwezig (onbevestigd)" in md
+    assert "CANARY" not in md

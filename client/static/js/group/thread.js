@@ -191,6 +191,26 @@ function groupLog() {
       d[ev.target.dataset.k] = ev.target.value;
       this.drafts[room] = d;
     },
+    // The year's reflection (POST /reflection): this member's own thread as a Markdown file.
+    download: function () {
+      var self = this;
+      this.G.send("/reflection", {}).then(function (r) {
+        if (!r.ok) {
+          self.error = self.errText(r);
+          return;
+        }
+        var url = URL.createObjectURL(new Blob([r.data], { type: "text/markdown" }));
+        var a = document.createElement("a");
+        a.href = url;
+        a.download = "leerdraad.md";
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        window.setTimeout(function () {
+          URL.revokeObjectURL(url);
+        }, 1000);
+      });
+    },
     add: function (room) {
       var o = this.open.filter(function (x) {
         return x.room === room;
