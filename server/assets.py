@@ -59,9 +59,10 @@ class Assets:
             raise FileNotFoundError(f"no static file {rel!r} under {self.root}")
         return f"{PREFIX}{rel}?v={v}"
 
-    def import_map(self) -> str:
-        """The page's import map (JSON): every JS module's plain URL to its stamped URL."""
-        imports = {}
+    def import_map(self, extra: dict[str, str] | None = None) -> str:
+        """The page's import map (JSON): every JS module's plain URL to its stamped URL, and the
+        `extra` specifiers (the page's catalog module, server/i18n.py)."""
+        imports = dict(extra or {})
         for path in sorted(self.root.rglob("*.js")):
             rel = path.relative_to(self.root).as_posix()
             if rel.startswith("vendor/"):

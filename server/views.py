@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from . import hints, i18n, report
-from .assets import assets
+from .assets import IMMUTABLE, REVALIDATE, assets
 from .auth import hash_key, key_matches
 from .creation import creation_refused
 from .groups import MAX_GROUP_NAME
@@ -55,7 +55,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.globals["asset"] = assets.url  # {{ asset('js/room.js') }}: the version-stamped URL
-_env.globals["import_map"] = assets.import_map
+_env.globals["import_map"] = lambda lang: assets.import_map({i18n.MODULE: i18n.module_url(lang)})
 MAX_TITLE = 120
 SMALL_BODY = 16 * 1024  # creating a room, an export request
 
@@ -175,6 +175,21 @@ async def healthz(request: Request) -> Response:
     except (Unavailable, OSError):
         ok = False
     return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
+
+
+async def catalog_module(request: Request) -> Response:
+    """/i18n/{lang}.js?v=<stamp>: the catalog as an ES module (server/i18n.py), cached for a year
+    under its current stamp like the static files, else revalidated."""
+    lang = request.path_params["lang"]
+    if lang not in i18n.LANGS:
+        return Response("not found", status_code=404, media_type="text/plain")
+    body, stamp = i18n.module_source(lang)
+    fresh = request.query_params.get("v") == stamp
+    return Response(
+        body,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": IMMUTABLE if fresh else REVALIDATE},
+    )
 
 
 async def api_methods(request: Request) -> Response:

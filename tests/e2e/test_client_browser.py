@@ -96,6 +96,9 @@ async def test_every_module_is_stamped_and_alpine_starts_after_them(
         assert len(paths) == len(set(paths)), (name, sorted(paths))
         assert any(p.endswith("/static/js/" + deep[name]) for p in paths), (name, paths)
         assert not failed, (name, failed)
+        # The page's catalog: one stamped module (cached for a year), not embedded in the page.
+        catalogs = [u for u in requests if "/i18n/" in u]
+        assert len(catalogs) == 1 and re.search(r"/i18n/nl\.js\?v=[0-9a-f]{12}$", catalogs[0]), catalogs
         # No inline script but the data blocks and the import map (the nonce CSP allows no more).
         kinds = await s.page.evaluate("[...document.scripts].filter(e => !e.src).map(e => e.type)")
         assert sorted(set(kinds)) == ["application/json", "importmap"], (name, kinds)
