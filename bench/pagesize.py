@@ -48,7 +48,8 @@ def main(base: str) -> None:
     page = body.decode()
     found = re.search(r'<script type="importmap"[^>]*>(.*?)</script>', page, re.S)
     import_map: dict[str, str] = json.loads(found.group(1))["imports"] if found else {}
-    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    # Scripts, styles and the modules the page preloads (<link rel="modulepreload">).
+    assets = re.findall(r'(?:src|href)="(/(?:static|i18n)/[^"]+)"', page)
     depth = {a.split("?")[0]: 1 for a in assets}
     while assets:
         a = assets.pop(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -55,7 +56,23 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.globals["asset"] = assets.url  # {{ asset('js/room.js') }}: the version-stamped URL
-_env.globals["import_map"] = lambda lang: assets.import_map({i18n.MODULE: i18n.module_url(lang)})
+
+
+def _page_modules(lang: str) -> dict[str, str]:
+    """The import map's entries beyond the static files: the page's catalog module."""
+    return {i18n.MODULE: i18n.module_url(lang)}
+
+
+def _import_map(lang: str) -> str:
+    return assets.import_map(_page_modules(lang))
+
+
+def _preload_links(entries: list[str], nonce: str, lang: str) -> Markup:
+    return assets.preload_links(entries, nonce, _page_modules(lang))
+
+
+_env.globals["import_map"] = _import_map  # {{ import_map(lang) }}
+_env.globals["preload_links"] = _preload_links  # every module the page's entry modules import
 MAX_TITLE = 120
 SMALL_BODY = 16 * 1024  # creating a room, an export request
 
