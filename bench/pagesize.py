@@ -17,7 +17,8 @@ import sys
 import urllib.request
 
 # A module's static imports: `import x from "./a.js"`, `import "./a.js"`, `export ... from "./a.js"`.
-IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;()]*?["'](\.{1,2}/[^"']+)["']""", re.M)
+# Also a bare specifier the import map names (`import messages from "kring/catalog"`).
+IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;()]*?["']([^"']+)["']""", re.M)
 
 
 def fetch(url: str, gz: bool) -> tuple[int, int, dict[str, str], bytes]:
@@ -47,20 +48,26 @@ def main(base: str) -> None:
     page = body.decode()
     found = re.search(r'<script type="importmap"[^>]*>(.*?)</script>', page, re.S)
     import_map: dict[str, str] = json.loads(found.group(1))["imports"] if found else {}
-    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    # Scripts, styles and the modules the page preloads (<link rel="modulepreload">).
+    assets = re.findall(r'(?:src|href)="(/(?:static|i18n)/[^"]+)"', page)
     depth = {a.split("?")[0]: 1 for a in assets}
     while assets:
         a = assets.pop(0)
         path = a.split("?")[0]
         w, p, h, text = fetch(base + a, True)
         rows.append((path, w, p, h.get("cache-control", "")))
-        if not path.endswith(".js"):
-            continue
+        if not path.endswith(".js") or not path.startswith("/static/"):
+            continue  # a catalog module (/i18n/<lang>.js) imports nothing
         for spec in IMPORT.findall(text.decode("utf-8", "replace")):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+            if spec in import_map:
+                target = import_map[spec].split("?")[0]
+            elif spec.startswith("."):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+            else:
+                continue
             if target not in depth:
                 depth[target] = depth[path] + 1
-                assets.append(import_map.get(target, target))
+                assets.append(import_map.get(spec) or import_map.get(target, target))
     first_wire = sum(r[1] for r in rows)
     first_plain = sum(r[2] for r in rows)
     repeat = sum(r[1] for r in rows if "immutable" not in r[3])

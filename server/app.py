@@ -125,8 +125,9 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
             Route("/api/groups/{group}/reflection", group_views.api_reflection, methods=["POST"]),
             Mount("/static", StampedStatic(assets), name="static"),
-            # The translation catalogs (server/i18n.py): the page embeds its own language's and
-            # names the others under stamped URLs like the static files.
+            # The translation catalogs (server/i18n.py): the page imports its own language's as an
+            # ES module and names the others under stamped URLs, all cached like the static files.
+            Route("/i18n/{lang}.js", views.catalog_module),
             Mount("/i18n", StampedStatic(i18n.stamps), name="i18n"),
         ],
         # Compressed responses for pages, scripts, styles and JSON (the middleware passes

@@ -16,9 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
+import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from markupsafe import Markup, escape
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
@@ -30,12 +33,20 @@ REVALIDATE = "no-cache"
 PREFIX = "/static/"
 
 
+# A module's static imports: `import x from "./a.js"`, `import "./a.js"`, `export ... from "./a.js"`,
+# and a bare specifier the import map names (`import messages from "kring/catalog"`). Comments are
+# taken out first; a string that is neither relative nor in the import map is not an import.
+_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;()]*?["']([^"']+)["']""", re.M)
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
 class Assets:
     """Content stamps for the files under one static directory."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._cache: dict[str, tuple[int, int, str]] = {}
+        self._imports: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def version(self, rel: str) -> str | None:
         """The stamp of static file `rel` (e.g. 'js/room.js'), or None if there is no such file."""
@@ -59,9 +70,10 @@ class Assets:
             raise FileNotFoundError(f"no static file {rel!r} under {self.root}")
         return f"{PREFIX}{rel}?v={v}"
 
-    def import_map(self) -> str:
-        """The page's import map (JSON): every JS module's plain URL to its stamped URL."""
-        imports = {}
+    def import_map(self, extra: dict[str, str] | None = None) -> str:
+        """The page's import map (JSON): every JS module's plain URL to its stamped URL, and the
+        `extra` specifiers (the page's catalog module, server/i18n.py)."""
+        imports = dict(extra or {})
         for path in sorted(self.root.rglob("*.js")):
             rel = path.relative_to(self.root).as_posix()
             if rel.startswith("vendor/"):
@@ -69,6 +81,56 @@ class Assets:
             imports[PREFIX + rel] = self.url(rel)
         # Safe inside <script>: json.dumps escapes no '<', so do it here ('</script>' cannot occur).
         return json.dumps({"imports": imports}, separators=(",", ":")).replace("<", "\\u003c")
+
+    def imports(self, rel: str) -> tuple[str, ...]:
+        """The static imports of JS module `rel`: other modules as paths under the root ('js/core/
+        page.js') and bare specifiers as written, parsed once per content stamp."""
+        stamp = self.version(rel)
+        if stamp is None:
+            return ()
+        hit = self._imports.get((rel, stamp))
+        if hit is None:
+            text = _COMMENT.sub("", (self.root / rel).read_text(encoding="utf-8"))
+            found: list[str] = []
+            for spec in _IMPORT.findall(text):
+                if spec.startswith(("./", "../")):
+                    spec = posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
+                elif "/" not in spec or spec.startswith((".", "/")) or ":" in spec:
+                    continue  # a string after `export var x =`, or a URL: not a bare module name
+                if spec not in found:
+                    found.append(spec)
+            hit = self._imports[(rel, stamp)] = tuple(found)
+        return hit
+
+    def module_graph(self, entries: list[str], extra: dict[str, str] | None = None) -> list[str]:
+        """The stamped URLs of every module the `entries` import, directly or not (not the entries
+        themselves), in the order they are found: modules under the root, and the bare specifiers
+        in `extra` (specifier -> its URL; they import nothing under the root)."""
+        extra = extra or {}
+        seen = set(entries)
+        queue = list(entries)
+        out: list[str] = []
+        while queue:
+            rel = queue.pop(0)
+            for spec in self.imports(rel):
+                if spec in seen:
+                    continue
+                seen.add(spec)
+                if spec in extra:
+                    out.append(extra[spec])
+                elif self.version(spec) is not None:
+                    out.append(self.url(spec))
+                    queue.append(spec)
+        return out
+
+    def preload_links(self, entries: list[str], nonce: str, extra: dict[str, str] | None = None) -> Markup:
+        """`<link rel="modulepreload">` for every module the page's entry modules import: the
+        browser fetches the whole graph at once instead of one level of imports at a time. They
+        follow the import map (a module load before it would make the browser ignore the map)."""
+        return Markup("\n  ").join(
+            Markup('<link rel="modulepreload" href="{}" nonce="{}">').format(url, escape(nonce))
+            for url in self.module_graph(entries, extra)
+        )
 
 
 class StampedStatic(StaticFiles):

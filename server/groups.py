@@ -561,6 +561,8 @@ class Groups:
             "group": {"id": g.id, "name": g.name, "lang": g.lang, "rotating_chair": g.rotating_chair},
             "you": {"mid": mid, "name": you["name"], "admin": admin},
             "members": {k: {"name": v["name"], "admin": v["admin"]} for k, v in g.members.items()},
+            # Removed members whose data the group's facilitator may still erase (no names: gone).
+            "removed": [m for m in g.removed if m not in g.erased and m not in g.members] if admin else [],
             "meetings": meetings,
             "open_plans": plans,
             "reports": reports,

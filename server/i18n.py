@@ -1,7 +1,8 @@
 """UI strings: one JSON catalog per language, shared by the server and the browser client.
 
 The catalogs are `client/i18n/<lang>.json` (package data, served to the browser at
-`/i18n/<lang>.json`; the page embeds the one of its language). A catalog maps a key to either a
+`/i18n/<lang>.json`, and as an ES module at `/i18n/<lang>.js`, which the page imports for its own
+language). A catalog maps a key to either a
 string or, for a count, an object keyed by CLDR plural category ("one", "other", ...). Placeholders
 are `{name}`; a plural entry takes its count from the placeholder `n`, and the category comes from
 Babel's CLDR rules for the language (the browser uses `Intl.PluralRules`, the same CLDR data).
@@ -124,14 +125,38 @@ def catalog_url(lang: str) -> str:
     return f"/i18n/{lang}.json?v={stamps.version(lang + '.json')}"
 
 
+# The page's own catalog is an ES module, `import messages from "kring/catalog"` (core/i18n.js):
+# each page's import map points this specifier at its language's module under the catalog's stamp,
+# so a repeat load takes it from the cache (pages themselves are `no-store`).
+MODULE = "kring/catalog"
+
+
+def module_url(lang: str) -> str:
+    """The stamped URL of the ES module whose default export is the catalog of `lang`."""
+    return f"/i18n/{lang}.js?v={stamps.version(lang + '.json')}"
+
+
+_modules: dict[tuple[str, str], bytes] = {}
+
+
+def module_source(lang: str) -> tuple[bytes, str]:
+    """The catalog of `lang` as an ES module (JSON is a JavaScript expression), and its stamp:
+    the file as it is now, like the static files (a checkout being edited gets a new stamp)."""
+    stamp = stamps.version(lang + ".json") or ""
+    body = _modules.get((lang, stamp))
+    if body is None:
+        text = (I18N / f"{lang}.json").read_text(encoding="utf-8")
+        json.loads(text)  # a broken catalog fails here, not as a syntax error in every page
+        body = b"export default " + text.strip().encode() + b";\n"
+        _modules[(lang, stamp)] = body
+    return body, stamp
+
+
 @functools.cache
 def page_json(lang: str) -> Markup:
-    """The catalog as the page embeds it (`<script type="application/json" id="kring-i18n">`):
-    JSON with <, >, & and ' escaped (Jinja's `tojson`), built once per language."""
-    data = {
-        "lang": lang,
-        "langs": list(LANGS),
-        "urls": {x: catalog_url(x) for x in LANGS},
-        "messages": catalog(lang),
-    }
+    """What the page embeds about the catalogs (`<script type="application/json" id="kring-i18n">`):
+    its language, the languages and the other catalogs' stamped URLs (the language switch), as JSON
+    with <, >, & and ' escaped (Jinja's `tojson`). The messages come from the cached module
+    (`module_url`), not from the page."""
+    data = {"lang": lang, "langs": list(LANGS), "urls": {x: catalog_url(x) for x in LANGS}}
     return htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":"))

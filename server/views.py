@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from . import hints, i18n, report
-from .assets import assets
+from .assets import IMMUTABLE, REVALIDATE, assets
 from .auth import hash_key, key_matches
 from .creation import creation_refused
 from .groups import MAX_GROUP_NAME
@@ -56,7 +57,23 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.globals["asset"] = assets.url  # {{ asset('js/room.js') }}: the version-stamped URL
-_env.globals["import_map"] = assets.import_map
+
+
+def _page_modules(lang: str) -> dict[str, str]:
+    """The import map's entries beyond the static files: the page's catalog module."""
+    return {i18n.MODULE: i18n.module_url(lang)}
+
+
+def _import_map(lang: str) -> str:
+    return assets.import_map(_page_modules(lang))
+
+
+def _preload_links(entries: list[str], nonce: str, lang: str) -> Markup:
+    return assets.preload_links(entries, nonce, _page_modules(lang))
+
+
+_env.globals["import_map"] = _import_map  # {{ import_map(lang) }}
+_env.globals["preload_links"] = _preload_links  # every module the page's entry modules import
 MAX_TITLE = 120
 SMALL_BODY = 16 * 1024  # creating a room, an export request
 
@@ -177,6 +194,21 @@ async def healthz(request: Request) -> Response:
     except (Unavailable, OSError):
         ok = False
     return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
+
+
+async def catalog_module(request: Request) -> Response:
+    """/i18n/{lang}.js?v=<stamp>: the catalog as an ES module (server/i18n.py), cached for a year
+    under its current stamp like the static files, else revalidated."""
+    lang = request.path_params["lang"]
+    if lang not in i18n.LANGS:
+        return Response("not found", status_code=404, media_type="text/plain")
+    body, stamp = i18n.module_source(lang)
+    fresh = request.query_params.get("v") == stamp
+    return Response(
+        body,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": IMMUTABLE if fresh else REVALIDATE},
+    )
 
 
 async def api_methods(request: Request) -> Response:

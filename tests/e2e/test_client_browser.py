@@ -96,6 +96,17 @@ async def test_every_module_is_stamped_and_alpine_starts_after_them(
         assert len(paths) == len(set(paths)), (name, sorted(paths))
         assert any(p.endswith("/static/js/" + deep[name]) for p in paths), (name, paths)
         assert not failed, (name, failed)
+        # Every module the entry modules import is preloaded (stamped), and still fetched only
+        # once: the preload and the import share one module map entry.
+        preloaded = await s.page.evaluate(
+            "[...document.querySelectorAll('link[rel=modulepreload]')].map(l => l.getAttribute('href'))"
+        )
+        assert any(u.startswith("/static/js/" + deep[name] + "?v=") for u in preloaded), (name, preloaded)
+        assert all(STAMPED.search(u) or re.search(r"/i18n/nl\.js\?v=", u) for u in preloaded), preloaded
+        assert len(requests) == len(set(requests)), (name, sorted(requests))
+        # The page's catalog: one stamped module (cached for a year), not embedded in the page.
+        catalogs = [u for u in requests if "/i18n/" in u]
+        assert len(catalogs) == 1 and re.search(r"/i18n/nl\.js\?v=[0-9a-f]{12}$", catalogs[0]), catalogs
         # No inline script but the data blocks and the import map (the nonce CSP allows no more).
         kinds = await s.page.evaluate("[...document.scripts].filter(e => !e.src).map(e => e.type)")
         assert sorted(set(kinds)) == ["application/json", "importmap"], (name, kinds)

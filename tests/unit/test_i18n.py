@@ -120,13 +120,18 @@ def test_missing_key_is_logged_and_marked_outside_tests(
     assert "missing translation: en: noSuchKey" in caplog.text
 
 
-def test_page_json_is_the_catalog_and_safe_in_a_script_element() -> None:
+def test_page_json_names_the_catalogs_and_is_safe_in_a_script_element() -> None:
     for lang in i18n.LANGS:
         text = str(i18n.page_json(lang))
         assert "<" not in text and ">" not in text and "&" not in text
         data = json.loads(text)
         assert data["lang"] == lang and data["langs"] == list(i18n.LANGS)
-        assert data["messages"] == i18n.catalog(lang)
+        assert "messages" not in data  # the page's catalog is a cached module (i18n.module_url)
+        assert re.fullmatch(rf"/i18n/{lang}\.js\?v=[0-9a-f]{{12}}", i18n.module_url(lang))
+        body, stamp = i18n.module_source(lang)
+        assert body.startswith(b"export default {") and body.endswith(b"};\n")
+        assert json.loads(body[len(b"export default ") : -2]) == i18n.catalog(lang)
+        assert i18n.module_url(lang).endswith("?v=" + stamp)
         # The other catalogs under content-stamped URLs (served by server/app.py's /i18n mount).
         assert data["urls"] == {x: i18n.catalog_url(x) for x in i18n.LANGS}
         assert re.fullmatch(r"/i18n/en\.json\?v=[0-9a-f]{12}", data["urls"]["en"])

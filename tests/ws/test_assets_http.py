@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import posixpath
 import re
 import urllib.request
 from pathlib import Path
@@ -65,6 +66,34 @@ async def test_room_page_and_assets_compressed_and_cached(sqlite_server: ServerP
     for url in urls:
         if url.endswith(".js") and "/vendor/" not in url:
             assert imports[url.split("?")[0]] == url
+    # Every module the page's entry modules import, directly or not, is preloaded under its stamped
+    # URL after the import map, so the browser fetches the graph at once: found here independently,
+    # by following the imports of the modules as served.
+    preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)" nonce="([^"]+)">', page)
+    assert preloads and all(n == nonce for _, n in preloads)
+    assert page.index('type="importmap"') < page.index('rel="modulepreload"')
+    entries = [u.split("?")[0] for u in re.findall(r'<script type="module"[^>]*src="([^"]+)"', page)]
+    assert "/static/js/room.js" in entries
+    seen, queue, graph = set(entries), list(entries), set()
+    while queue:
+        path = queue.pop(0)
+        _, bh, braw = _get(sqlite_server.base + imports[path])
+        for spec in re.findall(
+            r"""^(?:import|export)\b[^;()]*?["']([^"']+)["']""", _body(bh, braw).decode(), re.M
+        ):
+            if spec in imports and not spec.startswith("/"):  # kring/catalog: imports nothing
+                graph.add(imports[spec])
+                continue
+            if not spec.startswith("."):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+                graph.add(imports[target])
+    assert {u for u, _ in preloads} == graph
+    assert len(preloads) == len(graph) >= 30  # each once
+    assert any(u.startswith("/i18n/nl.js?v=") for u in graph)
     # Every script tag carries this response's nonce.
     for tag in re.findall(r"<script[^>]*>", page):
         assert f'nonce="{nonce}"' in tag, tag
@@ -98,3 +127,28 @@ def test_stamp_follows_content(tmp_path: Path) -> None:
     assert second != first and second.startswith("/static/js/a.js?v=")
     assert json.loads(assets.import_map())["imports"] == {"/static/js/a.js": second}
     assert assets.version("../escape.js") is None
+
+
+def test_module_graph_follows_static_imports(tmp_path: Path) -> None:
+    js = tmp_path / "js"
+    (js / "core").mkdir(parents=True)
+    (js / "page.js").write_text(
+        '/* import "./never.js" is a comment */\nimport "./core/a.js";\nimport { b } from "./core/b.js";\n'
+    )
+    (js / "core" / "a.js").write_text('import { b } from "./b.js";\nexport var x = "./not-an-import.js";\n')
+    (js / "core" / "b.js").write_text(
+        'import messages from "kring/catalog";\nimport { a } from "./a.js";\nexport var b = 1;\n'
+    )
+    assets = Assets(tmp_path)
+    assert assets.imports("js/page.js") == ("js/core/a.js", "js/core/b.js")
+    assert assets.imports("js/core/b.js") == ("kring/catalog", "js/core/a.js")
+    extra = {"kring/catalog": "/i18n/nl.js?v=1"}
+    graph = assets.module_graph(["js/page.js"], extra)
+    assert graph == [assets.url("js/core/a.js"), assets.url("js/core/b.js"), "/i18n/nl.js?v=1"]
+    # An entry is never preloaded; a module both entries import, once.
+    assert assets.module_graph(["js/page.js", "js/core/a.js"], extra) == graph[1:]
+    links = str(assets.preload_links(["js/page.js"], "n<1", extra))
+    assert links.count('<link rel="modulepreload"') == 3 and 'nonce="n&lt;1"' in links
+    # A new content stamp: parsed again.
+    (js / "page.js").write_text('import "./core/b.js";\n')
+    assert assets.imports("js/page.js") == ("js/core/b.js",)

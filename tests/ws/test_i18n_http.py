@@ -1,5 +1,6 @@
-"""The translation catalogs over HTTP: the page embeds its language's catalog under the CSP nonce
-(chosen by the kring_lang cookie) and names the others under stamped URLs, cached like static files."""
+"""The translation catalogs over HTTP: the page imports its language's catalog (chosen by the
+kring_lang cookie) as a stamped ES module and names the others under stamped URLs, all cached like
+static files."""
 
 from __future__ import annotations
 
@@ -40,7 +41,17 @@ async def test_page_embeds_its_language_and_names_the_others(sqlite_server: Serv
         page = body.decode()
         nonce = re.search(r"'nonce-([^']+)'", h["content-security-policy"]).group(1)  # type: ignore[union-attr]
         data = _embedded(page, nonce)
-        assert data["lang"] == lang and data["messages"] == i18n.catalog(lang)
+        assert data["lang"] == lang and "messages" not in data
+        # The page's own catalog: an ES module its import map names, cached under its stamp.
+        m = re.search(r'<script type="importmap" nonce="[^"]+">(.*?)</script>', page, re.S)
+        assert m
+        module = json.loads(m.group(1))["imports"][i18n.MODULE]
+        assert module == i18n.module_url(lang)
+        mh, mbody = _get(sqlite_server.base + module)
+        assert mh["content-type"].startswith("text/javascript") and mh["cache-control"] == IMMUTABLE
+        assert json.loads(mbody.decode().removeprefix("export default ").removesuffix(";\n")) == i18n.catalog(
+            lang
+        )
         assert f"<title>{heading}</title>" in page and f'<html lang="{lang}">' in page
         for other, url in data["urls"].items():
             ch, cbody = _get(sqlite_server.base + url)
@@ -49,4 +60,6 @@ async def test_page_embeds_its_language_and_names_the_others(sqlite_server: Serv
             assert ch["content-encoding"] == "gzip"
     # A stale or missing stamp is revalidated, never kept for a year.
     ch, _ = _get(sqlite_server.base + "/i18n/en.json")
+    assert ch["cache-control"] == "no-cache"
+    ch, _ = _get(sqlite_server.base + "/i18n/en.js?v=stale")
     assert ch["cache-control"] == "no-cache"

@@ -11,5 +11,6 @@ import "./group/plans.js";
 import "./group/trend.js";
 import "./group/members.js";
 import "./group/admin.js";
+import "./group/erase.js";
 import "./group/new-meeting.js";
 import "./group/method-editor.js";

@@ -1,8 +1,10 @@
 /* Kring UI strings. The texts themselves live in the catalogs client/i18n/<lang>.json, one per
- * language and shared with the server (server/i18n.py). The page embeds the catalog of its own
- * language (<script type="application/json" id="kring-i18n">); another language's catalog is
- * fetched from /i18n/<lang>.json?v=<stamp> when it is needed (the language switch, the method
- * editor).
+ * language and shared with the server (server/i18n.py). The page's own language comes as an ES
+ * module, `import messages from "kring/catalog"`, which the page's import map points at
+ * /i18n/<lang>.js?v=<stamp> (cached for a year, so a repeat load fetches nothing for it); the page
+ * names its language and the catalogs' URLs in <script type="application/json" id="kring-i18n">.
+ * Another language's catalog is fetched from /i18n/<lang>.json?v=<stamp> when it is needed (the
+ * language switch, the method editor).
  *
  *   kringI18n.t(lang, key, vars)     one string with its {placeholders} filled in from vars; a plural
  *                                     entry ({one, other, ...}) is chosen by vars.n (Intl.PluralRules)
@@ -21,6 +23,7 @@
  *
  * The language switch (component "langSwitch") stores the choice in localStorage and in the
  * kring_lang cookie, so server-rendered pages come back in the same language. */
+import pageMessages from "kring/catalog";
 import { dict } from "./maps.js";
 import { component } from "./store.js";
 
@@ -43,15 +46,15 @@ var pageLang = "nl";
   } catch (e) {
     data = null;
   }
-  if (!data || !data.messages) {
-    console.error("kring i18n: the page has no catalog (#kring-i18n)");
+  if (!data || !data.lang || !pageMessages) {
+    console.error("kring i18n: the page has no catalog (#kring-i18n, kring/catalog)");
     return;
   }
   pageLang = data.lang;
   if (data.langs) langs = data.langs;
   if (data.urls) urls = data.urls;
-  catalogs[data.lang] = data.messages;
-  loading[data.lang] = Promise.resolve(data.messages);
+  catalogs[data.lang] = pageMessages;
+  loading[data.lang] = Promise.resolve(pageMessages);
 })();
 
 function norm(lang) {

@@ -68,7 +68,7 @@ export function remember(m, name) {
 
 // --- the shared state of the page -------------------------------------------------------------
 var groupStore = {
-  phase: "boot", // boot | join | badlink | denied | ready
+  phase: "boot", // boot | join | badlink | denied | ready | erased
   view: null,
   token: null,
   loadError: "",
@@ -88,6 +88,7 @@ var groupStore = {
     var self = this;
     if (!this.token) return Promise.resolve(null);
     return post("/view", { token: this.token }).then(function (r) {
+      if (self.phase === "erased") return r; // erased while this view was on its way
       if (r.ok) {
         self.view = r.data;
         self.phase = "ready";
@@ -131,6 +132,13 @@ var groupStore = {
       if (r.ok) self.load();
       return r;
     });
+  },
+  // This member's data or the whole group was erased: the token opens nothing any more.
+  forget: function () {
+    lsSet(memberKey(), null);
+    this.token = null;
+    this.view = null;
+    this.phase = "erased";
   },
   send: function (path, body) {
     return post(path, Object.assign({ token: this.token }, body));

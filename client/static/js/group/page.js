@@ -46,6 +46,9 @@ function groupPage() {
     get showDenied() {
       return this.G.phase === "denied";
     },
+    get showErased() {
+      return this.G.phase === "erased";
+    },
     get groupName() {
       return this.v ? this.v.group.name : "";
     },

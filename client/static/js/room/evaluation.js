@@ -51,6 +51,19 @@ function evalPanel() {
         if (r && r.t === "ack") self.submitted = true;
       });
     },
+    // The facilitator closes the evaluation: no more answers, and the means appear (only with
+    // enough answers, server/rooms/evaluation.py).
+    get canClose() {
+      var e = this.st && this.st.evaluation;
+      return this.isFac && !!e && !e.closed && this.K.tool("evaluation");
+    },
+    get closed() {
+      var e = this.st && this.st.evaluation;
+      return !!e && !!e.closed;
+    },
+    close: function () {
+      this.cmd("evaluation.close", {});
+    },
     get summaryText() {
       var e = this.st && this.st.evaluation;
       if (!e || !e.n) return "";
