@@ -15,6 +15,8 @@ from typing import Any
 TOOLS = frozenset(
     {"text", "questions", "advice", "mindmap", "forcefield", "notes", "vote", "plan", "rounds", "evaluation"}
 )
+# Board tools an earlier phase fills and a later phase may show read-only (a phase's `show`).
+SHOWABLE = frozenset({"mindmap", "forcefield", "plan"})
 # In the order a board shows them (the browser gets this order in its page data).
 CARD_KIND_ORDER = (
     "question",
@@ -64,6 +66,7 @@ _PHASE_KEYS = {
     "instructions",
     "minutes",
     "tools",
+    "show",
     "cards",
     "writers",
     "note_writers",
@@ -112,6 +115,8 @@ ERROR_CODES = frozenset(
         "id_mismatch",
         "no_files",
         "no_basic",
+        "show_open",
+        "show_not_earlier",
     }
 )
 
@@ -168,6 +173,8 @@ class Phase:
     note_writers: tuple[str, ...]
     private: bool
     fallback: str
+    # Tools an earlier phase opened, shown read-only here (e.g. the force field in an action plan).
+    show: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -176,6 +183,7 @@ class Phase:
             "instructions": self.instructions.to_dict(),
             "minutes": self.minutes,
             "tools": list(self.tools),
+            "show": list(self.show),
             "cards": list(self.cards),
             "writers": list(self.writers),
             "note_writers": list(self.note_writers),
@@ -286,6 +294,16 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
             src, (*at, "minutes"), "bad_minutes", f"must be a whole number of minutes from {lo} to {hi}"
         )
     tools = _str_list(src, (*at, "tools"), data["tools"], TOOLS)
+    show = _str_list(src, (*at, "show"), data.get("show", []), SHOWABLE)
+    for tool in show:
+        if tool in tools:
+            raise _fail(
+                src,
+                (*at, "show"),
+                "show_open",
+                f"{tool!r} is open in this phase already (remove it from 'show' or from 'tools')",
+                value=tool,
+            )
     cards = _str_list(src, (*at, "cards"), data.get("cards", []), CARD_KINDS)
     writers = _str_list(src, (*at, "writers"), data.get("writers", ["all"]), WRITERS)
     note_writers = _str_list(src, (*at, "note_writers"), data.get("note_writers", ["listeners"]), WRITERS)
@@ -325,6 +343,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
         note_writers=note_writers,
         private=private,
         fallback=fallback,
+        show=show,
     )
 
 
@@ -364,6 +383,18 @@ def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | Non
                 src, ("phases", i, "id"), "duplicate_phase", f"duplicate phase id {p.id!r}", value=p.id
             )
         seen.add(p.id)
+    opened: set[str] = set()
+    for i, p in enumerate(phases):
+        for tool in p.show:
+            if tool not in opened:
+                raise _fail(
+                    src,
+                    ("phases", i, "show"),
+                    "show_not_earlier",
+                    f"{tool!r} is not open in an earlier phase, so there is nothing to show",
+                    value=tool,
+                )
+        opened.update(p.tools)
     return Method(
         id=mid,
         name=_text(src, ("name",), data["name"]),
@@ -517,6 +548,7 @@ def to_toml(m: Method) -> str:
             f"id = {_toml_str(p.id)}",
             f"minutes = {p.minutes}",
             f"tools = {_toml_list(p.tools)}",
+            *([f"show = {_toml_list(p.show)}"] if p.show else []),
             f"cards = {_toml_list(p.cards)}",
             f"writers = {_toml_list(p.writers)}",
             f"note_writers = {_toml_list(p.note_writers)}",

@@ -25,6 +25,7 @@ from .methods import (
     MAX_METHOD_ID,
     PHASE_MINUTES,
     ROLE_ORDER,
+    SHOWABLE,
     TOOLS,
     WRITERS,
     MethodLibrary,
@@ -158,6 +159,7 @@ async def group_page(request: Request) -> Response:
             "library": _methods_json(request),
             "schema": {
                 "tools": sorted(TOOLS),
+                "show": sorted(SHOWABLE),
                 "card_kinds": sorted(CARD_KINDS),
                 "writers": sorted(WRITERS),
                 "levels": sorted(LEVELS),

@@ -164,6 +164,7 @@ function methodEditor() {
         // The schema's lists as checkbox groups: which tools, card kinds and writers.
         var checks = [
           ["tools", "tools", "grpTools", "tool_"],
+          ["show", "show", "grpShow", "tool_"],
           ["cards", "card_kinds", "grpCardKinds", "kind_"],
           ["writers", "writers", "grpWriters", "writer_"],
         ].map(function (c) {
