@@ -1,0 +1,71 @@
+"""The meeting fits its method and every screen, in real headless Chromium.
+
+A phase's `show` (methods/*.toml): earlier board tools on screen read-only, in the room and on the
+projector. axe-core (WCAG 2.x A/AA, 2.2 AA) at 1280×800 and 390×844; screenshots in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from kring_testlib import ARTIFACTS, ServerProc, create_room
+
+from .browserlib import axe, expect, join, my_pid, send, shot, wait_js, wait_state
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+QUESTION = "Hoe deel ik eigenaarschap in mijn team zonder de deadline te missen?"
+
+
+async def test_action_plan_shows_the_force_field_read_only(sqlite_server: ServerProc, screens: Any) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Intervisie december")
+    url = f"{base}/r/{room['room']}#"
+    fac = await screens("Fenna", bypass_csp=True)
+    inb = await screens("Ilse", bypass_csp=True, viewport=PHONE)
+    await join(fac.page, url + room["facilitator_key"], "Fenna")
+    await join(inb.page, url + room["join_key"], "Ilse")
+    await send(fac.page, "role.assign", {"pid": await my_pid(inb.page), "role": "inbrenger", "on": True})
+    await wait_state(inb.page, "s.may.case")
+    await send(inb.page, "case.set", {"question": QUESTION})
+    await send(fac.page, "phase.goto", {"index": 1})
+    for text, side in (("Steun van de directie", "promoting"), ("Werkdruk rond de toetsweek", "hindering")):
+        await send(fac.page, "force.add", {"id": "f" + side[:4], "side": side, "text": text})
+    await wait_state(inb.page, "Object.keys(s.forcefield.forces).length === 2")
+
+    # The action plan (phase 5): the plan is open, the force field is shown, read-only.
+    await send(fac.page, "phase.goto", {"index": 4})
+    found: list[str] = []
+    for s in (fac, inb):
+        page = s.page
+        await wait_state(page, "s.phase.index === 4 && s.method.phases[4].show.includes('forcefield')")
+        board = page.locator(".board-forcefield")
+        await expect(board).to_be_visible()
+        await expect(page.locator(".board-plan")).to_be_visible()
+        await wait_js(
+            page, "() => document.querySelectorAll('.board-forcefield .ff-svg .ff-row').length === 2"
+        )
+        # Nothing to type into or click on the shown board, and the situation boxes are read-only.
+        assert await board.locator(".ff-add").evaluate_all("els => els.every(e => e.offsetParent === null)")
+        assert await board.locator(".ff-actions").evaluate_all(
+            "els => els.every(e => e.offsetParent === null)"
+        )
+        assert await board.locator(".ff-rate").evaluate_all("els => els.every(e => e.offsetParent === null)")
+        assert await board.locator("textarea").evaluate_all("els => els.every(e => e.readOnly)")
+        # Not listed a second time among what earlier phases left.
+        assert not await page.locator(".earlier-forces").is_visible()
+        found += await axe(page, f"action plan with the force field shown ({s.name})")
+    await shot(fac.page.locator(".board-forcefield"), ARTIFACTS / "fit-show-forcefield-1280.png")
+    await fac.page.screenshot(path=str(ARTIFACTS / "fit-show-room-1280.png"), full_page=True)
+    await inb.page.screenshot(path=str(ARTIFACTS / "fit-show-room-390.png"), full_page=True)
+
+    # The projector shows the diagram in this phase as well.
+    projector = await fac.context.new_page()
+    href = await fac.page.locator(".topbar-actions a[href*='/projector#']").get_attribute("href")
+    await projector.goto(base + str(href))
+    await wait_js(projector, "() => document.querySelectorAll('.pj-ff .ff-svg .ff-row').length === 2")
+    await expect(projector.locator(".pj-plan")).to_be_visible()
+    await projector.screenshot(path=str(ARTIFACTS / "fit-show-projector-1280.png"))
+    assert found == [], "\n".join(found)
