@@ -54,6 +54,11 @@ async def test_action_plan_shows_the_force_field_read_only(sqlite_server: Server
         )
         assert await board.locator(".ff-rate").evaluate_all("els => els.every(e => e.offsetParent === null)")
         assert await board.locator("textarea").evaluate_all("els => els.every(e => e.readOnly)")
+        # ...and look read-only: no white box, out of the tab order, no prompt to type.
+        looks = """els => els.every(e => getComputedStyle(e).backgroundColor === 'rgba(0, 0, 0, 0)'
+                   && e.tabIndex === -1 && !e.placeholder.includes('?'))"""
+        assert await board.locator("textarea").evaluate_all(looks)
+        await expect(board.locator(".board-help").first).to_be_visible()
         # Not listed a second time among what earlier phases left.
         assert not await page.locator(".earlier-forces").is_visible()
         found += await axe(page, f"action plan with the force field shown ({s.name})")
