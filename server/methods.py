@@ -17,6 +17,8 @@ TOOLS = frozenset(
 )
 # Board tools an earlier phase fills and a later phase may show read-only (a phase's `show`).
 SHOWABLE = frozenset({"mindmap", "forcefield", "plan"})
+# What a phase's `order` may name: the card panel and the board tools, in the room's own order.
+BOARD_AREAS = ("vote", "mindmap", "forcefield", "plan", "cards")
 # In the order a board shows them (the browser gets this order in its page data).
 CARD_KIND_ORDER = (
     "question",
@@ -67,6 +69,7 @@ _PHASE_KEYS = {
     "minutes",
     "tools",
     "show",
+    "order",
     "cards",
     "writers",
     "note_writers",
@@ -117,6 +120,7 @@ ERROR_CODES = frozenset(
         "no_basic",
         "show_open",
         "show_not_earlier",
+        "order_not_here",
     }
 )
 
@@ -175,6 +179,8 @@ class Phase:
     fallback: str
     # Tools an earlier phase opened, shown read-only here (e.g. the force field in an action plan).
     show: tuple[str, ...] = ()
+    # The board areas (BOARD_AREAS) in the order this phase puts them on screen; the rest follow.
+    order: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -184,6 +190,7 @@ class Phase:
             "minutes": self.minutes,
             "tools": list(self.tools),
             "show": list(self.show),
+            "order": list(self.order),
             "cards": list(self.cards),
             "writers": list(self.writers),
             "note_writers": list(self.note_writers),
@@ -305,6 +312,16 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
                 value=tool,
             )
     cards = _str_list(src, (*at, "cards"), data.get("cards", []), CARD_KINDS)
+    order = _str_list(src, (*at, "order"), data.get("order", []), frozenset(BOARD_AREAS))
+    for area in order:
+        if not (cards if area == "cards" else area in tools or area in show):
+            raise _fail(
+                src,
+                (*at, "order"),
+                "order_not_here",
+                f"{area!r} is not on screen in this phase (not in 'tools', 'show' or, for 'cards', 'cards')",
+                value=area,
+            )
     writers = _str_list(src, (*at, "writers"), data.get("writers", ["all"]), WRITERS)
     note_writers = _str_list(src, (*at, "note_writers"), data.get("note_writers", ["listeners"]), WRITERS)
     private = data.get("private", False)
@@ -344,6 +361,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
         private=private,
         fallback=fallback,
         show=show,
+        order=order,
     )
 
 
@@ -549,6 +567,7 @@ def to_toml(m: Method) -> str:
             f"minutes = {p.minutes}",
             f"tools = {_toml_list(p.tools)}",
             *([f"show = {_toml_list(p.show)}"] if p.show else []),
+            *([f"order = {_toml_list(p.order)}"] if p.order else []),
             f"cards = {_toml_list(p.cards)}",
             f"writers = {_toml_list(p.writers)}",
             f"note_writers = {_toml_list(p.note_writers)}",

@@ -16,6 +16,7 @@ from .groups import MAX_GROUP_NAME
 from .httpguard import read_json
 from .hub import Hub
 from .methods import (
+    BOARD_AREAS,
     CARD_KIND_ORDER,
     CARD_KINDS,
     KIND_ORDER,
@@ -160,6 +161,7 @@ async def group_page(request: Request) -> Response:
             "schema": {
                 "tools": sorted(TOOLS),
                 "show": sorted(SHOWABLE),
+                "order": list(BOARD_AREAS),
                 "card_kinds": sorted(CARD_KINDS),
                 "writers": sorted(WRITERS),
                 "levels": sorted(LEVELS),

@@ -157,6 +157,7 @@ def _method_view(s: RoomState) -> dict[str, Any]:
                 "used_ms": used,
                 "tools": list(p.tools),
                 "show": list(p.show),
+                "order": list(p.order),
                 "cards": list(p.cards),
                 "private": p.private,
                 "writers": list(p.writers),

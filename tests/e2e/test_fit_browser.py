@@ -74,3 +74,39 @@ async def test_action_plan_shows_the_force_field_read_only(sqlite_server: Server
     await expect(projector.locator(".pj-plan")).to_be_visible()
     await projector.screenshot(path=str(ARTIFACTS / "fit-show-projector-1280.png"))
     assert found == [], "\n".join(found)
+
+
+async def test_advice_before_the_plan_in_the_basic_method(sqlite_server: ServerProc, screens: Any) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Advies eerst")
+    url = f"{base}/r/{room['room']}#"
+    fac = await screens("Fenna", bypass_csp=True)
+    await join(fac.page, url + room["facilitator_key"], "Fenna")
+    page = fac.page
+    order = """() => [...document.querySelectorAll('.room-main > section')]
+        .filter(e => e.offsetParent !== null).map(e => e.className.split(' ')[1])"""
+    await send(page, "phase.goto", {"index": 2})  # the investigation: the mind-map, questions
+    await wait_state(page, "s.phase.index === 2")
+    await send(page, "card.add", {"id": "c1", "kind": "question", "text": "Wat wil je bereiken?"})
+    await wait_js(page, "() => document.querySelector('.board-mindmap').offsetParent !== null")
+    before = await page.evaluate(order)
+    assert before.index("board-mindmap") < before.index("cards-panel"), before
+    await send(page, "phase.goto", {"index": 4})  # "Advies en actieplan": order = ["cards", "plan"]
+    await wait_state(page, "s.phase.index === 4 && s.method.phases[4].order[0] === 'cards'")
+    await send(page, "card.add", {"id": "c2", "kind": "advice", "text": "Vraag het team om hulp."})
+    await wait_js(page, "() => document.querySelector('.board-plan').offsetParent !== null")
+    shown = await page.evaluate(order)
+    assert shown.index("cards-panel") < shown.index("board-plan"), shown
+    # The boards still work after the move: the plan takes typing.
+    box = page.locator("#plan-action")
+    await box.fill("Ik vraag maandag twee collega's om mee te denken.")
+    await box.press("Enter")
+    await wait_state(page, "s.plan.action.startsWith('Ik vraag')")
+    assert await axe(page, "advice before the plan") == []
+    await page.screenshot(path=str(ARTIFACTS / "fit-order-advice-plan-1280.png"), full_page=True)
+    # Back to the investigation: the room's own order again.
+    await send(page, "phase.goto", {"index": 2})
+    await wait_state(page, "s.phase.index === 2")
+    again = await page.evaluate(order)
+    assert again.index("board-mindmap") < again.index("cards-panel"), again
+    assert not fac.errors, fac.errors

@@ -333,6 +333,7 @@ async def test_b_custom_method_in_the_form_editor(sqlite_server: ServerProc, scr
         phases.nth(3).locator("fieldset.checks legend", has_text="Alleen-lezen getoond")
     ).to_be_visible()
     await shown.check()
+    await expect(phases.nth(3).get_by_label("Volgorde op het bord")).to_have_value("cards, plan")
 
     # Rename it properly and save.
     await first.get_by_label("Titel (Nederlands)").fill("Check-in en terugblik")
@@ -373,6 +374,7 @@ async def test_b_custom_method_in_the_form_editor(sqlite_server: ServerProc, scr
     ]
     assert m.phases[0].title.nl == "Check-in en terugblik" and m.phases[2].minutes == 25
     assert m.phases[3].show == ("mindmap",) and "show = [" in text
+    assert m.phases[3].order == ("cards", "plan")  # kept through the form's order field
 
     # Import: a broken file gets the loader's message; a good one joins the group's methods.
     await page.locator(".me-import summary").click()

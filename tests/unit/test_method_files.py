@@ -457,6 +457,19 @@ SCHEMA_CASES: list[tuple[str, Mutation, bool, str]] = [
         False,
         "phases[1].show: 'mindmap' is not open in an earlier phase",
     ),
+    (
+        "order names what is not on screen",
+        _set(("phases", 2, "order"), ["plan"]),
+        False,
+        "phases[2].order: 'plan' is not on screen in this phase",
+    ),
+    (
+        "order names cards in a phase without cards",
+        _set(("phases", 0, "order"), ["cards"]),
+        False,
+        "phases[0].order: 'cards' is not on screen",
+    ),
+    ("order names an unknown area", _set(("phases", 4, "order"), ["board"]), False, "unknown value 'board'"),
     ("show not a list", _set(("phases", 3, "show"), "mindmap"), False, "phases[3].show: must be a list"),
 ]
 
@@ -497,6 +510,23 @@ def test_show_is_validated_with_a_code_and_survives_toml() -> None:
     assert m.phases[4].show == ("mindmap",) and m.phases[1].show == ()
     assert parse_toml(to_toml(m)) == m
     assert parse_method(m.to_dict()) == m
+
+
+def test_order_puts_the_advice_before_the_plan_and_survives_toml(lib: MethodLibrary) -> None:
+    basis = lib.get("basis")
+    assert basis is not None
+    plan = basis.phases[4]
+    assert plan.order == ("cards", "plan")  # the advice box before the SMART form
+    assert parse_toml(to_toml(basis)) == basis and "order = [" in to_toml(basis)
+    data = copy.deepcopy(basis_data())
+    data["phases"][4]["order"] = ["plan", "cards", "plan"]
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "duplicate_value"
+    data["phases"][4]["order"] = ["mindmap"]
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "order_not_here" and exc.value.path == ("phases", 4, "order")
 
 
 def test_schema_error_cases_do_not_touch_the_file() -> None:

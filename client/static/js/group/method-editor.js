@@ -189,6 +189,7 @@ function methodEditor() {
             ien: p.uid + "-ien",
             priv: p.uid + "-priv",
             fb: p.uid + "-fb",
+            order: p.uid + "-order",
             up: p.uid + "-up",
             down: p.uid + "-down",
           },
@@ -199,6 +200,7 @@ function methodEditor() {
           instrNl: p.instructions.nl,
           instrEn: p.instructions.en,
           private: p.private,
+          order: p.order,
           checks: checks,
           fallbacks: basic
             .map(function (b) {

@@ -23,6 +23,8 @@ export function phaseDraft(p) {
     minutes: p.minutes === undefined ? 10 : String(p.minutes),
     tools: (p.tools || []).slice(),
     show: (p.show || []).slice(),
+    // The board areas in screen order, as the form's text field has them: "cards, plan".
+    order: (p.order || []).join(", "),
     cards: (p.cards || []).slice(),
     writers: (p.writers || ["all"]).slice(),
     note_writers: (p.note_writers || ["listeners"]).slice(),
@@ -56,6 +58,11 @@ export function methodData(d) {
         minutes: minutesValue(p.minutes),
         tools: p.tools.slice(),
         show: p.show.slice(),
+        order: String(p.order || "")
+          .split(/[\s,]+/)
+          .filter(function (x) {
+            return x !== "";
+          }),
         cards: p.cards.slice(),
         writers: p.writers.slice(),
         note_writers: p.note_writers.slice(),
@@ -78,6 +85,7 @@ var PHASE_FIELDS = {
   "instructions.en": ["grpInstrEn", "-ien"],
   tools: ["grpTools", "-tools-"],
   show: ["grpShow", "-show-"],
+  order: ["grpOrder", "-order"],
   cards: ["grpCardKinds", "-cards-"],
   writers: ["grpWriters", "-writers-"],
   private: ["grpPrivate", "-priv"],

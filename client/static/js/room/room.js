@@ -7,6 +7,50 @@ import { component } from "../core/store.js";
 import { clock, hhmm } from "../core/time.js";
 import { base, myKey, remaining, roomId } from "./base.js";
 
+// The board areas in the room's own order (server/methods.py BOARD_AREAS) and their sections.
+var AREAS = [
+  ["vote", ".board-vote"],
+  ["mindmap", ".board-mindmap"],
+  ["forcefield", ".board-forcefield"],
+  ["plan", ".board-plan"],
+  ["cards", ".cards-panel"],
+];
+
+/* Put the board areas in the order the phase names (its `order`), the rest after in the room's
+ * order. The sections are moved in the DOM, not with CSS, so reading and focus order follow the
+ * screen; nothing moves when the order is already right (a move would drop the focus). */
+function arrange(root, order) {
+  var els = AREAS.map(function (a) {
+    return { id: a[0], el: root.querySelector(a[1]) };
+  }).filter(function (a) {
+    return !!a.el;
+  });
+  if (els.length < 2) return;
+  var rank = function (a) {
+    var i = (order || []).indexOf(a.id);
+    return i >= 0 ? i : 100 + AREAS.findIndex(function (x) {
+      return x[0] === a.id;
+    });
+  };
+  var want = els.slice().sort(function (a, b) {
+    return rank(a) - rank(b);
+  });
+  var now = els.slice().sort(function (a, b) {
+    return a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+  });
+  if (
+    want.every(function (a, i) {
+      return a.el === now[i].el;
+    })
+  )
+    return;
+  var parent = now[0].el.parentNode;
+  var after = now[now.length - 1].el.nextSibling;
+  want.forEach(function (a) {
+    parent.insertBefore(a.el, after);
+  });
+}
+
 function room() {
   return base({
     joinName: "",
@@ -15,6 +59,13 @@ function room() {
       if (rec && rec.name) this.joinName = rec.name;
       var key = myKey();
       if (rec && rec.token && key) this.K.connect({ room: roomId(), key: key });
+      var self = this;
+      var root = this.$el;
+      Alpine.effect(function () {
+        var st = self.st;
+        var p = st && st.method && st.method.phases[st.phase.index];
+        arrange(root, p ? p.order : []);
+      });
       // A different link pasted into the same tab: start over with the new key.
       window.addEventListener("hashchange", function () {
         var k = readFragment();
