@@ -110,3 +110,39 @@ async def test_advice_before_the_plan_in_the_basic_method(sqlite_server: ServerP
     again = await page.evaluate(order)
     assert again.index("board-mindmap") < again.index("cards-panel"), again
     assert not fac.errors, fac.errors
+
+
+async def test_phone_header_is_compact_and_the_timer_stays_in_view(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    title = "Intervisiebijeenkomst team Noord, december"
+    room = create_room(base, "basis", title=title)
+    url = f"{base}/r/{room['room']}#"
+    found: list[str] = []
+    for who, key in (("Fenna", room["facilitator_key"]), ("Anna", room["join_key"])):
+        s = await screens(who, bypass_csp=True, viewport=PHONE)
+        page = s.page
+        await join(page, url + key, who)
+        await wait_state(page, "s.timer !== undefined")
+        head = await page.locator(".topbar").bounding_box()
+        assert head is not None and head["height"] <= 0.15 * PHONE["height"], head
+        # The room's title is shown whole, not cut off.
+        cut = await page.locator(".room-title").evaluate(
+            "e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1"
+        )
+        assert not cut and await page.locator(".room-title").inner_text() == title
+        await page.screenshot(path=str(ARTIFACTS / f"fit-phone-top-{who.lower()}-390.png"))
+        # The timer is in view at the top and after scrolling to the end of the page.
+        for where in ("top", "bottom"):
+            if where == "bottom":
+                await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                await page.wait_for_timeout(150)
+            box = await page.locator(".timer").bounding_box()
+            assert box is not None, where
+            assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], (where, box)
+            assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"], (where, box)
+        await page.screenshot(path=str(ARTIFACTS / f"fit-phone-scrolled-{who.lower()}-390.png"))
+        found += await axe(page, f"room on a phone ({who})")
+        assert not s.errors, s.errors
+    assert found == [], "\n".join(found)
