@@ -227,6 +227,47 @@ async def api_create_room(request: Request) -> Response:
     )
 
 
+async def api_about(request: Request) -> Response:
+    """POST /r/{room}/about {key}: what the join page may say before joining: the meeting's title,
+    its method, whether the key is the facilitator's, and whether the room is locked. Never who is
+    in: names come with the room's view, after joining (and, in a locked room, after admission).
+
+    Only the current join or facilitator key counts (not a rotated one); a wrong key and an unknown
+    room give the same 404, so the endpoint cannot be used to probe which rooms exist.
+    """
+    data = await read_json(request, SMALL_BODY)
+    if isinstance(data, Response):
+        return data
+    key = data.get("key")
+    hub: Hub = request.app.state.hub
+    room = request.path_params["room"]
+    denied = JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
+    if not isinstance(key, str) or not key:
+        return denied
+    try:
+        meta = await hub.meta(room)
+        if meta is None:
+            return denied
+        fac = key_matches(key, meta.get("facilitator_hash"))
+        if not fac and not key_matches(key, meta.get("join_hash")):
+            return denied
+        live = await hub.get(room)
+    except Unavailable:
+        return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
+    if live is None:
+        return denied
+    s = live.state
+    return JSONResponse(
+        {
+            "title": s.title,
+            "method": s.method.name.to_dict(),
+            "facilitator": fac,
+            "locked": bool(s.locked),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 async def api_export(request: Request) -> Response:
     """POST /r/{room}/export {key, token, format: "md"|"json"}: the report or the visible event log.
 

@@ -6,10 +6,11 @@ projector. axe-core (WCAG 2.x A/AA, 2.2 AA) at 1280×800 and 390×844; screensho
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from kring_testlib import ARTIFACTS, ServerProc, create_room
+from kring_testlib import ARTIFACTS, ServerProc, create_room, post_json
 
 from .browserlib import axe, expect, join, my_pid, send, shot, wait_js, wait_state
 
@@ -145,4 +146,46 @@ async def test_phone_header_is_compact_and_the_timer_stays_in_view(
         await page.screenshot(path=str(ARTIFACTS / f"fit-phone-scrolled-{who.lower()}-390.png"))
         found += await axe(page, f"room on a phone ({who})")
         assert not s.errors, s.errors
+    assert found == [], "\n".join(found)
+
+
+async def test_the_join_page_names_the_meeting_but_nobody_in_it(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Intervisie team Zuid")
+    rid = room["room"]
+    url = f"{base}/r/{rid}#"
+    fac = await screens("Fenna", bypass_csp=True)
+    await join(fac.page, url + room["facilitator_key"], "Fenna Geheimnaam")
+    found: list[str] = []
+    for who, key, is_fac, size in (
+        ("participant", room["join_key"], False, None),
+        ("facilitator", room["facilitator_key"], True, None),
+        ("participant", room["join_key"], False, PHONE),
+    ):
+        s = await screens(who, bypass_csp=True, **({"viewport": size} if size else {}))
+        page = s.page
+        await page.goto(url + key)
+        about = page.locator(".join-about")
+        await expect(about).to_be_visible()
+        await expect(about.locator(".join-meeting")).to_have_text("Intervisie team Zuid")
+        await expect(about.locator(".join-method")).to_have_text("Methode: Krachtenveldanalyse")
+        if is_fac:
+            await expect(about.locator(".join-fac")).to_be_visible()
+        else:
+            await expect(about.locator(".join-fac")).to_be_hidden()
+        # Nobody's name before joining: not on the page, not in what the page was sent.
+        assert "Geheimnaam" not in await page.content()
+        found += await axe(page, f"join page ({who}, {'390' if size else '1280'})")
+        await page.screenshot(path=str(ARTIFACTS / f"fit-join-{who}-{'390' if size else '1280'}.png"))
+    # The endpoint: only a current key; a wrong key and an unknown room look the same.
+    ok = post_json(base, f"/r/{rid}/about", {"key": room["join_key"]})
+    assert ok == (
+        200,
+        {"title": "Intervisie team Zuid", "method": ok[1]["method"], "facilitator": False, "locked": False},
+    )
+    assert "Geheimnaam" not in json.dumps(ok[1])
+    assert post_json(base, f"/r/{rid}/about", {"key": "wrong"})[0] == 404
+    assert post_json(base, "/r/nope/about", {"key": room["join_key"]})[0] == 404
     assert found == [], "\n".join(found)

@@ -54,6 +54,7 @@ function arrange(root, order) {
 function room() {
   return base({
     joinName: "",
+    about: null, // {title, method {nl, en}, facilitator, locked} from POST /r/{room}/about
     init: function () {
       var rec = this.K.saved(roomId());
       if (rec && rec.name) this.joinName = rec.name;
@@ -61,6 +62,21 @@ function room() {
       if (rec && rec.token && key) this.K.connect({ room: roomId(), key: key });
       var self = this;
       var root = this.$el;
+      // Before joining: which meeting this link is for (never who is in).
+      if (key && !(rec && rec.token)) {
+        fetch("/r/" + encodeURIComponent(roomId()) + "/about", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ key: key }),
+        })
+          .then(function (r) {
+            return r.ok ? r.json() : null;
+          })
+          .then(function (a) {
+            if (a && typeof a.title === "string") self.about = a;
+          })
+          .catch(function () {});
+      }
       Alpine.effect(function () {
         var st = self.st;
         var p = st && st.method && st.method.phases[st.phase.index];
@@ -71,6 +87,18 @@ function room() {
         var k = readFragment();
         if (k && k !== fragmentKey()) window.location.reload();
       });
+    },
+    get hasAbout() {
+      return !!this.about;
+    },
+    get aboutTitle() {
+      return this.about ? this.about.title : "";
+    },
+    get aboutMethod() {
+      return this.about ? this.f("joinMethod", { name: this.tr(this.about.method) }) : "";
+    },
+    get aboutFac() {
+      return !!this.about && !!this.about.facilitator;
     },
     get fatal() {
       return !!this.K.fatal;
