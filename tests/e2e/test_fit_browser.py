@@ -189,3 +189,49 @@ async def test_the_join_page_names_the_meeting_but_nobody_in_it(
     assert post_json(base, f"/r/{rid}/about", {"key": "wrong"})[0] == 404
     assert post_json(base, "/r/nope/about", {"key": room["join_key"]})[0] == 404
     assert found == [], "\n".join(found)
+
+
+async def test_notes_reveal_gives_a_count_first_and_a_cue_after(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Notities")
+    url = f"{base}/r/{room['room']}#"
+    fac = await screens("Fenna", bypass_csp=True)
+    lis = await screens("Lotte", bypass_csp=True)
+    anna = await screens("Anna", bypass_csp=True, viewport=PHONE)
+    await join(fac.page, url + room["facilitator_key"], "Fenna")
+    await join(lis.page, url + room["join_key"], "Lotte")
+    await join(anna.page, url + room["join_key"], "Anna")
+    fac.page.on("dialog", lambda d: d.accept())
+    await send(fac.page, "role.assign", {"pid": await my_pid(lis.page), "role": "listener", "on": True})
+    await wait_state(lis.page, "s.may.notes")
+    count = fac.page.locator("#notes-hidden-count")
+    await expect(count).to_have_text("Geen notities die wachten.")
+    secret = "Lotte-notitie-inhoud"
+    for i in (1, 2):
+        await send(lis.page, "note.add", {"id": f"n{i}", "text": f"{secret} {i}"})
+    # The facilitator sees how many, never what or whose.
+    await expect(count).to_have_text("2 notities nog niet onthuld.")
+    assert secret not in await fac.page.content()
+    await (
+        fac.page.locator(".fac").get_by_role("button", name="Notities onthullen").scroll_into_view_if_needed()
+    )
+    await shot(fac.page.locator(".fac"), ARTIFACTS / "fit-notes-count-1280.png")
+    assert await axe(fac.page, "facilitator with notes waiting") == []
+    await fac.page.get_by_role("button", name="Notities onthullen").click()
+    # The others get a cue, visible and spoken, with a way to open the notes.
+    cue = anna.page.locator(".banner-notes")
+    await expect(cue).to_contain_text("2 notities onthuld")
+    await wait_js(
+        anna.page, "() => document.querySelector('[x-data=roomCues]').textContent.includes('onthuld')"
+    )
+    await expect(count).to_have_text("Geen notities die wachten.")
+    assert await axe(anna.page, "participant with the notes cue (390)") == []
+    await anna.page.screenshot(path=str(ARTIFACTS / "fit-notes-cue-390.png"))
+    await cue.get_by_role("button", name="Notities openen").click()
+    await expect(anna.page.locator("#notes-pane")).to_be_visible()
+    await expect(anna.page.locator("#notes-pane")).to_contain_text(f"{secret} 1")
+    await expect(cue).to_be_hidden()
+    # The author gets no cue for their own notes.
+    await expect(lis.page.locator(".banner-notes")).to_be_hidden()

@@ -195,6 +195,16 @@ function facPanel() {
       this.revealDraft = "";
       if (phase) this.cmd("cards.reveal", { phase: phase });
     },
+    // How many notes wait to be revealed (a count only: the facilitator never sees them before).
+    get notesHidden() {
+      return (this.st && this.st.notes_hidden) || 0;
+    },
+    get notesHiddenText() {
+      return this.notesHidden ? this.f("notesHidden", { n: this.notesHidden }) : this.L.notesHiddenNone;
+    },
+    get noNotesHidden() {
+      return this.notesHidden === 0;
+    },
     revealNotes: function () {
       if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", {});
     },

@@ -6,6 +6,7 @@ import { fragmentKey, limits, pageData, readFragment } from "../core/page.js";
 import { component } from "../core/store.js";
 import { clock, hhmm } from "../core/time.js";
 import { base, myKey, remaining, roomId } from "./base.js";
+import { revealedByOthers } from "./cues.js";
 
 // The board areas in the room's own order (server/methods.py BOARD_AREAS) and their sections.
 var AREAS = [
@@ -54,6 +55,7 @@ function arrange(root, order) {
 function room() {
   return base({
     joinName: "",
+    notesCue: 0, // notes of others revealed since the cue was last dismissed
     about: null, // {title, method {nl, en}, facilitator, locked} from POST /r/{room}/about
     init: function () {
       var rec = this.K.saved(roomId());
@@ -82,11 +84,33 @@ function room() {
         var p = st && st.method && st.method.phases[st.phase.index];
         arrange(root, p ? p.order : []);
       });
+      // Notes revealed: a visible cue with a way to open them (roomCues speaks it).
+      var seen = null;
+      Alpine.effect(function () {
+        var st = self.st;
+        if (!st || st.waiting_for_admission) return;
+        var n = revealedByOthers(st, self.me);
+        if (seen !== null && n > seen) self.notesCue = n - seen + self.notesCue;
+        seen = n;
+      });
       // A different link pasted into the same tab: start over with the new key.
       window.addEventListener("hashchange", function () {
         var k = readFragment();
         if (k && k !== fragmentKey()) window.location.reload();
       });
+    },
+    get hasNotesCue() {
+      return this.notesCue > 0;
+    },
+    get notesCueText() {
+      return this.notesCue ? this.f("notesRevealedCue", { n: this.notesCue }) : "";
+    },
+    openNotes: function () {
+      this.notesCue = 0;
+      this.$store.ui.notes = true;
+    },
+    dismissNotesCue: function () {
+      this.notesCue = 0;
     },
     get hasAbout() {
       return !!this.about;
