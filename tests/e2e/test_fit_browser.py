@@ -235,3 +235,27 @@ async def test_notes_reveal_gives_a_count_first_and_a_cue_after(
     await expect(cue).to_be_hidden()
     # The author gets no cue for their own notes.
     await expect(lis.page.locator(".banner-notes")).to_be_hidden()
+
+
+async def test_small_things_timer_minutes_and_the_stats_label(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Kleine dingen")
+    fac = await screens("Fenna", bypass_csp=True)
+    page = fac.page
+    await join(page, f"{base}/r/{room['room']}#{room['facilitator_key']}", "Fenna")
+    box = page.locator("#timer-min")
+    await box.fill("7")
+    await page.locator(".timer-panel").get_by_role("button", name="Start").click()
+    await wait_state(page, "s.timer.running && s.timer.duration_ms === 7 * 60000")
+    await page.wait_for_timeout(1200)  # a few ticks of the clock
+    await expect(box).to_have_value("7")  # the typed value stays
+    # A new phase brings that phase's own minutes again.
+    await send(page, "phase.goto", {"index": 1})
+    await wait_state(page, "s.phase.index === 1")
+    await expect(box).not_to_have_value("7")
+    # The stats column says what it counts.
+    header = page.locator(".fac table thead th").nth(3)
+    await expect(header).to_have_text("Vragen met een hint")
+    assert await axe(page, "facilitator panel") == []
