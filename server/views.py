@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -266,6 +268,32 @@ async def api_about(request: Request) -> Response:
         },
         headers={"Cache-Control": "no-store"},
     )
+
+
+async def api_qr(request: Request) -> Response:
+    """POST /r/{room}/qr {key}: the room's current join link as an SVG QR code, for the
+    facilitator's screen. Only the current facilitator key; 404 alike for a wrong key or room."""
+    data = await read_json(request, SMALL_BODY)
+    if isinstance(data, Response):
+        return data
+    key = data.get("key")
+    hub: Hub = request.app.state.hub
+    room = request.path_params["room"]
+    denied = JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
+    if not isinstance(key, str) or not key:
+        return denied
+    try:
+        meta = await hub.meta(room)
+    except Unavailable:
+        return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
+    if meta is None or not key_matches(key, meta.get("facilitator_hash")) or not meta.get("join_key"):
+        return denied
+    base = str(request.base_url).rstrip("/")
+    out = io.BytesIO()
+    segno.make(f"{base}/r/{room}#{meta['join_key']}", error="m").save(
+        out, kind="svg", xmldecl=False, svgns=True, nl=False, scale=5, border=2, omitsize=True
+    )
+    return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 async def api_export(request: Request) -> Response:

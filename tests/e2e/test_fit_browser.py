@@ -259,3 +259,24 @@ async def test_small_things_timer_minutes_and_the_stats_label(
     header = page.locator(".fac table thead th").nth(3)
     await expect(header).to_have_text("Vragen met een hint")
     assert await axe(page, "facilitator panel") == []
+
+
+async def test_the_facilitator_can_show_the_join_link_as_a_qr_code(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="QR")
+    fac = await screens("Fenna", bypass_csp=True)
+    page = fac.page
+    await join(page, f"{base}/r/{room['room']}#{room['facilitator_key']}", "Fenna")
+    await page.get_by_role("button", name="QR-code tonen").click()
+    qr = page.locator("#fac-qr svg")
+    await expect(qr).to_be_visible()
+    assert await qr.get_attribute("aria-label") == "QR-code van de deelnamelink"
+    await shot(page.locator(".fac-group", has=page.locator("#fac-qr")), ARTIFACTS / "fit-qr-1280.png")
+    assert await axe(page, "facilitator with the QR code") == []
+    await page.get_by_role("button", name="QR-code verbergen").click()
+    await expect(qr).to_have_count(0)
+    # Only the facilitator's key gets it.
+    assert post_json(base, f"/r/{room['room']}/qr", {"key": room["join_key"]})[0] == 404
+    assert not fac.errors, fac.errors

@@ -6,7 +6,7 @@ import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
 import { hhmm } from "../core/time.js";
-import { base, linkFor, projectorLink, roomId } from "./base.js";
+import { base, linkFor, myKey, projectorLink, roomId } from "./base.js";
 
 function facPanel() {
   return base({
@@ -207,6 +207,36 @@ function facPanel() {
     },
     revealNotes: function () {
       if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", {});
+    },
+    // The join link as a QR code (POST /r/{room}/qr, an SVG made on the server), on request.
+    qrShown: false,
+    toggleQr: function () {
+      var self = this;
+      var box = this.$refs.qr;
+      this.qrShown = !this.qrShown;
+      if (!this.qrShown) {
+        box.replaceChildren();
+        return;
+      }
+      fetch("/r/" + encodeURIComponent(roomId()) + "/qr", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ key: myKey() }),
+      })
+        .then(function (r) {
+          return r.ok ? r.text() : "";
+        })
+        .then(function (text) {
+          var svg = text && new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+          if (!self.qrShown || !svg || svg.nodeName !== "svg") return;
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", self.L.qrLabel);
+          box.replaceChildren(document.importNode(svg, true));
+        })
+        .catch(function () {});
+    },
+    get qrButton() {
+      return this.qrShown ? this.L.qrHide : this.L.qrShow;
     },
     get joinUrl() {
       var k = this.K.joinKey;
