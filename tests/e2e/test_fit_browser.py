@@ -275,6 +275,10 @@ async def test_the_facilitator_can_show_the_join_link_as_a_qr_code(
     assert await qr.get_attribute("aria-label") == "QR-code van de deelnamelink"
     await shot(page.locator(".fac-group", has=page.locator("#fac-qr")), ARTIFACTS / "fit-qr-1280.png")
     assert await axe(page, "facilitator with the QR code") == []
+    # A new join link (the facilitator rotates it) gets a new code.
+    before = await page.locator("#fac-qr").inner_html()
+    await send(page, "room.rotate", {})
+    await wait_js(page, "(b) => document.querySelector('#fac-qr').innerHTML !== b", arg=before)
     await page.get_by_role("button", name="QR-code verbergen").click()
     await expect(qr).to_have_count(0)
     # Only the facilitator's key gets it.

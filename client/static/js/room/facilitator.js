@@ -210,14 +210,23 @@ function facPanel() {
     },
     // The join link as a QR code (POST /r/{room}/qr, an SVG made on the server), on request.
     qrShown: false,
+    qrFor: "", // the join key the QR code shows: a rotated link gets a new code
+    init: function () {
+      var self = this;
+      window.Alpine.effect(function () {
+        var k = self.K.joinKey;
+        if (self.qrShown && k && k !== self.qrFor) self.loadQr();
+      });
+    },
     toggleQr: function () {
+      this.qrShown = !this.qrShown;
+      if (this.qrShown) this.loadQr();
+      else this.$refs.qr.replaceChildren();
+    },
+    loadQr: function () {
       var self = this;
       var box = this.$refs.qr;
-      this.qrShown = !this.qrShown;
-      if (!this.qrShown) {
-        box.replaceChildren();
-        return;
-      }
+      this.qrFor = this.K.joinKey || "";
       fetch("/r/" + encodeURIComponent(roomId()) + "/qr", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
