@@ -115,6 +115,8 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/r/{room}/projector", views.projector_page),
             Route("/r/{room}/report", views.report_page),
             Route("/r/{room}/export", views.api_export, methods=["POST"]),
+            Route("/r/{room}/about", views.api_about, methods=["POST"]),
+            Route("/r/{room}/qr", views.api_qr, methods=["POST"]),
             Route("/g/{group}", views.group_page),
             Route("/api/groups", group_views.api_create_group, methods=["POST"]),
             Route("/api/groups/{group}/join", group_views.api_join_group, methods=["POST"]),

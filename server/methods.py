@@ -15,6 +15,10 @@ from typing import Any
 TOOLS = frozenset(
     {"text", "questions", "advice", "mindmap", "forcefield", "notes", "vote", "plan", "rounds", "evaluation"}
 )
+# Board tools an earlier phase fills and a later phase may show read-only (a phase's `show`).
+SHOWABLE = frozenset({"mindmap", "forcefield", "plan"})
+# What a phase's `order` may name: the card panel and the board tools, in the room's own order.
+BOARD_AREAS = ("vote", "mindmap", "forcefield", "plan", "cards")
 # In the order a board shows them (the browser gets this order in its page data).
 CARD_KIND_ORDER = (
     "question",
@@ -65,6 +69,8 @@ _PHASE_KEYS = {
     "instructions",
     "minutes",
     "tools",
+    "show",
+    "order",
     "cards",
     "writers",
     "note_writers",
@@ -113,6 +119,9 @@ ERROR_CODES = frozenset(
         "id_mismatch",
         "no_files",
         "no_basic",
+        "show_open",
+        "show_not_earlier",
+        "order_not_here",
     }
 )
 
@@ -169,6 +178,10 @@ class Phase:
     note_writers: tuple[str, ...]
     private: bool
     fallback: str
+    # Tools an earlier phase opened, shown read-only here (e.g. the force field in an action plan).
+    show: tuple[str, ...] = ()
+    # The board areas (BOARD_AREAS) in the order this phase puts them on screen; the rest follow.
+    order: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,6 +190,8 @@ class Phase:
             "instructions": self.instructions.to_dict(),
             "minutes": self.minutes,
             "tools": list(self.tools),
+            "show": list(self.show),
+            "order": list(self.order),
             "cards": list(self.cards),
             "writers": list(self.writers),
             "note_writers": list(self.note_writers),
@@ -287,7 +302,27 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
             src, (*at, "minutes"), "bad_minutes", f"must be a whole number of minutes from {lo} to {hi}"
         )
     tools = _str_list(src, (*at, "tools"), data["tools"], TOOLS)
+    show = _str_list(src, (*at, "show"), data.get("show", []), SHOWABLE)
+    for tool in show:
+        if tool in tools:
+            raise _fail(
+                src,
+                (*at, "show"),
+                "show_open",
+                f"{tool!r} is open in this phase already (remove it from 'show' or from 'tools')",
+                value=tool,
+            )
     cards = _str_list(src, (*at, "cards"), data.get("cards", []), CARD_KINDS)
+    order = _str_list(src, (*at, "order"), data.get("order", []), frozenset(BOARD_AREAS))
+    for area in order:
+        if not (cards if area == "cards" else area in tools or area in show):
+            raise _fail(
+                src,
+                (*at, "order"),
+                "order_not_here",
+                f"{area!r} is not on screen in this phase (not in 'tools', 'show' or, for 'cards', 'cards')",
+                value=area,
+            )
     writers = _str_list(src, (*at, "writers"), data.get("writers", ["all"]), WRITERS)
     note_writers = _str_list(src, (*at, "note_writers"), data.get("note_writers", ["listeners"]), WRITERS)
     private = data.get("private", False)
@@ -326,6 +361,8 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
         note_writers=note_writers,
         private=private,
         fallback=fallback,
+        show=show,
+        order=order,
     )
 
 
@@ -365,6 +402,18 @@ def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | Non
                 src, ("phases", i, "id"), "duplicate_phase", f"duplicate phase id {p.id!r}", value=p.id
             )
         seen.add(p.id)
+    opened: set[str] = set()
+    for i, p in enumerate(phases):
+        for tool in p.show:
+            if tool not in opened:
+                raise _fail(
+                    src,
+                    ("phases", i, "show"),
+                    "show_not_earlier",
+                    f"{tool!r} is not open in an earlier phase, so there is nothing to show",
+                    value=tool,
+                )
+        opened.update(p.tools)
     return Method(
         id=mid,
         name=_text(src, ("name",), data["name"]),
@@ -518,6 +567,8 @@ def to_toml(m: Method) -> str:
             f"id = {_toml_str(p.id)}",
             f"minutes = {p.minutes}",
             f"tools = {_toml_list(p.tools)}",
+            *([f"show = {_toml_list(p.show)}"] if p.show else []),
+            *([f"order = {_toml_list(p.order)}"] if p.order else []),
             f"cards = {_toml_list(p.cards)}",
             f"writers = {_toml_list(p.writers)}",
             f"note_writers = {_toml_list(p.note_writers)}",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
@@ -17,6 +19,7 @@ from .groups import MAX_GROUP_NAME
 from .httpguard import read_json
 from .hub import Hub
 from .methods import (
+    BOARD_AREAS,
     CARD_KIND_ORDER,
     CARD_KINDS,
     KIND_ORDER,
@@ -26,6 +29,7 @@ from .methods import (
     MAX_METHOD_ID,
     PHASE_MINUTES,
     ROLE_ORDER,
+    SHOWABLE,
     TOOLS,
     WRITERS,
     MethodLibrary,
@@ -177,6 +181,8 @@ async def group_page(request: Request) -> Response:
             "library": _methods_json(request),
             "schema": {
                 "tools": sorted(TOOLS),
+                "show": sorted(SHOWABLE),
+                "order": list(BOARD_AREAS),
                 "card_kinds": sorted(CARD_KINDS),
                 "writers": sorted(WRITERS),
                 "levels": sorted(LEVELS),
@@ -255,6 +261,73 @@ async def api_create_room(request: Request) -> Response:
         },
         status_code=201,
     )
+
+
+async def api_about(request: Request) -> Response:
+    """POST /r/{room}/about {key}: what the join page may say before joining: the meeting's title,
+    its method, whether the key is the facilitator's, and whether the room is locked. Never who is
+    in: names come with the room's view, after joining (and, in a locked room, after admission).
+
+    Only the current join or facilitator key counts (not a rotated one); a wrong key and an unknown
+    room give the same 404, so the endpoint cannot be used to probe which rooms exist.
+    """
+    data = await read_json(request, SMALL_BODY)
+    if isinstance(data, Response):
+        return data
+    key = data.get("key")
+    hub: Hub = request.app.state.hub
+    room = request.path_params["room"]
+    denied = JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
+    if not isinstance(key, str) or not key:
+        return denied
+    try:
+        meta = await hub.meta(room)
+        if meta is None:
+            return denied
+        fac = key_matches(key, meta.get("facilitator_hash"))
+        if not fac and not key_matches(key, meta.get("join_hash")):
+            return denied
+        live = await hub.get(room)
+    except Unavailable:
+        return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
+    if live is None:
+        return denied
+    s = live.state
+    return JSONResponse(
+        {
+            "title": s.title,
+            "method": s.method.name.to_dict(),
+            "facilitator": fac,
+            "locked": bool(s.locked),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def api_qr(request: Request) -> Response:
+    """POST /r/{room}/qr {key}: the room's current join link as an SVG QR code, for the
+    facilitator's screen. Only the current facilitator key; 404 alike for a wrong key or room."""
+    data = await read_json(request, SMALL_BODY)
+    if isinstance(data, Response):
+        return data
+    key = data.get("key")
+    hub: Hub = request.app.state.hub
+    room = request.path_params["room"]
+    denied = JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
+    if not isinstance(key, str) or not key:
+        return denied
+    try:
+        meta = await hub.meta(room)
+    except Unavailable:
+        return JSONResponse({"error": "unavailable", "message": "the store is unavailable"}, status_code=503)
+    if meta is None or not key_matches(key, meta.get("facilitator_hash")) or not meta.get("join_key"):
+        return denied
+    base = str(request.base_url).rstrip("/")
+    out = io.BytesIO()
+    segno.make(f"{base}/r/{room}#{meta['join_key']}", error="m").save(
+        out, kind="svg", xmldecl=False, svgns=True, nl=False, scale=5, border=2, omitsize=True
+    )
+    return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 async def api_export(request: Request) -> Response:

@@ -100,7 +100,7 @@ SHARED_KEYS = (
     "revealed_phases",
 )
 VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "cards")
-FACILITATOR_KEYS = ("hidden", "waiting", "stats", "attendance")
+FACILITATOR_KEYS = ("hidden", "waiting", "stats", "attendance", "notes_hidden")
 
 # Filled by `seal` from the registered parts, in the order above.
 _SHARED: tuple[tuple[str, SharedPart], ...] = ()

@@ -10,7 +10,7 @@ from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
 from .events import Event
 from .limits import MAX_CARD, MAX_NOTES, check_share
 from .permissions import _need_fac, may_note
-from .registry import applies, handles, viewer_part
+from .registry import applies, facilitator_part, handles, viewer_part
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -106,3 +106,9 @@ def _a_notes_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @viewer_part("notes")
 def _notes_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     return {nid: dict(n) for nid, n in s.notes.items() if note_visible(n, viewer)}
+
+
+@facilitator_part("notes_hidden")
+def _notes_hidden_view(s: RoomState, viewer: str | None) -> int:
+    """How many notes are not revealed yet: a count for the reveal button, never content or authors."""
+    return sum(1 for n in s.notes.values() if not n["revealed"])

@@ -156,6 +156,8 @@ def _method_view(s: RoomState) -> dict[str, Any]:
                 "planned": p.minutes,
                 "used_ms": used,
                 "tools": list(p.tools),
+                "show": list(p.show),
+                "order": list(p.order),
                 "cards": list(p.cards),
                 "private": p.private,
                 "writers": list(p.writers),

@@ -12,7 +12,16 @@ from typing import Any
 import pytest
 from kring_testlib import ARTIFACTS, ROOT, ServerProc
 
-from server.methods import CARD_KINDS, TOOLS, WRITERS, MethodError, MethodLibrary, parse_method, parse_toml
+from server.methods import (
+    CARD_KINDS,
+    SHOWABLE,
+    TOOLS,
+    WRITERS,
+    MethodError,
+    MethodLibrary,
+    parse_method,
+    parse_toml,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -259,6 +268,7 @@ async def test_b_custom_method_in_the_form_editor(sqlite_server: ServerProc, scr
     mirror = await page.evaluate("window.kringGroupSchema")
     assert set(mirror["tools"]) == TOOLS and set(mirror["card_kinds"]) == CARD_KINDS
     assert set(mirror["writers"]) == WRITERS
+    assert set(mirror["show"]) == SHOWABLE
 
     # Copy the basic method into the editor.
     editor = page.locator(".method-editor")
@@ -317,6 +327,14 @@ async def test_b_custom_method_in_the_form_editor(sqlite_server: ServerProc, scr
     await editor.get_by_role("button", name="Naar dit veld").click()
     await expect(first.get_by_label("Titel (Nederlands)")).to_be_focused()
 
+    # The action plan shows the investigation's mind-map read-only (a phase's `show`).
+    shown = phases.nth(3).locator("input[data-list='show'][value='mindmap']")
+    await expect(
+        phases.nth(3).locator("fieldset.checks legend", has_text="Alleen-lezen getoond")
+    ).to_be_visible()
+    await shown.check()
+    await expect(phases.nth(3).get_by_label("Volgorde op het bord")).to_have_value("cards, plan")
+
     # Rename it properly and save.
     await first.get_by_label("Titel (Nederlands)").fill("Check-in en terugblik")
     await first.get_by_label("Titel (Engels)").fill("Check-in and look back")
@@ -355,6 +373,8 @@ async def test_b_custom_method_in_the_form_editor(sqlite_server: ServerProc, scr
         "evaluatie",
     ]
     assert m.phases[0].title.nl == "Check-in en terugblik" and m.phases[2].minutes == 25
+    assert m.phases[3].show == ("mindmap",) and "show = [" in text
+    assert m.phases[3].order == ("cards", "plan")  # kept through the form's order field
 
     # Import: a broken file gets the loader's message; a good one joins the group's methods.
     await page.locator(".me-import summary").click()

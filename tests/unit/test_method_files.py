@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from server.methods import MethodError, MethodLibrary, Phase, parse_method, parse_toml
+from server.methods import MethodError, MethodLibrary, Phase, parse_method, parse_toml, to_toml
 
 METHODS_DIR = Path(__file__).parents[2] / "methods"
 BASIS_FILE = METHODS_DIR / "basis.toml"
@@ -254,6 +254,7 @@ def test_krachtenveld_follows_the_seven_steps(lib: MethodLibrary) -> None:
     assert all("forcefield" in p.tools for p in ph[1:4])
     assert all("plan" in p.tools for p in ph[4:6])
     assert not any("plan" in p.tools for p in ph[:4])
+    assert ph[4].show == ("forcefield",)  # the action plan has the force-field diagram on screen
     assert "evaluation" in ph[-1].tools
 
 
@@ -446,6 +447,38 @@ SCHEMA_CASES: list[tuple[str, Mutation, bool, str]] = [
     ("no phases", _set(("phases",), []), False, "phases: must be a non-empty list"),
     ("rules not a list", _set(("rules",), "be nice"), False, "rules: must be a list of {nl, en} tables"),
     ("source not a string", _set(("source",), 4), False, "source: must be a string"),
+    (
+        "show an unshowable tool",
+        _set(("phases", 3, "show"), ["vote"]),
+        False,
+        "phases[3].show: unknown value 'vote'",
+    ),
+    (
+        "show a tool the phase opens",
+        _set(("phases", 2, "show"), ["mindmap"]),
+        False,
+        "phases[2].show: 'mindmap' is open in this phase already",
+    ),
+    (
+        "show a tool no earlier phase opened",
+        _set(("phases", 1, "show"), ["mindmap"]),
+        False,
+        "phases[1].show: 'mindmap' is not open in an earlier phase",
+    ),
+    (
+        "order names what is not on screen",
+        _set(("phases", 2, "order"), ["plan"]),
+        False,
+        "phases[2].order: 'plan' is not on screen in this phase",
+    ),
+    (
+        "order names cards in a phase without cards",
+        _set(("phases", 1, "order"), ["cards"]),
+        False,
+        "phases[1].order: 'cards' is not on screen",
+    ),
+    ("order names an unknown area", _set(("phases", 4, "order"), ["board"]), False, "unknown value 'board'"),
+    ("show not a list", _set(("phases", 3, "show"), "mindmap"), False, "phases[3].show: must be a list"),
 ]
 
 
@@ -466,6 +499,42 @@ def test_schema_errors(mutate: Mutation, with_basic_ids: bool, message: str) -> 
         parse_method(data, "basis.toml", basis_ids() if with_basic_ids else None)
     assert message in str(exc.value)
     assert str(exc.value).startswith("basis.toml: ")
+
+
+def test_show_is_validated_with_a_code_and_survives_toml() -> None:
+    data = copy.deepcopy(basis_data())
+    data["phases"][2]["show"] = ["mindmap"]
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "show_open" and exc.value.path == ("phases", 2, "show")
+    data["phases"][2]["show"] = []
+    data["phases"][1]["show"] = ["mindmap"]
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "show_not_earlier"
+    data["phases"][1]["show"] = []
+    data["phases"][4]["show"] = ["mindmap"]
+    m = parse_method(data, "basis.toml")
+    assert m.phases[4].show == ("mindmap",) and m.phases[1].show == ()
+    assert parse_toml(to_toml(m)) == m
+    assert parse_method(m.to_dict()) == m
+
+
+def test_order_puts_the_advice_before_the_plan_and_survives_toml(lib: MethodLibrary) -> None:
+    basis = lib.get("basis")
+    assert basis is not None
+    plan = basis.phases[4]
+    assert plan.order == ("cards", "plan")  # the advice box before the SMART form
+    assert parse_toml(to_toml(basis)) == basis and "order = [" in to_toml(basis)
+    data = copy.deepcopy(basis_data())
+    data["phases"][4]["order"] = ["plan", "cards", "plan"]
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "duplicate_value"
+    data["phases"][4]["order"] = ["mindmap"]
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "order_not_here" and exc.value.path == ("phases", 4, "order")
 
 
 def test_schema_error_cases_do_not_touch_the_file() -> None:

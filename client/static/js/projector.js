@@ -103,8 +103,9 @@ function projectorPage() {
     get hasReformulation() {
       return !!this.reformulation;
     },
+    // Open in this phase, or shown read-only from an earlier one (the phase's `show`).
     has: function (tool) {
-      return !!this.phase && this.phase.tools.indexOf(tool) >= 0;
+      return !!this.phase && (this.phase.tools.indexOf(tool) >= 0 || (this.phase.show || []).indexOf(tool) >= 0);
     },
     get showMindmap() {
       return this.has("mindmap");

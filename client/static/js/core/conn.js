@@ -18,6 +18,7 @@
  *   newId(prefix)  a new client id [A-Za-z0-9_-]
  *   name(pid)  display name
  *   tool(name) true when the current phase's tools include it
+ *   shown(name) true when the current phase shows it read-only (the phase's `show`)
  *   lastError  the last error message ({t: "error", code, message, id}) for a banner
  *
  * Starting a connection: connect({room, key, name}). A page that has a stored token for the room
@@ -370,6 +371,13 @@ var store = {
     if (!st || !st.method || !st.method.phases.length) return false;
     var p = st.method.phases[st.phase.index];
     return !!p && p.tools.indexOf(name) >= 0;
+  },
+  // True when the current phase shows this board tool read-only (an earlier phase filled it).
+  shown: function (name) {
+    var st = this.state;
+    if (!st || !st.method || !st.method.phases.length) return false;
+    var p = st.method.phases[st.phase.index];
+    return !!p && (p.show || []).indexOf(name) >= 0;
   },
   send: function (type, args) {
     var id = newId("c");

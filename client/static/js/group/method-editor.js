@@ -164,6 +164,7 @@ function methodEditor() {
         // The schema's lists as checkbox groups: which tools, card kinds and writers.
         var checks = [
           ["tools", "tools", "grpTools", "tool_"],
+          ["show", "show", "grpShow", "tool_"],
           ["cards", "card_kinds", "grpCardKinds", "kind_"],
           ["writers", "writers", "grpWriters", "writer_"],
         ].map(function (c) {
@@ -188,6 +189,7 @@ function methodEditor() {
             ien: p.uid + "-ien",
             priv: p.uid + "-priv",
             fb: p.uid + "-fb",
+            order: p.uid + "-order",
             up: p.uid + "-up",
             down: p.uid + "-down",
           },
@@ -198,6 +200,7 @@ function methodEditor() {
           instrNl: p.instructions.nl,
           instrEn: p.instructions.en,
           private: p.private,
+          order: p.order,
           checks: checks,
           fallbacks: basic
             .map(function (b) {

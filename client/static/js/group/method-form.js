@@ -22,6 +22,9 @@ export function phaseDraft(p) {
     instructions: { nl: (p.instructions && p.instructions.nl) || "", en: (p.instructions && p.instructions.en) || "" },
     minutes: p.minutes === undefined ? 10 : String(p.minutes),
     tools: (p.tools || []).slice(),
+    show: (p.show || []).slice(),
+    // The board areas in screen order, as the form's text field has them: "cards, plan".
+    order: (p.order || []).join(", "),
     cards: (p.cards || []).slice(),
     writers: (p.writers || ["all"]).slice(),
     note_writers: (p.note_writers || ["listeners"]).slice(),
@@ -54,6 +57,12 @@ export function methodData(d) {
         instructions: { nl: p.instructions.nl, en: p.instructions.en },
         minutes: minutesValue(p.minutes),
         tools: p.tools.slice(),
+        show: p.show.slice(),
+        order: String(p.order || "")
+          .split(/[\s,]+/)
+          .filter(function (x) {
+            return x !== "";
+          }),
         cards: p.cards.slice(),
         writers: p.writers.slice(),
         note_writers: p.note_writers.slice(),
@@ -75,6 +84,8 @@ var PHASE_FIELDS = {
   "instructions.nl": ["grpInstrNl", "-inl"],
   "instructions.en": ["grpInstrEn", "-ien"],
   tools: ["grpTools", "-tools-"],
+  show: ["grpShow", "-show-"],
+  order: ["grpOrder", "-order"],
   cards: ["grpCardKinds", "-cards-"],
   writers: ["grpWriters", "-writers-"],
   private: ["grpPrivate", "-priv"],

@@ -12,6 +12,14 @@ import { base, remaining } from "./base.js";
 
 var CUE_MARKS = [0, 60000, 5 * 60000]; // checked in this order: the most urgent crossing wins
 
+// How many notes of others this viewer can read (they were revealed).
+export function revealedByOthers(st, me) {
+  var notes = (st && st.notes) || dict();
+  return Object.keys(notes).filter(function (id) {
+    return notes[id].revealed && notes[id].author !== me;
+  }).length;
+}
+
 function roomCues() {
   var prev = null;
   var stopEffect = null;
@@ -48,6 +56,7 @@ function roomCues() {
         deadline: t.deadline,
         ms: remaining(t, now),
         speaker: r && !r.done ? r.order[r.index] : null,
+        revealed: revealedByOthers(st, this.me),
       };
     },
     duration: function (ms) {
@@ -74,6 +83,9 @@ function roomCues() {
             break;
           }
         }
+      }
+      if (cur.revealed > last.revealed) {
+        parts.push(this.f("notesRevealedCue", { n: cur.revealed - last.revealed }));
       }
       if (cur.speaker && cur.speaker !== last.speaker) {
         var who = this.nameOf(cur.speaker) + (cur.speaker === this.me ? " (" + this.L.you + ")" : "");

@@ -54,7 +54,7 @@ function earlierPanel() {
     // The mind-map and the force field as read-only lists, in phases where their board is closed.
     get mindmapItems() {
       var mm = this.st && this.st.mindmap;
-      if (!mm || this.K.tool("mindmap")) return [];
+      if (!mm || this.K.tool("mindmap") || this.K.shown("mindmap")) return [];
       var kids = dict();
       Object.keys(mm.nodes).forEach(function (id) {
         (kids[mm.nodes[id].parent] = kids[mm.nodes[id].parent] || []).push(id);
@@ -77,7 +77,7 @@ function earlierPanel() {
     get forces() {
       var self = this;
       var ff = this.st && this.st.forcefield;
-      if (!ff || this.K.tool("forcefield")) return [];
+      if (!ff || this.K.tool("forcefield") || this.K.shown("forcefield")) return [];
       return Object.keys(ff.forces).map(function (id) {
         var f = ff.forces[id];
         return { id: id, text: f.text, side: self.L["force_" + f.side] || f.side };

@@ -6,7 +6,7 @@ import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
 import { hhmm } from "../core/time.js";
-import { base, linkFor, projectorLink, roomId } from "./base.js";
+import { base, linkFor, myKey, projectorLink, roomId } from "./base.js";
 
 function facPanel() {
   return base({
@@ -195,8 +195,57 @@ function facPanel() {
       this.revealDraft = "";
       if (phase) this.cmd("cards.reveal", { phase: phase });
     },
+    // How many notes wait to be revealed (a count only: the facilitator never sees them before).
+    get notesHidden() {
+      return (this.st && this.st.notes_hidden) || 0;
+    },
+    get notesHiddenText() {
+      return this.notesHidden ? this.f("notesHidden", { n: this.notesHidden }) : this.L.notesHiddenNone;
+    },
+    get noNotesHidden() {
+      return this.notesHidden === 0;
+    },
     revealNotes: function () {
       if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", {});
+    },
+    // The join link as a QR code (POST /r/{room}/qr, an SVG made on the server), on request.
+    qrShown: false,
+    qrFor: "", // the join key the QR code shows: a rotated link gets a new code
+    init: function () {
+      var self = this;
+      window.Alpine.effect(function () {
+        var k = self.K.joinKey;
+        if (self.qrShown && k && k !== self.qrFor) self.loadQr();
+      });
+    },
+    toggleQr: function () {
+      this.qrShown = !this.qrShown;
+      if (this.qrShown) this.loadQr();
+      else this.$refs.qr.replaceChildren();
+    },
+    loadQr: function () {
+      var self = this;
+      var box = this.$refs.qr;
+      this.qrFor = this.K.joinKey || "";
+      fetch("/r/" + encodeURIComponent(roomId()) + "/qr", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ key: myKey() }),
+      })
+        .then(function (r) {
+          return r.ok ? r.text() : "";
+        })
+        .then(function (text) {
+          var svg = text && new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+          if (!self.qrShown || !svg || svg.nodeName !== "svg") return;
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", self.L.qrLabel);
+          box.replaceChildren(document.importNode(svg, true));
+        })
+        .catch(function () {});
+    },
+    get qrButton() {
+      return this.qrShown ? this.L.qrHide : this.L.qrShow;
     },
     get joinUrl() {
       var k = this.K.joinKey;

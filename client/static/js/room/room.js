@@ -6,20 +6,123 @@ import { fragmentKey, limits, pageData, readFragment } from "../core/page.js";
 import { component } from "../core/store.js";
 import { clock, hhmm } from "../core/time.js";
 import { base, myKey, remaining, roomId } from "./base.js";
+import { revealedByOthers } from "./cues.js";
+
+// The board areas in the room's own order (server/methods.py BOARD_AREAS) and their sections.
+var AREAS = [
+  ["vote", ".board-vote"],
+  ["mindmap", ".board-mindmap"],
+  ["forcefield", ".board-forcefield"],
+  ["plan", ".board-plan"],
+  ["cards", ".cards-panel"],
+];
+
+/* Put the board areas in the order the phase names (its `order`), the rest after in the room's
+ * order. The sections are moved in the DOM, not with CSS, so reading and focus order follow the
+ * screen; nothing moves when the order is already right (a move would drop the focus). */
+function arrange(root, order) {
+  var els = AREAS.map(function (a) {
+    return { id: a[0], el: root.querySelector(a[1]) };
+  }).filter(function (a) {
+    return !!a.el;
+  });
+  if (els.length < 2) return;
+  var rank = function (a) {
+    var i = (order || []).indexOf(a.id);
+    return i >= 0 ? i : 100 + AREAS.findIndex(function (x) {
+      return x[0] === a.id;
+    });
+  };
+  var want = els.slice().sort(function (a, b) {
+    return rank(a) - rank(b);
+  });
+  var now = els.slice().sort(function (a, b) {
+    return a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+  });
+  if (
+    want.every(function (a, i) {
+      return a.el === now[i].el;
+    })
+  )
+    return;
+  var parent = now[0].el.parentNode;
+  var after = now[now.length - 1].el.nextSibling;
+  want.forEach(function (a) {
+    parent.insertBefore(a.el, after);
+  });
+}
 
 function room() {
   return base({
     joinName: "",
+    notesCue: 0, // notes of others revealed since the cue was last dismissed
+    about: null, // {title, method {nl, en}, facilitator, locked} from POST /r/{room}/about
     init: function () {
       var rec = this.K.saved(roomId());
       if (rec && rec.name) this.joinName = rec.name;
       var key = myKey();
       if (rec && rec.token && key) this.K.connect({ room: roomId(), key: key });
+      var self = this;
+      var root = this.$el;
+      // Before joining: which meeting this link is for (never who is in).
+      if (key && !(rec && rec.token)) {
+        fetch("/r/" + encodeURIComponent(roomId()) + "/about", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ key: key }),
+        })
+          .then(function (r) {
+            return r.ok ? r.json() : null;
+          })
+          .then(function (a) {
+            if (a && typeof a.title === "string") self.about = a;
+          })
+          .catch(function () {});
+      }
+      Alpine.effect(function () {
+        var st = self.st;
+        var p = st && st.method && st.method.phases[st.phase.index];
+        arrange(root, p ? p.order : []);
+      });
+      // Notes revealed: a visible cue with a way to open them (roomCues speaks it).
+      var seen = null;
+      Alpine.effect(function () {
+        var st = self.st;
+        if (!st || st.waiting_for_admission) return;
+        var n = revealedByOthers(st, self.me);
+        if (seen !== null && n > seen) self.notesCue = n - seen + self.notesCue;
+        seen = n;
+      });
       // A different link pasted into the same tab: start over with the new key.
       window.addEventListener("hashchange", function () {
         var k = readFragment();
         if (k && k !== fragmentKey()) window.location.reload();
       });
+    },
+    get hasNotesCue() {
+      return this.notesCue > 0;
+    },
+    get notesCueText() {
+      return this.notesCue ? this.f("notesRevealedCue", { n: this.notesCue }) : "";
+    },
+    openNotes: function () {
+      this.notesCue = 0;
+      this.$store.ui.notes = true;
+    },
+    dismissNotesCue: function () {
+      this.notesCue = 0;
+    },
+    get hasAbout() {
+      return !!this.about;
+    },
+    get aboutTitle() {
+      return this.about ? this.about.title : "";
+    },
+    get aboutMethod() {
+      return this.about ? this.f("joinMethod", { name: this.tr(this.about.method) }) : "";
+    },
+    get aboutFac() {
+      return !!this.about && !!this.about.facilitator;
     },
     get fatal() {
       return !!this.K.fatal;

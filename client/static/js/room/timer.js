@@ -5,7 +5,8 @@ import { base } from "./base.js";
 
 function timerPanel() {
   return base({
-    minutesDraft: null,
+    minutesDraft: null, // what was typed: kept after starting, until the phase changes
+    draftPhase: null,
     get visible() {
       return !!this.may.timer;
     },
@@ -13,11 +14,15 @@ function timerPanel() {
       return (this.st && this.st.timer) || { running: false };
     },
     get minutes() {
-      if (this.minutesDraft !== null) return this.minutesDraft;
+      if (this.minutesDraft !== null && this.draftPhase === this.phaseKey) return this.minutesDraft;
       return this.cur ? this.cur.minutes : 10;
+    },
+    get phaseKey() {
+      return this.st ? this.st.phase.index + ":" + this.st.phase.started : null;
     },
     onMinutes: function (ev) {
       this.minutesDraft = ev.target.value;
+      this.draftPhase = this.phaseKey;
     },
     get running() {
       return !!this.t.running;
@@ -29,7 +34,6 @@ function timerPanel() {
       var m = parseFloat(this.minutes);
       if (!(m > 0)) return;
       this.cmd("timer.start", { seconds: Math.min(limits().timer_s, Math.round(m * 60)) });
-      this.minutesDraft = null;
     },
     pause: function () {
       this.cmd("timer.pause", {});

@@ -47,10 +47,17 @@ function forcefieldBoard() {
     },
     /* Shown where the force field is open, and in the phases before it in a method that uses it,
      * so the current and desired situation can be written down first. */
+    // Shown read-only: an earlier phase filled it and this one shows it (the method's `show`).
+    get shownOnly() {
+      return !!this.st && !this.toolOpen && this.$store.kring.shown("forcefield");
+    },
+    get boardVisible() {
+      return this.toolOpen || this.shownOnly;
+    },
     get visible() {
       var st = this.st;
       if (!st) return false;
-      if (this.toolOpen) return true;
+      if (this.toolOpen || this.shownOnly) return true;
       var phases = st.method.phases;
       for (var i = st.phase.index + 1; i < phases.length; i++) {
         if (phases[i].tools.indexOf("forcefield") >= 0) return true;
@@ -58,10 +65,10 @@ function forcefieldBoard() {
       return false;
     },
     get canEdit() {
-      return !!this.may.forcefield;
+      return !!this.may.forcefield && !this.shownOnly;
     },
     get canSituation() {
-      return !!(this.may.forcefield || this.may.case);
+      return !!(this.may.forcefield || this.may.case) && !this.shownOnly;
     },
     get noSituation() {
       return !this.canSituation;

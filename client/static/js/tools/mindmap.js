@@ -75,10 +75,14 @@ function mindmapBoard() {
 
     // -- getters for the markup --
     get visible() {
-      return !!this.st && this.$store.kring.tool("mindmap");
+      return !!this.st && (this.$store.kring.tool("mindmap") || this.$store.kring.shown("mindmap"));
+    },
+    // Shown read-only: an earlier phase filled it and this one shows it (the method's `show`).
+    get shownOnly() {
+      return !!this.st && !this.$store.kring.tool("mindmap") && this.$store.kring.shown("mindmap");
     },
     get canEdit() {
-      return !!(this.st && this.st.may && this.st.may.mindmap);
+      return !!(this.st && this.st.may && this.st.may.mindmap) && !this.shownOnly;
     },
     get readOnly() {
       return !this.canEdit;

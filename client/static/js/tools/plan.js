@@ -36,19 +36,23 @@ function planBoard() {
     },
 
     get visible() {
-      return !!this.st && this.$store.kring.tool("plan");
+      return !!this.st && (this.$store.kring.tool("plan") || this.$store.kring.shown("plan"));
+    },
+    // Shown read-only: an earlier phase filled it and this one shows it (the method's `show`).
+    get shownOnly() {
+      return !!this.st && !this.$store.kring.tool("plan") && this.$store.kring.shown("plan");
     },
     get canEdit() {
-      return !!this.may.plan;
+      return !!this.may.plan && !this.shownOnly;
     },
     get readOnly() {
-      return !this.may.plan;
+      return !this.canEdit;
     },
     get canSuggest() {
-      return !!this.may.suggest;
+      return !!this.may.suggest && !this.shownOnly;
     },
     get canDecide() {
-      return !!(this.may.plan || this.may.mark);
+      return !!(this.may.plan || this.may.mark) && !this.shownOnly;
     },
     get introText() {
       if (this.canEdit) return this.L.intro;
