@@ -1,6 +1,7 @@
 /* The case: the werkvraag and its reformulation, with the werkvraag checklist (a writing aid, not
  * a rule). Alpine.data('casePanel'). */
 import { focusLater } from "../core/dom.js";
+import { getDraft, sentDraft } from "../core/drafts.js";
 import { component } from "../core/store.js";
 import { checklist } from "../werkvraag.js";
 import { base } from "./base.js";
@@ -47,8 +48,8 @@ function casePanel() {
       return this.c.question ? this.L.editCase : this.L.writeQuestion;
     },
     openEditor: function () {
-      this.qDraft = this.c.question;
-      this.rDraft = this.c.reformulation;
+      this.qDraft = getDraft("case-question") || this.c.question;
+      this.rDraft = getDraft("case-reform") || this.c.reformulation;
       this.editorOpen = true;
       focusLater("case-question"); // the open button hides: keyboard focus goes with the editor
     },
@@ -69,10 +70,12 @@ function casePanel() {
       return !this.c.question || !this.rDraft.trim() || this.rDraft.trim() === this.c.reformulation;
     },
     saveQuestion: function () {
-      if (!this.cannotSaveQ) this.cmd("case.set", { question: this.qDraft.trim() });
+      var q = this.qDraft.trim();
+      if (!this.cannotSaveQ) sentDraft("case-question", q, this.cmd("case.set", { question: q }));
     },
     saveReform: function () {
-      if (!this.cannotSaveR) this.cmd("case.reformulate", { text: this.rDraft.trim() });
+      var t = this.rDraft.trim();
+      if (!this.cannotSaveR) sentDraft("case-reform", t, this.cmd("case.reformulate", { text: t }));
     },
     // A writing aid, not a rule (client/static/js/werkvraag.js).
     get checklist() {

@@ -1,5 +1,6 @@
 /* The evaluation: scores for content and process and what someone learned.
  * Alpine.data('evalPanel'). */
+import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits, range } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -47,7 +48,7 @@ function evalPanel() {
       if (this.learned.trim()) args.learned = this.learned.trim();
       if (!Object.keys(args).length) return;
       var self = this;
-      this.cmd("eval.submit", args).then(function (r) {
+      sentDraft("eval-learned", args.learned || "", this.cmd("eval.submit", args)).then(function (r) {
         if (r && r.t === "ack") self.submitted = true;
       });
     },

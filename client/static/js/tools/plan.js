@@ -2,6 +2,7 @@
  * Enter); the others suggest (plan.suggest) and the inbrenger accepts or dismisses. Advice cards
  * marked useful are shown beside the plan. The fields are the server's PLAN_FIELDS
  * (enums().plan_fields); strings: the catalog section "plan.". */
+import { clearDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -11,8 +12,11 @@ function fields() {
   return enums().plan_fields;
 }
 
+var PAUSE_MS = 1000;
+
 function planBoard() {
   var stopEffect = null;
+  var pauseTimer = null;
   return withActions({
     suggesting: null, // field being suggested for
 
@@ -25,8 +29,7 @@ function planBoard() {
         var plan = st.plan;
         self.$nextTick(function () {
           fields().forEach(function (f) {
-            var box = document.getElementById("plan-" + f);
-            if (box && document.activeElement !== box && box.value !== (plan[f] || "")) box.value = plan[f] || "";
+            syncBox(document.getElementById("plan-" + f), plan[f] || "");
           });
         });
       });
@@ -121,12 +124,28 @@ function planBoard() {
     },
 
     save: function (ev) {
+      if (pauseTimer) clearTimeout(pauseTimer);
+      pauseTimer = null;
       if (!this.canEdit) return;
       var f = ev.target.getAttribute("data-field");
       var text = ev.target.value.trim().slice(0, limits().text);
       var cur = ((this.st && this.st.plan) || dict())[f] || "";
-      if (fields().indexOf(f) < 0 || text === cur) return;
-      this.send("plan.set", { field: f, text: text });
+      if (fields().indexOf(f) < 0) return;
+      if (text === cur) {
+        clearDraft("plan-" + f);
+        return;
+      }
+      sentDraft("plan-" + f, text, this.send("plan.set", { field: f, text: text }));
+    },
+    // Typing: saved once the person pauses (PAUSE_MS), as well as on leaving the field.
+    onType: function (ev) {
+      var self = this;
+      var target = ev.target;
+      if (pauseTimer) clearTimeout(pauseTimer);
+      pauseTimer = setTimeout(function () {
+        pauseTimer = null;
+        self.save({ target: target });
+      }, PAUSE_MS);
     },
     fieldKey: function (ev) {
       if (ev.key === "Enter" && !ev.shiftKey) {
@@ -158,7 +177,7 @@ function planBoard() {
       var text = box ? box.value.trim().slice(0, limits().text) : "";
       if (!f || !text) return;
       this.suggesting = null;
-      this.send("plan.suggest", { id: this.$store.kring.newId("s"), field: f, text: text });
+      sentDraft("plan-suggest-" + f, text, this.send("plan.suggest", { id: this.$store.kring.newId("s"), field: f, text: text }));
     },
     accept: function (id) {
       this.send("plan.accept", { id: id });

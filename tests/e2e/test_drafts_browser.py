@@ -1,0 +1,118 @@
+"""Nothing a person types is lost (client/static/js/core/drafts.js), in real headless Chromium.
+
+A plan field and a force box typed into and left unsent when the phase changes: the text is kept
+in this browser per room, person and field, and is back in its box after a reload; a plan field
+saves itself once the person pauses. Screenshots land in tests/artifacts/drafts-*.png.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from kring_testlib import ARTIFACTS, ServerProc, create_room
+
+from .test_board_browser import Person, everyone, join, wait_js
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "Hoe deel ik eigenaarschap in mijn team zonder de deadline van de inspectie te missen?"
+
+
+async def drafts_of(p: Person) -> dict[str, Any]:
+    raw: dict[str, Any] = await p.page.evaluate(
+        """() => { const o = {}; for (let i = 0; i < localStorage.length; i++) {
+             const k = localStorage.key(i);
+             if (k.startsWith('kring:draft:')) o[k] = JSON.parse(localStorage.getItem(k)); }
+           return o; }"""
+    )
+    return raw
+
+
+async def reload(p: Person) -> None:
+    await p.page.reload()
+    await wait_js(
+        p.page, "() => { const k = Alpine.store('kring'); return k.connected && !!k.state && !!k.you; }"
+    )
+
+
+async def box_value(p: Person, sel: str) -> str:
+    return str(await p.page.evaluate("(s) => (document.querySelector(s) || {}).value", sel))
+
+
+async def test_plan_field_and_force_box_survive_a_phase_change_and_a_reload(
+    sqlite_server: ServerProc, browser: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Concepten")
+    rid = room["room"]
+    fac = await join(browser, base, rid, room["facilitator_key"], "Fenna")
+    inb = await join(browser, base, rid, room["join_key"], "Ilse")
+    people = [fac, inb]
+    await fac.send("role.assign", {"pid": await inb.pid(), "role": "inbrenger", "on": True})
+    await inb.wait_state("s.may.case")
+    await inb.send("case.set", {"question": QUESTION})
+
+    # The force box: typed, never added, and the phase moves on to the plan.
+    await fac.send("phase.goto", {"index": 1})
+    await everyone(people, "s.phase.index === 1")
+    force = "Het team wil de inspectie ook goed afsluiten"
+    await inb.page.locator("#ff-add-promoting").fill(force)
+    await fac.send("phase.goto", {"index": 4})
+    await everyone(people, "s.phase.index === 4")
+    kept = await drafts_of(inb)
+    assert [d["text"] for k, d in kept.items() if k.endswith(":ff-add-promoting")] == [force]
+
+    # A plan field saves itself when the person pauses.
+    action = "Ik wijs per onderdeel van het verbeterplan een trekker aan."
+    await inb.page.locator("#plan-action").click()
+    await inb.page.locator("#plan-action").press_sequentially(action, delay=5)
+    await everyone(people, f"s.plan.action === {json.dumps(action)}")
+    assert not any(k.endswith(":plan-action") for k in await drafts_of(inb))
+
+    # Another plan field typed, and the phase changes before the pause: kept as a draft.
+    step = "Maandag het plan in het teamoverleg in stukken verdelen."
+    await inb.page.locator("#plan-first_step").fill(step)
+    await fac.send("phase.goto", {"index": 6})
+    await everyone(people, "s.phase.index === 6")
+    await asyncio.sleep(1.3)  # the pause timer fires in a phase without the plan
+    kept = await drafts_of(inb)
+    saved = (await inb.state())["plan"]["first_step"]
+    assert saved == step or [d["text"] for k, d in kept.items() if k.endswith(":plan-first_step")] == [
+        step
+    ], (saved, kept)
+
+    # After a reload, back in the plan's phase: the text is where it was being written.
+    await reload(inb)
+    await fac.send("phase.goto", {"index": 4})
+    await everyone(people, "s.phase.index === 4")
+    await wait_js(inb.page, "(t) => document.querySelector('#plan-first_step').value === t", arg=step)
+    await inb.page.locator(".board-plan").screenshot(path=str(ARTIFACTS / "drafts-plan-after-reload.png"))
+
+    # And in the forces' phase the force box holds what was typed, ready to add.
+    await fac.send("phase.goto", {"index": 1})
+    await everyone(people, "s.phase.index === 1")
+    await wait_js(inb.page, "(t) => document.querySelector('#ff-add-promoting').value === t", arg=force)
+    await inb.page.locator(".board-forcefield").screenshot(
+        path=str(ARTIFACTS / "drafts-force-after-reload.png")
+    )
+    await inb.page.locator("#ff-add-promoting").press("Enter")
+    await everyone(people, f"Object.values(s.forcefield.forces).some(f => f.text === {json.dumps(force)})")
+    await wait_js(
+        inb.page,
+        """() => { for (let i = 0; i < localStorage.length; i++)
+             if (localStorage.key(i).endsWith(':ff-add-promoting')) return false;
+           return true; }""",
+    )
+
+    # Erasing the room takes every draft of it from this browser.
+    await inb.page.locator("#ff-add-hindering").fill("Werkdruk rond de toetsweek")
+    assert any(k.endswith(":ff-add-hindering") for k in await drafts_of(inb))
+    await fac.page.evaluate("Alpine.store('kring').send('room.erase', {})")  # answered by the close
+    await wait_js(inb.page, "() => Alpine.store('kring').fatal === 'erased'")
+    assert await drafts_of(inb) == {}
+    for p in people:
+        await p.ctx.close()
+        assert not [e for e in p.errors if "pageerror" in e], p.errors
