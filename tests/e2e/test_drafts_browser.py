@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from kring_testlib import ARTIFACTS, ServerProc, create_room
 
+from .browserlib import shot
 from .test_board_browser import Person, everyone, join, wait_js
 
 pytestmark = pytest.mark.browser
@@ -116,3 +117,59 @@ async def test_plan_field_and_force_box_survive_a_phase_change_and_a_reload(
     for p in people:
         await p.ctx.close()
         assert not [e for e in p.errors if "pageerror" in e], p.errors
+
+
+async def test_offline_card_refused_after_a_phase_change_is_parked(
+    sqlite_server: ServerProc, browser: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Geparkeerd")
+    rid = room["room"]
+    fac = await join(browser, base, rid, room["facilitator_key"], "Fenna")
+    bram = await join(browser, base, rid, room["join_key"], "Bram")
+    people = [fac, bram]
+    await fac.send("phase.goto", {"index": 2})
+    await everyone(people, "s.phase.index === 2")
+
+    # Bram writes a question card offline; the phase moves on before he is back.
+    offline = "Wat zou je collega zeggen als je het haar vroeg?"
+    await bram.ctx.set_offline(True)
+    await wait_js(bram.page, "() => !Alpine.store('kring').connected")
+    box = bram.page.locator("#add-question")
+    await box.fill(offline)
+    await box.press("Enter")
+    await fac.send("phase.next")
+    await fac.wait_state("s.phase.index === 3")
+    await bram.ctx.set_offline(False)
+    await bram.wait_state("s.phase.index === 3")
+
+    # Refused (the phase is closed): the text is parked, with a Dutch message and three choices.
+    banner = bram.page.locator(".banner-error")
+    await banner.wait_for(state="visible")
+    assert (await banner.locator(".banner-text").inner_text()).strip() == "Dat is in deze fase niet open"
+    parked = bram.page.locator(".drafts-panel")
+    await parked.wait_for(state="visible")
+    item = parked.locator(".draft-item").first
+    assert await item.locator(".draft-text").input_value() == offline
+    assert "Kaart" in await item.inner_text()
+    for label in ("Kopiëren", "Bewaren", "Weggooien"):
+        assert await item.get_by_role("button", name=label).count() == 1
+    await shot(parked, ARTIFACTS / "drafts-parked-offline-card.png")
+    assert offline not in json.dumps(await fac.state())
+
+    # Keep it: it moves to the personal stash of this browser, and survives a reload.
+    await item.get_by_role("button", name="Bewaren").click()
+    stash = parked.locator(".draft-stash .draft-item")
+    await stash.first.wait_for(state="visible")
+    await reload(bram)
+    await bram.page.locator(".drafts-panel .draft-stash .draft-item").first.wait_for(state="visible")
+    assert await bram.page.locator(".drafts-panel .draft-stash .draft-text").first.input_value() == offline
+    await shot(bram.page.locator(".drafts-panel"), ARTIFACTS / "drafts-stash.png")
+
+    # Discard it: gone from the page and from the browser.
+    await bram.page.locator(".drafts-panel .draft-stash").get_by_role("button", name="Weggooien").click()
+    await bram.page.locator(".drafts-panel").wait_for(state="hidden")
+    assert await drafts_of(bram) == {}
+    for p in people:
+        assert not [e for e in p.errors if "pageerror" in e], p.errors
+        await p.ctx.close()
