@@ -173,3 +173,48 @@ async def test_offline_card_refused_after_a_phase_change_is_parked(
     for p in people:
         assert not [e for e in p.errors if "pageerror" in e], p.errors
         await p.ctx.close()
+
+
+async def test_two_people_editing_one_plan_field(sqlite_server: ServerProc, browser: Any) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Samen schrijven")
+    rid = room["room"]
+    fac = await join(browser, base, rid, room["facilitator_key"], "Fenna")
+    inb = await join(browser, base, rid, room["join_key"], "Ilse")
+    people = [fac, inb]
+    await fac.send("role.assign", {"pid": await inb.pid(), "role": "inbrenger", "on": True})
+    await inb.wait_state("s.may.case")
+    await inb.send("case.set", {"question": QUESTION})
+    await fac.send("phase.goto", {"index": 4})
+    await everyone(people, "s.phase.index === 4")
+
+    # Fenna starts in the field; meanwhile Ilse writes and saves it.
+    await fac.page.locator("#plan-action").click()
+    ilse = "Ik wijs per onderdeel een trekker aan."
+    await inb.page.locator("#plan-action").fill(ilse)
+    await inb.page.locator("#plan-action").press("Enter")
+    await everyone(people, f"s.plan.action === {json.dumps(ilse)}")
+    # Fenna's text, from the version before Ilse's: refused, shown, nothing overwritten.
+    fenna = "Ik laat het team zelf de trekkers kiezen."
+    await fac.page.locator("#plan-action").fill(fenna)
+    conflict = fac.page.locator(".plan-conflict[data-conflict='action']")
+    await conflict.wait_for(state="visible")
+    assert ilse in await conflict.inner_text()
+    assert await fac.page.locator("#plan-action").input_value() == fenna
+    assert (await inb.state())["plan"]["action"] == ilse
+    for label in ("Mijn tekst houden", "Hun tekst nemen", "Zelf samenvoegen"):
+        assert await conflict.get_by_role("button", name=label).count() == 1
+    await shot(
+        fac.page.locator(".board-plan li[data-field='action']"), ARTIFACTS / "drafts-plan-conflict.png"
+    )
+
+    # Merging by hand: both texts in the box, saved from the current version.
+    await conflict.get_by_role("button", name="Zelf samenvoegen").click()
+    await conflict.wait_for(state="hidden")
+    merged = await fac.page.locator("#plan-action").input_value()
+    assert ilse in merged and fenna in merged
+    await fac.page.locator("#plan-action").press("Enter")
+    await everyone(people, f"s.plan.action === {json.dumps(merged.strip())}")
+    for p in people:
+        assert not [e for e in p.errors if "pageerror" in e], p.errors
+        await p.ctx.close()
