@@ -218,3 +218,33 @@ async def test_two_people_editing_one_plan_field(sqlite_server: ServerProc, brow
     for p in people:
         assert not [e for e in p.errors if "pageerror" in e], p.errors
         await p.ctx.close()
+
+
+async def test_own_evaluation_answers_are_shown_to_their_author_only(
+    sqlite_server: ServerProc, browser: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Evaluatie")
+    rid = room["room"]
+    fac = await join(browser, base, rid, room["facilitator_key"], "Fenna")
+    par = await join(browser, base, rid, room["join_key"], "Pieter")
+    people = [fac, par]
+    await fac.send("phase.goto", {"index": 6})
+    await everyone(people, "s.phase.index === 6")
+    panel = par.page.locator(".eval-panel")
+    await panel.wait_for(state="visible")
+    assert "Alleen jij ziet je eigen antwoorden" in await panel.inner_text()
+    learned = "Doorvragen helpt meer dan advies geven."
+    await panel.locator("input[name='eval-content'][value='4']").check()
+    await panel.locator("#eval-learned").fill(learned)
+    await panel.get_by_role("button", name="Versturen").click()
+    mine = panel.locator(".eval-mine")
+    await mine.wait_for(state="visible")
+    assert learned in await mine.inner_text() and "4" in await mine.inner_text()
+    await shot(panel, ARTIFACTS / "drafts-eval-mine.png")
+    await fac.wait_state("s.evaluation.n === 1")
+    assert learned not in await fac.page.locator("body").inner_text()
+    assert learned not in json.dumps(await fac.state())
+    for p in people:
+        assert not [e for e in p.errors if "pageerror" in e], p.errors
+        await p.ctx.close()

@@ -20,6 +20,19 @@ function evalPanel() {
     get mine() {
       return (this.st && this.st.evaluation && this.st.evaluation.mine) || dict();
     },
+    // The viewer's own answers, shown to them alone (the view carries nobody else's).
+    get mineRows() {
+      var m = this.mine;
+      var L = this.L;
+      var rows = [];
+      if (m.content) rows.push({ key: "content", label: L.evalContent, text: String(m.content) });
+      if (m.process) rows.push({ key: "process", label: L.evalProcess, text: String(m.process) });
+      if (m.learned) rows.push({ key: "learned", label: L.evalMineLearned, text: m.learned });
+      return rows;
+    },
+    get hasMine() {
+      return this.mineRows.length > 0;
+    },
     options: function (chosen) {
       var scale = limits().score;
       return range(scale[0], scale[1]).map(function (v) {
