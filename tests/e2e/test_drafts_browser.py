@@ -245,6 +245,17 @@ async def test_own_evaluation_answers_are_shown_to_their_author_only(
     await fac.wait_state("s.evaluation.n === 1")
     assert learned not in await fac.page.locator("body").inner_text()
     assert learned not in json.dumps(await fac.state())
+    # Their own report shows them too; the facilitator's does not.
+    for who, key, shown in ((par, room["join_key"], True), (fac, room["facilitator_key"], False)):
+        rep = await who.ctx.new_page()
+        await rep.goto(f"{base}/r/{rid}/report#{key}")
+        await rep.locator(".report-section-eval").wait_for(state="visible")
+        text = await rep.locator(".report-section-eval").inner_text()
+        assert (learned in text) is shown, (who.name, text)
+        if shown:
+            assert "Jouw eigen antwoorden" in text
+            await shot(rep.locator(".report-section-eval"), ARTIFACTS / "drafts-report-eval-mine.png")
+        await rep.close()
     for p in people:
         assert not [e for e in p.errors if "pageerror" in e], p.errors
         await p.ctx.close()
