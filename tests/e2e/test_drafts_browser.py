@@ -215,6 +215,21 @@ async def test_two_people_editing_one_plan_field(sqlite_server: ServerProc, brow
     assert ilse in merged and fenna in merged
     await fac.page.locator("#plan-action").press("Enter")
     await everyone(people, f"s.plan.action === {json.dumps(merged.strip())}")
+
+    # The case question: Fenna opens the editor, Ilse changes the question meanwhile; Fenna's save
+    # is refused in Dutch, her text stays in the box (and as a draft), nothing is overwritten.
+    await fac.page.get_by_role("button", name="Werkvraag of herformulering bewerken").click()
+    newer = "Hoe geef ik het team de trekkersrol zonder alles los te laten?"
+    await inb.send("case.set", {"question": newer})
+    await fac.wait_state(f"s.case.question === {json.dumps(newer)}")
+    hers = "Hoe laat ik het team meer zelf doen?"
+    await fac.page.locator("#case-question").fill(hers)
+    await fac.page.get_by_role("button", name="Werkvraag opslaan").click()
+    banner = fac.page.locator(".banner-error .banner-text")
+    await banner.wait_for(state="visible")
+    assert (await banner.inner_text()).strip() == "Dat botst met een andere wijziging"
+    assert await fac.page.locator("#case-question").input_value() == hers
+    assert (await inb.state())["case"]["question"] == newer
     for p in people:
         assert not [e for e in p.errors if "pageerror" in e], p.errors
         await p.ctx.close()

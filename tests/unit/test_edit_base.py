@@ -52,3 +52,17 @@ def test_accepted_suggestion_moves_the_version_and_replay_keeps_it() -> None:
     old = r.state.to_dict()
     del old["versions"]
     assert RoomState.from_dict(old).versions == {}
+
+
+def test_case_question_and_reformulation_take_a_base() -> None:
+    r = basic_room()
+    e1 = r.do("I", "case.set", question="Hoe deel ik taken?", base=0)
+    assert r.view("A")["versions"]["case.question"] == e1.seq
+    rej = r.refuse("F", "case.set", "conflict", question="Hoe verdeel ik werk?", base=0)
+    assert rej.extra == {"field": "case.question", "current": "Hoe deel ik taken?", "version": e1.seq}
+    r.do("F", "case.set", question="Hoe verdeel ik werk?", base=e1.seq)
+    e2 = r.do("I", "case.reformulate", text="Hoe laat ik los?", base=0)
+    rej = r.refuse("F", "case.reformulate", "conflict", text="Wat houdt me tegen?", base=0)
+    assert rej.extra is not None and rej.extra["current"] == "Hoe laat ik los?"
+    r.do("F", "case.reformulate", text="Wat houdt me tegen?", base=e2.seq)
+    assert r.replayed().versions == r.state.versions

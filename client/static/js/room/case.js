@@ -11,6 +11,8 @@ function casePanel() {
     editorOpen: false,
     qDraft: "",
     rDraft: "",
+    qBase: 0, // the versions (docs/protocol.md, "Concurrent edits") the texts start from
+    rBase: 0,
     get c() {
       return (this.st && this.st.case) || { question: "", reformulation: "", inbrenger: null };
     },
@@ -48,6 +50,9 @@ function casePanel() {
       return this.c.question ? this.L.editCase : this.L.writeQuestion;
     },
     openEditor: function () {
+      var v = (this.st && this.st.versions) || {};
+      this.qBase = v["case.question"] || 0;
+      this.rBase = v["case.reformulation"] || 0;
       this.qDraft = getDraft("case-question") || this.c.question;
       this.rDraft = getDraft("case-reform") || this.c.reformulation;
       this.editorOpen = true;
@@ -71,11 +76,24 @@ function casePanel() {
     },
     saveQuestion: function () {
       var q = this.qDraft.trim();
-      if (!this.cannotSaveQ) sentDraft("case-question", q, this.cmd("case.set", { question: q }));
+      if (this.cannotSaveQ) return;
+      var self = this;
+      // A stale base is refused (conflict): the text stays, as a draft, and nothing is overwritten.
+      var sent = this.cmd("case.set", { question: q, base: this.qBase }).then(function (r) {
+        if (r && r.t === "ack") self.qBase = r.seq;
+        return r;
+      });
+      sentDraft("case-question", q, sent);
     },
     saveReform: function () {
       var t = this.rDraft.trim();
-      if (!this.cannotSaveR) sentDraft("case-reform", t, this.cmd("case.reformulate", { text: t }));
+      if (this.cannotSaveR) return;
+      var self = this;
+      var sent = this.cmd("case.reformulate", { text: t, base: this.rBase }).then(function (r) {
+        if (r && r.t === "ack") self.rBase = r.seq;
+        return r;
+      });
+      sentDraft("case-reform", t, sent);
     },
     // A writing aid, not a rule (client/static/js/werkvraag.js).
     get checklist() {
