@@ -25,7 +25,7 @@
  */
 import { lsGet, lsJSON, lsSet } from "./storage.js";
 
-export var DRAFT_TTL_MS = 3 * 24 * 3600 * 1000;
+export var DRAFT_TTL_MS = 259200000; // 3 days in ms
 var PREFIX = "kring:draft:";
 var ctx = { room: null, pid: null };
 var watching = false;

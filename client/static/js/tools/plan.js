@@ -191,6 +191,8 @@ function planBoard() {
     },
     // Typing: saved once the person pauses (PAUSE_MS), as well as on leaving the field.
     onType: function (ev) {
+      // A draft put back after a reload (an untrusted event) waits for the person: not saved unasked.
+      if (!ev.isTrusted) return;
       var self = this;
       var target = ev.target;
       if (pauseTimer) clearTimeout(pauseTimer);
