@@ -176,8 +176,13 @@ def event_text(seq: int, type_: str, actor: str | None, at: int, data_json: str)
     return f'{{"t":"event","seq":{seq:d},"type":{_str(type_)},"actor":{a},"at":{at:d},"data":{data_json}}}'
 
 
-def error(code: str, message: str, cmd_id: str | None = None) -> dict[str, Any]:
-    return {"t": ERROR, "id": cmd_id, "code": code, "message": message}
+def error(
+    code: str, message: str, cmd_id: str | None = None, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    frame = {"t": ERROR, "id": cmd_id, "code": code, "message": message}
+    if extra:
+        frame.update({k: v for k, v in extra.items() if k not in frame})
+    return frame
 
 
 def ack(cmd_id: str, seq: int) -> dict[str, Any]:

@@ -116,6 +116,15 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
                 mean = ev[k]["mean"]
                 shown = f"{mean} (n={ev[k]['n']})" if mean is not None else f"n={ev[k]['n']}"
                 lines.append(f"- {L('md.' + k)}: {shown}")
+    mine = ev.get("mine") or {}
+    if mine:
+        # The viewer's own answers: in their view (and so their report) only, never another's.
+        lines += ["", f"### {L('mine')}", ""]
+        for k in ("content", "process"):
+            if mine.get(k):
+                lines.append(f"- {L('md.' + k)}: {mine[k]}")
+        if mine.get("learned"):
+            lines.append(f"- {L('md.learned')}: {_md(mine['learned'])}")
     lines += ["", f"## {L('participants')}", ""]
     lines += [f"- {who(pid)}" for pid in v["participants"]]
     return "\n".join(lines) + "\n"

@@ -349,7 +349,7 @@ async def _command(hub: Hub, live: LiveRoom, conn: Conn, msg: P.Cmd, settings: S
         conn.push(P.dumps(P.error(P.UNAVAILABLE, "the room store is unavailable; try again shortly", msg.id)))
         M.cmd_unavailable.inc()
     elif isinstance(res, Rejection):
-        conn.push(P.dumps(P.error(res.code, res.message, msg.id)))
+        conn.push(P.dumps(P.error(res.code, res.message, msg.id, res.extra)))
         M.cmd_rejected.inc()
     else:
         if not res.acked:  # a repeat, or the sender was not (yet) in the room's connections

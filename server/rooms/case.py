@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, _sentences
+from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, _sentences, check_base
 from .events import Event
 from .limits import MAX_CANDIDATES, MAX_CANDIDATES_PER_PERSON, MAX_PITCH, MAX_SENTENCES, MAX_TEXT
 from .permissions import _need_fac, tool_open
@@ -17,20 +17,24 @@ from .state import RoomState
 
 @handles("case.set")
 def _case_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "question")
+    _only_keys(a, "question", "base")
     if not s.roles(actor) & {"facilitator", "inbrenger"}:
         raise _Bad("forbidden", "only the inbrenger or the facilitator may set the question")
-    return Draft("case.set", {"question": _arg_text(a, "question", MAX_TEXT)})
+    question = _arg_text(a, "question", MAX_TEXT)
+    check_base(s, a, "case.question", s.case["question"], question)
+    return Draft("case.set", {"question": question})
 
 
 @handles("case.reformulate")
 def _case_reformulate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "text")
+    _only_keys(a, "text", "base")
     if not s.roles(actor) & {"facilitator", "inbrenger"}:
         raise _Bad("forbidden", "the inbrenger has the final word on the reformulation")
     if not s.case["question"]:
         raise _Bad("invalid", "there is no question to reformulate yet")
-    return Draft("case.reformulate", {"text": _arg_text(a, "text", MAX_TEXT)})
+    text = _arg_text(a, "text", MAX_TEXT)
+    check_base(s, a, "case.reformulation", s.case["reformulation"], text)
+    return Draft("case.reformulate", {"text": text})
 
 
 def _candidate(s: RoomState, a: dict[str, Any], actor: str, *, propose: bool) -> tuple[str, str]:
@@ -112,6 +116,7 @@ def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
 @applies("case.set")
 def _a_case(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.case["question"] = d["question"]
+    s.versions["case.question"] = e.seq
     if s.case["inbrenger"] is None and "inbrenger" in s.roles(e.actor):
         s.case["inbrenger"] = e.actor
 
@@ -119,6 +124,7 @@ def _a_case(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("case.reformulate")
 def _a_reform(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.case["reformulation"] = d["text"]
+    s.versions["case.reformulation"] = e.seq
 
 
 @applies("case.proposed")
@@ -139,6 +145,7 @@ def _a_chosen(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["chosen"] = d["id"]
     s.case["question"] = d["question"]
     s.case["reformulation"] = ""
+    s.versions["case.question"] = s.versions["case.reformulation"] = e.seq
     who = d["inbrenger"]
     for pid, p in s.participants.items():
         if "inbrenger" in p["roles"] and pid != who:

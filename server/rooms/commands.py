@@ -27,6 +27,9 @@ class Command:
 class Rejection:
     code: str
     message: str
+    # Extra fields of the error frame: a stale `base` is answered with the field's current text
+    # and version (docs/protocol.md, "Concurrent edits").
+    extra: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,29 @@ def _rej(code: str, message: str) -> Rejection:
 
 
 class _Bad(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.extra = extra
+
+
+def check_base(s: Any, a: Mapping[str, Any], key: str, current: str, text: str) -> None:
+    """An edit's optional `base`: the version (the seq of the field's last change, `versions` in the
+    view; 0 when never changed) the writer started from. A stale base is a `conflict` carrying the
+    field's current text and version, unless the edit would write what is already there."""
+    if "base" not in a:
+        return
+    base = a["base"]
+    if isinstance(base, bool) or not isinstance(base, int) or base < 0:
+        raise _Bad("invalid", "'base' must be a non-negative integer")
+    version = int(s.versions.get(key, 0))
+    if base != version and text != current:
+        raise _Bad(
+            "conflict",
+            "the field was changed since 'base'",
+            {"field": key, "current": current, "version": version},
+        )
 
 
 def _bad_id(key: str = "id") -> _Bad:

@@ -51,7 +51,7 @@ def decide(
     try:
         return handler(s, cmd.args, actor or "", now, methods or {})
     except _Bad as b:
-        return _rej(b.code, b.message)
+        return Rejection(b.code, b.message, b.extra)
 
 
 def apply(s: RoomState, e: Event) -> RoomState:
@@ -92,6 +92,7 @@ SHARED_KEYS = (
     "forcefield",
     "plan",
     "suggestions",
+    "versions",
     "round",
     "locked",
     "group",

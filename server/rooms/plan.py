@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys
+from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_CARDS, MAX_TEXT, check_share
 from .permissions import _need_tool, tool_open
@@ -37,7 +37,7 @@ def _plan_field(a: Mapping[str, Any]) -> str:
 
 @handles("plan.set")
 def _plan_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "field", "text")
+    _only_keys(a, "field", "text", "base")
     f = _plan_field(a)
     text = _arg_text(a, "text", MAX_TEXT, empty_ok=True)
     if not s.is_fac(actor):
@@ -45,6 +45,7 @@ def _plan_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
             raise _Bad("forbidden", "the inbrenger writes the action plan; others may suggest")
         if not tool_open(s, "plan"):
             raise _Bad("phase_closed", "the action plan is not open in this phase")
+    check_base(s, a, "plan." + f, s.plan.get(f, ""), text)
     return Draft("plan.set", {"field": f, "text": text})
 
 
@@ -91,6 +92,7 @@ def _plan_dismiss(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 @applies("plan.set")
 def _a_plan_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.plan[d["field"]] = d["text"]
+    s.versions["plan." + d["field"]] = e.seq
 
 
 @applies("plan.suggest")
@@ -101,6 +103,7 @@ def _a_plan_suggest(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("plan.accept")
 def _a_plan_accept(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.plan[d["field"]] = d["text"]
+    s.versions["plan." + d["field"]] = e.seq
     s.suggestions[d["id"]]["status"] = "accepted"
 
 
@@ -110,6 +113,13 @@ def _a_plan_dismiss(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 
 # --- view -----------------------------------------------------------------------------------------
+
+
+@shared_part("versions")
+def _versions_view(s: RoomState) -> dict[str, int]:
+    """Beside the texts, not inside them: the seq of each edited field's last change ("plan.who"),
+    the `base` an edit names (absent: never changed, base 0)."""
+    return dict(s.versions)
 
 
 @shared_part("plan")

@@ -42,6 +42,8 @@ class RoomState:
     forcefield: dict[str, Any] = field(default_factory=lambda: {"current": "", "desired": "", "forces": {}})
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     plan: dict[str, str] = field(default_factory=dict)
+    # The seq of the last change of each editable text field ("plan.<field>"), for `base` checks.
+    versions: dict[str, int] = field(default_factory=dict)
     suggestions: dict[str, dict[str, Any]] = field(default_factory=dict)
     vote: dict[str, Any] = field(
         default_factory=lambda: {

@@ -326,3 +326,13 @@ def test_report_words_come_from_the_catalog() -> None:
     assert "- Steun — influenceable — importance 4.0 (±0.5), difficulty 2.0 (±0.5), n=2" in en
     assert "- **Review date:** (empty)" in en and "- process: 4.0 (n=2)" in en
     assert report.markdown(_view(), "de") == nl
+
+
+def test_report_shows_the_viewers_own_evaluation_answers_only() -> None:
+    v = _view()
+    assert "Jouw eigen antwoorden" not in report.markdown(v, "nl")  # none given: no section
+    v["evaluation"]["mine"] = {"content": 4, "process": 3, "learned": "Meer *vragen*"}
+    nl = report.markdown(v, "nl")
+    assert "### Jouw eigen antwoorden (alleen in jouw verslag)" in nl
+    assert "- inhoud: 4" in nl and "- proces: 3" in nl and "- geleerd: Meer \\*vragen\\*" in nl
+    assert "### Your own answers (only in your report)" in report.markdown(v, "en")

@@ -253,7 +253,22 @@ function reportPage() {
         });
     },
     get hasEvaluation() {
-      return this.evaluation.length > 0;
+      return this.evaluation.length > 0 || this.hasMine;
+    },
+    // The reader's own answers: their view carries only theirs (evaluation.mine), nobody else's.
+    get mineRows() {
+      var ev = this.st && this.st.evaluation;
+      var m = (ev && ev.mine) || {};
+      var T = this.L;
+      var rows = [];
+      ["content", "process"].forEach(function (k) {
+        if (m[k]) rows.push({ key: k, label: T[k], text: String(m[k]) });
+      });
+      if (m.learned) rows.push({ key: "learned", label: T.learned, text: m.learned });
+      return rows;
+    },
+    get hasMine() {
+      return this.mineRows.length > 0;
     },
     get participants() {
       var st = this.st;

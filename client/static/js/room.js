@@ -14,6 +14,7 @@ import "./room/people.js";
 import "./room/timer.js";
 import "./room/facilitator.js";
 import "./room/notes.js";
+import "./room/drafts.js";
 import "./tools/mindmap.js";
 import "./tools/forcefield.js";
 import "./tools/vote.js";

@@ -28,6 +28,7 @@
  * so the view's maps keyed by people's ids (cards, nodes, forces, ...) answer only for those ids,
  * also when read through a component (Alpine leaves frozen objects unproxied).
  */
+import { clearRoomDrafts, initDrafts } from "./drafts.js";
 import { kringI18n } from "./i18n.js";
 import { dict, fromJSON } from "./maps.js";
 import { limits } from "./page.js";
@@ -181,6 +182,8 @@ function closed(code) {
     S.fatal = fatal;
     S.reconnecting = false;
     if (opts) save(opts.room, { token: null, key: null });
+    // Removed from the room or the room erased: what was typed for it goes too (docs/privacy.md).
+    if (opts && (fatal === "removed" || fatal === "erased")) clearRoomDrafts(opts.room);
     pending.forEach(function (p) {
       p.resolve({ t: T.ERROR, id: p.frame.id, code: "closed", message: fatal });
     });
@@ -244,6 +247,7 @@ function handle(m) {
     case T.WELCOME:
       welcomed = true;
       S.you = m.you;
+      if (opts && m.you && !opts.projector) initDrafts(opts.room, m.you.pid);
       epoch = m.epoch;
       seq = m.seq || 0;
       if (m.state) S.state = plain(m.state);
@@ -418,6 +422,7 @@ var store = {
   },
   forget: function (room) {
     setRoom(room, null);
+    clearRoomDrafts(room);
   },
   connect: function (o) {
     opts = { room: o.room, key: o.key, name: o.name || null, projector: !!o.projector };

@@ -1,5 +1,6 @@
 /* The cards of the current phase, by kind: adding (with the question hints of hints.js), marking
  * useful, editing one's own. Alpine.data('cardsPanel'). */
+import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits, pageData } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -122,7 +123,8 @@ function cardsPanel() {
       if (!text) return;
       var self = this;
       this.drafts[kind] = "";
-      this.cmd("card.add", { id: this.K.newId("k"), kind: kind, text: text.slice(0, limits().card) }).then(function (r) {
+      var sent = this.cmd("card.add", { id: this.K.newId("k"), kind: kind, text: text.slice(0, limits().card) });
+      sentDraft("card-" + kind, text, sent).then(function (r) {
         if (r.t === "error" && !self.drafts[kind]) self.drafts[kind] = text; // refused: keep what was typed
       });
     },

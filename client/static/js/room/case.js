@@ -1,6 +1,7 @@
 /* The case: the werkvraag and its reformulation, with the werkvraag checklist (a writing aid, not
  * a rule). Alpine.data('casePanel'). */
 import { focusLater } from "../core/dom.js";
+import { getDraft, sentDraft } from "../core/drafts.js";
 import { component } from "../core/store.js";
 import { checklist } from "../werkvraag.js";
 import { base } from "./base.js";
@@ -10,6 +11,8 @@ function casePanel() {
     editorOpen: false,
     qDraft: "",
     rDraft: "",
+    qBase: 0, // the versions (docs/protocol.md, "Concurrent edits") the texts start from
+    rBase: 0,
     get c() {
       return (this.st && this.st.case) || { question: "", reformulation: "", inbrenger: null };
     },
@@ -47,8 +50,11 @@ function casePanel() {
       return this.c.question ? this.L.editCase : this.L.writeQuestion;
     },
     openEditor: function () {
-      this.qDraft = this.c.question;
-      this.rDraft = this.c.reformulation;
+      var v = (this.st && this.st.versions) || {};
+      this.qBase = v["case.question"] || 0;
+      this.rBase = v["case.reformulation"] || 0;
+      this.qDraft = getDraft("case-question") || this.c.question;
+      this.rDraft = getDraft("case-reform") || this.c.reformulation;
       this.editorOpen = true;
       focusLater("case-question"); // the open button hides: keyboard focus goes with the editor
     },
@@ -69,10 +75,25 @@ function casePanel() {
       return !this.c.question || !this.rDraft.trim() || this.rDraft.trim() === this.c.reformulation;
     },
     saveQuestion: function () {
-      if (!this.cannotSaveQ) this.cmd("case.set", { question: this.qDraft.trim() });
+      var q = this.qDraft.trim();
+      if (this.cannotSaveQ) return;
+      var self = this;
+      // A stale base is refused (conflict): the text stays, as a draft, and nothing is overwritten.
+      var sent = this.cmd("case.set", { question: q, base: this.qBase }).then(function (r) {
+        if (r && r.t === "ack") self.qBase = r.seq;
+        return r;
+      });
+      sentDraft("case-question", q, sent);
     },
     saveReform: function () {
-      if (!this.cannotSaveR) this.cmd("case.reformulate", { text: this.rDraft.trim() });
+      var t = this.rDraft.trim();
+      if (this.cannotSaveR) return;
+      var self = this;
+      var sent = this.cmd("case.reformulate", { text: t, base: this.rBase }).then(function (r) {
+        if (r && r.t === "ack") self.rBase = r.seq;
+        return r;
+      });
+      sentDraft("case-reform", t, sent);
     },
     // A writing aid, not a rule (client/static/js/werkvraag.js).
     get checklist() {

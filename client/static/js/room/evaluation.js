@@ -1,5 +1,6 @@
 /* The evaluation: scores for content and process and what someone learned.
  * Alpine.data('evalPanel'). */
+import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits, range } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -18,6 +19,19 @@ function evalPanel() {
     },
     get mine() {
       return (this.st && this.st.evaluation && this.st.evaluation.mine) || dict();
+    },
+    // The viewer's own answers, shown to them alone (the view carries nobody else's).
+    get mineRows() {
+      var m = this.mine;
+      var L = this.L;
+      var rows = [];
+      if (m.content) rows.push({ key: "content", label: L.evalContent, text: String(m.content) });
+      if (m.process) rows.push({ key: "process", label: L.evalProcess, text: String(m.process) });
+      if (m.learned) rows.push({ key: "learned", label: L.evalMineLearned, text: m.learned });
+      return rows;
+    },
+    get hasMine() {
+      return this.mineRows.length > 0;
     },
     options: function (chosen) {
       var scale = limits().score;
@@ -47,7 +61,7 @@ function evalPanel() {
       if (this.learned.trim()) args.learned = this.learned.trim();
       if (!Object.keys(args).length) return;
       var self = this;
-      this.cmd("eval.submit", args).then(function (r) {
+      sentDraft("eval-learned", args.learned || "", this.cmd("eval.submit", args)).then(function (r) {
         if (r && r.t === "ack") self.submitted = true;
       });
     },

@@ -1,6 +1,7 @@
 /* Private notes, in a drawer: one's own, and the revealed notes of others.
  * Alpine.data('notesPanel'). */
 import { focusLater } from "../core/dom.js";
+import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -75,7 +76,7 @@ function notesPanel() {
       if (!text) return;
       var self = this;
       this.draft = "";
-      this.cmd("note.add", { id: this.K.newId("n"), text: text.slice(0, limits().card) }).then(function (r) {
+      sentDraft("note-new", text, this.cmd("note.add", { id: this.K.newId("n"), text: text.slice(0, limits().card) })).then(function (r) {
         if (r.t === "error" && !self.draft) self.draft = text; // refused: keep what was typed
       });
     },

@@ -183,7 +183,8 @@ function room() {
       if (!e) return "";
       // The server's codes are an open list: one this catalog has no text for gets the generic head.
       var head = this.K.has("err_" + e.code) ? this.L["err_" + e.code] : this.L.err_generic;
-      return e.message ? head + " (" + e.message + ")" : head;
+      // Only the person's own language: the server's message is English, for logs and tools.
+      return head;
     },
     dismissError: function () {
       this.K.clearError();

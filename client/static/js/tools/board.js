@@ -13,6 +13,12 @@
 import { kringI18n } from "../core/i18n.js";
 import { define } from "../core/store.js";
 
+// A refusal in the person's language (the catalog's err_<code>, else the generic one), never the
+// server's English message.
+export function errorIn(K, code) {
+  return K.has("err_" + code) ? K.t("err_" + code) : K.t("err_generic");
+}
+
 var actions = {
   error: "",
   get hasError() {
@@ -23,11 +29,11 @@ var actions = {
     self.error = "";
     return Promise.resolve(self.$store.kring.send(type, args)).then(
       function (r) {
-        if (r && r.t === "error") self.error = r.message;
+        if (r && r.t === "error") self.error = errorIn(self.$store.kring, r.code);
         return r;
       },
       function (e) {
-        self.error = (e && (e.message || e.code)) || String(e);
+        self.error = errorIn(self.$store.kring, e && e.code);
       }
     );
   },

@@ -3,6 +3,7 @@
  * (tools/forcefield-draw.js). Every change is a command; the server's view is redrawn.
  * Strings: the catalog section "forcefield.".
  */
+import { clearDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { copy, dict, freeze } from "../core/maps.js";
 import { enums, limits, range } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -145,16 +146,31 @@ function forcefieldBoard() {
       var refs = this.$refs;
       ["current", "desired"].forEach(function (k) {
         var box = refs[k];
-        if (box && document.activeElement !== box && box.value !== ff[k]) box.value = ff[k] || "";
+        syncBox(box, ff[k] || "");
       });
     },
+    // Typing in the situation: saved once the person pauses (~1 s), as well as on leaving it.
+    onSituationType: function (ev) {
+      var self = this;
+      var target = ev.target;
+      if (this._pause) clearTimeout(this._pause);
+      this._pause = setTimeout(function () {
+        self._pause = null;
+        if (!self.noSituation) self.saveSituation({ target: target });
+      }, 1000);
+    },
     saveSituation: function (ev) {
+      if (this._pause) clearTimeout(this._pause);
+      this._pause = null;
       var k = ev.target.getAttribute("data-field");
       var text = ev.target.value.trim();
-      if (text === (this.ff[k] || "")) return;
+      if (text === (this.ff[k] || "")) {
+        clearDraft("ff-" + k);
+        return;
+      }
       var args = {};
       args[k] = text;
-      this.send("forcefield.set", args);
+      sentDraft("ff-" + k, text, this.send("forcefield.set", args));
     },
     situationKey: function (ev) {
       if (ev.key === "Enter" && !ev.shiftKey) {
@@ -183,7 +199,7 @@ function forcefieldBoard() {
       var box = document.getElementById("ff-add-" + side);
       var text = (box ? box.value : this.drafts[side]).trim().slice(0, limits().node);
       if (!text || enums().force_sides.indexOf(side) < 0) return;
-      this.send("force.add", { id: this.$store.kring.newId("f"), side: side, text: text });
+      sentDraft("ff-add-" + side, text, this.send("force.add", { id: this.$store.kring.newId("f"), side: side, text: text }));
       if (box) box.value = "";
       this.drafts[side] = "";
     },

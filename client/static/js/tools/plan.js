@@ -2,6 +2,7 @@
  * Enter); the others suggest (plan.suggest) and the inbrenger accepts or dismisses. Advice cards
  * marked useful are shown beside the plan. The fields are the server's PLAN_FIELDS
  * (enums().plan_fields); strings: the catalog section "plan.". */
+import { clearDraft, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -11,10 +12,15 @@ function fields() {
   return enums().plan_fields;
 }
 
+var PAUSE_MS = 1000;
+
 function planBoard() {
   var stopEffect = null;
+  var pauseTimer = null;
+  var bases = dict(); // field -> the version (seq) the person's text starts from
   return withActions({
     suggesting: null, // field being suggested for
+    conflicts: dict(), // field -> {mine, theirs, version}: a stale base was refused
 
     init: function () {
       var self = this;
@@ -24,9 +30,13 @@ function planBoard() {
         if (!st || !st.plan) return;
         var plan = st.plan;
         self.$nextTick(function () {
+          var versions = st.versions || {};
           fields().forEach(function (f) {
             var box = document.getElementById("plan-" + f);
-            if (box && document.activeElement !== box && box.value !== (plan[f] || "")) box.value = plan[f] || "";
+            // The version this person's text starts from: the one last shown in the box.
+            if (box && document.activeElement !== box && !hasDraft("plan-" + f)) bases[f] = versions["plan." + f] || 0;
+            if (bases[f] === undefined) bases[f] = versions["plan." + f] || 0;
+            syncBox(box, plan[f] || "");
           });
         });
       });
@@ -93,6 +103,8 @@ function planBoard() {
           multi: f !== "review_date",
           cls: "plan-field" + (value.trim() ? "" : " is-empty"),
           suggestions: open,
+          conflict: !!self.conflicts[f],
+          theirs: self.conflicts[f] ? self.conflicts[f].theirs || T.empty : "",
           suggesting: self.suggesting === f,
         };
       });
@@ -125,12 +137,73 @@ function planBoard() {
     },
 
     save: function (ev) {
+      if (pauseTimer) clearTimeout(pauseTimer);
+      pauseTimer = null;
       if (!this.canEdit) return;
       var f = ev.target.getAttribute("data-field");
       var text = ev.target.value.trim().slice(0, limits().text);
       var cur = ((this.st && this.st.plan) || dict())[f] || "";
-      if (fields().indexOf(f) < 0 || text === cur) return;
-      this.send("plan.set", { field: f, text: text });
+      if (fields().indexOf(f) < 0 || this.conflicts[f]) return;
+      if (text === cur) {
+        clearDraft("plan-" + f);
+        return;
+      }
+      this.setField(f, text, bases[f] || 0);
+    },
+    setField: function (f, text, base) {
+      var self = this;
+      var sent = this.send("plan.set", { field: f, text: text, base: base }).then(function (r) {
+        if (r && r.t === "ack") bases[f] = r.seq;
+        if (r && r.t === "error" && r.code === "conflict" && typeof r.current === "string") {
+          // Someone else changed the field since this person started: nothing is overwritten.
+          self.error = "";
+          self.conflicts[f] = { mine: text, theirs: r.current, version: r.version || 0 };
+        }
+        return r;
+      });
+      sentDraft("plan-" + f, text, sent);
+    },
+    conflictOf: function (ev) {
+      var f = ev.currentTarget.getAttribute("data-field");
+      return { f: f, c: this.conflicts[f] };
+    },
+    keepMine: function (ev) {
+      var x = this.conflictOf(ev);
+      if (!x.c) return;
+      delete this.conflicts[x.f];
+      this.setField(x.f, x.c.mine, x.c.version);
+    },
+    takeTheirs: function (ev) {
+      var x = this.conflictOf(ev);
+      if (!x.c) return;
+      delete this.conflicts[x.f];
+      clearDraft("plan-" + x.f);
+      bases[x.f] = x.c.version;
+      var box = document.getElementById("plan-" + x.f);
+      if (box) box.value = x.c.theirs;
+    },
+    mergeByHand: function (ev) {
+      var x = this.conflictOf(ev);
+      if (!x.c) return;
+      delete this.conflicts[x.f];
+      bases[x.f] = x.c.version;
+      var box = document.getElementById("plan-" + x.f);
+      if (!box) return;
+      box.value = x.c.theirs + "\n" + x.c.mine;
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      box.focus();
+    },
+    // Typing: saved once the person pauses (PAUSE_MS), as well as on leaving the field.
+    onType: function (ev) {
+      // A draft put back after a reload (an untrusted event) waits for the person: not saved unasked.
+      if (!ev.isTrusted) return;
+      var self = this;
+      var target = ev.target;
+      if (pauseTimer) clearTimeout(pauseTimer);
+      pauseTimer = setTimeout(function () {
+        pauseTimer = null;
+        self.save({ target: target });
+      }, PAUSE_MS);
     },
     fieldKey: function (ev) {
       if (ev.key === "Enter" && !ev.shiftKey) {
@@ -162,7 +235,7 @@ function planBoard() {
       var text = box ? box.value.trim().slice(0, limits().text) : "";
       if (!f || !text) return;
       this.suggesting = null;
-      this.send("plan.suggest", { id: this.$store.kring.newId("s"), field: f, text: text });
+      sentDraft("plan-suggest-" + f, text, this.send("plan.suggest", { id: this.$store.kring.newId("s"), field: f, text: text }));
     },
     accept: function (id) {
       this.send("plan.accept", { id: id });
