@@ -248,8 +248,13 @@ async def test_ids_named_like_object_members_work_for_everyone(
                 )
                 await send(pieter.page, "plan.suggest", {"id": nid, "field": "action", "text": f"Plan {nid}"})
             await expect(ilse.page.locator(".board-plan")).to_contain_text("Plan __proto__")
+        shown = await fac.page.evaluate("Alpine.store('kring').shown('mindmap')")
         for s in people:
-            outline = await texts(s.page, ".earlier-outline li")
+            # Where the method shows the mind-map read-only, it is the board; else the outline.
+            if shown:
+                outline = await s.page.locator(".board-mindmap").text_content() or ""
+            else:
+                outline = await texts(s.page, ".earlier-outline li")
             earlier = await texts(s.page, ".earlier .card-text")
             for nid in TRICKY:
                 assert f"Knoop {nid}" in outline, (s.name, index, outline)
@@ -310,8 +315,12 @@ async def test_forces_named_like_object_members(sqlite_server: ServerProc, scree
         await send(fac.page, "phase.next")
         await all_at(everyone, index)
         tool_open = await fac.page.evaluate("Alpine.store('kring').tool('forcefield')")
-        if not tool_open:
-            for s in people:
+        shown = await fac.page.evaluate("Alpine.store('kring').shown('forcefield')")
+        for s in people:
+            if shown:  # the method shows the board read-only here: the diagram, not the list
+                titles = await texts(s.page, ".board-forcefield .ff-svg .ff-row title")
+                assert all(f"Kracht {f}" in titles for f in TRICKY), (s.name, index, titles)
+            elif not tool_open:
                 earlier = await texts(s.page, ".earlier-forces .card-text")
                 assert all(f"Kracht {f}" in earlier for f in TRICKY), (s.name, index, earlier)
         no_errors(*everyone)
