@@ -263,6 +263,23 @@ async def api_create_room(request: Request) -> Response:
     )
 
 
+def _denied() -> Response:
+    return JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
+
+
+async def _room_key(request: Request) -> tuple[Hub, str, str] | Response:
+    """The hub, the room id and the key of a `{key}` body (the join page's requests), or the reply:
+    a bad body, or the same 404 as a wrong key when there is no key."""
+    data = await read_json(request, SMALL_BODY)
+    if isinstance(data, Response):
+        return data
+    key = data.get("key")
+    if not isinstance(key, str) or not key:
+        return _denied()
+    hub: Hub = request.app.state.hub
+    return hub, request.path_params["room"], key
+
+
 async def api_about(request: Request) -> Response:
     """POST /r/{room}/about {key}: what the join page may say before joining: the meeting's title,
     its method, whether the key is the facilitator's, and whether the room is locked. Never who is
@@ -271,15 +288,11 @@ async def api_about(request: Request) -> Response:
     Only the current join or facilitator key counts (not a rotated one); a wrong key and an unknown
     room give the same 404, so the endpoint cannot be used to probe which rooms exist.
     """
-    data = await read_json(request, SMALL_BODY)
-    if isinstance(data, Response):
-        return data
-    key = data.get("key")
-    hub: Hub = request.app.state.hub
-    room = request.path_params["room"]
-    denied = JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
-    if not isinstance(key, str) or not key:
-        return denied
+    got = await _room_key(request)
+    if isinstance(got, Response):
+        return got
+    hub, room, key = got
+    denied = _denied()
     try:
         meta = await hub.meta(room)
         if meta is None:
@@ -307,15 +320,11 @@ async def api_about(request: Request) -> Response:
 async def api_qr(request: Request) -> Response:
     """POST /r/{room}/qr {key}: the room's current join link as an SVG QR code, for the
     facilitator's screen. Only the current facilitator key; 404 alike for a wrong key or room."""
-    data = await read_json(request, SMALL_BODY)
-    if isinstance(data, Response):
-        return data
-    key = data.get("key")
-    hub: Hub = request.app.state.hub
-    room = request.path_params["room"]
-    denied = JSONResponse({"error": "not_found", "message": "no such room, or no access"}, status_code=404)
-    if not isinstance(key, str) or not key:
-        return denied
+    got = await _room_key(request)
+    if isinstance(got, Response):
+        return got
+    hub, room, key = got
+    denied = _denied()
     try:
         meta = await hub.meta(room)
     except Unavailable:

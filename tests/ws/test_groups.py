@@ -5,29 +5,13 @@ from __future__ import annotations
 
 import json
 import tomllib
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from kring_testlib import ROOT, Client, ServerProc
+from kring_testlib import post_json as post
 
 from server.methods import MethodError, parse_toml
-
-
-def post(base: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
-    req = urllib.request.Request(
-        base + path,
-        method="POST",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            raw = r.read().decode()
-            return r.status, (json.loads(raw) if r.headers.get_content_type() == "application/json" else raw)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read().decode())
 
 
 class Member:
