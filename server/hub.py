@@ -158,6 +158,7 @@ class Hub:
         """Decide, append and fan out one command. With `ack` (the sender's connection and command
         id), the sender gets its event and the ack in one write (`Submitted.acked`); otherwise, or
         for a repeat, the caller sends the ack."""
+        await self.store.recount_replicas()
         res = await self._submit(live, cmd, actor, dedupe, ack)
         if isinstance(res, Submitted) and not res.confirmed:
             res = await self._confirm(live, res)

@@ -27,6 +27,7 @@ nothing per recipient):
     kring_redis_reconnects_total                    the fan-out's Pub/Sub reconnects
     kring_redis_epoch_resets_total                  rooms moved to a new epoch (a rewound log)
     kring_drains_total                              graceful drains (SIGTERM)
+    kring_redis_replicas                            replicas that could take over (acks WAIT for one)
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ class Metrics:
         self.redis_reconnects: Any = _OFF
         self.epoch_resets: Any = _OFF
         self.drains: Any = _OFF
+        self.redis_replicas: Any = _OFF
 
 
 M = Metrics()
@@ -165,6 +167,11 @@ def enable() -> None:
     M.redis_reconnects = Counter("kring_redis_reconnects", "Reconnects of the Redis Pub/Sub listener")
     M.epoch_resets = Counter("kring_redis_epoch_resets", "Rooms moved to a new epoch (a rewound log)")
     M.drains = Counter("kring_drains", "Graceful drains (SIGTERM)")
+    M.redis_replicas = Gauge(
+        "kring_redis_replicas",
+        "Redis replicas that could take over from the primary (acks WAIT for one while any could)",
+        multiprocess_mode="livemin",  # the worker that counts fewest (ignored in one process)
+    )
     M.on = True
 
 

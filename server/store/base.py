@@ -59,6 +59,10 @@ class Store(Protocol):
         stores whose append is durable once it returns (memory, SQLite)."""
         ...
 
+    async def recount_replicas(self) -> None:
+        """Before a command: let a store whose acks can wait for replicas notice a new one."""
+        ...
+
     async def confirm(self, room: str) -> bool:
         """Is everything appended so far durable (Redis: WAIT for a replica)? Called without the
         room's lock, before an ack, when `waits_for_replicas`; False: answer `unavailable`."""

@@ -65,6 +65,9 @@ class MemoryStore:
 
     waits_for_replicas = False
 
+    async def recount_replicas(self) -> None:
+        pass
+
     async def confirm(self, room: str) -> bool:
         return True
 

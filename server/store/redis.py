@@ -23,6 +23,7 @@ Connection and timeout errors become `Unavailable`; nothing retries in a loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -384,6 +385,7 @@ class RedisStore:
         if n != self.replicas:
             log.info("redis: %d replica(s) could take over", n)
         self.replicas = n
+        M.redis_replicas.set(n)
         return n
 
     async def _sentinel_replicas(self, sentinel: Sentinel) -> int:
@@ -397,6 +399,15 @@ class RedisStore:
             return len(sentinel.filter_slaves(replicas))
         M.redis_connection.inc()
         raise Unavailable("no sentinel answered")
+
+    async def recount_replicas(self) -> None:
+        """Before a command: with WAIT on and no replica when last counted, count again (at most
+        once a second). A replica that (re)joined since could be promoted, so acks must wait for it
+        from then on, not only after the fan-out's next heartbeat (every few seconds)."""
+        if self.wait_ms and not self.replicas and time.monotonic() - self._replicas_read >= 1.0:
+            self._replicas_read = time.monotonic()  # one caller reads; the others go on
+            with contextlib.suppress(Unavailable):
+                await self.refresh_replicas()
 
     @property
     def waits_for_replicas(self) -> bool:

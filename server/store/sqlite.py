@@ -369,6 +369,9 @@ class SqliteStore:
 
     waits_for_replicas = False
 
+    async def recount_replicas(self) -> None:
+        pass
+
     async def confirm(self, room: str) -> bool:
         return True  # an append returns once committed
 

@@ -49,6 +49,17 @@ def _value(text: str, sample: str) -> float:
     return 0.0
 
 
+async def _until_replicas(workers: list[Any], token: str, timeout: float = 15) -> None:
+    """Until every worker counts a replica that could take over (its acks WAIT for it again)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        texts = [await asyncio.to_thread(_metrics, w.base, token) for w in workers]
+        if all(_value(t, "kring_redis_replicas") >= 1 for t in texts):
+            return
+        assert time.monotonic() < deadline, "the workers never counted the restarted replica"
+        await asyncio.sleep(0.2)
+
+
 def _forget_metrics(workers: list[Any]) -> None:
     """Stop the workers and remove kring serve's default metrics directory (one per port)."""
     for w in workers:
@@ -125,6 +136,7 @@ async def test_failover_with_wait_keeps_every_ack(topo: Topology, redis_workers:
         old.start()
         topo.wait_synced(old.port)
         topo.wait_watched(old.port)
+        await _until_replicas(workers, "t0ken")
         second = await _kill_primary_mid_traffic(topo, rooms, "y", detach=False)
         assert second["new"] == old.port and second["back"] < BACK_WITHIN, second
         r = old.client()
@@ -153,6 +165,7 @@ async def test_sentinel_restart_then_failover(topo: Topology, redis_workers: Any
         await room.all_answered(20)  # served with the Sentinel down
         topo.sentinel.start()
         topo.wait_watched(topo.other(topo.primary().port).port)
+        await _until_replicas(workers, "t0ken")
         got = await _kill_primary_mid_traffic(topo, rooms, "z", detach=False)
         assert got["back"] < BACK_WITHIN, got
         r = topo.nodes[got["new"]].client()
