@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import protocol as P
-from .rooms import card_view, card_visible, shared_view, view, viewer_view
+from .rooms import card_view, card_visible, shared_view, shown_key, view, viewer_view
 
 if TYPE_CHECKING:
     from .hub import LiveRoom
@@ -44,7 +44,8 @@ def view_text(live: LiveRoom, pid: str, projector: bool) -> str:
     parts = []
     for cid, c in s.cards.items():
         if c["author"] == viewer and viewer is not None:
-            parts.append(P.dumps({cid: card_view(c, viewer)})[1:-1])
+            shown = shown_key(s.cards, cid, c, viewer, card_visible)  # the id its author gave it
+            parts.append(P.dumps({shown: card_view(c, viewer)})[1:-1])
         else:
             shared = cache.cards.get(cid)
             if shared is not None:

@@ -31,7 +31,7 @@ from . import (  # noqa: F401
     vote,
 )
 from .cards import CARD_VIEW_FIELDS, card_view, card_visible
-from .commands import ID_RE, Command, Draft, Rejection
+from .commands import ID_RE, Command, Draft, Rejection, shown_key
 from .engine import apply, decide, replay, seal, shared_view, view, viewer_view
 from .evaluation import MIN_EVAL_N, evaluation_means, evaluation_summary
 from .events import Event
@@ -107,6 +107,7 @@ __all__ = [
     "permissions",
     "replay",
     "shared_view",
+    "shown_key",
     "subtree",
     "tool_open",
     "view",

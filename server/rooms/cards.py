@@ -14,7 +14,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import hints
-from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
+from .commands import (
+    Draft,
+    _arg_bool,
+    _arg_id,
+    _arg_text,
+    _Bad,
+    _only_keys,
+    item_key,
+    scoped_record,
+    scoped_view,
+)
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS, check_share
 from .permissions import _need_fac, may_write
@@ -30,8 +40,12 @@ def card_visible(card: Mapping[str, Any], viewer: str | None) -> bool:
     return not card["private"] or card["revealed"] or card["author"] == viewer
 
 
+def _key(s: RoomState, actor: str | None, cid: str) -> str:
+    return item_key(s.cards, actor, cid, card_visible)
+
+
 def _own_card(s: RoomState, actor: str, cid: str) -> dict[str, Any]:
-    card = s.cards.get(cid)
+    card = s.cards.get(_key(s, actor, cid))
     if card is None or not card_visible(card, actor):
         raise _Bad("not_found", "no such card")
     if card["author"] != actor and not s.is_fac(actor):
@@ -43,9 +57,7 @@ def _own_card(s: RoomState, actor: str, cid: str) -> dict[str, Any]:
 def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "id", "kind", "text")
     cid = _arg_id(a)
-    taken = s.cards.get(cid)
-    if taken is not None and not card_visible(taken, actor):
-        raise _bad_id()  # someone else's hidden card: answered as a malformed id is, not `conflict`
+    key = _key(s, actor, cid)  # someone else's hidden card's id is answered as a free one
     kind = a.get("kind")
     text = _arg_text(a, "text", MAX_CARD)
     if not isinstance(kind, str):
@@ -54,7 +66,7 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         raise _Bad("phase_closed", f"'{kind}' cards are not open in this phase")
     if not s.is_fac(actor) and not may_write(s, actor):
         raise _Bad("forbidden", "your role does not write cards in this phase")
-    if cid in s.cards:
+    if key in s.cards:
         raise _Bad("conflict", "a card with this id exists")
     if len(s.cards) >= MAX_CARDS:
         raise _Bad("too_large", f"a room holds at most {MAX_CARDS} cards")
@@ -65,7 +77,15 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         # with the group, else their own for good (no reveal shows it, no count tells of it).
         private = actor not in s.leervraag_shared
     flag = _flag(kind, text) if private else None  # in a public event the flag would reach everyone
-    data = {"id": cid, "kind": kind, "text": text, "phase": s.current.id, "private": private, "flag": flag}
+    # A public card is everyone's under its key; a private one is its author's under their id.
+    data = {
+        "id": cid if private else key,
+        "kind": kind,
+        "text": text,
+        "phase": s.current.id,
+        "private": private,
+        "flag": flag,
+    }
     return Draft("card.add", data, audience=actor if private else None)
 
 
@@ -77,9 +97,8 @@ def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
     flag = _flag(card["kind"], text) if hidden else None
-    return Draft(
-        "card.edit", {"id": cid, "text": text, "flag": flag}, audience=card["author"] if hidden else None
-    )
+    data = {"id": cid if hidden else _key(s, actor, cid), "text": text, "flag": flag}
+    return Draft("card.edit", data, audience=card["author"] if hidden else None)
 
 
 @handles("card.remove")
@@ -88,7 +107,8 @@ def _card_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     cid = _arg_id(a)
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
-    return Draft("card.remove", {"id": cid}, audience=card["author"] if hidden else None)
+    data = {"id": cid if hidden else _key(s, actor, cid)}
+    return Draft("card.remove", data, audience=card["author"] if hidden else None)
 
 
 @handles("card.mark")
@@ -153,17 +173,22 @@ def _flag(kind: str, text: str) -> str | None:
 @applies("card.add")
 def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     flag = _flag(d["kind"], d["text"])
-    s.cards[d["id"]] = {
-        "kind": d["kind"],
-        "text": d["text"],
-        "author": e.actor,
-        "phase": d["phase"],
-        "private": d["private"],
-        "revealed": False,
-        "useful": False,
-        "flag": flag,
-        "at": e.at,
-    }
+    key = _key(s, e.actor, d["id"])
+    s.cards[key] = scoped_record(
+        key,
+        d["id"],
+        {
+            "kind": d["kind"],
+            "text": d["text"],
+            "author": e.actor,
+            "phase": d["phase"],
+            "private": d["private"],
+            "revealed": False,
+            "useful": False,
+            "flag": flag,
+            "at": e.at,
+        },
+    )
     if not d["private"]:  # a private card counts once it is revealed
         _stat(s, e.actor, "cards")
         if flag:
@@ -172,7 +197,7 @@ def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @applies("card.edit")
 def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    c = s.cards[d["id"]]
+    c = s.cards[_key(s, e.actor, d["id"])]
     flag = _flag(c["kind"], d["text"])
     if flag and not c.get("flag") and card_visible(c, None):
         _stat(s, c["author"], "flagged")
@@ -182,7 +207,7 @@ def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @applies("card.remove")
 def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.cards.pop(d["id"], None)
+    s.cards.pop(_key(s, e.actor, d["id"]), None)
 
 
 @applies("card.mark")
@@ -219,7 +244,7 @@ def card_view(card: Mapping[str, Any], viewer: str | None) -> dict[str, Any]:
 
 @viewer_part("cards")
 def _cards_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
-    return {cid: card_view(c, viewer) for cid, c in s.cards.items() if card_visible(c, viewer)}
+    return scoped_view(s.cards, viewer, card_visible, lambda c: card_view(c, viewer))
 
 
 @facilitator_part("hidden")

@@ -3,9 +3,22 @@ before the case choice) and the choice that makes one of them the case and its a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, _sentences, check_base
+from .commands import (
+    Draft,
+    _arg_id,
+    _arg_text,
+    _Bad,
+    _only_keys,
+    _sentences,
+    check_base,
+    item_key,
+    public_fields,
+    scoped_record,
+    scoped_view,
+)
 from .events import Event
 from .limits import MAX_CANDIDATES, MAX_CANDIDATES_PER_PERSON, MAX_PITCH, MAX_SENTENCES, MAX_TEXT
 from .permissions import _need_fac, tool_open
@@ -37,16 +50,25 @@ def _case_reformulate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m:
     return Draft("case.reformulate", {"text": text})
 
 
-def _candidate(s: RoomState, a: dict[str, Any], actor: str, *, propose: bool) -> tuple[str, str]:
+def queued_visible(q: Mapping[str, Any], viewer: str | None) -> bool:
+    return bool(q["author"] == viewer)
+
+
+def _candidate(s: RoomState, a: dict[str, Any], actor: str, *, propose: bool) -> tuple[str, str, str]:
     """The one rule set for a candidate case, whether proposed during the case choice
     (`case.propose`) or queued before it (`case.queue`): the id and text, then who may, when, and
     how many (at most MAX_CANDIDATES in the room, MAX_CANDIDATES_PER_PERSON per person, queued and
-    proposed together). Saving an existing candidate of one's own again changes its text."""
+    proposed together). Saving an existing candidate of one's own again changes its text.
+    Returns the id as given, the key it names, and the text."""
     _only_keys(a, "id", "text")
     cid = _arg_id(a)
-    queued = s.queued.get(cid)
-    if queued is not None and queued["author"] != actor:
-        raise _bad_id()  # someone else's private werkvraag: answered as a malformed id is
+    # An id that only someone else's private werkvraag has is answered as a free one: a queued
+    # werkvraag of the actor's is kept under a key of its own (commands.py, "ids of private
+    # items"); a public proposal takes the id, and the hidden one moves aside when it is released.
+    key = item_key(s.queued, actor, cid, queued_visible)
+    queued = s.queued.get(key)
+    if queued is None and (propose or tool_open(s, "vote")):
+        key = cid
     text = _arg_text(a, "text", MAX_PITCH)
     if propose and not s.is_fac(actor) and not tool_open(s, "vote"):
         raise _Bad("phase_closed", "proposing a case is not open in this phase")
@@ -58,7 +80,7 @@ def _candidate(s: RoomState, a: dict[str, Any], actor: str, *, propose: bool) ->
         raise _Bad("conflict", "the case has been chosen")
     if _sentences(text) > MAX_SENTENCES:
         raise _Bad("invalid", "pitch your question in at most three sentences")
-    existing = s.vote["candidates"].get(cid)
+    existing = s.vote["candidates"].get(key)
     if existing is not None and (existing["author"] != actor or not (propose or tool_open(s, "vote"))):
         raise _Bad("conflict", "that id is taken")
     if existing is None and queued is None:
@@ -68,13 +90,13 @@ def _candidate(s: RoomState, a: dict[str, Any], actor: str, *, propose: bool) ->
         own += sum(1 for q in s.queued.values() if q["author"] == actor)
         if own >= MAX_CANDIDATES_PER_PERSON:
             raise _Bad("too_large", f"at most {MAX_CANDIDATES_PER_PERSON} candidate cases per person")
-    return cid, text
+    return cid, key, text
 
 
 @handles("case.propose")
 def _case_propose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    cid, text = _candidate(s, a, actor, propose=True)
-    return Draft("case.proposed", {"id": cid, "text": text})
+    _cid, key, text = _candidate(s, a, actor, propose=True)
+    return Draft("case.proposed", {"id": key, "text": text})
 
 
 @handles("case.withdraw")
@@ -104,9 +126,9 @@ def _case_choose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
 def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     """A werkvraag submitted ahead of the case choice: private to its author until then. During
     the case choice it is a proposal; the rules are those of `case.propose` either way."""
-    cid, text = _candidate(s, a, actor, propose=False)
+    cid, key, text = _candidate(s, a, actor, propose=False)
     if tool_open(s, "vote"):
-        return Draft("case.proposed", {"id": cid, "text": text})
+        return Draft("case.proposed", {"id": key, "text": text})
     return Draft("case.queued", {"id": cid, "text": text}, audience=actor)
 
 
@@ -130,7 +152,9 @@ def _a_reform(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("case.proposed")
 def _a_proposed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["candidates"][d["id"]] = {"text": d["text"], "author": e.actor}
-    s.queued.pop(d["id"], None)  # one's own queued werkvraag, proposed after all
+    q = s.queued.get(d["id"])
+    if q is not None and q["author"] == e.actor:
+        del s.queued[d["id"]]  # one's own queued werkvraag, proposed after all
 
 
 @applies("case.withdrawn")
@@ -157,7 +181,8 @@ def _a_chosen(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @applies("case.queued")
 def _a_queued(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.queued[d["id"]] = {"text": d["text"], "author": e.actor}
+    key = item_key(s.queued, e.actor, d["id"], queued_visible)
+    s.queued[key] = scoped_record(key, d["id"], {"text": d["text"], "author": e.actor})
 
 
 # --- view -----------------------------------------------------------------------------------------
@@ -170,4 +195,4 @@ def _case_view(s: RoomState) -> dict[str, Any]:
 
 @viewer_part("queued")
 def _queued_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
-    return {cid: dict(q) for cid, q in s.queued.items() if q["author"] == viewer}
+    return scoped_view(s.queued, viewer, queued_visible, public_fields)

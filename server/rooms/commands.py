@@ -6,8 +6,10 @@ A handler raises `_Bad` for the first thing wrong with a command; `decide` turns
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,10 +74,83 @@ def check_base(s: Any, a: Mapping[str, Any], key: str, current: str, text: str) 
 
 
 def _bad_id(key: str = "id") -> _Bad:
-    """The refusal of an id the server does not take: a malformed one, and as well an id already
-    taken by someone else's private item (a hidden card, a note, a queued werkvraag), so that the
-    answer never says whether such an item exists (docs/protocol.md, "Commands")."""
+    """The refusal of a malformed id."""
     return _Bad("invalid", f"'{key}' must be 1-40 characters of letters, digits, '_' or '-'")
+
+
+# --- ids of private items, per author ---------------------------------------------------------------
+#
+# Cards, notes and queued werkvragen carry ids their author's client chose. A hidden item of someone
+# else must not be findable by its id: a command naming an id that only someone else's hidden item
+# has is answered exactly as for a free id (docs/protocol.md, "Commands"). So ids are scoped per
+# author where they must be: such an item of the actor is kept under a key of its own
+# (`scoped_key`), derived from the author and the id, and keeps the id it was given as its `alias`.
+# Its author's private events carry the alias (exactly the frames of a free id) and its author's
+# view shows it under the alias while that id names nothing else they can see; public events and
+# everyone else use the key. Deterministic from the state, so `decide` and every replay agree.
+
+Visible = Callable[[Mapping[str, Any], "str | None"], bool]
+
+
+def scoped_key(author: str, cid: str) -> str:
+    """The key of `author`'s item with id `cid` when `cid` names someone else's hidden item."""
+    digest = hashlib.blake2b(f"{author}\x00{cid}".encode(), digest_size=15).digest()
+    return "p-" + base64.urlsafe_b64encode(digest).decode()  # 22 characters of the id alphabet
+
+
+def item_key(items: Mapping[str, Mapping[str, Any]], actor: str | None, cid: str, visible: Visible) -> str:
+    """The key under which `actor`'s id `cid` names an item (or would name a new one)."""
+    if actor is None:
+        return cid
+    own = scoped_key(actor, cid)
+    if own in items:
+        return own
+    item = items.get(cid)
+    if item is None or visible(item, actor):
+        return cid
+    return own
+
+
+def scoped_record(key: str, cid: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A new item's record: with the id its author gave it when it is kept under another key."""
+    if key != cid:
+        record["alias"] = cid
+    return record
+
+
+def public_fields(record: Mapping[str, Any]) -> dict[str, Any]:
+    """An item's record without its alias (which only its author's view uses)."""
+    return {k: v for k, v in record.items() if k != "alias"}
+
+
+def shown_key(
+    items: Mapping[str, Mapping[str, Any]],
+    key: str,
+    item: Mapping[str, Any],
+    viewer: str | None,
+    visible: Visible,
+) -> str:
+    """The id `viewer` sees an item under: its key, or for the viewer's own item kept under a key of
+    its own, the id they gave it, while that id names nothing else they can see."""
+    alias = item.get("alias")
+    if alias is None or viewer is None or item.get("author") != viewer:
+        return key
+    other = items.get(alias)
+    return alias if other is None or not visible(other, viewer) else key
+
+
+def scoped_view(
+    items: Mapping[str, Mapping[str, Any]],
+    viewer: str | None,
+    visible: Visible,
+    render: Callable[[Mapping[str, Any]], dict[str, Any]],
+) -> dict[str, Any]:
+    """The items `viewer` may see, each under the id they see it by (`shown_key`)."""
+    return {
+        shown_key(items, k, item, viewer, visible): render(item)
+        for k, item in items.items()
+        if visible(item, viewer)
+    }
 
 
 def _arg_id(args: Mapping[str, Any], key: str = "id") -> str:

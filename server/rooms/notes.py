@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
+from .commands import (
+    Draft,
+    _arg_id,
+    _arg_text,
+    _Bad,
+    _only_keys,
+    item_key,
+    public_fields,
+    scoped_record,
+    scoped_view,
+)
 from .events import Event
 from .limits import MAX_CARD, MAX_NOTES, check_share
 from .permissions import _need_fac, may_note
@@ -20,8 +30,12 @@ def note_visible(note: Mapping[str, Any], viewer: str | None) -> bool:
     return bool(note["revealed"]) or note["author"] == viewer
 
 
+def _key(s: RoomState, actor: str | None, nid: str) -> str:
+    return item_key(s.notes, actor, nid, note_visible)
+
+
 def _own_note(s: RoomState, actor: str, nid: str) -> dict[str, Any]:
-    n = s.notes.get(nid)
+    n = s.notes.get(_key(s, actor, nid))
     if n is None or n["author"] != actor:
         # Another person's note is indistinguishable from a missing one.
         raise _Bad("not_found", "no such note")
@@ -32,13 +46,11 @@ def _own_note(s: RoomState, actor: str, nid: str) -> dict[str, Any]:
 def _note_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "id", "text")
     nid = _arg_id(a)
-    taken = s.notes.get(nid)
-    if taken is not None and not note_visible(taken, actor):
-        raise _bad_id()  # someone else's hidden note: answered as a malformed id is, not `conflict`
+    key = _key(s, actor, nid)  # someone else's hidden note's id is answered as a free one
     text = _arg_text(a, "text", MAX_CARD)
     if not may_note(s, actor):
         raise _Bad("phase_closed", "notes are not open to you in this phase")
-    if nid in s.notes:
+    if key in s.notes:
         raise _Bad("conflict", "a note with this id exists")
     if len(s.notes) >= MAX_NOTES:
         raise _Bad("too_large", f"a room holds at most {MAX_NOTES} notes")
@@ -52,7 +64,8 @@ def _note_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     nid = _arg_id(a)
     text = _arg_text(a, "text", MAX_CARD)
     n = _own_note(s, actor, nid)
-    return Draft("note.edit", {"id": nid, "text": text}, audience=None if n["revealed"] else actor)
+    data = {"id": _key(s, actor, nid) if n["revealed"] else nid, "text": text}
+    return Draft("note.edit", data, audience=None if n["revealed"] else actor)
 
 
 @handles("note.remove")
@@ -60,7 +73,8 @@ def _note_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     _only_keys(a, "id")
     nid = _arg_id(a)
     n = _own_note(s, actor, nid)
-    return Draft("note.remove", {"id": nid}, audience=None if n["revealed"] else actor)
+    data = {"id": _key(s, actor, nid) if n["revealed"] else nid}
+    return Draft("note.remove", data, audience=None if n["revealed"] else actor)
 
 
 @handles("notes.reveal")
@@ -80,17 +94,19 @@ def _notes_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 
 @applies("note.add")
 def _a_note_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.notes[d["id"]] = {"author": e.actor, "text": d["text"], "phase": d["phase"], "revealed": False}
+    key = _key(s, e.actor, d["id"])
+    record = {"author": e.actor, "text": d["text"], "phase": d["phase"], "revealed": False}
+    s.notes[key] = scoped_record(key, d["id"], record)
 
 
 @applies("note.edit")
 def _a_note_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.notes[d["id"]]["text"] = d["text"]
+    s.notes[_key(s, e.actor, d["id"])]["text"] = d["text"]
 
 
 @applies("note.remove")
 def _a_note_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.notes.pop(d["id"], None)
+    s.notes.pop(_key(s, e.actor, d["id"]), None)
 
 
 @applies("notes.revealed")
@@ -105,7 +121,7 @@ def _a_notes_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @viewer_part("notes")
 def _notes_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
-    return {nid: dict(n) for nid, n in s.notes.items() if note_visible(n, viewer)}
+    return scoped_view(s.notes, viewer, note_visible, public_fields)
 
 
 @facilitator_part("notes_hidden")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..methods import BASIC_METHOD, PHASE_MINUTES, Method, parse_method
-from .commands import Draft, _arg_int, _Bad, _only_keys
+from .commands import Draft, _arg_int, _Bad, _only_keys, public_fields, scoped_key
 from .evaluation import close_when_left
 from .events import Event
 from .permissions import _need_fac
@@ -25,7 +25,12 @@ def _phase_draft(s: RoomState, index: int) -> Draft:
     data: dict[str, Any] = {"index": index, "id": s.method.phases[index].id}
     if s.queued and "vote" in s.method.phases[index].tools:
         # Werkvragen submitted before the meeting stay private until the case choice.
-        data["released"] = {cid: dict(q) for cid, q in s.queued.items()}
+        # A werkvraag kept under its id that a public candidate took meanwhile moves aside to its
+        # author's own key (commands.py, "ids of private items").
+        data["released"] = {
+            (scoped_key(q["author"], k) if k in s.vote["candidates"] else k): public_fields(q)
+            for k, q in s.queued.items()
+        }
     return Draft("phase.changed", data)
 
 
@@ -111,7 +116,8 @@ def _a_phase(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     _enter_phase(s, d["index"], e.at)
     for cid, q in (d.get("released") or {}).items():
         s.vote["candidates"][cid] = {"text": q["text"], "author": q["author"]}
-        s.queued.pop(cid, None)
+    if d.get("released"):
+        s.queued.clear()
 
 
 @applies("phase.minutes")

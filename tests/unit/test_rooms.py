@@ -615,9 +615,7 @@ def test_case_queue_stays_private_until_the_case_choice() -> None:
     assert e.audience == "mC"
     assert r.view("mB")["queued"] == {} and r.view("mC")["queued"]["w1"]["text"].startswith("Hoe")
     assert r.view("mB")["vote"]["candidates"] == {}
-    # Someone else's private werkvraag: the answer of a malformed id, never `conflict`.
-    taken = r.refuse("mB", "case.queue", "invalid", id="w1", text="Ook?")
-    assert taken == r.refuse("mB", "case.queue", "invalid", id="bad id!", text="Ook?")
+    # Someone else's private werkvraag's id: taken as a free one (test_a_hidden_werkvraag_id_...).
     r.refuse("mB", "case.queue", "invalid", id="w2", text="Een. Twee. Drie. Vier.")
     ev = r.do("mA", "phase.next")  # into the case choice
     assert ev.data["released"]["w1"]["author"] == "mC"
@@ -706,26 +704,76 @@ def test_the_room_caps_candidates_for_both_ways_in() -> None:
     assert len(r.state.vote["candidates"]) == MAX_CANDIDATES
 
 
-def test_a_hidden_item_id_is_answered_as_a_malformed_id() -> None:
-    """An id taken by someone else's private item gives the answer a malformed id gets, so probing
-    ids tells nobody that a hidden card or note exists."""
+def test_a_hidden_item_id_is_answered_as_a_free_id() -> None:
+    """An id that only someone else's private item has is answered exactly as a free id is (ids are
+    scoped per author where they must be), so probing ids tells nobody that a hidden card, note or
+    werkvraag exists; and nothing of the hidden item changes."""
     r = Room("incident")
     r.join("F", "F", ["facilitator"])
-    for p in ("A", "B", "L"):
+    for p in ("A", "B", "L", "M"):
         r.join(p)
     r.do("F", "role.assign", pid="L", role="listener", on=True)
+    r.do("F", "role.assign", pid="M", role="listener", on=True)
     r.goto("vragen-noteren")
     r.do("A", "card.add", id="qa", kind="question", text="Wat gebeurde er?")
-    malformed = r.refuse("B", "card.add", "invalid", id="q a", kind="question", text="Wat?")
-    assert r.refuse("B", "card.add", "invalid", id="qa", kind="question", text="Wat?") == malformed
-    assert r.refuse("F", "card.add", "invalid", id="qa", kind="question", text="Wat?") == malformed
+    taken = r.do("B", "card.add", id="qa", kind="question", text="Wat gebeurde er?")
+    free = r.do("B", "card.add", id="qfree", kind="question", text="Wat gebeurde er?")
+    assert taken.data == {**free.data, "id": "qa"} and taken.audience == free.audience
+    r.do("F", "card.add", id="qa", kind="question", text="Van de voorzitter?")
+    # Each author sees their own card under the id they gave it; nobody sees another's.
+    assert r.view("A")["cards"]["qa"]["text"] == "Wat gebeurde er?"
+    assert r.view("A")["cards"]["qa"]["author"] == "A"
+    assert r.view("B")["cards"]["qa"]["author"] == "B" and len(r.view("B")["cards"]) == 2
+    assert r.view("F")["cards"]["qa"]["author"] == "F" and len(r.view("F")["cards"]) == 1
+    # The author edits and removes theirs by that id; A's card is untouched.
+    r.do("B", "card.edit", id="qa", text="Wat gebeurde er daarna?")
+    assert r.view("B")["cards"]["qa"]["text"] == "Wat gebeurde er daarna?"
+    assert r.view("A")["cards"]["qa"]["text"] == "Wat gebeurde er?"
+    r.refuse("B", "card.add", "conflict", id="qa", kind="question", text="Nog een?")  # B's own now
+    # Notes: the same.
     r.do("L", "note.add", id="nl", text="stil")
-    malformed = r.refuse("B", "note.add", "invalid", id="n l", text="x")
-    assert r.refuse("F", "note.add", "invalid", id="nl", text="x") == malformed
-    # One's own, or a visible one, is simply taken.
-    r.refuse("A", "card.add", "conflict", id="qa", kind="question", text="Wat?")
+    r.do("M", "note.add", id="nl", text="mijn notitie")
+    assert r.view("L")["notes"]["nl"]["text"] == "stil"
+    assert r.view("M")["notes"]["nl"]["text"] == "mijn notitie"
+    r.do("M", "note.edit", id="nl", text="mijn notitie, anders")
+    assert r.view("L")["notes"]["nl"]["text"] == "stil"
+    # The reveal shows every card: A's under its id, the others under keys of their own.
     r.do("F", "cards.reveal", phase="vragen-noteren")
-    r.refuse("B", "card.add", "conflict", id="qa", kind="question", text="Wat?")
+    cards = r.view("A")["cards"]
+    assert sorted(c["text"] for c in cards.values()) == sorted(
+        ["Wat gebeurde er?", "Wat gebeurde er daarna?", "Wat gebeurde er?", "Van de voorzitter?"]
+    )
+    assert cards["qa"]["author"] == "A" and all("alias" not in c for c in cards.values())
+    r.do("F", "notes.reveal")
+    assert all("alias" not in n for n in r.view("A")["notes"].values())
+    assert {n["text"] for n in r.view("A")["notes"].values()} == {"stil", "mijn notitie, anders"}
+    # Once visible, a taken id is simply taken.
+    r.refuse("A", "card.add", "conflict", id="qa", kind="question", text="Wat?")
+    assert r.replayed().to_dict() == r.state.to_dict()
+
+
+def test_a_hidden_werkvraag_id_is_answered_as_a_free_id() -> None:
+    r = Room("basis")
+    r.join("F", "F", ["facilitator"])
+    for p in ("A", "B"):
+        r.join(p)
+    r.do("A", "case.queue", id="w1", text="Hoe nu?")
+    free = r.do("B", "case.queue", id="wfree", text="Hoe verder?")
+    taken = r.do("B", "case.queue", id="w1", text="Hoe verder?")
+    assert taken.data == {**free.data, "id": "w1"} and taken.audience == free.audience
+    assert r.view("A")["queued"] == {"w1": {"text": "Hoe nu?", "author": "A"}}
+    assert r.view("B")["queued"]["w1"] == {"text": "Hoe verder?", "author": "B"}
+    r.do("B", "case.queue", id="w1", text="Hoe verder dan?")  # B saves theirs again
+    assert r.view("A")["queued"]["w1"]["text"] == "Hoe nu?"
+    # The facilitator proposes a public candidate with the same id: it takes the id, and A's
+    # werkvraag moves aside when the case choice opens.
+    r.do("F", "case.propose", id="w1", text="Van de voorzitter?")
+    r.goto("keuze")
+    texts = {c["text"]: cid for cid, c in r.state.vote["candidates"].items()}
+    assert set(texts) == {"Hoe nu?", "Hoe verder?", "Hoe verder dan?", "Van de voorzitter?"}
+    assert texts["Van de voorzitter?"] == "w1" and not r.state.queued
+    assert all("alias" not in c for c in r.view("A")["vote"]["candidates"].values())
+    assert r.replayed().to_dict() == r.state.to_dict()
 
 
 def test_attendance_of_a_group_meeting() -> None:

@@ -172,3 +172,51 @@ async def test_evaluation_scores_are_never_one_persons(sqlite_server: ServerProc
     assert v["state"]["evaluation"]["content"] == {"mean": 3.0, "n": 3} and v["state"]["evaluation"]["closed"]
     r = await a.cmd("eval.submit", {"content": 1})
     assert r["code"] == "conflict"
+
+
+async def test_an_id_only_someone_elses_hidden_card_has_is_a_free_id(
+    sqlite_server: ServerProc, clients: Any
+) -> None:
+    """Probing ids finds nothing: Bram adds a card with the id of Anna's unrevealed position and gets
+    exactly the frames a free id gets (apart from the seq and the time); Anna's card is untouched,
+    and neither text reaches the other's socket before the reveal."""
+    room = create_room(sqlite_server.base, "incident")
+    fac: Client = clients(room["room"])
+    await fac.connect({"key": room["facilitator_key"], "name": "Fenna"})
+    a: Client = clients(room["room"])
+    await a.connect({"key": room["join_key"], "name": "Anna", "view": True})
+    b: Client = clients(room["room"])
+    await b.connect({"key": room["join_key"], "name": "Bram", "view": True})
+    phases = [p["id"] for p in fac.welcome["state"]["method"]["phases"]]  # type: ignore[index]
+    await fac.ok("phase.goto", {"index": phases.index("standpuntbepaling")})
+    await a.ok("card.add", {"id": "pa", "kind": "position", "text": CANARY_POS})
+
+    def frames(c: Client, seq: int) -> list[dict[str, Any]]:
+        """What one command brought `c`: its ack and its event, without seq and time."""
+        out = []
+        for m in c.msgs:
+            if m.get("seq") == seq and m["t"] in ("ack", "event"):
+                out.append({k: v for k, v in m.items() if k not in ("seq", "at", "id")})
+        return out
+
+    free = await b.ok("card.add", {"id": "pfree", "kind": "position", "text": "Mijn standpunt"})
+    taken = await b.ok("card.add", {"id": "pa", "kind": "position", "text": "Mijn standpunt"})
+    await b.wait_seq(taken)
+    got_free, got_taken = frames(b, free), frames(b, taken)
+    assert got_taken and [json.dumps(f).replace('"pa"', '"pfree"') for f in got_taken] == [
+        json.dumps(f) for f in got_free
+    ]
+    edit = await b.ok("card.edit", {"id": "pa", "text": f"Mijn standpunt {CANARY_NOTE}"})
+    view_b = (await b.wait_for(lambda m: m["t"] == "view" and m["seq"] >= edit))["state"]
+    assert view_b["cards"]["pa"]["author"] == b.pid, view_b["cards"]
+    assert view_b["cards"]["pa"]["text"].endswith(CANARY_NOTE)
+    late: Client = clients(room["room"])
+    wa = await late.connect({"key": room["join_key"], "token": a.token})
+    assert wa["state"]["cards"]["pa"]["text"] == CANARY_POS
+    assert CANARY_NOTE not in _seen(a) + _seen(late) and CANARY_POS not in _seen(b)
+    # The reveal shows both, each under a key of its own.
+    rev = await fac.ok("cards.reveal", {"phase": "standpuntbepaling"})
+    e = await a.wait_for(lambda m: m["t"] == "event" and m["seq"] == rev)
+    texts = sorted(c["text"] for c in e["data"]["cards"].values())
+    assert texts == sorted([CANARY_POS, "Mijn standpunt", f"Mijn standpunt {CANARY_NOTE}"])
+    assert e["data"]["cards"]["pa"]["text"] == CANARY_POS
