@@ -113,6 +113,27 @@ function projectorPage() {
     get showForces() {
       return this.has("forcefield");
     },
+    /* The current and desired situation: from the phase that opens the force field on, and in the
+     * phases before it in a method that uses it (Doel en situatie), as the room shows them. */
+    get showSituation() {
+      var st = this.st;
+      if (!st || !this.phase) return false;
+      if (this.has("forcefield")) return true;
+      var phases = st.method.phases;
+      for (var i = st.phase.index + 1; i < phases.length; i++) {
+        if (phases[i].tools.indexOf("forcefield") >= 0) return true;
+      }
+      return false;
+    },
+    get currentText() {
+      return (this.st && this.st.forcefield.current) || "";
+    },
+    get desiredText() {
+      return (this.st && this.st.forcefield.desired) || "";
+    },
+    situationClass: function (text) {
+      return "pj-sit-text" + (text ? "" : " is-empty");
+    },
     get showVote() {
       return this.has("vote");
     },
