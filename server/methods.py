@@ -71,6 +71,7 @@ _PHASE_KEYS = {
     "tools",
     "show",
     "order",
+    "rate",
     "cards",
     "writers",
     "note_writers",
@@ -122,6 +123,7 @@ ERROR_CODES = frozenset(
         "show_open",
         "show_not_earlier",
         "order_not_here",
+        "rate_needs_forcefield",
     }
 )
 
@@ -182,6 +184,8 @@ class Phase:
     show: tuple[str, ...] = ()
     # The board areas (BOARD_AREAS) in the order this phase puts them on screen; the rest follow.
     order: tuple[str, ...] = ()
+    # The forces are weighed here: ratings and "hangt samen met" links (needs the force field open).
+    rate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -192,6 +196,7 @@ class Phase:
             "tools": list(self.tools),
             "show": list(self.show),
             "order": list(self.order),
+            "rate": self.rate,
             "cards": list(self.cards),
             "writers": list(self.writers),
             "note_writers": list(self.note_writers),
@@ -323,6 +328,16 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
                 f"{area!r} is not on screen in this phase (not in 'tools', 'show' or, for 'cards', 'cards')",
                 value=area,
             )
+    rate = data.get("rate", False)
+    if not isinstance(rate, bool):
+        raise _fail(src, (*at, "rate"), "not_bool", "must be true or false")
+    if rate and "forcefield" not in tools:
+        raise _fail(
+            src,
+            (*at, "rate"),
+            "rate_needs_forcefield",
+            "forces are rated only where 'forcefield' is in 'tools'",
+        )
     writers = _str_list(src, (*at, "writers"), data.get("writers", ["all"]), WRITERS)
     note_writers = _str_list(src, (*at, "note_writers"), data.get("note_writers", ["listeners"]), WRITERS)
     private = data.get("private", False)
@@ -363,6 +378,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
         fallback=fallback,
         show=show,
         order=order,
+        rate=rate,
     )
 
 
@@ -569,6 +585,7 @@ def to_toml(m: Method) -> str:
             f"tools = {_toml_list(p.tools)}",
             *([f"show = {_toml_list(p.show)}"] if p.show else []),
             *([f"order = {_toml_list(p.order)}"] if p.order else []),
+            *(["rate = true"] if p.rate else []),
             f"cards = {_toml_list(p.cards)}",
             f"writers = {_toml_list(p.writers)}",
             f"note_writers = {_toml_list(p.note_writers)}",

@@ -208,7 +208,7 @@ def _outside_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
         "case": {"question": "", "reformulation": "", "inbrenger": None},
         "cards": {},
         "mindmap": {"root": "", "nodes": {}},
-        "forcefield": {"current": "", "desired": "", "forces": {}},
+        "forcefield": {"current": "", "desired": "", "forces": {}, "links": []},
         "notes": {},
         "plan": {},
         "suggestions": {},

@@ -1,5 +1,7 @@
 """The force field: the current and desired situation, promoting and hindering forces, each
-person's rating of a force and the facilitator's flag for what the inbrenger can influence."""
+person's rating of a force and the facilitator's flag for what the inbrenger can influence; where
+the method weighs the forces (a phase's `rate`), ratings and "hangt samen met" links; merging a
+duplicate force into another keeps its ratings and links."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 from .commands import Draft, _arg_bool, _arg_id, _arg_int, _arg_text, _Bad, _only_keys
 from .events import Event
 from .limits import MAX_FORCES, MAX_NODE, MAX_TEXT, SCORE, check_share
-from .permissions import _need_tool, tool_open
+from .permissions import _need_tool, may_write, tool_open
 from .registry import applies, handles, shared_part
 from .state import RoomState, _mean_spread
 
@@ -65,17 +67,53 @@ def _force_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
     return Draft("force.remove", {"id": fid})
 
 
+def _need_rating(s: RoomState, actor: str) -> None:
+    """Ratings and links: only in a phase where the method weighs the forces (`rate`)."""
+    if not s.current.rate or not tool_open(s, "forcefield"):
+        raise _Bad("phase_closed", "the forces are not weighed in this phase")
+    if "listener" in s.roles(actor) and not s.is_fac(actor):
+        raise _Bad("forbidden", "silent listeners do not rate forces")
+
+
 @handles("force.rate")
 def _force_rate(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "id", *RATING_KEYS)
-    if not tool_open(s, "forcefield") and not s.is_fac(actor):
-        raise _Bad("phase_closed", "the force field is not open in this phase")
-    if "listener" in s.roles(actor) and not s.is_fac(actor):
-        raise _Bad("forbidden", "silent listeners do not rate forces")
+    _need_rating(s, actor)
     fid = _arg_id(a)
     _force(s, fid)
     rating = {k: _arg_int(a, k, *SCORE) for k in RATING_KEYS}
     return Draft("force.rate", {"id": fid, "rating": rating})
+
+
+@handles("force.merge")
+def _force_merge(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    """`id` is a duplicate of `into`: it goes, its ratings and links move to `into` (where one
+    person rated both, the rating of the force that is kept stays)."""
+    _only_keys(a, "id", "into")
+    _need_tool(s, actor, "forcefield", "force field")
+    fid, into = _arg_id(a), _arg_id(a, "into")
+    if fid == into:
+        raise _Bad("invalid", "a force cannot be merged into itself")
+    _force(s, fid)
+    _force(s, into)
+    return Draft("force.merge", {"id": fid, "into": into})
+
+
+@handles("force.link")
+def _force_link(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
+    _only_keys(a, "a", "b", "on")
+    _need_rating(s, actor)
+    if not may_write(s, actor) and not s.is_fac(actor):
+        raise _Bad("forbidden", "your role does not write on the force field in this phase")
+    one, two = _arg_id(a, "a"), _arg_id(a, "b")
+    if one == two:
+        raise _Bad("invalid", "a force cannot be linked to itself")
+    _force(s, one)
+    _force(s, two)
+    if a.get("on", True) is True and len(_links(s)) >= MAX_FORCES:
+        raise _Bad("too_large", f"at most {MAX_FORCES} links")
+    lo, hi = sorted((one, two))
+    return Draft("force.link", {"a": lo, "b": hi, "on": _arg_bool(a, "on")})
 
 
 @handles("force.flag")
@@ -122,6 +160,39 @@ def _a_force_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("force.remove")
 def _a_force_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.forcefield["forces"].pop(d["id"], None)
+    _set_links(s, [p for p in _links(s) if d["id"] not in p])
+
+
+def _links(s: RoomState) -> list[list[str]]:
+    links: list[list[str]] = s.forcefield.setdefault("links", [])
+    return links
+
+
+def _set_links(s: RoomState, pairs: list[list[str]]) -> None:
+    """Pairs of force ids, each sorted, no duplicates, no force linked to itself, in first order."""
+    out: list[list[str]] = []
+    for one, two in pairs:
+        pair = sorted((one, two))
+        if one != two and pair not in out:
+            out.append(pair)
+    s.forcefield["links"] = out
+
+
+@applies("force.merge")
+def _a_force_merge(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    forces = s.forcefield["forces"]
+    gone = forces.pop(d["id"])
+    kept = forces[d["into"]]
+    for pid, rating in gone["ratings"].items():
+        kept["ratings"].setdefault(pid, rating)
+    _set_links(s, [[d["into"] if x == d["id"] else x for x in pair] for pair in _links(s)])
+
+
+@applies("force.link")
+def _a_force_link(s: RoomState, e: Event, d: dict[str, Any]) -> None:
+    pair = [d["a"], d["b"]]
+    rest = [p for p in _links(s) if p != pair]
+    _set_links(s, [*rest, pair] if d["on"] else rest)
 
 
 @applies("force.rate")
@@ -155,7 +226,9 @@ def force_summary(f: Mapping[str, Any]) -> dict[str, Any]:
 
 @shared_part("forcefield")
 def _forcefield_view(s: RoomState) -> dict[str, Any]:
+    inbrenger = s.case["inbrenger"]
     return {
+        "links": [list(p) for p in s.forcefield.get("links", [])],
         "current": s.forcefield["current"],
         "desired": s.forcefield["desired"],
         "forces": {
@@ -166,6 +239,8 @@ def _forcefield_view(s: RoomState) -> dict[str, Any]:
                 "influenceable": f["influenceable"],
                 "ratings": copy.deepcopy(f["ratings"]),
                 "summary": force_summary(f),
+                # The inbrenger decides the scores: theirs, beside the group's mean, once given.
+                "decided": dict(f["ratings"][inbrenger]) if inbrenger in f["ratings"] else None,
             }
             for fid, f in s.forcefield["forces"].items()
         },

@@ -164,6 +164,7 @@ def _method_view(s: RoomState) -> dict[str, Any]:
                 "tools": list(p.tools),
                 "show": list(p.show),
                 "order": list(p.order),
+                "rate": p.rate,
                 "cards": list(p.cards),
                 "private": p.private,
                 "writers": list(p.writers),

@@ -39,7 +39,9 @@ class RoomState:
     cards: dict[str, dict[str, Any]] = field(default_factory=dict)
     revealed_phases: list[str] = field(default_factory=list)
     mindmap: dict[str, dict[str, Any]] = field(default_factory=dict)
-    forcefield: dict[str, Any] = field(default_factory=lambda: {"current": "", "desired": "", "forces": {}})
+    forcefield: dict[str, Any] = field(
+        default_factory=lambda: {"current": "", "desired": "", "forces": {}, "links": []}
+    )
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     plan: dict[str, str] = field(default_factory=dict)
     # The seq of the last change of each editable text field ("plan.<field>"), for `base` checks.

@@ -537,6 +537,24 @@ def test_order_puts_the_advice_before_the_plan_and_survives_toml(lib: MethodLibr
     assert exc.value.code == "order_not_here" and exc.value.path == ("phases", 4, "order")
 
 
+def test_rate_is_validated_with_a_code_and_survives_toml(lib: MethodLibrary) -> None:
+    kv = lib.get("krachtenveld")
+    assert kv is not None
+    # Only "Samenhang en classificatie" weighs the forces; listing and discussing them does not.
+    assert [p.rate for p in kv.phases[1:4]] == [False, False, True]
+    assert "rate = true" in to_toml(kv) and parse_toml(to_toml(kv)) == kv
+    assert parse_method(kv.to_dict()) == kv
+    data = copy.deepcopy(basis_data())
+    data["phases"][2]["rate"] = True  # the investigation opens no force field
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "rate_needs_forcefield" and exc.value.path == ("phases", 2, "rate")
+    data["phases"][2]["rate"] = "ja"
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "not_bool" and exc.value.path == ("phases", 2, "rate")
+
+
 def test_schema_error_cases_do_not_touch_the_file() -> None:
     assert len(SCHEMA_CASES) >= 12
     before = basis_data()

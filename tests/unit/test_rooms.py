@@ -306,6 +306,12 @@ def test_forcefield() -> None:
     r.refuse("A", "force.add", "invalid", id="f1", side="up", text="Steun")
     r.do("A", "force.add", id="f1", side="promoting", text="Steun van de directie")
     r.do("B", "force.add", id="f2", side="hindering", text="Tijdsdruk")
+    # Listing the forces: "eerst verzamelen, nog niet bespreken"; no ratings, for nobody.
+    for who in ("A", "F"):
+        r.refuse(who, "force.rate", "phase_closed", id="f1", importance=3, difficulty=1, clarity=1)
+    assert r.view("A")["may"]["rate"] is False
+    r.goto("samenhang-en-classificatie")
+    assert r.view("A")["may"]["rate"] is True
     r.refuse("A", "force.rate", "invalid", id="f1", importance=6, difficulty=1, clarity=1)
     r.refuse("A", "force.rate", "invalid", id="f1", importance=3, difficulty=1)
     r.refuse("A", "force.rate", "not_found", id="zz", importance=3, difficulty=1, clarity=1)
@@ -321,6 +327,62 @@ def test_forcefield() -> None:
     assert ff["current"] == "Ik regel alles" and list(ff["forces"]) == ["f2"]
     assert ff["forces"]["f2"]["influenceable"] is True
     r.refuse("A", "forcefield.set", "invalid")
+
+
+def test_forcefield_merge_links_and_the_inbrengers_scores() -> None:
+    r = Room("krachtenveld")
+    r.join("F", "F", ["facilitator"])
+    for p in ("I", "A", "B", "L"):
+        r.join(p)
+    r.do("F", "role.assign", pid="I", role="inbrenger", on=True)
+    r.do("F", "role.assign", pid="L", role="listener", on=True)
+    r.goto("krachten-inventariseren")
+    for fid, side, text in (
+        ("f1", "promoting", "Steun van de directie"),
+        ("f2", "promoting", "De directie steunt het"),
+        ("f3", "hindering", "Tijdsdruk"),
+    ):
+        r.do("A", "force.add", id=fid, side=side, text=text)
+    r.refuse("A", "force.link", "phase_closed", a="f1", b="f3", on=True)
+    r.goto("samenhang-en-classificatie")
+    r.do("A", "force.rate", id="f1", importance=5, difficulty=2, clarity=4)
+    r.do("A", "force.rate", id="f2", importance=1, difficulty=1, clarity=1)  # A rated both
+    r.do("B", "force.rate", id="f2", importance=3, difficulty=3, clarity=3)  # B only the duplicate
+    r.do("A", "force.link", a="f3", b="f2", on=True)
+    r.do("B", "force.link", a="f1", b="f3", on=True)
+    r.refuse("A", "force.link", "invalid", a="f1", b="f1", on=True)
+    r.refuse("A", "force.link", "not_found", a="f1", b="zz", on=True)
+    r.refuse("L", "force.link", "forbidden", a="f1", b="f2", on=True)
+    assert r.view("A")["forcefield"]["links"] == [["f2", "f3"], ["f1", "f3"]]
+    r.refuse("A", "force.merge", "invalid", id="f1", into="f1")
+    r.refuse("A", "force.merge", "not_found", id="f2", into="zz")
+    r.do("A", "force.merge", id="f2", into="f1")
+    ff = r.view("I")["forcefield"]
+    assert list(ff["forces"]) == ["f1", "f3"]
+    kept = ff["forces"]["f1"]
+    # A rated both: the kept force's rating wins; B's rating of the duplicate moves over.
+    assert kept["ratings"] == {
+        "A": {"importance": 5, "difficulty": 2, "clarity": 4},
+        "B": {"importance": 3, "difficulty": 3, "clarity": 3},
+    }
+    assert kept["summary"]["n"] == 2 and kept["summary"]["importance"]["mean"] == 4.0
+    # The links follow the kept force, without a duplicate pair.
+    assert ff["links"] == [["f1", "f3"]]
+    # The inbrenger's own scores, beside the mean, once given.
+    assert kept["decided"] is None
+    r.do("I", "force.rate", id="f1", importance=2, difficulty=4, clarity=5)
+    kept = r.view("A")["forcefield"]["forces"]["f1"]
+    assert kept["decided"] == {"importance": 2, "difficulty": 4, "clarity": 5}
+    assert kept["summary"]["n"] == 3
+    r.do("A", "force.link", a="f1", b="f3", on=False)
+    assert r.view("A")["forcefield"]["links"] == []
+    r.do("A", "force.link", a="f1", b="f3", on=True)
+    r.do("A", "force.remove", id="f3")
+    assert r.view("A")["forcefield"]["links"] == []
+    # The plan phase shows the force field but weighs nothing.
+    r.goto("actieplan")
+    r.refuse("I", "force.rate", "phase_closed", id="f1", importance=2, difficulty=4, clarity=5)
+    assert r.replayed().to_dict() == r.state.to_dict()
 
 
 def test_notes_private_until_reveal() -> None:
