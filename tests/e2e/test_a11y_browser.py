@@ -186,7 +186,9 @@ async def test_forcefield_room(sqlite_server: ServerProc, screens: Any) -> None:
     await send(fac.page, "force.add", {"id": "f1", "side": "promoting", "text": "Betrokken team"})
     await send(anna.page, "force.add", {"id": "f2", "side": "hindering", "text": "Strakke deadline"})
     await send(fac.page, "force.flag", {"id": "f1", "influenceable": True})
+    await goto_phase(fac, (anna,), 3)  # Samenhang en classificatie: the forces are weighed here
     await send(anna.page, "force.rate", {"id": "f1", "importance": 4, "difficulty": 2, "clarity": 5})
+    await send(anna.page, "force.link", {"a": "f1", "b": "f2", "on": True})
     await wait_state(fac.page, "Object.keys(s.forcefield.forces).length === 2")
     await expect(fac.page.locator(".ff-item")).to_have_count(2)
     found += await both(fac, anna, "krachtenveld force-field phase")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from kring_testlib import ARTIFACTS, ServerProc, create_room
 
-from .browserlib import axe, expect, join, send, wait_state
+from .browserlib import axe, expect, join, my_pid, send, shot, wait_js, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -53,3 +53,84 @@ async def test_projector_shows_the_situation_in_the_first_phase(
     await expect(pj.page.locator(".pj-phase")).not_to_be_empty()
     await expect(pj.page.locator(".pj-situation")).to_be_hidden()
     assert found == [], "\n".join(found)
+
+
+async def test_krachtenveld_weighs_merges_and_links_where_the_method_says(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Krachten wegen")
+    url = f"{base}/r/{room['room']}#"
+    fac = await screens("Fenna", bypass_csp=True)
+    inb = await screens("Ilse", bypass_csp=True, viewport=PHONE)
+    await join(fac.page, url + room["facilitator_key"], "Fenna")
+    await join(inb.page, url + room["join_key"], "Ilse")
+    fac.page.on("dialog", lambda d: d.accept())
+    await send(fac.page, "role.assign", {"pid": await my_pid(inb.page), "role": "inbrenger", "on": True})
+    await send(fac.page, "phase.goto", {"index": 1})  # Krachten inventariseren
+    for fid, side, text in (
+        ("f1", "promoting", "Steun van de directie"),
+        ("f2", "promoting", "De directie steunt het plan"),
+        ("f3", "hindering", "Werkdruk rond de toetsweek"),
+    ):
+        await send(fac.page, "force.add", {"id": fid, "side": side, "text": text})
+    for s in (fac, inb):
+        await wait_state(s.page, "s.phase.index === 1 && Object.keys(s.forcefield.forces).length === 3")
+        await expect(s.page.locator(".ff-item")).to_have_count(3)
+        # "Eerst verzamelen, nog niet bespreken": no rating buttons, for nobody, no links.
+        assert await s.page.locator(".ff-rate").evaluate_all("els => els.every(e => e.offsetParent === null)")
+        assert await s.page.locator(".ff-link-select").evaluate_all(
+            "els => els.every(e => e.offsetParent === null)"
+        )
+    await send(fac.page, "phase.goto", {"index": 3})  # Samenhang en classificatie
+    await wait_state(inb.page, "s.phase.index === 3 && s.may.rate && s.may.link")
+    # Fenna rates both duplicates, through the buttons.
+    for fid, scores in (("f1", (5, 2, 4)), ("f2", (1, 1, 1))):
+        row = fac.page.locator(f".ff-item[data-force={fid}]")
+        for key, v in zip(("importance", "difficulty", "clarity"), scores, strict=True):
+            await row.locator(f"[data-rate={key}-{v}]").click()
+        await wait_state(fac.page, f"Object.keys(s.forcefield.forces.{fid}.ratings).length === 1")
+    # Ilse (the inbrenger) rates only the duplicate.
+    row2 = inb.page.locator(".ff-item[data-force=f2]")
+    for key, v in (("importance", 3), ("difficulty", 3), ("clarity", 3)):
+        await row2.locator(f"[data-rate={key}-{v}]").click()
+    await wait_state(fac.page, "Object.keys(s.forcefield.forces.f2.ratings).length === 2")
+    # Merge the duplicate into the first: the ratings go along, Fenna's of the kept force wins.
+    await fac.page.locator("#ff-merge-f2").select_option("f1")
+    await wait_state(
+        fac.page, "!s.forcefield.forces.f2 && Object.keys(s.forcefield.forces.f1.ratings).length === 2"
+    )
+    ratings = await fac.page.evaluate("Alpine.store('kring').state.forcefield.forces.f1.ratings")
+    assert sorted(r["importance"] for r in ratings.values()) == [3, 5]
+    await expect(fac.page.locator(".ff-item")).to_have_count(2)
+    # Ilse had rated the duplicate: her scores now stand beside the mean, and the diagram uses them.
+    decided = fac.page.locator(".ff-item[data-force=f1] .ff-decided")
+    await expect(decided).to_have_text("Inbrenger beslist: belang 3 · moeilijkheid 3 · duidelijkheid 3")
+    await expect(fac.page.locator(".ff-item[data-force=f1] .ff-headline")).to_contain_text("belang 4.0")
+    await wait_js(
+        fac.page,
+        "() => [...document.querySelectorAll('.board-forcefield .ff-decided')].some(e => e.textContent === '3')",
+    )
+    # "Hangt samen met": chosen on the phone, shown in the row and in the diagram on both screens.
+    await inb.page.locator("#ff-link-f3").select_option("f1")
+    for s in (fac, inb):
+        await wait_state(s.page, "s.forcefield.links.length === 1")
+        await expect(s.page.locator(".ff-item[data-force=f3] .ff-linked")).to_contain_text(
+            "Steun van de directie"
+        )
+        await wait_js(
+            s.page, "() => document.querySelectorAll('.board-forcefield .ff-svg .ff-link').length === 1"
+        )
+    found: list[str] = []
+    for s, size in ((fac, "1280"), (inb, "390")):
+        await s.page.evaluate("window.scrollTo(0, 0)")  # what scrolled under the sticky bar is not a target
+        found += await axe(s.page, f"krachtenveld weighing ({size})")
+        await shot(s.page.locator(".board-forcefield"), ARTIFACTS / f"fit2-krachtenveld-weigh-{size}.png")
+    # The link goes again with one click.
+    await inb.page.get_by_role("button", name="Verband weghalen: Steun van de directie").click()
+    await wait_state(fac.page, "s.forcefield.links.length === 0")
+    await wait_js(
+        fac.page, "() => document.querySelectorAll('.board-forcefield .ff-svg .ff-link').length === 0"
+    )
+    assert found == [], "\n".join(found)
+    assert not fac.errors and not inb.errors, (fac.errors, inb.errors)

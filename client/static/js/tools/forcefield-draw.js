@@ -5,6 +5,8 @@
  *   draw(svg, forcefield, lang)   (re)draws the diagram; returns its height
  *   sorted(forces, side)          one side's forces [{id, ...force}], most important first
  *   mean(force, key)              the mean of one rating key, or null when nobody rated it
+ *   score(force, key)             what the diagram uses: the inbrenger's own score once given
+ *                                 (they decide, the method says), else the group's mean
  */
 import { svgEl } from "../core/dom.js";
 import { kringI18n } from "../core/i18n.js";
@@ -20,6 +22,10 @@ export function mean(f, key) {
   return s && s.mean !== null && s.mean !== undefined ? s.mean : null;
 }
 
+export function score(f, key) {
+  return f.decided ? f.decided[key] : mean(f, key);
+}
+
 export function sorted(forces, side) {
   return Object.keys(forces || {})
     .filter(function (id) {
@@ -29,8 +35,8 @@ export function sorted(forces, side) {
       return Object.assign({ id: id }, forces[id]);
     })
     .sort(function (a, b) {
-      var ma = mean(a, HEADLINE);
-      var mb = mean(b, HEADLINE);
+      var ma = score(a, HEADLINE);
+      var mb = score(b, HEADLINE);
       if (ma === null && mb === null) return 0;
       if (ma === null) return 1;
       if (mb === null) return -1;
@@ -61,8 +67,8 @@ function textBlock(parent, lines, x, y, anchor, cls) {
   return t;
 }
 
-function arrowRow(g, f, side, y) {
-  var imp = mean(f, HEADLINE);
+function arrowRow(g, f, side, y, at) {
+  var imp = score(f, HEADLINE);
   var scale = limits().score;
   var len = imp === null ? 70 : SHORTEST + ((SIDE - SHORTEST) * (imp - scale[0])) / (scale[1] - scale[0]);
   var dir = side === "promoting" ? 1 : -1;
@@ -89,9 +95,24 @@ function arrowRow(g, f, side, y) {
   );
   if (imp !== null) {
     var sx = side === "promoting" ? tail - 8 : tail + 8;
-    el("text", { x: sx, y: by + 13, "text-anchor": side === "promoting" ? "end" : "start", class: "ff-score" }, row, imp.toFixed(1));
+    var txt = f.decided ? String(imp) : imp.toFixed(1);
+    el("text", { x: sx, y: by + 13, "text-anchor": side === "promoting" ? "end" : "start", class: "ff-score" + (f.decided ? " ff-decided" : "") }, row, txt);
   }
+  at[f.id] = { tail: tail, head: MID - dir * 70, y: by + BAR / 2, side: side };
   return by + BAR + 16 - y;
+}
+
+// "Hangt samen met": a dashed curve between two forces' arrows, bowed away from the centre line
+// when both are on one side.
+function linkPath(g, a, b) {
+  var d;
+  if (a.side === b.side) {
+    var out = a.side === "promoting" ? 6 : W - 6;
+    d = "M" + a.tail + "," + a.y + " C" + out + "," + a.y + " " + out + "," + b.y + " " + b.tail + "," + b.y;
+  } else {
+    d = "M" + a.head + "," + a.y + " Q" + MID + "," + (Math.max(a.y, b.y) + 40) + " " + b.head + "," + b.y;
+  }
+  el("path", { d: d, class: "ff-link" }, g);
 }
 
 export function draw(svg, ff, lang) {
@@ -114,19 +135,25 @@ export function draw(svg, ff, lang) {
   var yl = top;
   var yr = top;
   var forces = ff.forces || dict();
+  var at = dict();
   sorted(forces, "promoting").forEach(function (f) {
-    yl += arrowRow(g, f, "promoting", yl);
+    yl += arrowRow(g, f, "promoting", yl, at);
   });
   sorted(forces, "hindering").forEach(function (f) {
-    yr += arrowRow(g, f, "hindering", yr);
+    yr += arrowRow(g, f, "hindering", yr, at);
+  });
+  var links = el("g", { class: "ff-links" }, g);
+  (ff.links || []).forEach(function (pair) {
+    if (at[pair[0]] && at[pair[1]]) linkPath(links, at[pair[0]], at[pair[1]]);
   });
   var bottom = Math.max(yl, yr, top + 60);
   if (yl === top && yr === top) {
     el("text", { x: MID, y: top + 36, "text-anchor": "middle", class: "ff-none" }, g, T.none);
   }
   el("line", { x1: MID, y1: top - 38, x2: MID, y2: bottom, class: "ff-axis" }, g);
-  el("text", { x: 20, y: bottom + 22, class: "ff-legend" }, g, T.legend);
-  var h = bottom + 34;
+  var legend = wrap(T.legend, W - 40, 3, "13px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif");
+  textBlock(g, legend, 20, bottom + 22, "start", "ff-legend");
+  var h = bottom + 34 + (legend.length - 1) * TXT_LINE;
   svg.setAttribute("viewBox", "0 0 " + W + " " + h);
   svg.setAttribute("data-height", String(h));
   return h;

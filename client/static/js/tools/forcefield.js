@@ -77,6 +77,13 @@ function forcefieldBoard() {
     get canRate() {
       return !!this.may.rate && this.toolOpen;
     },
+    get canLink() {
+      return !!this.may.link && this.toolOpen;
+    },
+    // Merging needs another force to merge into.
+    get canMerge() {
+      return this.canEdit && Object.keys(this.ff.forces).length > 1;
+    },
     get promoting() {
       return this.rows("promoting");
     },
@@ -120,6 +127,23 @@ function forcefieldBoard() {
           };
         });
         var imp = mean(f, HEADLINE);
+        var linked = (self.ff.links || [])
+          .filter(function (pair) {
+            return pair.indexOf(f.id) >= 0;
+          })
+          .map(function (pair) {
+            var other = pair[0] === f.id ? pair[1] : pair[0];
+            var o = self.ff.forces[other];
+            return { id: other, text: o ? o.text : other, removeLabel: T.unlink + ": " + (o ? o.text : other) };
+          });
+        var others = Object.keys(self.ff.forces)
+          .filter(function (id) {
+            return id !== f.id;
+          })
+          .map(function (id) {
+            return { id: id, text: self.ff.forces[id].text };
+          });
+        var dec = f.decided;
         return {
           id: f.id,
           side: side,
@@ -133,6 +157,22 @@ function forcefieldBoard() {
               ? T.unrated
               : T[HEADLINE] + " " + imp.toFixed(1) + " ±" + s[HEADLINE].spread.toFixed(1) + " · n=" + (s.n || 0),
           stats: stats,
+          decided: dec
+            ? T.decided + ": " + keys.map(function (k) {
+                return T[k] + " " + dec[k];
+              }).join(" · ")
+            : "",
+          hasDecided: !!dec,
+          linked: linked,
+          hasLinks: linked.length > 0,
+          mergeTargets: others,
+          linkTargets: others.filter(function (o) {
+            return !linked.some(function (l) {
+              return l.id === o.id;
+            });
+          }),
+          mergeId: "ff-merge-" + f.id,
+          linkId: "ff-link-" + f.id,
           my: my,
           incomplete: !!self.pending[f.id],
           editing: self.editId === f.id,
@@ -235,6 +275,25 @@ function forcefieldBoard() {
     remove: function (id) {
       if (!window.confirm(this.L.confirmRemove)) return;
       this.send("force.remove", { id: id });
+    },
+    // A duplicate goes into the force chosen: its ratings and links move there (force.merge).
+    merge: function (ev) {
+      var id = ev.target.getAttribute("data-force");
+      var into = ev.target.value;
+      ev.target.value = "";
+      if (!into || !this.ff.forces[id] || !this.ff.forces[into]) return;
+      if (!window.confirm(this.$store.kring.t("forcefield.confirmMerge", { a: this.ff.forces[id].text, b: this.ff.forces[into].text }))) return;
+      this.send("force.merge", { id: id, into: into });
+    },
+    link: function (ev) {
+      var id = ev.target.getAttribute("data-force");
+      var other = ev.target.value;
+      ev.target.value = "";
+      if (other && this.ff.forces[other]) this.send("force.link", { a: id, b: other, on: true });
+    },
+    unlink: function (ev) {
+      var btn = ev.currentTarget;
+      this.send("force.link", { a: btn.getAttribute("data-force"), b: btn.getAttribute("data-other"), on: false });
     },
     toggleFlag: function (id) {
       var f = this.ff.forces[id];
