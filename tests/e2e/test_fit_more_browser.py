@@ -4,12 +4,16 @@ keyboard, the short join code and the second device. Screenshots in tests/artifa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from kring_testlib import ARTIFACTS, ServerProc, create_room
 
+from server.methods import parse_toml
+
 from .browserlib import axe, expect, join, my_pid, send, shot, wait_js, wait_state
+from .test_group_browser import api, become_member, library
 
 pytestmark = pytest.mark.browser
 
@@ -134,3 +138,41 @@ async def test_krachtenveld_weighs_merges_and_links_where_the_method_says(
     )
     assert found == [], "\n".join(found)
     assert not fac.errors and not inb.errors, (fac.errors, inb.errors)
+
+
+async def test_the_method_editor_edits_rate_and_keeps_it_in_toml(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    g = api(base, "/api/groups", {"name": "Krachtgroep", "lang": "nl"})
+    s = await screens("Anna", bypass_csp=True)
+    page = s.page
+    await become_member(s, f"{base}/g/{g['group']}#{g['admin_key']}", "Anna")
+    editor = page.locator(".method-editor")
+    await page.locator("#me-source").select_option("b:krachtenveld")
+    await editor.get_by_role("button", name="Kopiëren naar de editor").click()
+    phases = editor.locator(".me-phase")
+    await expect(phases).to_have_count(7)
+    rate = "Krachten wegen: scores en verbanden (met het krachtenveld)"
+    await expect(phases.nth(3).get_by_label(rate)).to_be_checked()
+    await expect(phases.nth(1).get_by_label(rate)).not_to_be_checked()
+    await page.locator("#me-id").fill("kracht-eigen")
+    # Rated where no force field is open: refused, in the person's language, pointing at the box.
+    await phases.nth(0).get_by_label(rate).check()
+    await editor.get_by_role("button", name="Methode opslaan").click()
+    await expect(editor.locator("#me-error .me-error-where")).to_contain_text(f"Fase 1 · {rate}")
+    await expect(editor.locator("#me-error")).to_contain_text("alleen in een fase met het krachtenveld")
+    found = await axe(page, "method editor with the rate box")
+    await shot(phases.nth(0), ARTIFACTS / "fit2-method-editor-rate-1280.png")
+    await phases.nth(0).get_by_label(rate).uncheck()
+    await phases.nth(2).get_by_label(rate).check()  # also weigh while discussing the forces
+    await editor.get_by_role("button", name="Methode opslaan").click()
+    await expect(editor).to_contain_text("Opgeslagen")
+    own = page.locator(".own-methods")
+    async with page.expect_download() as got:
+        await own.get_by_role("button", name="Exporteren als TOML: Krachtenveldanalyse").click()
+    text = Path(await (await got.value).path()).read_text("utf-8")
+    m = parse_toml(text, "x", library().basic_ids)
+    assert [p.rate for p in m.phases] == [False, False, True, True, False, False, False]
+    assert text.count("rate = true") == 2
+    assert found == [], "\n".join(found)

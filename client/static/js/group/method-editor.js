@@ -188,6 +188,7 @@ function methodEditor() {
             inl: p.uid + "-inl",
             ien: p.uid + "-ien",
             priv: p.uid + "-priv",
+            rate: p.uid + "-rate",
             fb: p.uid + "-fb",
             order: p.uid + "-order",
             up: p.uid + "-up",
@@ -200,6 +201,7 @@ function methodEditor() {
           instrNl: p.instructions.nl,
           instrEn: p.instructions.en,
           private: p.private,
+          rate: p.rate,
           order: p.order,
           checks: checks,
           fallbacks: basic
@@ -233,9 +235,10 @@ function methodEditor() {
       var i = this.phaseIndex(ev.target.getAttribute("data-uid"));
       if (i >= 0) setPath(this.draft.phases[i], ev.target.getAttribute("data-path"), ev.target.value);
     },
-    onPrivate: function (ev) {
+    // a phase's true/false keys: <input type="checkbox" data-uid="p3" data-path="private">
+    onFlag: function (ev) {
       var i = this.phaseIndex(ev.target.getAttribute("data-uid"));
-      if (i >= 0) this.draft.phases[i].private = ev.target.checked;
+      if (i >= 0) this.draft.phases[i][ev.target.getAttribute("data-path")] = ev.target.checked;
     },
     // checkboxes: <input type="checkbox" data-uid="p3" data-list="tools" value="mindmap">
     onCheck: function (ev) {

@@ -29,6 +29,7 @@ export function phaseDraft(p) {
     writers: (p.writers || ["all"]).slice(),
     note_writers: (p.note_writers || ["listeners"]).slice(),
     private: !!p.private,
+    rate: !!p.rate,
     fallback: p.fallback || "",
   };
 }
@@ -67,6 +68,7 @@ export function methodData(d) {
         writers: p.writers.slice(),
         note_writers: p.note_writers.slice(),
         private: p.private,
+        rate: p.rate,
         fallback: p.fallback,
       };
     }),
@@ -89,6 +91,7 @@ var PHASE_FIELDS = {
   cards: ["grpCardKinds", "-cards-"],
   writers: ["grpWriters", "-writers-"],
   private: ["grpPrivate", "-priv"],
+  rate: ["grpRate", "-rate"],
   fallback: ["grpFallback", "-fb"],
 };
 var METHOD_FIELDS = {
