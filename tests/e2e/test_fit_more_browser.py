@@ -176,3 +176,72 @@ async def test_the_method_editor_edits_rate_and_keeps_it_in_toml(
     assert [p.rate for p in m.phases] == [False, False, True, True, False, False, False]
     assert text.count("rate = true") == 2
     assert found == [], "\n".join(found)
+
+
+FOCUSED_BOX = """() => { const el = document.activeElement; const r = el.getBoundingClientRect();
+    const bar = document.querySelector('.topbar').getBoundingClientRect();
+    return {id: el.id, cls: el.className, text: (el.innerText || '').trim(), top: r.top, bottom: r.bottom,
+            bar: bar.bottom, height: innerHeight}; }"""
+
+
+async def test_keyboard_skip_to_the_card_box_and_tab_in_the_mindmap(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Toetsen")
+    found: list[str] = []
+    for size, viewport in SIZES:
+        s = await screens(f"Fenna {size}", bypass_csp=True, **({"viewport": viewport} if viewport else {}))
+        page = s.page
+        await join(page, f"{base}/r/{room['room']}#{room['facilitator_key']}", "Fenna")
+        if size == "1280":
+            await send(page, "phase.goto", {"index": 2})  # Onderzoeken: the mind-map, then the questions
+            for i in range(8):
+                await send(page, "card.add", {"id": f"k{i}", "kind": "question", "text": f"Open vraag {i}?"})
+        await wait_state(page, "s.phase.index === 2 && Object.keys(s.cards).length === 8")
+        # The skip link is the first stop in the question group, before 16 edit and remove buttons.
+        group = page.locator(".card-group[data-kind=question]")
+        await group.locator(".card-group-title").scroll_into_view_if_needed()
+        skip = group.get_by_role("button", name="Naar het vak: Vraag toevoegen")
+        await skip.focus()
+        await expect(skip).to_be_visible()
+        await shot(group, ARTIFACTS / f"fit2-skip-to-add-{size}.png")
+        await page.keyboard.press("Shift+Tab")
+        await page.keyboard.press("Tab")
+        await expect(skip).to_be_focused()
+        await page.keyboard.press("Enter")
+        await expect(page.locator("#add-question")).to_be_focused()
+        # WCAG 2.4.11: the focused box is not under the sticky top bar.
+        box = await page.evaluate(FOCUSED_BOX)
+        assert box["top"] >= box["bar"] - 1 and box["bottom"] <= box["height"], box
+        # ...and neither is anything Shift+Tab reaches on the way back up the page.
+        for _ in range(12):
+            await page.keyboard.press("Shift+Tab")
+            box = await page.evaluate(FOCUSED_BOX)
+            if "topbar" in str(await page.evaluate("document.activeElement.closest('.topbar')?.className")):
+                break
+            assert box["top"] >= box["bar"] - 1, box
+        found += await axe(page, f"room with the skip link ({size})")
+        assert not s.errors, s.errors
+
+    # The mind-map: Tab onto the map, and the very first Tab opens a new idea under the question.
+    page = s.page
+    mine = "Open vraag 0?"
+    await page.locator(".board-mindmap .mm-frame").focus()
+    await page.keyboard.press("Shift+Tab")  # off the map, then back on by keyboard
+    await page.keyboard.press("Tab")
+    await expect(page.locator(".board-mindmap .mm-frame")).to_be_focused()
+    await page.keyboard.press("Tab")
+    editor = page.locator(".board-mindmap .mm-editor")
+    await expect(editor).to_be_focused()
+    await page.keyboard.type("Werkdruk")
+    await page.keyboard.press("Enter")
+    await wait_state(
+        page, "Object.values(s.mindmap.nodes).some(n => n.text === 'Werkdruk' && n.parent === 'root')"
+    )
+    assert await page.evaluate("Alpine.store('kring').state.cards.k0.text") == mine
+    # Esc, then Tab goes on past the map, as the hint says.
+    await page.keyboard.press("Escape")
+    await page.keyboard.press("Tab")
+    assert not await page.evaluate("document.activeElement.classList.contains('mm-frame')")
+    assert found == [], "\n".join(found)

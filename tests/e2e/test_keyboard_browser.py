@@ -61,9 +61,13 @@ class Keyboard:
     async def tab_to(self, predicate: str, back: bool = False, limit: int = 150) -> None:
         """Tab (or Shift+Tab) until `predicate`, a JS expression over `el` (the focused element), holds."""
         check = f"() => {{ const el = document.activeElement; return !!el && ({predicate}); }}"
+        in_map = "() => document.activeElement.classList.contains('mm-frame')"
         for _ in range(limit):
             if await self.page.evaluate(check):
                 return
+            if not back and await self.page.evaluate(in_map):
+                # In the mind-map Tab adds an idea; its hint says: Esc, then Tab goes on.
+                await self.press("Escape")
             await self.press("Shift+Tab" if back else "Tab")
         raise AssertionError(f"never reached {predicate} by keyboard; last stops: {self.trail[-12:]}")
 

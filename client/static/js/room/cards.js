@@ -100,6 +100,9 @@ function cardsPanel() {
           placeholder: self.K.has("placeholder_" + kind) ? L["placeholder_" + kind] : "",
           addLabel: self.f("addKind", { kind: self.addKindName(kind) }),
           addButton: L.add,
+          // A skip link past every card's buttons to the box, for the keyboard (WCAG 2.4.1).
+          skipToAdd: canAdd.indexOf(kind) >= 0 && list.length > 0,
+          skipLabel: self.f("skipToAdd", { what: self.f("addKind", { kind: self.addKindName(kind) }) }),
           cannotAdd: !draft.trim(),
         };
       });
@@ -112,6 +115,10 @@ function cardsPanel() {
     onDraft: function (ev) {
       var kind = ev.target.getAttribute("data-kind");
       this.drafts[kind] = ev.target.value;
+    },
+    focusAdd: function (ev) {
+      var box = document.getElementById(ev.currentTarget.getAttribute("data-target"));
+      if (box) box.focus();
     },
     onEnter: function (ev) {
       if (ev.shiftKey || ev.isComposing) return;

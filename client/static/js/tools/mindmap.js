@@ -23,8 +23,8 @@ function mindmapBoard() {
   var firstDrawn = false;
   var foldGen = 0;
   var pendingIds = dict(); // ids this client added that the server has not sent back yet
-  // Tab adds an idea only once the user works in the map (a click, an arrow, Enter, F2...): a
-  // keyboard user who Tabs in can Tab on past it, and Esc hands Tab back (WCAG 2.1.2, no trap).
+  // Tab adds an idea under the selected one from the first keypress in the map, as its hint says;
+  // Esc hands Tab back to the page, and the hint (the frame's description) says so (WCAG 2.1.2).
   var engaged = false;
 
   return withActions({
@@ -43,6 +43,13 @@ function mindmapBoard() {
       var frame = this.$refs.map;
       frame.addEventListener("focusout", function (ev) {
         if (!frame.contains(ev.relatedTarget)) engaged = false;
+      });
+      // Arriving forwards (Tab, a click): Tab adds at once. Arriving backwards (Shift+Tab from
+      // below), Tab takes the person back where they came from.
+      frame.addEventListener("focusin", function (ev) {
+        var from = ev.relatedTarget;
+        if (ev.target !== frame || (from && frame.contains(from))) return;
+        engaged = !from || !(frame.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING);
       });
       // Many views can arrive in one frame (a burst of additions): draw at most once per frame.
       var queued = false;
