@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from . import fastpath, group_views, i18n, logs, metrics, views
+from . import fastpath, group_views, i18n, joincode, logs, metrics, views
 from .assets import StampedStatic, assets
 from .auth import Tokens
 from .creation import CreationGate, CreationPolicy
@@ -117,6 +117,9 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/r/{room}/export", views.api_export, methods=["POST"]),
             Route("/r/{room}/about", views.api_about, methods=["POST"]),
             Route("/r/{room}/qr", views.api_qr, methods=["POST"]),
+            Route("/r/{room}/code", joincode.api_show_code, methods=["POST"]),
+            Route("/api/code", joincode.api_use_code, methods=["POST"]),
+            Route("/j", views.code_page),
             Route("/g/{group}", views.group_page),
             Route("/api/groups", group_views.api_create_group, methods=["POST"]),
             Route("/api/groups/{group}/join", group_views.api_join_group, methods=["POST"]),
@@ -145,6 +148,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
     app.state.library = library
     app.state.tokens = Tokens(settings.secret, settings.retention_days * 86400)
     app.state.join_throttle = JoinThrottle(settings.join_attempts_per_min)
+    app.state.code_tries = joincode.WrongTries()
     app.state.creation = CreationGate(
         CreationPolicy(
             burst=settings.create_burst,

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from . import hints, i18n, report
+from . import hints, i18n, joincode, report
 from .assets import IMMUTABLE, REVALIDATE, assets
 from .auth import hash_key, key_matches
 from .creation import creation_refused
@@ -148,6 +148,11 @@ async def index(request: Request) -> Response:
 
 async def prepare(request: Request) -> Response:
     return _render(request, "prepare.html", page="prepare", data={})
+
+
+async def code_page(request: Request) -> Response:
+    """/j: join with the short code a facilitator shows (server/joincode.py)."""
+    return _render(request, "code.html", page="code", data={"code_length": joincode.LENGTH})
 
 
 def _room_data(request: Request) -> dict[str, Any]:

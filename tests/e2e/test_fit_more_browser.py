@@ -4,11 +4,12 @@ keyboard, the short join code and the second device. Screenshots in tests/artifa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from kring_testlib import ARTIFACTS, ServerProc, create_room
+from kring_testlib import ARTIFACTS, ServerProc, create_room, post_json
 
 from server.methods import parse_toml
 
@@ -245,3 +246,77 @@ async def test_keyboard_skip_to_the_card_box_and_tab_in_the_mindmap(
     await page.keyboard.press("Tab")
     assert not await page.evaluate("document.activeElement.classList.contains('mm-frame')")
     assert found == [], "\n".join(found)
+
+
+async def test_short_join_code_shown_typed_locked_and_throttled(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Code-bijeenkomst")
+    rid = room["room"]
+    fac = await screens("Fenna", bypass_csp=True)
+    await join(fac.page, f"{base}/r/{rid}#{room['facilitator_key']}", "Fenna")
+    panel = fac.page.locator(".fac")
+    await panel.get_by_role("button", name="Code en QR-code tonen").click()
+    shown = fac.page.locator("#fac-code")
+    await expect(shown).to_have_text(re.compile(r"^[2-9A-HJKMNP-Z]{3} [2-9A-HJKMNP-Z]{4}$"))
+    await expect(fac.page.locator("#fac-qr svg")).to_be_visible()
+    code = (await shown.inner_text()).replace(" ", "")
+    assert not set(code) & set("01OIL")
+    found = await axe(fac.page, "facilitator showing the code")
+    await shot(
+        fac.page.locator(".fac-group", has=fac.page.locator("#fac-qr")),
+        ARTIFACTS / "fit2-code-panel-1280.png",
+    )
+
+    # Anna types it on her phone, in lower case with a space, from the start page's link.
+    anna = await screens("Anna", bypass_csp=True, viewport=PHONE)
+    await anna.page.goto(base + "/")
+    await anna.page.get_by_role("link", name="Meedoen met een code").click()
+    await expect(anna.page.locator("#join-code")).to_be_visible()
+    found += await axe(anna.page, "code page (390)")
+    await anna.page.locator("#join-code").fill(code[:3].lower() + " " + code[3:].lower())
+    await anna.page.screenshot(path=str(ARTIFACTS / "fit2-code-page-390.png"))
+    await anna.page.get_by_role("button", name="Verder").click()
+    await expect(anna.page.locator(".join-meeting")).to_have_text("Code-bijeenkomst")
+    assert anna.page.url.endswith(f"/r/{rid}#{room['join_key']}")
+    await anna.page.get_by_label("Je naam").fill("Anna")
+    await anna.page.get_by_role("button", name="Meedoen").click()
+    await expect(anna.page.locator(".people")).to_contain_text("Anna (jij)")
+
+    # The code admits nobody past the lock: Bram waits like anyone with the link.
+    await send(fac.page, "room.lock", {"locked": True})
+    bram = await screens("Bram", bypass_csp=True)
+    await bram.page.goto(base + "/j")
+    await bram.page.locator("#join-code").fill(code)
+    await bram.page.screenshot(path=str(ARTIFACTS / "fit2-code-page-1280.png"))
+    found += await axe(bram.page, "code page (1280)")
+    await bram.page.get_by_role("button", name="Verder").click()
+    await bram.page.get_by_label("Je naam").fill("Bram")
+    await bram.page.get_by_role("button", name="Meedoen").click()
+    await expect(bram.page.get_by_role("heading", name="Wachten op toelating")).to_be_visible()
+    assert "Anna" not in await bram.page.content()
+
+    # A wrong code: a clear error in the person's language; past 5 wrong tries, none works.
+    page = bram.page
+    await page.goto(base + "/j")
+    await page.locator("#join-code").fill("ZZZZZZZ" if code != "ZZZZZZZ" else "YYYYYYY")
+    await page.get_by_role("button", name="Verder").click()
+    await expect(page.locator("#code-error")).to_have_text(re.compile("hoort nu bij geen bijeenkomst"))
+    await page.screenshot(path=str(ARTIFACTS / "fit2-code-wrong-1280.png"))
+    for _ in range(4):
+        assert post_json(base, "/api/code", {"code": "2222222"})[0] == 404
+    await page.locator("#join-code").fill(code)
+    await page.get_by_role("button", name="Verder").click()
+    await expect(page.locator("#code-error")).to_have_text(re.compile("Te veel verkeerde codes"))
+    assert post_json(base, "/api/code", {"code": code})[0] == 429
+
+    # Only the facilitator's key shows a code; hiding it ends it.
+    assert post_json(base, f"/r/{rid}/code", {"key": room["join_key"], "show": True})[0] == 404
+    await panel.get_by_role("button", name="Code en QR-code verbergen").click()
+    await expect(shown).to_be_hidden()
+    await wait_js(fac.page, "() => true")
+    status, again = post_json(base, f"/r/{rid}/code", {"key": room["facilitator_key"], "show": True})
+    assert status == 200 and again["code"] != code  # a new one: the hidden one is gone for good
+    assert found == [], "\n".join(found)
+    assert not anna.errors, anna.errors

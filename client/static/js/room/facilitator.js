@@ -8,6 +8,26 @@ import { component } from "../core/store.js";
 import { hhmm } from "../core/time.js";
 import { base, linkFor, myKey, projectorLink, roomId } from "./base.js";
 
+var CODE_RENEW_MS = 3 * 60000; // well inside the code's lease (server/joincode.py LEASE_MS)
+var codeTimer = null;
+var unloadHooked = false;
+
+// POST /r/{room}/code: show (make or renew) or hide the short join code; the reply's body or null.
+function codeRequest(show, keepalive) {
+  return fetch("/r/" + encodeURIComponent(roomId()) + "/code", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ key: myKey(), show: show }),
+    keepalive: keepalive,
+  })
+    .then(function (r) {
+      return r.ok ? r.json() : null;
+    })
+    .catch(function () {
+      return null;
+    });
+}
+
 function facPanel() {
   return base({
     gotoIndex: null,
@@ -220,8 +240,52 @@ function facPanel() {
     },
     toggleQr: function () {
       this.qrShown = !this.qrShown;
-      if (this.qrShown) this.loadQr();
-      else this.$refs.qr.replaceChildren();
+      if (this.qrShown) {
+        this.loadQr();
+        this.showCode(true);
+      } else {
+        this.$refs.qr.replaceChildren();
+        this.showCode(false);
+      }
+    },
+    // The short join code (server/joincode.py): valid while shown here; its lease is renewed
+    // every few minutes, and hiding it or leaving the page ends it.
+    code: "",
+    codeGone: false,
+    showCode: function (on) {
+      var self = this;
+      clearInterval(codeTimer);
+      codeTimer = null;
+      if (!on) {
+        this.code = "";
+        this.codeGone = false;
+        codeRequest(false, false);
+        return;
+      }
+      var renew = function () {
+        codeRequest(true, false).then(function (body) {
+          if (!self.qrShown) return;
+          self.code = (body && body.code) || "";
+          self.codeGone = !self.code;
+        });
+      };
+      renew();
+      codeTimer = setInterval(renew, CODE_RENEW_MS);
+      if (!unloadHooked) {
+        unloadHooked = true;
+        window.addEventListener("pagehide", function () {
+          if (self.qrShown) codeRequest(false, true);
+        });
+      }
+    },
+    get codeText() {
+      return this.code ? this.code.slice(0, 3) + " " + this.code.slice(3) : "";
+    },
+    get hasCode() {
+      return !!this.code;
+    },
+    get codeWhere() {
+      return this.f("codeWhere", { url: window.location.host + "/j" });
     },
     loadQr: function () {
       var self = this;
@@ -245,7 +309,7 @@ function facPanel() {
         .catch(function () {});
     },
     get qrButton() {
-      return this.qrShown ? this.L.qrHide : this.L.qrShow;
+      return this.qrShown ? this.L.codeHide : this.L.codeShow;
     },
     get joinUrl() {
       var k = this.K.joinKey;
