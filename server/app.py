@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from . import fastpath, group_views, i18n, joincode, logs, metrics, views
+from . import fastpath, group_views, i18n, joincode, logs, metrics, transfer, views
 from .assets import StampedStatic, assets
 from .auth import Tokens
 from .creation import CreationGate, CreationPolicy
@@ -120,6 +120,9 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/r/{room}/code", joincode.api_show_code, methods=["POST"]),
             Route("/api/code", joincode.api_use_code, methods=["POST"]),
             Route("/j", views.code_page),
+            Route("/r/{room}/transfer", transfer.api_transfer, methods=["POST"]),
+            Route("/r/{room}/transfer/use", transfer.api_use_transfer, methods=["POST"]),
+            Route("/r/{room}/continue", views.continue_page),
             Route("/g/{group}", views.group_page),
             Route("/api/groups", group_views.api_create_group, methods=["POST"]),
             Route("/api/groups/{group}/join", group_views.api_join_group, methods=["POST"]),

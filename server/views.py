@@ -172,6 +172,11 @@ async def projector_page(request: Request) -> Response:
     return _render(request, "projector.html", page="projector", data=_room_data(request))
 
 
+async def continue_page(request: Request) -> Response:
+    """/r/{room}/continue#SECRET: this device takes over a participant (server/transfer.py)."""
+    return _render(request, "continue.html", page="continue", data=_room_data(request))
+
+
 async def report_page(request: Request) -> Response:
     return _render(request, "report.html", page="report", data=_room_data(request))
 

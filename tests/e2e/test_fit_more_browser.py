@@ -320,3 +320,65 @@ async def test_short_join_code_shown_typed_locked_and_throttled(
     assert status == 200 and again["code"] != code  # a new one: the hidden one is gone for good
     assert found == [], "\n".join(found)
     assert not anna.errors, anna.errors
+
+
+async def test_continue_on_a_second_device_and_the_duplicate_name_warning(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Twee apparaten")
+    rid = room["room"]
+    fac = await screens("Fenna", bypass_csp=True)
+    joost = await screens("Joost", bypass_csp=True)
+    await join(fac.page, f"{base}/r/{rid}#{room['facilitator_key']}", "Fenna")
+    await join(joost.page, f"{base}/r/{rid}#{room['join_key']}", "Joost")
+    pid = await my_pid(joost.page)
+    await send(fac.page, "role.assign", {"pid": pid, "role": "inbrenger", "on": True})
+    await send(fac.page, "room.lock", {"locked": True})  # the second device must not wait
+
+    # Joost's first laptop makes a link; the link is shown with its expiry.
+    await joost.page.get_by_role("button", name="Verder op een ander apparaat").click()
+    link_box = joost.page.locator("#device-link")
+    await expect(link_box).to_have_value(re.compile(rf"/r/{rid}/continue#.+"))
+    await expect(joost.page.locator("#device-box")).to_contain_text("Werkt tot")
+    found = await axe(joost.page, "the transfer link (1280)")
+    await shot(joost.page.locator(".people"), ARTIFACTS / "fit2-device-link-1280.png")
+    link = await link_box.input_value()
+
+    # The second device, a phone: one click and it is Joost, with his roles, in the locked room.
+    phone = await screens("Joost phone", bypass_csp=True, viewport=PHONE)
+    await phone.page.goto(link)
+    await expect(phone.page.get_by_role("button", name="Ga verder als Joost op dit apparaat")).to_be_visible()
+    assert "#" not in phone.page.url  # the secret left the address bar
+    found += await axe(phone.page, "continue page (390)")
+    await phone.page.screenshot(path=str(ARTIFACTS / "fit2-continue-390.png"))
+    await phone.page.get_by_role("button", name="Ga verder als Joost op dit apparaat").click()
+    await expect(phone.page.locator(".people")).to_contain_text("Joost (jij)")
+    assert await my_pid(phone.page) == pid
+    await wait_state(phone.page, "s.may.case")  # still the inbrenger
+    assert await phone.page.evaluate("Object.keys(Alpine.store('kring').state.participants).length") == 2
+    found += await axe(phone.page, "room on the second device (390)")
+
+    # Single use: the same link again does nothing but say so.
+    again = await screens("Someone else", bypass_csp=True)
+    await again.page.goto(link)
+    await again.page.get_by_role("button", name="Ga verder als Joost op dit apparaat").click()
+    await expect(again.page.locator(".form-error")).to_contain_text("al gebruikt of verlopen")
+    await again.page.screenshot(path=str(ARTIFACTS / "fit2-continue-used-1280.png"))
+    secret = link.split("#", 1)[1].split("~")[0]
+    assert post_json(base, f"/r/{rid}/transfer/use", {"transfer": secret})[0] == 404
+    # Only a participant's own token makes one.
+    assert post_json(base, f"/r/{rid}/transfer", {"key": room["join_key"], "token": "nope"})[0] == 404
+
+    # A second "Joost" through the join link: the facilitator is warned.
+    await send(fac.page, "room.lock", {"locked": False})
+    other = await screens("Joost 2", bypass_csp=True)
+    await join(other.page, f"{base}/r/{rid}#{room['join_key']}", "joost ")
+    warn = fac.page.locator(".device .notice-warn")
+    await expect(warn).to_contain_text("Meer deelnemers heten")
+    await expect(other.page.locator(".device .notice-warn")).to_be_hidden()  # only the facilitator
+    found += await axe(fac.page, "facilitator warned of a duplicate name")
+    await shot(fac.page.locator(".people"), ARTIFACTS / "fit2-duplicate-name-1280.png")
+    assert found == [], "\n".join(found)
+    for s in (joost, phone):
+        assert not s.errors, s.errors

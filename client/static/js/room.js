@@ -11,6 +11,7 @@ import "./room/cards.js";
 import "./room/earlier.js";
 import "./room/evaluation.js";
 import "./room/people.js";
+import "./room/device.js";
 import "./room/timer.js";
 import "./room/facilitator.js";
 import "./room/notes.js";
