@@ -402,7 +402,15 @@ class Groups:
             "group": g.id,
         }
         first = created_event(
-            room, method, title, g.lang, self.hub.clock(), group=g.id, members=members, followups=followups
+            room,
+            method,
+            title,
+            g.lang,
+            self.hub.clock(),
+            group=g.id,
+            members=members,
+            followups=followups,
+            date=str(date),
         )
         await self.store.create_room(room, room_meta, first)
         await self._append(

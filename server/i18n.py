@@ -14,6 +14,7 @@ the key marked as `⟦key⟧`, and raises `MissingTranslation` instead when KRIN
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
@@ -67,6 +69,16 @@ def _locale(lang: str) -> Locale:
 
 
 @functools.cache
+def long_date(iso: str, lang: str) -> str:
+    """ "14 maart 2025" / "14 March 2025" from "2025-03-14", as the browser writes dates
+    (client/static/js/core/time.js longDate); anything else as it is."""
+    try:
+        d = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return format_date(d, "d MMMM y", locale=_locale(norm(lang)))
+
+
 def plural_categories(lang: str) -> frozenset[str]:
     """The CLDR plural categories of `lang` ("other" always among them)."""
     return frozenset(_locale(lang).plural_form.tags | {"other"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from typing import Any
 
 from . import i18n
@@ -16,8 +18,29 @@ def _md(text: str) -> str:
     return " ".join(out.split())
 
 
-def markdown(v: dict[str, Any], lang: str = "nl") -> str:
-    """The report for one viewer's `view()`; it can only contain what that view contains."""
+def used_minutes(v: dict[str, Any], now: int | None) -> list[int]:
+    """Minutes used per phase, as the report page shows them (client/static/js/report.js): the
+    current phase's running time counted up to `now`, rounded half up like JavaScript's round."""
+    phase = v.get("phase") or {}
+    cur = phase.get("index") if now is not None else None
+    out = []
+    for i, p in enumerate(v["method"]["phases"]):
+        ms = p["used_ms"] + (max(0, now - phase["started"]) if i == cur and now is not None else 0)
+        out.append(math.floor(ms / 60000 + 0.5))
+    return out
+
+
+def meeting_date(room: dict[str, Any], lang: str) -> str:
+    """A group meeting's planned date, else the day it was created, in the language's one format."""
+    iso = room.get("date") or ""
+    if not iso and isinstance(room.get("created"), int):
+        iso = dt.datetime.fromtimestamp(room["created"] / 1000, dt.UTC).date().isoformat()
+    return i18n.long_date(iso, lang)
+
+
+def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str:
+    """The report for one viewer's `view()`; it can only contain what that view contains. `now`
+    (ms): the current phase's minutes count up to it, as on the report page."""
     lang = i18n.norm(lang)
 
     def L(key: str) -> str:
@@ -32,13 +55,18 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
     m = v["method"]
     lines = [f"# {L('report')}: {_md(v['room']['title'])}", ""]
     lines += [f"**{L('method')}:** {_md(m['name'][lang])}", ""]
+    when = meeting_date(v["room"], lang)
+    lines += [f"**{L('created')}** {when}", ""] if when else []
     lines += [f"## {i18n.t(lang, 'phases')}", ""]
-    for p in m["phases"]:
-        used = round(p["used_ms"] / 60000)
+    used = used_minutes(v, now)
+    for p, u in zip(m["phases"], used, strict=True):
         lines.append(
-            f"- {_md(p['title'][lang])}: {L('planned')} {p['minutes']} {L('min')},"
-            f" {L('used')} {used} {L('min')}"
+            f"- {_md(p['title'][lang])}: {L('planned')} {p['minutes']} {L('min')}, {L('used')} {u} {L('min')}"
         )
+    planned = sum(p["minutes"] for p in m["phases"])
+    lines.append(
+        f"- **{L('total')}:** {L('planned')} {planned} {L('min')}, {L('used')} {sum(used)} {L('min')}"
+    )
     lines += ["", f"## {L('question')}", "", _md(v["case"]["question"]) or L("empty"), ""]
     if v["case"]["reformulation"]:
         lines += [f"## {L('reformulation')}", "", _md(v["case"]["reformulation"]), ""]
@@ -105,7 +133,10 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
     lines += [f"## {L('plan')}", ""]
     for f in PLAN_FIELDS:
         label = i18n.t(lang, "plan.field." + f)
-        lines.append(f"- **{label}:** {_md(v['plan'].get(f, '')) or L('empty')}")
+        text = v["plan"].get(f, "")
+        if f == "review_date" and text:
+            text = i18n.long_date(text, lang)
+        lines.append(f"- **{label}:** {_md(text) or L('empty')}")
     ev = v["evaluation"]
     if ev["n"]:
         # A mean is in the view only once the evaluation is closed and enough people gave that

@@ -397,7 +397,7 @@ async def api_export(request: Request) -> Response:
     if fmt == "md":
         headers["Content-Disposition"] += '.md"'
         return Response(
-            report.markdown(view(live.state, pid), lang),
+            report.markdown(view(live.state, pid), lang, now=hub.clock()),
             media_type="text/markdown; charset=utf-8",
             headers=headers,
         )

@@ -172,7 +172,14 @@ def viewer_view(s: RoomState, viewer: str | None, *, cards: bool = True) -> dict
 
 @shared_part("room")
 def _room_view(s: RoomState) -> dict[str, Any]:
-    return {"id": s.room, "title": s.title, "lang": s.lang, "created": s.created, "ended": s.ended}
+    return {
+        "id": s.room,
+        "title": s.title,
+        "lang": s.lang,
+        "created": s.created,
+        "ended": s.ended,
+        "date": s.date,
+    }
 
 
 @shared_part("seq")
@@ -189,7 +196,14 @@ def _outside_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     """The same shape with nothing in it, for someone who is not (yet) in the room."""
     m = s.method
     return {
-        "room": {"id": s.room, "title": s.title, "lang": s.lang, "created": s.created, "ended": s.ended},
+        "room": {
+            "id": s.room,
+            "title": s.title,
+            "lang": s.lang,
+            "created": s.created,
+            "ended": s.ended,
+            "date": s.date,
+        },
         "seq": s.seq,
         "method": {
             "id": m.id,

@@ -66,6 +66,7 @@ class RoomState:
     removed: list[str] = field(default_factory=list)
     # Meetings of an intervisie group (server/groups.py):
     group: str | None = None
+    date: str = ""  # a group meeting's planned date (YYYY-MM-DD), "" otherwise
     followups: list[dict[str, Any]] = field(default_factory=list)
     next_roles: dict[str, str | None] = field(default_factory=lambda: {"chair": None, "inbrenger": None})
     queued: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -141,6 +142,7 @@ def new_room(room: str, created: dict[str, Any]) -> RoomState:
         phase_started=created["at"],
         timer=_timer_for(method.phases[0].minutes, created["at"], False),
         group=created.get("group"),
+        date=created.get("date", ""),
         participants={
             pid: {"name": m["name"], "roles": list(m.get("roles", [])), "joined": created["at"]}
             for pid, m in members.items()
@@ -165,6 +167,7 @@ def created_event(
     group: str | None = None,
     members: dict[str, dict[str, Any]] | None = None,
     followups: list[dict[str, Any]] | None = None,
+    date: str = "",
 ) -> Event:
     """The first event of a room. A group meeting also carries the group's members (already
     joined, with the chair as facilitator) and the open action plans to follow up."""
@@ -173,6 +176,8 @@ def created_event(
         data["group"] = group
         data["members"] = members or {}
         data["followups"] = followups or []
+    if date:
+        data["date"] = date  # a group meeting's planned date (YYYY-MM-DD)
     return Event(seq=1, type="room.created", actor=None, at=now, data=data)
 
 

@@ -382,3 +382,60 @@ async def test_continue_on_a_second_device_and_the_duplicate_name_warning(
     assert found == [], "\n".join(found)
     for s in (joost, phone):
         assert not s.errors, s.errors
+
+
+async def test_report_planned_date_minutes_print_and_pdf(sqlite_server: ServerProc, screens: Any) -> None:
+    base = sqlite_server.base
+    g = api(base, "/api/groups", {"name": "Kring Noord", "lang": "nl"})
+    s = await screens("Fenna", bypass_csp=True)
+    page = s.page
+    group_url = f"{base}/g/{g['group']}#{g['admin_key']}"
+    await become_member(s, group_url, "Fenna")
+    await page.locator("#nm-method").select_option("basis")
+    await page.locator("#nm-title").fill("Bijeenkomst december")
+    await page.locator("#nm-date").fill("2026-12-14")
+    await page.get_by_role("button", name="Bijeenkomst plannen").click()
+    await page.goto(group_url)
+    card = page.locator(".next-meeting")
+    await expect(card).to_contain_text("Bijeenkomst december")
+    await card.get_by_role("button", name="Open bijeenkomst").click()
+    await expect(page.locator(".people")).to_contain_text("Fenna (jij)")
+    await send(page, "phase.goto", {"index": 4})
+    await send(page, "plan.set", {"field": "review_date", "text": "2027-01-11"})
+    href = await page.locator(".topbar a", has_text="Verslag").first.get_attribute("href")
+    report = await s.context.new_page()
+    found: list[str] = []
+    for size, viewport in SIZES:
+        await report.set_viewport_size(viewport or {"width": 1280, "height": 800})
+        await report.goto(base + str(href))
+        # The planned date, not the day it was made, in the language's one date format.
+        await expect(report.locator(".report-meta")).to_have_text(
+            "Methode: Basismethode · Bijeenkomst van 14 december 2026"
+        )
+        await expect(report.locator(".report-plan")).to_contain_text("11 januari 2027")
+        pdf = report.get_by_role("button", name="PDF: bewaar het verslag via het afdrukvenster")
+        await expect(pdf).to_have_text("PDF")
+        found += await axe(report, f"report of a group meeting ({size})")
+        await report.screenshot(path=str(ARTIFACTS / f"fit2-report-{size}.png"), full_page=True)
+    # The Markdown says the same: date, minutes per phase and in total.
+    html_used = await report.locator(".report-section-phases td.used").all_inner_texts()
+    async with report.expect_download() as got:
+        await report.locator("[data-export=md]").click()
+    md = Path(await (await got.value).path()).read_text("utf-8")
+    assert "**Bijeenkomst van** 14 december 2026" in md and "11 januari 2027" in md
+    md_used = re.findall(r", gebruikt (\d+) min$", md, re.M)
+    assert md_used[: len(html_used)] == html_used and len(md_used) == len(html_used) + 1, (md_used, html_used)
+    total = await report.locator(".report-section-phases tfoot th.num").nth(1).inner_text()
+    assert md_used[-1] == total
+    # Printed: no forced page breaks that leave page one mostly empty; labels stay with values.
+    await report.emulate_media(media="print")
+    breaks = await report.evaluate(
+        """() => [...document.querySelectorAll('.report section')].map(e => getComputedStyle(e).breakBefore)"""
+    )
+    assert "page" not in breaks, breaks
+    keep = await report.evaluate(
+        "() => [...document.querySelectorAll('.report-plan dt')].map(e => getComputedStyle(e).breakAfter)"
+    )
+    assert keep and set(keep) == {"avoid"}, keep
+    await report.pdf(path=str(ARTIFACTS / "fit2-report.pdf"))
+    assert found == [], "\n".join(found)

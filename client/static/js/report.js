@@ -3,7 +3,6 @@
  * Connecting is conn.js's job (core/session.js); this file only reads Alpine.store('kring'). */
 import "./core/conn.js";
 import { download } from "./core/dom.js";
-import { kringI18n } from "./core/i18n.js";
 import { dict } from "./core/maps.js";
 import { enums, pageData, readFragment } from "./core/page.js";
 import { boot, credentials } from "./core/session.js";
@@ -12,6 +11,7 @@ import { rawState, withActions } from "./tools/board.js";
 import { draw as drawForcefield, sorted } from "./tools/forcefield-draw.js";
 import { draw as drawMindmap } from "./tools/mindmap-draw.js";
 import { layout, outline } from "./tools/mindmap-layout.js";
+import { isoDay, longDate } from "./core/time.js";
 import { rows as planRows } from "./tools/plan-rows.js";
 
 function fmtMin(ms) {
@@ -66,12 +66,8 @@ function reportPage() {
     get meta() {
       var st = this.st;
       if (!st) return "";
-      var d = new Date(st.room.created);
-      var when = d.toLocaleDateString(kringI18n.locale(this.$store.kring.lang), {
-        year: "numeric",
-        month: "long",
-        day: "numeric",
-      });
+      // A group meeting's planned date, else the day it was made; one date format per language.
+      var when = longDate(st.room.date || isoDay(st.room.created), this.$store.kring.lang);
       return this.L.method + ": " + this.$store.kring.tr(st.method.name) + " · " + this.L.created + " " + when;
     },
     get roomUrl() {
@@ -299,7 +295,18 @@ function reportPage() {
       var name = this.joinName.trim();
       if (name && boot(this.$store.kring, this.room, name)) this.needName = false;
     },
+    // "PDF": the browser's print dialog, where "Save as PDF" is one choice; the document's title
+    // becomes the file's name meanwhile.
     printPage: function () {
+      var before = document.title;
+      if (this.st) document.title = this.L.report + " " + this.st.room.title + " " + (this.st.room.date || isoDay(this.st.room.created));
+      window.addEventListener(
+        "afterprint",
+        function () {
+          document.title = before;
+        },
+        { once: true }
+      );
       window.print();
     },
     downloadMd: function () {

@@ -3,6 +3,7 @@
  *   clock(ms)             "4:05", "1:02:03"; overtime (negative) as "+0:12"
  *   hhmm(ms)              "09:30", local time
  *   isoToday()            "2025-03-14", local date
+ *   isoDay(ms)            "2025-03-14", the local date of a moment
  *   longDate(iso, lang)   "14 maart 2025" / "14 March 2025" from "2025-03-14" (anything else as it is)
  */
 import { kringI18n } from "./i18n.js";
@@ -25,7 +26,11 @@ export function hhmm(ms) {
 }
 
 export function isoToday() {
-  var d = new Date();
+  return isoDay(Date.now());
+}
+
+export function isoDay(ms) {
+  var d = new Date(ms);
   var p = function (n) {
     return (n < 10 ? "0" : "") + n;
   };

@@ -6,13 +6,12 @@
  */
 import { kringI18n } from "../core/i18n.js";
 import { enums } from "../core/page.js";
+import { longDate } from "../core/time.js";
 
-/* A field's text for reading (report, projector): dates in words, the rest as written. */
+/* A field's text for reading (report, projector): dates in words (the one format per language
+ * of core/time.js, as the Markdown report writes them), the rest as written. */
 export function display(field, value, lang) {
-  var m = field === "review_date" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
-  if (!m) return value;
-  var d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return d.toLocaleDateString(kringI18n.locale(lang), { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  return field === "review_date" ? longDate(value, lang) : value;
 }
 
 /* The plan as rows for reading: [{key, label, text, cls}], empty fields as `emptyText`. */
