@@ -48,6 +48,8 @@ LEVELS = frozenset(LEVEL_ORDER)
 KIND_ORDER = ("problem", "appreciative")
 KINDS = frozenset(KIND_ORDER)
 LANGS = ("nl", "en")
+# A phase's plan form (`plan`): the SMART action plan, or the evaluation plan.
+PLAN_FORMS = ("smart", "evaluation")
 BASIC_METHOD = "basis"
 
 _METHOD_KEYS = {
@@ -72,6 +74,7 @@ _PHASE_KEYS = {
     "show",
     "order",
     "rate",
+    "plan",
     "cards",
     "writers",
     "note_writers",
@@ -124,6 +127,7 @@ ERROR_CODES = frozenset(
         "show_not_earlier",
         "order_not_here",
         "rate_needs_forcefield",
+        "plan_needs_plan",
     }
 )
 
@@ -186,6 +190,9 @@ class Phase:
     order: tuple[str, ...] = ()
     # The forces are weighed here: ratings and "hangt samen met" links (needs the force field open).
     rate: bool = False
+    # The plan's form where the plan is open: "smart" (the SMART fields) or "evaluation" (criteria
+    # and check moments with dates).
+    plan: str = "smart"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -197,6 +204,7 @@ class Phase:
             "show": list(self.show),
             "order": list(self.order),
             "rate": self.rate,
+            "plan": self.plan,
             "cards": list(self.cards),
             "writers": list(self.writers),
             "note_writers": list(self.note_writers),
@@ -338,6 +346,12 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
             "rate_needs_forcefield",
             "forces are rated only where 'forcefield' is in 'tools'",
         )
+    plan = data.get("plan", "smart")
+    if plan not in PLAN_FORMS:
+        names = ", ".join(PLAN_FORMS)
+        raise _fail(src, (*at, "plan"), "one_of", f"must be one of {names}", allowed=names)
+    if plan != "smart" and "plan" not in tools:
+        raise _fail(src, (*at, "plan"), "plan_needs_plan", "a plan form needs 'plan' in 'tools'")
     writers = _str_list(src, (*at, "writers"), data.get("writers", ["all"]), WRITERS)
     note_writers = _str_list(src, (*at, "note_writers"), data.get("note_writers", ["listeners"]), WRITERS)
     private = data.get("private", False)
@@ -379,6 +393,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
         show=show,
         order=order,
         rate=rate,
+        plan=str(plan),
     )
 
 
@@ -586,6 +601,7 @@ def to_toml(m: Method) -> str:
             *([f"show = {_toml_list(p.show)}"] if p.show else []),
             *([f"order = {_toml_list(p.order)}"] if p.order else []),
             *(["rate = true"] if p.rate else []),
+            *([f"plan = {_toml_str(p.plan)}"] if p.plan != "smart" else []),
             f"cards = {_toml_list(p.cards)}",
             f"writers = {_toml_list(p.writers)}",
             f"note_writers = {_toml_list(p.note_writers)}",

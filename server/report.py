@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from . import i18n
-from .rooms import PLAN_FIELDS, Event
+from .rooms import EVAL_PLAN_FIELDS, PLAN_FIELDS, Event
 
 
 def _md(text: str) -> str:
@@ -137,6 +137,16 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
         if f == "review_date" and text:
             text = i18n.long_date(text, lang)
         lines.append(f"- **{label}:** {_md(text) or L('empty')}")
+    if any(p.get("plan") == "evaluation" for p in m["phases"]) or any(
+        v["plan"].get(f) for f in EVAL_PLAN_FIELDS
+    ):
+        # The evaluation plan: criteria and check moments with their dates.
+        lines += ["", f"## {i18n.t(lang, 'plan.evalTitle')}", ""]
+        for f in EVAL_PLAN_FIELDS:
+            text = v["plan"].get(f, "")
+            if f.endswith("_date") and text:
+                text = i18n.long_date(text, lang)
+            lines.append(f"- **{i18n.t(lang, 'plan.field.' + f)}:** {_md(text) or L('empty')}")
     ev = v["evaluation"]
     if ev["n"]:
         # A mean is in the view only once the evaluation is closed and enough people gave that

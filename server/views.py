@@ -28,6 +28,7 @@ from .methods import (
     LEVELS,
     MAX_METHOD_ID,
     PHASE_MINUTES,
+    PLAN_FORMS,
     ROLE_ORDER,
     SHOWABLE,
     TOOLS,
@@ -37,6 +38,7 @@ from .methods import (
 )
 from .paths import TEMPLATES
 from .rooms import (
+    EVAL_PLAN_FIELDS,
     FOLLOWUP_STATUS,
     MAX_CARD,
     MAX_NAME,
@@ -111,6 +113,8 @@ ENUMS: dict[str, list[str]] = {
     "rating_keys": list(RATING_KEYS),
     "eval_keys": list(EVAL_KEYS),
     "plan_fields": list(PLAN_FIELDS),
+    "eval_plan_fields": list(EVAL_PLAN_FIELDS),
+    "plan_forms": list(PLAN_FORMS),
     "levels": list(LEVEL_ORDER),
     "kinds": list(KIND_ORDER),
 }
@@ -193,6 +197,7 @@ async def group_page(request: Request) -> Response:
                 "tools": sorted(TOOLS),
                 "show": sorted(SHOWABLE),
                 "order": list(BOARD_AREAS),
+                "plan_forms": list(PLAN_FORMS),
                 "card_kinds": sorted(CARD_KINDS),
                 "writers": sorted(WRITERS),
                 "levels": sorted(LEVELS),

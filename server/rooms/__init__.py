@@ -54,7 +54,7 @@ from .limits import (
 from .mindmap import ROOT, subtree
 from .notes import note_visible
 from .permissions import card_kinds_for, may_note, may_write, permissions, tool_open
-from .plan import PLAN_FIELDS
+from .plan import EVAL_PLAN_FIELDS, PLAN_FIELDS
 from .registry import SERVER_COMMANDS, Applier, Handler
 from .state import RoomState, created_event, new_room
 
@@ -64,6 +64,7 @@ CLIENT_COMMANDS: frozenset[str] = seal()
 __all__ = [
     "CARD_VIEW_FIELDS",
     "CLIENT_COMMANDS",
+    "EVAL_PLAN_FIELDS",
     "FOLLOWUP_STATUS",
     "ID_RE",
     "MAX_CANDIDATES",

@@ -165,6 +165,7 @@ def _method_view(s: RoomState) -> dict[str, Any]:
                 "show": list(p.show),
                 "order": list(p.order),
                 "rate": p.rate,
+                "plan": p.plan,
                 "cards": list(p.cards),
                 "private": p.private,
                 "writers": list(p.writers),

@@ -23,6 +23,19 @@ PLAN_FIELDS = (
     "first_step",
     "review_date",
 )
+# The evaluation plan (a phase's `plan = "evaluation"`, krachtenveld's Evaluatieplan): how you will
+# notice the plan works, and check moments, each a date and what is checked then.
+EVAL_PLAN_FIELDS = (
+    "criteria",
+    "check1_date",
+    "check1",
+    "check2_date",
+    "check2",
+    "check3_date",
+    "check3",
+)
+ALL_PLAN_FIELDS = PLAN_FIELDS + EVAL_PLAN_FIELDS
+DATE_FIELDS = frozenset({"review_date", "check1_date", "check2_date", "check3_date"})
 
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -30,8 +43,8 @@ PLAN_FIELDS = (
 
 def _plan_field(a: Mapping[str, Any]) -> str:
     f = a.get("field")
-    if f not in PLAN_FIELDS:
-        raise _Bad("invalid", f"'field' must be one of {', '.join(PLAN_FIELDS)}")
+    if f not in ALL_PLAN_FIELDS:
+        raise _Bad("invalid", f"'field' must be one of {', '.join(ALL_PLAN_FIELDS)}")
     return str(f)
 
 
@@ -124,7 +137,7 @@ def _versions_view(s: RoomState) -> dict[str, int]:
 
 @shared_part("plan")
 def _plan_view(s: RoomState) -> dict[str, str]:
-    return {f: s.plan.get(f, "") for f in PLAN_FIELDS}
+    return {f: s.plan.get(f, "") for f in ALL_PLAN_FIELDS}
 
 
 @shared_part("suggestions")

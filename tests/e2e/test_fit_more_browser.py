@@ -157,6 +157,8 @@ async def test_the_method_editor_edits_rate_and_keeps_it_in_toml(
     rate = "Krachten wegen: scores en verbanden (met het krachtenveld)"
     await expect(phases.nth(3).get_by_label(rate)).to_be_checked()
     await expect(phases.nth(1).get_by_label(rate)).not_to_be_checked()
+    await expect(phases.nth(5).get_by_label("Soort plan")).to_have_value("evaluation")  # Evaluatieplan
+    await expect(phases.nth(4).get_by_label("Soort plan")).to_have_value("smart")
     await page.locator("#me-id").fill("kracht-eigen")
     # Rated where no force field is open: refused, in the person's language, pointing at the box.
     await phases.nth(0).get_by_label(rate).check()
@@ -176,6 +178,7 @@ async def test_the_method_editor_edits_rate_and_keeps_it_in_toml(
     m = parse_toml(text, "x", library().basic_ids)
     assert [p.rate for p in m.phases] == [False, False, True, True, False, False, False]
     assert text.count("rate = true") == 2
+    assert [p.plan for p in m.phases][4:6] == ["smart", "evaluation"]
     assert found == [], "\n".join(found)
 
 
@@ -439,3 +442,54 @@ async def test_report_planned_date_minutes_print_and_pdf(sqlite_server: ServerPr
     assert keep and set(keep) == {"avoid"}, keep
     await report.pdf(path=str(ARTIFACTS / "fit2-report.pdf"))
     assert found == [], "\n".join(found)
+
+
+async def test_the_evaluation_plan_asks_for_criteria_and_check_moments(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Evaluatieplan")
+    rid = room["room"]
+    fac = await screens("Fenna", bypass_csp=True)
+    inb = await screens("Ilse", bypass_csp=True, viewport=PHONE)
+    await join(fac.page, f"{base}/r/{rid}#{room['facilitator_key']}", "Fenna")
+    await join(inb.page, f"{base}/r/{rid}#{room['join_key']}", "Ilse")
+    await send(fac.page, "role.assign", {"pid": await my_pid(inb.page), "role": "inbrenger", "on": True})
+    await send(fac.page, "phase.goto", {"index": 4})  # Actieplan: the SMART form
+    await wait_state(inb.page, "s.phase.index === 4 && s.may.plan")
+    await expect(inb.page.locator("#plan-title")).to_have_text("Actieplan")
+    await expect(inb.page.locator("#plan-action")).to_be_visible()
+    await send(fac.page, "phase.goto", {"index": 5})  # Evaluatieplan: criteria and check moments
+    await wait_state(inb.page, "s.phase.index === 5")
+    page = inb.page
+    await expect(page.locator("#plan-title")).to_have_text("Evaluatieplan")
+    await expect(page.locator("#plan-action")).to_have_count(0)  # not the SMART form again
+    await page.locator("#plan-criteria").fill("Het team pakt zelf taken op zonder dat ik het vraag.")
+    await page.locator("#plan-criteria").press("Enter")
+    await page.locator("#plan-check1_date").fill("2027-01-11")
+    await page.locator("#plan-check1").fill("Na de teamvergadering: wie nam welke taak op?")
+    await page.locator("#plan-check1").press("Enter")
+    await wait_state(fac.page, "s.plan.check1_date === '2027-01-11' && s.plan.check1.startsWith('Na de')")
+    # The facilitator sees it arrive in the same form.
+    board = fac.page.locator(".board-plan")
+    await expect(fac.page.locator("#plan-check1_date")).to_have_value("2027-01-11")
+    await expect(fac.page.locator("#plan-criteria")).to_have_value(re.compile("^Het team pakt"))
+    found = await axe(page, "evaluation plan (390)")
+    found += await axe(fac.page, "evaluation plan (1280)")
+    await shot(page.locator(".board-plan"), ARTIFACTS / "fit2-evaluation-plan-390.png")
+    await shot(board, ARTIFACTS / "fit2-evaluation-plan-1280.png")
+    pj = await screens("beamer", bypass_csp=True)
+    await pj.page.goto(f"{base}/r/{rid}/projector#{room['projector_key']}")
+    await expect(pj.page.locator(".pj-plan")).to_contain_text("Eerste toetsmoment")
+    await expect(pj.page.locator(".pj-plan")).to_contain_text("11 januari 2027")
+    await expect(pj.page.locator(".pj-plan")).not_to_contain_text("Specifiek")
+    await pj.page.screenshot(path=str(ARTIFACTS / "fit2-evaluation-plan-projector-1280.png"))
+    found += await axe(pj.page, "projector, evaluation plan")
+    # The report has both: the action plan and the evaluation plan.
+    report = await fac.context.new_page()
+    await report.goto(f"{base}/r/{rid}/report#{room['facilitator_key']}")
+    section = report.locator(".report-section-evalplan")
+    await expect(section).to_contain_text("Het team pakt zelf taken op")
+    await expect(section).to_contain_text("11 januari 2027")
+    assert found == [], "\n".join(found)
+    assert not inb.errors and not fac.errors, (inb.errors, fac.errors)

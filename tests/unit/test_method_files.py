@@ -555,6 +555,23 @@ def test_rate_is_validated_with_a_code_and_survives_toml(lib: MethodLibrary) -> 
     assert exc.value.code == "not_bool" and exc.value.path == ("phases", 2, "rate")
 
 
+def test_plan_form_is_validated_and_survives_toml(lib: MethodLibrary) -> None:
+    kv = lib.get("krachtenveld")
+    assert kv is not None
+    assert [p.plan for p in kv.phases[4:6]] == ["smart", "evaluation"]  # Actieplan, Evaluatieplan
+    assert 'plan = "evaluation"' in to_toml(kv) and parse_toml(to_toml(kv)) == kv
+    data = copy.deepcopy(basis_data())
+    data["phases"][4]["plan"] = "kanban"
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "one_of" and exc.value.path == ("phases", 4, "plan")
+    data["phases"][4]["plan"] = "evaluation"
+    data["phases"][2]["plan"] = "evaluation"  # the investigation has no plan open
+    with pytest.raises(MethodError) as exc:
+        parse_method(data, "basis.toml")
+    assert exc.value.code == "plan_needs_plan" and exc.value.path == ("phases", 2, "plan")
+
+
 def test_schema_error_cases_do_not_touch_the_file() -> None:
     assert len(SCHEMA_CASES) >= 12
     before = basis_data()

@@ -385,6 +385,24 @@ def test_forcefield_merge_links_and_the_inbrengers_scores() -> None:
     assert r.replayed().to_dict() == r.state.to_dict()
 
 
+def test_the_evaluation_plan_has_criteria_and_dated_check_moments() -> None:
+    r = Room("krachtenveld")
+    r.join("F", "F", ["facilitator"])
+    r.join("I")
+    r.join("A")
+    r.do("F", "role.assign", pid="I", role="inbrenger", on=True)
+    r.goto("evaluatieplan")
+    assert r.view("I")["method"]["phases"][r.state.phase]["plan"] == "evaluation"
+    r.do("I", "plan.set", field="criteria", text="Het team pakt zelf taken op.")
+    r.do("I", "plan.set", field="check1_date", text="2027-01-11")
+    r.do("I", "plan.set", field="check1", text="Na de teamvergadering: wie nam wat op?")
+    r.refuse("I", "plan.set", "invalid", field="check9", text="x")
+    r.refuse("A", "plan.set", "forbidden", field="criteria", text="x")
+    plan = r.view("A")["plan"]
+    assert plan["criteria"] == "Het team pakt zelf taken op." and plan["check1_date"] == "2027-01-11"
+    assert plan["action"] == "" and plan["check2"] == ""
+
+
 def test_notes_private_until_reveal() -> None:
     r = basic_room()
     r.refuse("A", "note.add", "phase_closed", id="n1", text="mine")

@@ -207,7 +207,8 @@ function projectorPage() {
     get plan() {
       var st = this.st;
       if (!st) return [];
-      return planRows(st.plan, this.$store.kring.lang, this.L.empty);
+      var form = this.phase && this.phase.tools.indexOf("plan") >= 0 ? this.phase.plan : "smart";
+      return planRows(st.plan, this.$store.kring.lang, this.L.empty, form);
     },
 
     drawBoards: function (st, lang) {

@@ -234,6 +234,25 @@ function reportPage() {
       if (!st) return [];
       return planRows(st.plan, this.$store.kring.lang, this.L.empty);
     },
+    // The evaluation plan (criteria, check moments): where the method has one, or it was written.
+    get hasEvalPlan() {
+      var st = this.st;
+      if (!st) return false;
+      return (
+        st.method.phases.some(function (p) {
+          return p.plan === "evaluation";
+        }) ||
+        enums().eval_plan_fields.some(function (f) {
+          return !!st.plan[f];
+        })
+      );
+    },
+    get evalPlan() {
+      return this.st ? planRows(this.st.plan, this.$store.kring.lang, this.L.empty, "evaluation") : [];
+    },
+    get evalPlanTitle() {
+      return this.$store.kring.t("plan.evalTitle");
+    },
     get evaluation() {
       var ev = this.st && this.st.evaluation;
       if (!ev || !ev.n) return [];

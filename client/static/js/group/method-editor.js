@@ -189,6 +189,7 @@ function methodEditor() {
             ien: p.uid + "-ien",
             priv: p.uid + "-priv",
             rate: p.uid + "-rate",
+            planform: p.uid + "-planform",
             fb: p.uid + "-fb",
             order: p.uid + "-order",
             up: p.uid + "-up",
@@ -202,6 +203,9 @@ function methodEditor() {
           instrEn: p.instructions.en,
           private: p.private,
           rate: p.rate,
+          planForms: S.plan_forms.map(function (v) {
+            return { v: v, label: L["planForm_" + v] || v, sel: v === p.plan };
+          }),
           order: p.order,
           checks: checks,
           fallbacks: basic

@@ -30,6 +30,7 @@ export function phaseDraft(p) {
     note_writers: (p.note_writers || ["listeners"]).slice(),
     private: !!p.private,
     rate: !!p.rate,
+    plan: p.plan || "smart",
     fallback: p.fallback || "",
   };
 }
@@ -69,6 +70,7 @@ export function methodData(d) {
         note_writers: p.note_writers.slice(),
         private: p.private,
         rate: p.rate,
+        plan: p.plan,
         fallback: p.fallback,
       };
     }),
@@ -92,6 +94,7 @@ var PHASE_FIELDS = {
   writers: ["grpWriters", "-writers-"],
   private: ["grpPrivate", "-priv"],
   rate: ["grpRate", "-rate"],
+  plan: ["grpPlanForm", "-planform"],
   fallback: ["grpFallback", "-fb"],
 };
 var METHOD_FIELDS = {

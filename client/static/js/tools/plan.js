@@ -6,10 +6,12 @@ import { clearDraft, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
+import { longDate } from "../core/time.js";
 import { rawState, withActions } from "./board.js";
 
+// Every field either form writes (kept in sync with the server's view); a phase shows one form.
 function fields() {
-  return enums().plan_fields;
+  return enums().plan_fields.concat(enums().eval_plan_fields);
 }
 
 var PAUSE_MS = 1000;
@@ -64,17 +66,29 @@ function planBoard() {
     get canDecide() {
       return !!(this.may.plan || this.may.mark) && !this.shownOnly;
     },
+    // The phase's form (its method's `plan`): the SMART action plan, or the evaluation plan.
+    get isEval() {
+      var st = this.st;
+      var p = st && st.method.phases[st.phase.index];
+      return !!p && p.plan === "evaluation" && !this.shownOnly;
+    },
+    get formFields() {
+      return this.isEval ? enums().eval_plan_fields : enums().plan_fields;
+    },
+    get titleText() {
+      return this.isEval ? this.L.evalTitle : this.L.title;
+    },
     get introText() {
-      if (this.canEdit) return this.L.intro;
+      if (this.canEdit) return this.isEval ? this.L.evalIntro : this.L.intro;
       if (this.canSuggest) return this.L.suggestIntro;
       return this.L.readonly;
     },
     get filledText() {
       var plan = (this.st && this.st.plan) || dict();
-      var n = fields().filter(function (f) {
+      var n = this.formFields.filter(function (f) {
         return (plan[f] || "").trim();
       }).length;
-      return this.f("filled", { n: n, m: fields().length });
+      return this.f("filled", { n: n, m: this.formFields.length });
     },
     get fields() {
       var st = this.st;
@@ -82,7 +96,7 @@ function planBoard() {
       var sugg = (st && st.suggestions) || dict();
       var T = this.L;
       var self = this;
-      return fields().map(function (f) {
+      return this.formFields.map(function (f) {
         var value = plan[f] || "";
         var open = Object.keys(sugg)
           .filter(function (id) {
@@ -97,10 +111,10 @@ function planBoard() {
           label: T["field." + f],
           hint: T["hint." + f],
           value: value,
-          display: value || T.empty,
+          display: value ? (/date$/.test(f) ? longDate(value, self.$store.kring.lang) : value) : T.empty,
           empty: !value.trim(),
-          date: f === "review_date",
-          multi: f !== "review_date",
+          date: /date$/.test(f),
+          multi: !/date$/.test(f),
           cls: "plan-field" + (value.trim() ? "" : " is-empty"),
           suggestions: open,
           conflict: !!self.conflicts[f],
