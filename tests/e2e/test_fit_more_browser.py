@@ -493,3 +493,34 @@ async def test_the_evaluation_plan_asks_for_criteria_and_check_moments(
     await expect(section).to_contain_text("11 januari 2027")
     assert found == [], "\n".join(found)
     assert not inb.errors and not fac.errors, (inb.errors, fac.errors)
+
+
+async def test_mindmap_move_to_without_dragging(sqlite_server: ServerProc, screens: Any) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Verplaatsen")
+    found: list[str] = []
+    for size, viewport in SIZES:
+        s = await screens(f"Fenna {size}", bypass_csp=True, **({"viewport": viewport} if viewport else {}))
+        page = s.page
+        await join(page, f"{base}/r/{room['room']}#{room['facilitator_key']}", "Fenna")
+        if size == "1280":
+            await send(page, "phase.goto", {"index": 2})
+            await send(page, "mindmap.add", {"id": "n1", "parent": "root", "text": "Feiten"})
+            await send(page, "mindmap.add", {"id": "n2", "parent": "root", "text": "Gevoelens"})
+            await send(page, "mindmap.add", {"id": "n3", "parent": "n1", "text": "Onzeker na de stilte"})
+        await wait_state(page, "s.phase.index === 2 && Object.keys(s.mindmap.nodes).length === 3")
+        await page.evaluate(
+            "() => { const c = document.querySelector('[x-data=mindmap]'); Alpine.$data(c).select('n3'); }"
+        )
+        move = page.get_by_role("combobox", name="Verplaats naar…")
+        await expect(move).to_be_enabled()
+        options = await move.locator("option").all_inner_texts()
+        # Not under itself or where it already is; the question and the other branch, yes.
+        parent, other = ("Feiten", "Gevoelens") if size == "1280" else ("Gevoelens", "Feiten")  # moved below
+        assert "Onzeker na de stilte" not in options and parent not in options and other in options
+        found += await axe(page, f"mind-map with 'verplaats naar' ({size})")
+        await shot(page.locator(".board-mindmap .board-head"), ARTIFACTS / f"fit2-mindmap-move-{size}.png")
+        if size == "1280":
+            await move.select_option(label="Gevoelens")
+            await wait_state(page, "s.mindmap.nodes.n3.parent === 'n2'")
+    assert found == [], "\n".join(found)

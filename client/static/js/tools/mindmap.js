@@ -100,6 +100,36 @@ function mindmapBoard() {
     get canChange() {
       return this.canEdit && !!this.selected && this.selected !== "root";
     },
+    // "Verplaats naar…": the single-pointer alternative to dragging a node (WCAG 2.5.7). The
+    // places the selected node may go: the question or any node outside its own branch.
+    get moveTargets() {
+      var st = this.st;
+      var sel = this.selected;
+      if (!st || !this.canChange) return [];
+      var nodes = st.mindmap.nodes;
+      var node = nodes[sel];
+      if (!node) return [];
+      var inBranch = function (id) {
+        for (var cur = id; cur && cur !== "root"; cur = nodes[cur] ? nodes[cur].parent : null) {
+          if (cur === sel) return true;
+        }
+        return false;
+      };
+      var out = node.parent === "root" ? [] : [{ id: "root", text: st.mindmap.root || this.L.root }];
+      Object.keys(nodes).forEach(function (id) {
+        if (id !== node.parent && !inBranch(id)) out.push({ id: id, text: nodes[id].text });
+      });
+      return out;
+    },
+    get canMove() {
+      return this.moveTargets.length > 0;
+    },
+    moveTo: function (ev) {
+      var parent = ev.target.value;
+      var id = this.selected;
+      ev.target.value = "";
+      if (parent && id && id !== "root") this.send("mindmap.move", { id: id, parent: parent });
+    },
     get countLabel() {
       return this.f("nodeCount", { n: this.count });
     },
