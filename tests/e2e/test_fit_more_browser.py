@@ -13,7 +13,7 @@ from kring_testlib import ARTIFACTS, ServerProc, create_room, post_json
 
 from server.methods import parse_toml
 
-from .browserlib import axe, expect, join, my_pid, send, shot, wait_js, wait_state
+from .browserlib import AXE_JS, axe, expect, join, my_pid, send, shot, wait_js, wait_state
 from .test_group_browser import api, become_member, library
 
 pytestmark = pytest.mark.browser
@@ -524,3 +524,92 @@ async def test_mindmap_move_to_without_dragging(sqlite_server: ServerProc, scree
             await move.select_option(label="Gevoelens")
             await wait_state(page, "s.mindmap.nodes.n3.parent === 'n2'")
     assert found == [], "\n".join(found)
+
+
+async def test_axe_wcag22_on_every_page_at_both_sizes(sqlite_server: ServerProc, screens: Any) -> None:
+    """axe-core with wcag2a, wcag2aa, wcag21a, wcag21aa and wcag22aa: no serious or critical
+    violation on the start, prepare, code, join, room (facilitator, participant, listener),
+    projector, report and group pages, at 1280×800 and 390×844."""
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Toegankelijk")
+    rid = room["room"]
+    g = api(base, "/api/groups", {"name": "Kring Zuid", "lang": "nl"})
+    assert axe_version() >= (4, 14), axe_version()
+    found: list[str] = []
+    for size, viewport in SIZES:
+        opts = {"viewport": viewport} if viewport else {}
+        tag = f"({size})"
+        visitor = await screens(f"visitor {size}", bypass_csp=True, **opts)
+        for path, what in (("/", "start"), ("/prepare", "prepare"), ("/j", "code")):
+            await visitor.page.goto(base + path)
+            await visitor.page.wait_for_timeout(300)
+            found += await axe(visitor.page, f"{what} page {tag}")
+        await visitor.page.goto(f"{base}/r/{rid}#{room['join_key']}")
+        await expect(visitor.page.locator(".join-about")).to_be_visible()
+        found += await axe(visitor.page, f"join page {tag}")
+
+        fac = await screens(f"Fenna {size}", bypass_csp=True, **opts)
+        anna = await screens(f"Anna {size}", bypass_csp=True, **opts)
+        lis = await screens(f"Lotte {size}", bypass_csp=True, **opts)
+        await join(fac.page, f"{base}/r/{rid}#{room['facilitator_key']}", f"Fenna {size}")
+        await join(anna.page, f"{base}/r/{rid}#{room['join_key']}", f"Anna {size}")
+        await join(lis.page, f"{base}/r/{rid}#{room['join_key']}", f"Lotte {size}")
+        await send(fac.page, "role.assign", {"pid": await my_pid(lis.page), "role": "listener", "on": True})
+        await wait_state(lis.page, "s.may.notes")
+        if size == "1280":
+            await send(fac.page, "phase.goto", {"index": 3})
+            await send(
+                anna.page, "force.add", {"id": "fa", "side": "promoting", "text": "Steun van de directie"}
+            )
+            await send(anna.page, "force.add", {"id": "fb", "side": "hindering", "text": "Werkdruk"})
+        await wait_state(anna.page, "s.phase.index === 3 && Object.keys(s.forcefield.forces).length === 2")
+        for s, who in ((fac, "facilitator"), (anna, "participant"), (lis, "listener")):
+            found += await axe(s.page, f"room, {who} {tag}")
+        await fac.page.screenshot(path=str(ARTIFACTS / f"fit2-axe-room-facilitator-{size}.png"))
+
+        pj = await screens(f"beamer {size}", bypass_csp=True, **opts)
+        await pj.page.goto(f"{base}/r/{rid}/projector#{room['projector_key']}")
+        await expect(pj.page.locator(".pj-ff")).to_be_visible()
+        found += await axe(pj.page, f"projector {tag}")
+        report = await fac.context.new_page()
+        await report.goto(f"{base}/r/{rid}/report#{room['facilitator_key']}")
+        await expect(report.locator(".report-section-question")).to_be_visible()
+        found += await axe(report, f"report {tag}")
+
+        member = await screens(f"member {size}", bypass_csp=True, **opts)
+        await become_member(member, f"{base}/g/{g['group']}#{g['admin_key']}", f"Gijs {size}")
+        found += await axe(member.page, f"group page {tag}")
+    assert found == [], "\n".join(found)
+
+
+def axe_version() -> tuple[int, ...]:
+    """The axe-core the tests run (tests/e2e/node_modules): 4.14 or newer, where
+    label-content-name-mismatch is on by default."""
+    head = AXE_JS.read_text(encoding="utf-8")[:400]
+    m = re.search(r"axe v(\d+)\.(\d+)", head)
+    assert m, head[:120]
+    return (int(m.group(1)), int(m.group(2)))
+
+
+async def test_the_countdown_is_announced_at_moments_not_every_second(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Aftellen")
+    anna = await screens("Anna", bypass_csp=True, viewport=PHONE)
+    fac = await screens("Fenna", bypass_csp=True)
+    await join(fac.page, f"{base}/r/{room['room']}#{room['facilitator_key']}", "Fenna")
+    await join(anna.page, f"{base}/r/{room['room']}#{room['join_key']}", "Anna")
+    live = anna.page.locator("[x-data=roomCues]")
+    assert await live.get_attribute("aria-live") == "polite"
+    await send(fac.page, "timer.start", {"seconds": 63})
+    heard: list[str] = []
+    for _ in range(50):  # 5 seconds: the start, then the one-minute mark
+        text = (await live.inner_text()).strip()
+        if text and (not heard or heard[-1] != text):
+            heard.append(text)
+        await anna.page.wait_for_timeout(100)
+    assert heard == ["De timer loopt: nog 1 minuut.", "Nog 1 minuut."], heard
+    # The visible timer changed every second meanwhile, and it is no live region.
+    assert await anna.page.locator(".timer").get_attribute("role") == "timer"
+    assert await anna.page.locator(".timer").get_attribute("aria-live") in (None, "off")
