@@ -167,6 +167,10 @@ async def test_the_method_editor_edits_rate_and_keeps_it_in_toml(
     await expect(editor.locator("#me-error")).to_contain_text("alleen in een fase met het krachtenveld")
     found = await axe(page, "method editor with the rate box")
     await shot(phases.nth(0), ARTIFACTS / "fit2-method-editor-rate-1280.png")
+    await page.set_viewport_size(PHONE)
+    found += await axe(page, "method editor with the rate box (390)")
+    await shot(phases.nth(0), ARTIFACTS / "fit2-method-editor-rate-390.png")
+    await page.set_viewport_size({"width": 1280, "height": 800})
     await phases.nth(0).get_by_label(rate).uncheck()
     await phases.nth(2).get_by_label(rate).check()  # also weigh while discussing the forces
     await editor.get_by_role("button", name="Methode opslaan").click()
@@ -271,6 +275,11 @@ async def test_short_join_code_shown_typed_locked_and_throttled(
         fac.page.locator(".fac-group", has=fac.page.locator("#fac-qr")),
         ARTIFACTS / "fit2-code-panel-1280.png",
     )
+    await fac.page.set_viewport_size(PHONE)
+    found += await axe(fac.page, "facilitator showing the code (390)")
+    qr_group = fac.page.locator(".fac-group", has=fac.page.locator("#fac-qr"))
+    await shot(qr_group, ARTIFACTS / "fit2-code-panel-390.png")
+    await fac.page.set_viewport_size({"width": 1280, "height": 800})
 
     # Anna types it on her phone, in lower case with a space, from the start page's link.
     anna = await screens("Anna", bypass_csp=True, viewport=PHONE)
@@ -346,6 +355,9 @@ async def test_continue_on_a_second_device_and_the_duplicate_name_warning(
     await expect(joost.page.locator("#device-box")).to_contain_text("Werkt tot")
     found = await axe(joost.page, "the transfer link (1280)")
     await shot(joost.page.locator(".people"), ARTIFACTS / "fit2-device-link-1280.png")
+    await joost.page.set_viewport_size(PHONE)
+    found += await axe(joost.page, "the transfer link (390)")
+    await shot(joost.page.locator(".people"), ARTIFACTS / "fit2-device-link-390.png")
     link = await link_box.input_value()
 
     # The second device, a phone: one click and it is Joost, with his roles, in the locked room.
@@ -382,6 +394,9 @@ async def test_continue_on_a_second_device_and_the_duplicate_name_warning(
     await expect(other.page.locator(".device .notice-warn")).to_be_hidden()  # only the facilitator
     found += await axe(fac.page, "facilitator warned of a duplicate name")
     await shot(fac.page.locator(".people"), ARTIFACTS / "fit2-duplicate-name-1280.png")
+    await fac.page.set_viewport_size(PHONE)
+    found += await axe(fac.page, "facilitator warned of a duplicate name (390)")
+    await shot(fac.page.locator(".people"), ARTIFACTS / "fit2-duplicate-name-390.png")
     assert found == [], "\n".join(found)
     for s in (joost, phone):
         assert not s.errors, s.errors
