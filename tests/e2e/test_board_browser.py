@@ -359,7 +359,9 @@ async def test_krachtenveld_end_to_end(sqlite_server: ServerProc, browser: Any) 
     md = await download(report, "[data-export='md']")
     (ARTIFACTS / "report.md").write_text(md, encoding="utf-8")
     log = json.loads(await download(report, "[data-export='json']"))
-    expected = [QUESTION, current, desired, revealed_note, suggestion, *plan.values(), *scores]
+    # Dates as people read them, one format per language (the review date: 14 december 2026).
+    written = [("14 december 2026" if k == "review_date" else v) for k, v in plan.items()]
+    expected = [QUESTION, current, desired, revealed_note, suggestion, *written, *scores]
     for text in expected:
         assert md_plain(text) in md_plain(md), f"missing from the report: {text}"
     assert CANARY not in md
