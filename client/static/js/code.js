@@ -3,6 +3,7 @@
  * in a locked room and everything after is the join link's. Alpine.data('joinCode'). */
 import "./core/conn.js";
 import { kringI18n } from "./core/i18n.js";
+import { pageData } from "./core/page.js";
 import { component } from "./core/store.js";
 
 function joinCode() {
@@ -12,6 +13,9 @@ function joinCode() {
     busy: false,
     get L() {
       return kringI18n.dict(this.$store.kring.lang);
+    },
+    get helpText() {
+      return this.$store.kring.t("codeHelp", { n: pageData().code_length });
     },
     get invalid() {
       return this.error ? "true" : "false";
