@@ -94,10 +94,10 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
         if ff["desired"]:
             lines.append(f"- **{L('desired')}:** {_md(ff['desired'])}")
         for side in ("promoting", "hindering"):
-            forces = [f for f in ff["forces"].values() if f["side"] == side]
-            forces.sort(key=lambda f: -(f["summary"]["importance"]["mean"] or 0))
+            forces = [(k, f) for k, f in ff["forces"].items() if f["side"] == side]
+            forces.sort(key=lambda kf: -(kf[1]["summary"]["importance"]["mean"] or 0))
             lines += ["", f"### {L(side)}", ""]
-            for f in forces:
+            for fid, f in forces:
                 s = f["summary"]
                 parts = [
                     f"{L(k)} {s[k]['mean']} (±{s[k]['spread']})"
@@ -108,6 +108,18 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
                 lines.append(
                     f"- {_md(f['text'])}{flag}" + (f" — {', '.join(parts)}, n={s['n']}" if parts else "")
                 )
+                if f.get("decided"):
+                    scores = ", ".join(
+                        f"{L(k)} {f['decided'][k]}" for k in ("importance", "difficulty", "clarity")
+                    )
+                    lines.append(f"  - {L('decided')}: {scores}")
+                linked = [
+                    ff["forces"][b if a == fid else a]["text"]
+                    for a, b in ff.get("links", [])
+                    if fid in (a, b)
+                ]
+                if linked:
+                    lines.append(f"  - {L('linkedWith')} {'; '.join(_md(t) for t in linked)}")
         lines.append("")
 
     revealed = [n for n in v["notes"].values() if n["revealed"]]

@@ -131,6 +131,15 @@ async def test_krachtenveld_weighs_merges_and_links_where_the_method_says(
         await s.page.evaluate("window.scrollTo(0, 0)")  # what scrolled under the sticky bar is not a target
         found += await axe(s.page, f"krachtenveld weighing ({size})")
         await shot(s.page.locator(".board-forcefield"), ARTIFACTS / f"fit2-krachtenveld-weigh-{size}.png")
+    # The report says the same: the inbrenger's scores and the connection.
+    report = await fac.context.new_page()
+    await report.goto(f"{base}/r/{room['room']}/report#{room['facilitator_key']}")
+    forces = report.locator(".report-section-forces")
+    await expect(forces).to_contain_text("Inbrenger beslist: belang 3 · moeilijkheid 3 · duidelijkheid 3")
+    await expect(forces).to_contain_text("Hangt samen met: Werkdruk rond de toetsweek")
+    found += await axe(report, "report with the weighed forces (1280)")
+    await shot(forces, ARTIFACTS / "fit2-report-forces-1280.png")
+    await report.close()
     # The link goes again with one click.
     await inb.page.get_by_role("button", name="Verband weghalen: Steun van de directie").click()
     await wait_state(fac.page, "s.forcefield.links.length === 0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from engine_harness import LIB, Room, basic_room
 
+from server.report import markdown
 from server.rooms import MAX_CARD, MAX_CARDS, MAX_FORCES, MAX_NAME, MAX_NODE, Event, RoomState, view
 
 
@@ -373,6 +374,11 @@ def test_forcefield_merge_links_and_the_inbrengers_scores() -> None:
     r.do("I", "force.rate", id="f1", importance=2, difficulty=4, clarity=5)
     kept = r.view("A")["forcefield"]["forces"]["f1"]
     assert kept["decided"] == {"importance": 2, "difficulty": 4, "clarity": 5}
+    r.do("A", "force.link", a="f1", b="f3", on=True)
+    md = markdown(r.view("A"), "nl")
+    assert "  - Inbrenger beslist: belang 2, moeilijkheid 4, duidelijkheid 5" in md
+    assert "  - Hangt samen met: Tijdsdruk" in md
+    r.do("A", "force.link", a="f1", b="f3", on=False)
     assert kept["summary"]["n"] == 3
     r.do("A", "force.link", a="f1", b="f3", on=False)
     assert r.view("A")["forcefield"]["links"] == []

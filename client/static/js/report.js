@@ -172,6 +172,21 @@ function reportPage() {
             stats: parts.length ? parts.join(" · ") + " · n=" + s.n : T.unrated,
             flag: f.influenceable ? T.influenceable : "",
             ratings: who.length ? T.perPerson + ": " + who.join("; ") : "",
+            // The inbrenger's own scores (they decide), and the forces it hangs together with.
+            decided: f.decided
+              ? T.decided + ": " + keys.map(function (k) {
+                  return T[k] + " " + f.decided[k];
+                }).join(" · ")
+              : "",
+            links: (st.forcefield.links || [])
+              .filter(function (p) {
+                return p.indexOf(f.id) >= 0;
+              })
+              .map(function (p) {
+                var o = st.forcefield.forces[p[0] === f.id ? p[1] : p[0]];
+                return o ? o.text : "";
+              })
+              .join("; "),
           };
         });
         return { side: side, title: T[side], rows: rows, cls: side };
