@@ -153,8 +153,8 @@ async def test_the_page_data_carries_the_limits_and_the_page_uses_them(
     await send(page, "phase.next")
     await wait_state(pieter.page, "s.phase.index === 1")
     await send(pieter.page, "force.add", {"id": "f1", "side": "promoting", "text": "Steun van de directie"})
-    await send(page, "phase.next")
-    await wait_state(pieter.page, "s.phase.index === 2 && s.may.rate")
+    await send(page, "phase.goto", {"index": 3})  # Samenhang en classificatie: the method rates here
+    await wait_state(pieter.page, "s.phase.index === 3 && s.may.rate")
     item = pieter.page.locator(".board-forcefield [data-force='f1']")
     lo, hi = LIMITS["score"]
     await expect(item.locator(".ff-rate-row")).to_have_count(len(ENUMS["rating_keys"]))
@@ -292,8 +292,9 @@ async def test_forces_named_like_object_members(sqlite_server: ServerProc, scree
     for i, fid in enumerate(TRICKY):
         side = ENUMS["force_sides"][i % 2]
         await send(pieter.page, "force.add", {"id": fid, "side": side, "text": f"Kracht {fid}"})
-    await send(fac.page, "phase.next")
-    await all_at(everyone, 2)
+    for index in (2, 3):  # to Samenhang en classificatie, where the method rates
+        await send(fac.page, "phase.next")
+        await all_at(everyone, index)
     # Pieter rates "toString" fully through the buttons; nobody has a half-finished rating.
     item = pieter.page.locator(".board-forcefield [data-force='toString']")
     for key in ENUMS["rating_keys"]:
@@ -311,7 +312,7 @@ async def test_forces_named_like_object_members(sqlite_server: ServerProc, scree
     no_errors(*everyone)
 
     n_phases = len(await fac.page.evaluate("Alpine.store('kring').state.method.phases"))
-    for index in range(3, n_phases):
+    for index in range(4, n_phases):
         await send(fac.page, "phase.next")
         await all_at(everyone, index)
         tool_open = await fac.page.evaluate("Alpine.store('kring').tool('forcefield')")

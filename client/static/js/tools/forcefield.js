@@ -278,7 +278,7 @@ function forcefieldBoard() {
     },
     // A duplicate goes into the force chosen: its ratings and links move there (force.merge).
     merge: function (ev) {
-      var id = ev.target.getAttribute("data-force");
+      var id = ev.target.getAttribute("data-row");
       var into = ev.target.value;
       ev.target.value = "";
       if (!into || !this.ff.forces[id] || !this.ff.forces[into]) return;
@@ -286,14 +286,14 @@ function forcefieldBoard() {
       this.send("force.merge", { id: id, into: into });
     },
     link: function (ev) {
-      var id = ev.target.getAttribute("data-force");
+      var id = ev.target.getAttribute("data-row");
       var other = ev.target.value;
       ev.target.value = "";
       if (other && this.ff.forces[other]) this.send("force.link", { a: id, b: other, on: true });
     },
     unlink: function (ev) {
       var btn = ev.currentTarget;
-      this.send("force.link", { a: btn.getAttribute("data-force"), b: btn.getAttribute("data-other"), on: false });
+      this.send("force.link", { a: btn.getAttribute("data-row"), b: btn.getAttribute("data-other"), on: false });
     },
     toggleFlag: function (id) {
       var f = this.ff.forces[id];
