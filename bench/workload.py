@@ -16,6 +16,7 @@ from typing import Any
 
 BASIS_PHASE = 2  # "onderzoeken": questions + mindmap
 FORCE_PHASES = (1, 2, 3)  # "krachten-inventariseren", "krachten-bespreken", "samenhang-en-classificatie"
+RATE_PHASE = 3  # only "samenhang-en-classificatie" rates (the method's `rate = true`)
 CARD_CAP, NODE_CAP, FORCE_CAP = 440, 440, 85
 ANCHORS = 4
 
@@ -68,6 +69,7 @@ class RoomPlan:
         self.n_cards = 0
         self.n_nodes = 0
         self.n_forces = 0
+        self.phase = FORCE_PHASES[0]  # as far as the generator knows: the facilitator's last goto
 
 
 class MemberPlan:
@@ -146,6 +148,7 @@ def next_command(room: RoomPlan, m: MemberPlan, rnd: random.Random) -> tuple[str
     if m.is_fac:
         if x < 0.3:
             m.phase = rnd.choice([p for p in FORCE_PHASES if p != m.phase])
+            room.phase = m.phase
             return "phase.goto", {"index": m.phase}, None
         if x < 0.55:
             if x < 0.4:
@@ -161,6 +164,8 @@ def next_command(room: RoomPlan, m: MemberPlan, rnd: random.Random) -> tuple[str
         return "force.add", {"id": fid, "side": side, "text": rnd.choice(FORCES)}, ("force", fid)
     if x < 0.35:
         return "force.edit", {"id": rnd.choice(room.forces), "text": rnd.choice(FORCES)}, None
+    if room.phase != RATE_PHASE:  # no ratings while the forces are listed or discussed
+        return "force.flag", {"id": rnd.choice(room.forces), "influenceable": rnd.random() < 0.5}, None
     return "force.rate", {"id": rnd.choice(room.forces), **_rating(rnd)}, None
 
 
