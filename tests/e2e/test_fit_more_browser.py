@@ -439,7 +439,8 @@ async def test_report_planned_date_minutes_print_and_pdf(sqlite_server: ServerPr
         await expect(report.locator(".report-meta")).to_have_text(
             "Methode: Basismethode · Bijeenkomst van 14 december 2026"
         )
-        await expect(report.locator(".report-plan")).to_contain_text("11 januari 2027")
+        await expect(report.locator(".report-section-plan .report-plan")).to_contain_text("11 januari 2027")
+        await expect(report.locator(".report-section-evalplan")).to_be_hidden()  # basis has none
         pdf = report.get_by_role("button", name="PDF: bewaar het verslag via het afdrukvenster")
         await expect(pdf).to_have_text("PDF")
         found += await axe(report, f"report of a group meeting ({size})")
