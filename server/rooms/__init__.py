@@ -24,6 +24,7 @@ from . import (  # noqa: F401
     forcefield,
     mindmap,
     notes,
+    outcomes,
     phases,
     plan,
     rounds,

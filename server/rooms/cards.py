@@ -27,7 +27,7 @@ from .commands import (
 )
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS, check_share
-from .permissions import _need_fac, may_write
+from .permissions import _need_fac, fac_writes, may_write
 from .registry import applies, facilitator_part, handles, shared_part, viewer_part
 from .state import RoomState, _stat
 
@@ -64,13 +64,17 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         raise _Bad("invalid", "'kind' must be a string")
     if kind not in s.current.cards:
         raise _Bad("phase_closed", f"'{kind}' cards are not open in this phase")
-    if not s.is_fac(actor) and not may_write(s, actor):
+    if not fac_writes(s, actor) and (s.is_fac(actor) or not may_write(s, actor)):
         raise _Bad("forbidden", "your role does not write cards in this phase")
     if key in s.cards:
         raise _Bad("conflict", "a card with this id exists")
     if len(s.cards) >= MAX_CARDS:
         raise _Bad("too_large", f"a room holds at most {MAX_CARDS} cards")
     check_share(actor, s.is_fac(actor), s.cards.values(), MAX_CARDS, "cards")
+    if s.current.per_person and kind != CHECKIN:
+        mine = sum(1 for c in s.cards.values() if c["author"] == actor and c["phase"] == s.current.id)
+        if mine >= s.current.per_person:
+            raise _Bad("too_large", f"at most {s.current.per_person} cards per person in this phase")
     private = s.current.private and s.current.id not in s.revealed_phases
     if kind == CHECKIN:
         # A check-in on one's leervraag: the group's only when its author shares their leervraag

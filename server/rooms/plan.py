@@ -10,7 +10,7 @@ from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_CARDS, MAX_TEXT, check_share
 from .permissions import _need_tool, tool_open
-from .registry import applies, handles, shared_part
+from .registry import applies, facilitator_part, handles, shared_part
 from .state import RoomState
 
 PLAN_FIELDS = (
@@ -130,3 +130,11 @@ def _plan_view(s: RoomState) -> dict[str, str]:
 @shared_part("suggestions")
 def _suggestions_view(s: RoomState) -> dict[str, Any]:
     return {k: dict(v) for k, v in s.suggestions.items()}
+
+
+@facilitator_part("plan_missing")
+def _plan_missing_view(s: RoomState, viewer: str | None) -> bool:
+    """The method has an action plan and neither its action nor its first step is written: the
+    facilitator's page asks before skipping the plan's phase or ending the meeting."""
+    has_plan = any("plan" in p.tools for p in s.method.phases)
+    return has_plan and not (s.plan.get("action", "").strip() or s.plan.get("first_step", "").strip())

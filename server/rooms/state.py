@@ -74,6 +74,10 @@ class RoomState:
     # there (None until they do; server/rooms/attendance.py).
     attendance: dict[str, int] = field(default_factory=dict)
     attendance_confirmed: list[str] | None = None
+    # Phase outcomes, "<phase>/<field>" -> text (server/rooms/outcomes.py), and the facilitators
+    # who turned their own writing on where the method says they add no content.
+    outcomes: dict[str, str] = field(default_factory=dict)
+    fac_writing: list[str] = field(default_factory=list)
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
