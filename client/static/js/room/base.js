@@ -103,7 +103,10 @@ export function base() {
       var L = this.L;
       return L[(plural ? "kinds_" : "kind_") + kind] || kind;
     },
+    // A role's name: the method's own where it has one (the interviewer, the voorbeeldgever).
     roleLabel: function (role) {
+      var labels = this.st && this.st.method && this.st.method.labels;
+      if (labels && labels[role]) return this.tr(labels[role]);
       return this.L["role_" + role] || role;
     },
     cmd: function (type, args) {

@@ -14,9 +14,30 @@ function cardsPanel() {
     get phaseId() {
       return this.cur ? this.cur.id : null;
     },
+    // Card kinds of earlier phases this phase shows read-only, in place (`show = ["cards:position"]`).
+    get shownKinds() {
+      return ((this.cur && this.cur.show) || [])
+        .filter(function (x) {
+          return x.indexOf("cards:") === 0;
+        })
+        .map(function (x) {
+          return x.slice(6);
+        });
+    },
+    // Phase id -> its index, for "earlier than this phase".
+    get phaseRank() {
+      var out = dict();
+      this.phaseList.forEach(function (p, i) {
+        out[p.id] = i;
+      });
+      return out;
+    },
     get kinds() {
       var id = this.phaseId;
       var kinds = (this.cur && this.cur.cards.slice()) || [];
+      this.shownKinds.forEach(function (k) {
+        if (kinds.indexOf(k) < 0) kinds.push(k);
+      });
       var cards = (this.st && this.st.cards) || dict();
       Object.keys(cards).forEach(function (k) {
         var c = cards[k];
@@ -38,6 +59,13 @@ function cardsPanel() {
       var cards = (st && st.cards) || dict();
       var canAdd = this.may.cards || [];
       var rules = pageData().hint_rules || [];
+      var shown = this.shownKinds;
+      var rank = this.phaseRank;
+      var here = st ? st.phase.index : 0;
+      var titles = dict();
+      this.phaseList.forEach(function (p) {
+        titles[p.id] = self.tr(p.title);
+      });
       var pendingAll = this.K.outbox.filter(function (c) {
         return c.type === "card.add" && !cards[c.args.id];
       });
@@ -47,12 +75,14 @@ function cardsPanel() {
             return Object.assign({ id: cid }, cards[cid]);
           })
           .filter(function (c) {
-            return c.phase === id && c.kind === kind;
+            if (c.kind !== kind) return false;
+            return c.phase === id || (shown.indexOf(kind) >= 0 && rank[c.phase] < here);
           })
           .sort(byAt)
           .map(function (c) {
             var mine = c.author === me;
             var hidden = c.private && !c.revealed;
+            var earlier = c.phase !== id; // shown from an earlier phase: read-only here
             return keep(rows, c.id, {
               id: c.id,
               text: c.text,
@@ -68,10 +98,16 @@ function cardsPanel() {
               editBtnId: "card-editbtn-" + c.id,
               canMark: !!self.may.mark && !hidden,
               markLabel: c.useful ? L.unmarkUseful : L.markUseful,
-              canEdit: mine || self.isFac,
+              canEdit: !earlier && (mine || self.isFac),
+              from: earlier ? self.f("earlierFrom", { phase: titles[c.phase] || c.phase }) : "",
               editLabel: L.edit + ": " + short(c.text),
               removeLabel: L.remove + ": " + short(c.text),
-              cls: "card" + (c.useful ? " is-useful" : "") + (hidden ? " is-hidden" : "") + (mine ? " is-mine" : ""),
+              cls:
+                "card" +
+                (c.useful ? " is-useful" : "") +
+                (hidden ? " is-hidden" : "") +
+                (mine ? " is-mine" : "") +
+                (earlier ? " is-earlier" : ""),
             });
           });
         var pending = pendingAll

@@ -33,7 +33,20 @@ function facPanel() {
       this.cmd("phase.prev", {});
     },
     next: function () {
+      if (this.skipsPlan(this.idx + 1)) return;
       this.cmd("phase.next", {});
+    },
+    /* Moving past the method's action plan with neither an action nor a first step written asks
+     * first (the view's plan_missing); true when the facilitator said no. */
+    skipsPlan: function (to) {
+      var st = this.st;
+      if (!st || !st.plan_missing) return false;
+      var last = -1;
+      this.phaseList.forEach(function (p, i) {
+        if (p.tools.indexOf("plan") >= 0) last = i;
+      });
+      if (last < 0 || to <= last || this.idx > last) return false;
+      return !window.confirm(this.L.confirmSkipPlan);
     },
     get phaseOptions() {
       var self = this;
@@ -50,7 +63,7 @@ function facPanel() {
       return this.gotoIndex === null ? this.idx : this.gotoIndex;
     },
     goto: function () {
-      if (this.target !== this.idx) this.cmd("phase.goto", { index: this.target });
+      if (this.target !== this.idx && !this.skipsPlan(this.target)) this.cmd("phase.goto", { index: this.target });
       this.gotoIndex = null;
     },
     get phaseMin() {
@@ -140,12 +153,47 @@ function facPanel() {
     onShuffle: function (ev) {
       this.shuffle = ev.target.checked;
     },
-    startRound: function () {
-      var st = this.st;
+    // The round's order: the phase's speakers (the view's `speakers`, never the facilitator first)
+    // who are online, in the order the facilitator arranged them here.
+    roundDraft: null,
+    get roundOrder() {
       var online = this.K.online;
-      var order = Object.keys(st.participants).filter(function (pid) {
-        return online[pid] && st.participants[pid].roles.indexOf("inbrenger") < 0;
+      var base = (this.roundDraft || (this.st && this.st.speakers) || []).filter(function (pid) {
+        return online[pid];
       });
+      var self = this;
+      return base.map(function (pid, i) {
+        var name = self.nameOf(pid);
+        return {
+          pid: pid,
+          n: i + 1,
+          name: name,
+          upLabel: self.f("roundUp", { name: name }),
+          downLabel: self.f("roundDown", { name: name }),
+          first: i === 0,
+          last: i === base.length - 1,
+        };
+      });
+    },
+    get hasRoundOrder() {
+      return this.roundOrder.length > 0;
+    },
+    moveSpeaker: function (pid, by) {
+      var order = this.roundOrder.map(function (r) {
+        return r.pid;
+      });
+      var i = order.indexOf(pid);
+      var j = i + by;
+      if (i < 0 || j < 0 || j >= order.length) return;
+      order.splice(j, 0, order.splice(i, 1)[0]);
+      this.roundDraft = order;
+    },
+    startRound: function () {
+      var order = this.roundOrder.map(function (r) {
+        return r.pid;
+      });
+      this.roundDraft = null;
+      if (!order.length) return;
       var lim = limits();
       var r = lim.round_seconds;
       var secs = Math.max(r[0], Math.min(r[1], parseInt(this.roundSecondsValue, 10) || lim.round_default_s));
@@ -207,6 +255,29 @@ function facPanel() {
     },
     revealNotes: function () {
       if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", {});
+    },
+    // Notes per author group: the listeners' apart from the inbrenger's (notes_hidden_by).
+    get noteGroups() {
+      var by = (this.st && this.st.notes_hidden_by) || {};
+      var self = this;
+      var groups = Object.keys(by);
+      if (groups.length < 2) return [];
+      return groups.map(function (g) {
+        return { g: g, label: self.f("revealNotesOf_" + g, { n: by[g] }) };
+      });
+    },
+    revealNotesOf: function (g) {
+      if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", { authors: g });
+    },
+    // Where the method says the facilitator adds no content: their own switch.
+    get facWriteSwitch() {
+      return !!this.may.fac_write_switch;
+    },
+    get facWriting() {
+      return ((this.st && this.st.fac_writing) || []).indexOf(this.me) >= 0;
+    },
+    toggleFacWriting: function (ev) {
+      this.cmd("facilitator.writes", { on: ev.target.checked });
     },
     // The join link as a QR code (POST /r/{room}/qr, an SVG made on the server), on request.
     qrShown: false,
