@@ -41,7 +41,7 @@ def _groups(request: Request) -> Groups:
     return g
 
 
-def _fail(e: GroupError) -> Response:
+def fail(e: GroupError) -> Response:
     body: dict[str, Any] = {"error": e.code, "message": e.message}
     if e.method_error is not None:
         body["method_error"] = e.method_error
@@ -90,7 +90,7 @@ async def api_join_group(request: Request) -> Response:
     try:
         got = await _groups(request).join(request.path_params["group"], key, name)
     except GroupError as e:
-        return _fail(e)
+        return fail(e)
     if got is None:
         return JSONResponse(_DENIED, status_code=404)
     return JSONResponse({"member": got[0], "token": got[1]})
@@ -127,7 +127,7 @@ async def api_group_cmd(request: Request) -> Response:
     try:
         result = await _groups(request).command(g, meta, mid, str(data.get("type", "")), data.get("args", {}))
     except GroupError as e:
-        return _fail(e)
+        return fail(e)
     return JSONResponse({"ok": True, **result})
 
 
@@ -161,7 +161,7 @@ async def api_method_import(request: Request) -> Response:
             {"error": "invalid", "message": str(e), "method_error": e.detail()}, status_code=400
         )
     except GroupError as e:
-        return _fail(e)
+        return fail(e)
     return JSONResponse({"ok": True, **result})
 
 
