@@ -76,7 +76,9 @@ def check_new(args: dict[str, Any]) -> dict[str, Any]:
         raise GroupError("invalid", "'lang' must be 'nl' or 'en'")
     start, end = _date(args, "start"), _date(args, "end")
     if not start or not end or end < start:
-        raise GroupError("invalid", "'start' and 'end' must be dates (YYYY-MM-DD), the end not before the start")
+        raise GroupError(
+            "invalid", "'start' and 'end' must be dates (YYYY-MM-DD), the end not before the start"
+        )
     names = args.get("groups")
     if (
         not isinstance(names, list)
@@ -157,9 +159,13 @@ class Programmes:
         g, meta = await self._group(p, gid)
         async with self.groups.lock(g):
             if sum(1 for m in g.meetings if m.get("external")) >= p.lead_first:
-                raise GroupError("conflict", "the begeleider's meetings are done; the rotating chair plans the next")
+                raise GroupError(
+                    "conflict", "the begeleider's meetings are done; the rotating chair plans the next"
+                )
             date = _date(args, "date") or next((d for d in p.schedule if d >= _today()), "")
-            got = await self.groups.create_meeting(g, meta, None, {"method": args.get("method", "basis"), "date": date})
+            got = await self.groups.create_meeting(
+                g, meta, None, {"method": args.get("method", "basis"), "date": date}
+            )
         # The begeleider comes back to the meetings they lead through the programme.
         await self.store.set_meta(p.id, {f"fac:{got['room']}": got["facilitator_key"]})
         return got
@@ -213,7 +219,13 @@ class Programmes:
             row["external"] = bool(m.get("external"))
             meetings.append(row)
             if m.get("external"):
-                led.append({"date": m["date"], "room": m["room"], "facilitator_key": meta.get(f"fac:{m['room']}", "")})
+                led.append(
+                    {
+                        "date": m["date"],
+                        "room": m["room"],
+                        "facilitator_key": meta.get(f"fac:{m['room']}", ""),
+                    }
+                )
             if past:
                 held += 1
                 present += here

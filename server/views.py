@@ -195,7 +195,9 @@ async def group_page(request: Request) -> Response:
 async def reflection_page(request: Request) -> Response:
     """The year's reflection of a member, to read and print (its data: POST /reflection with this
     browser's member token, kept by the group page)."""
-    return _render(request, "reflection.html", page="reflection", data={"group": request.path_params["group"]})
+    return _render(
+        request, "reflection.html", page="reflection", data={"group": request.path_params["group"]}
+    )
 
 
 async def programme_page(request: Request) -> Response:
