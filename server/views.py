@@ -36,6 +36,7 @@ from .methods import (
     summary,
 )
 from .paths import TEMPLATES
+from .programme import EVERY_WEEKS, MAX_LEAD_FIRST, MAX_PROGRAMME_GROUPS, MAX_PROGRAMME_NAME
 from .rooms import (
     FOLLOWUP_STATUS,
     MAX_CARD,
@@ -95,6 +96,10 @@ LIMITS: dict[str, Any] = {
     "title": MAX_TITLE,
     "group_name": MAX_GROUP_NAME,
     "thread_text": MAX_THREAD_TEXT,
+    "programme_name": MAX_PROGRAMME_NAME,
+    "programme_groups": MAX_PROGRAMME_GROUPS,
+    "every_weeks": list(EVERY_WEEKS),
+    "lead_first": MAX_LEAD_FIRST,
     "method_id": MAX_METHOD_ID,
     "timer_s": MAX_TIMER_S,
     "phase_minutes": list(PHASE_MINUTES),
