@@ -162,7 +162,10 @@ class Programmes:
                 raise GroupError(
                     "conflict", "the begeleider's meetings are done; the rotating chair plans the next"
                 )
-            date = _date(args, "date") or next((d for d in p.schedule if d >= _today()), "")
+            taken = {m["date"] for m in g.meetings}
+            date = _date(args, "date") or next(
+                (d for d in p.schedule if d >= _today() and d not in taken), ""
+            )
             got = await self.groups.create_meeting(
                 g, meta, None, {"method": args.get("method", "basis"), "date": date}
             )

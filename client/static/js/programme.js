@@ -10,9 +10,12 @@ import { download, putSvg } from "./core/dom.js";
 import { kringI18n } from "./core/i18n.js";
 import { dict, fromJSON } from "./core/maps.js";
 import { fragmentKey, limits, pageData } from "./core/page.js";
-import { component } from "./core/store.js";
+import { lsGet, lsSet } from "./core/storage.js";
+import { component, define } from "./core/store.js";
 import { longDate } from "./core/time.js";
 
+
+var KEY_PREFIX = "kring:programme:";
 
 function api(path, body) {
   return fetch(path, {
@@ -60,7 +63,7 @@ function strings() {
 }
 
 function programmeNew() {
-  return Object.assign(strings(), {
+  return define(strings(), {
     name: "",
     chosenLang: null,
     start: "",
@@ -185,7 +188,7 @@ function programmeNew() {
 
 function programmeView() {
   var pid = pageData().programme || "";
-  return Object.assign(strings(), {
+  return define(strings(), {
     p: null,
     state: "loading", // loading | ready | denied | offline
     error: "",
@@ -198,13 +201,24 @@ function programmeView() {
     init: function () {
       if (pid) this.load();
     },
+    // The key: from the link's fragment the first time, then kept in this browser (the address
+    // bar loses it, as the group page's does).
+    get key() {
+      var k = fragmentKey();
+      if (k) {
+        if (lsGet(KEY_PREFIX + pid) !== k) lsSet(KEY_PREFIX + pid, k);
+        if (window.location.hash) window.history.replaceState(null, "", window.location.pathname);
+        return k;
+      }
+      return lsGet(KEY_PREFIX + pid) || "";
+    },
     load: function () {
       var self = this;
-      if (!fragmentKey()) {
+      if (!this.key) {
         this.state = "denied";
         return;
       }
-      api("/api/programmes/" + encodeURIComponent(pid) + "/view", { key: fragmentKey() }).then(function (r) {
+      api("/api/programmes/" + encodeURIComponent(pid) + "/view", { key: this.key }).then(function (r) {
         if (r.ok) {
           self.p = r.data;
           self.state = "ready";
@@ -328,7 +342,7 @@ function programmeView() {
         return;
       }
       var name = ev.target.dataset.name;
-      api("/api/programmes/" + encodeURIComponent(pid) + "/qr", { key: fragmentKey(), group: gid }).then(
+      api("/api/programmes/" + encodeURIComponent(pid) + "/qr", { key: self.key, group: gid }).then(
         function (r) {
           if (r.ok && self.qrShown[gid]) putSvg(box, r.data, self.f("prgQrFor", { name: name }));
         }
@@ -337,7 +351,7 @@ function programmeView() {
     calendar: function (ev) {
       var self = this;
       var gid = ev.target.dataset.group;
-      api("/api/programmes/" + encodeURIComponent(pid) + "/ics", { key: fragmentKey(), group: gid }).then(
+      api("/api/programmes/" + encodeURIComponent(pid) + "/ics", { key: self.key, group: gid }).then(
         function (r) {
           if (!r.ok) self.error = self.failText(r);
           else download("intervisie.ics", new Blob([r.data], { type: "text/calendar" }));
@@ -350,7 +364,7 @@ function programmeView() {
       if (this.busy) return;
       this.busy = gid;
       this.error = "";
-      api("/api/programmes/" + encodeURIComponent(pid) + "/lead", { key: fragmentKey(), group: gid }).then(
+      api("/api/programmes/" + encodeURIComponent(pid) + "/lead", { key: self.key, group: gid }).then(
         function (r) {
           self.busy = "";
           if (!r.ok) self.error = self.failText(r);
