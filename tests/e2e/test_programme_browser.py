@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from kring_testlib import ROOT, ServerProc
 
-from .browserlib import join, send, shot, wait_state
+from .browserlib import join, page_shot, send, shot, wait_state
 from .test_group_browser import become_member, enter_next_meeting
 
 expect: Any = pytest.importorskip("playwright.async_api").expect
@@ -35,6 +35,10 @@ async def _create(page: Any, base: str) -> str:
     await form.get_by_label("Een bijeenkomst om de hoeveel weken?").fill("2")
     await form.get_by_label("Hoeveel eerste bijeenkomsten leid je zelf?").fill("2")
     await form.get_by_label("De groepen, één naam per regel").fill("Groep A\nGroep B")
+    await page_shot(page, SHOTS / "programme-new-1280.png")
+    await page.set_viewport_size(PHONE)
+    await page_shot(page, SHOTS / "programme-new-390.png")
+    await page.set_viewport_size({"width": 1280, "height": 800})
     await form.get_by_role("button", name="Traject aanmaken").click()
     await expect(page.locator(".prg-created")).to_contain_text("Groep B")
     url = await page.get_by_label("Jouw link naar het traject").input_value()
@@ -71,6 +75,10 @@ async def _meeting(base: str, beg: Any, bram: Any, group_url: str, learned: str)
     await expect(att).to_contain_text("Bevestigd: 2 aanwezig.")  # Bram and the begeleider
     await att.scroll_into_view_if_needed()
     await shot(att, SHOTS / "attendance-1280.png")
+    await beg.page.set_viewport_size(PHONE)
+    await att.scroll_into_view_if_needed()
+    await shot(att, SHOTS / "attendance-390.png")
+    await beg.page.set_viewport_size({"width": 1280, "height": 800})
     await beg.page.goto(programme_url)
 
 
@@ -78,7 +86,7 @@ async def test_a_programme_year_in_the_browser(sqlite_server: ServerProc, screen
     base = sqlite_server.base
     beg = await screens("Begeleider")
     programme_url = await _create(beg.page, base)
-    await beg.page.screenshot(path=str(SHOTS / "programme-empty-1280.png"), full_page=True)
+    await page_shot(beg.page, SHOTS / "programme-empty-1280.png")
     join_a = await _group(beg.page, "Groep A").locator("input[readonly]").input_value()
     join_b = await _group(beg.page, "Groep B").locator("input[readonly]").input_value()
     group_a = join_a.split("#")[0]
@@ -118,7 +126,7 @@ async def test_a_programme_year_in_the_browser(sqlite_server: ServerProc, screen
     await expect(r.locator(".rfl-statement tbody tr")).to_have_count(2)
     await expect(r.locator(".rfl-statement")).to_contain_text("Begeleider Anna (begeleider)")
     await expect(r.locator(".rfl-statement")).to_contain_text("aanwezig (bevestigd)")
-    await page.screenshot(path=str(SHOTS / "reflection-1280.png"), full_page=True)
+    await page_shot(page, SHOTS / "reflection-1280.png")
     async with page.expect_download() as got:
         await page.get_by_role("button", name="Download (Markdown)").click()
     md = Path(await (await got.value).path()).read_text(encoding="utf-8")
@@ -126,7 +134,7 @@ async def test_a_programme_year_in_the_browser(sqlite_server: ServerProc, screen
     # Printing (or saving as PDF) leaves the buttons out.
     await page.emulate_media(media="print")
     await expect(page.get_by_role("button", name="Afdrukken of opslaan als PDF")).to_be_hidden()
-    await page.screenshot(path=str(SHOTS / "reflection-print.png"), full_page=True)
+    await page_shot(page, SHOTS / "reflection-print.png")
     await page.emulate_media(media="screen")
     # On a phone, with Bram's membership in that browser.
     member = await page.evaluate("k => localStorage.getItem(k)", "kring:group:" + group_a.rsplit("/", 1)[1])
@@ -137,7 +145,7 @@ async def test_a_programme_year_in_the_browser(sqlite_server: ServerProc, screen
     )
     await phone.page.goto(group_a + "/reflection")
     await expect(phone.page.locator(".rfl-hours")).to_contain_text(hours)
-    await phone.page.screenshot(path=str(SHOTS / "reflection-390.png"), full_page=True)
+    await page_shot(phone.page, SHOTS / "reflection-390.png")
 
     # The begeleider's programme view: the right counts, and nothing of what anyone wrote.
     await beg.page.reload()
@@ -162,13 +170,13 @@ async def test_a_programme_year_in_the_browser(sqlite_server: ServerProc, screen
         await a.get_by_role("button", name="Data in je agenda (ICS)").click()
     ics = Path(await (await got.value).path()).read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR") and ics.count("BEGIN:VEVENT") >= 2
-    await beg.page.screenshot(path=str(SHOTS / "programme-1280.png"), full_page=True)
+    await page_shot(beg.page, SHOTS / "programme-1280.png")
     small = await screens("Begeleider-phone", viewport=PHONE)
     await small.page.goto(programme_url)
     await expect(_group(small.page, "Groep A").locator(".prg-attendance")).to_have_text(
         "Aanwezigheid: 2 van 4"
     )
-    await small.page.screenshot(path=str(SHOTS / "programme-390.png"), full_page=True)
+    await page_shot(small.page, SHOTS / "programme-390.png")
     for s in (beg, bram, cor, yara, phone, small):
         assert not s.errors, (s.name, s.errors)
     assert json.loads(member)["token"]

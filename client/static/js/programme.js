@@ -289,6 +289,7 @@ function programmeView() {
                   (m.external ? " · " + L.prgLedByBegeleider : ""),
               };
             }),
+          noMeetings: g.held === 0,
           trend: g.trend.map(function (t, i) {
             return {
               i: i,

@@ -168,16 +168,22 @@ function reflection() {
     get noCases() {
       return this.cases.length === 0;
     },
+    num: function (x) {
+      return String(x).replace(".", this.lang === "nl" ? "," : ".");
+    },
     get hours() {
       var h = (this.r && this.r.hours) || { confirmed: 0, unconfirmed: 0 };
-      return this.f("rflHours", { h: String(h.confirmed).replace(".", this.lang === "nl" ? "," : ".") });
+      var min = ((this.r && this.r.meetings) || []).reduce(function (sum, m) {
+        return sum + (m.held && m.status === "present" ? m.minutes : 0);
+      }, 0);
+      return this.f("rflHours", { h: this.num(h.confirmed), m: min });
     },
     get hasUnconfirmed() {
       return !!(this.r && this.r.hours.unconfirmed);
     },
     get unconfirmed() {
       var h = this.r ? this.r.hours.unconfirmed : 0;
-      return this.f("rflUnconfirmed", { h: String(h).replace(".", this.lang === "nl" ? "," : ".") });
+      return this.f("rflUnconfirmed", { h: this.num(h) });
     },
     get meetings() {
       var self = this;
@@ -190,7 +196,7 @@ function reflection() {
           led: (m.led.join(", ") || "?") + (m.external ? " (" + L.rflBegeleider + ")" : ""),
           status: L["rflStatus_" + m.status] || m.status,
           cls: "rfl-status is-" + m.status,
-          minutes: m.held ? String(m.minutes) : "–",
+          minutes: m.held ? self.f("rflMinutesN", { m: m.minutes }) : "–",
         };
       });
     },
