@@ -99,6 +99,7 @@ function programmeNew() {
     },
     on: function (ev) {
       var k = ev.target.dataset.k;
+      this.error = "";
       this[k] = ev.target.type === "number" ? parseInt(ev.target.value, 10) : ev.target.value;
     },
     onLang: function (ev) {
