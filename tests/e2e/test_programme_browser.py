@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from kring_testlib import ROOT, ServerProc
 
-from .browserlib import join, page_shot, send, shot, wait_state
+from .browserlib import axe, join, page_shot, send, shot, wait_state
 from .test_group_browser import become_member, enter_next_meeting
 
 expect: Any = pytest.importorskip("playwright.async_api").expect
@@ -138,7 +138,7 @@ async def test_a_programme_year_in_the_browser(sqlite_server: ServerProc, screen
     await page.emulate_media(media="screen")
     # On a phone, with Bram's membership in that browser.
     member = await page.evaluate("k => localStorage.getItem(k)", "kring:group:" + group_a.rsplit("/", 1)[1])
-    phone = await screens("Bram-phone", viewport=PHONE)
+    phone = await screens("Bram-phone", viewport=PHONE, bypass_csp=True)  # axe runs inline
     await phone.page.goto(base + "/")
     await phone.page.evaluate(
         "([k, v]) => localStorage.setItem(k, v)", ["kring:group:" + group_a.rsplit("/", 1)[1], member]
@@ -146,6 +146,7 @@ async def test_a_programme_year_in_the_browser(sqlite_server: ServerProc, screen
     await phone.page.goto(group_a + "/reflection")
     await expect(phone.page.locator(".rfl-hours")).to_contain_text(hours)
     await page_shot(phone.page, SHOTS / "reflection-390.png")
+    found = await axe(phone.page, "reflection page")
 
     # The begeleider's programme view: the right counts, and nothing of what anyone wrote.
     await beg.page.reload()
@@ -171,12 +172,17 @@ async def test_a_programme_year_in_the_browser(sqlite_server: ServerProc, screen
     ics = Path(await (await got.value).path()).read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR") and ics.count("BEGIN:VEVENT") >= 2
     await page_shot(beg.page, SHOTS / "programme-1280.png")
-    small = await screens("Begeleider-phone", viewport=PHONE)
+    small = await screens("Begeleider-phone", viewport=PHONE, bypass_csp=True)
     await small.page.goto(programme_url)
     await expect(_group(small.page, "Groep A").locator(".prg-attendance")).to_have_text(
         "Aanwezigheid: 2 van 4"
     )
     await page_shot(small.page, SHOTS / "programme-390.png")
+    found += await axe(small.page, "programme page")
+    await small.page.goto(base + "/programme")
+    await expect(small.page.get_by_label("Naam van het traject")).to_be_visible()
+    found += await axe(small.page, "programme form")
+    assert not found, "\n".join(found)
     for s in (beg, bram, cor, yara, phone, small):
         assert not s.errors, (s.name, s.errors)
     assert json.loads(member)["token"]

@@ -99,6 +99,13 @@ async def test_a_programme_its_groups_and_the_begeleiders_first_meeting(store: S
     figures = await progs.figures(p)
     assert [g["led"][0]["room"] for g in figures["groups"] if g["led"]] == [got["room"]]
     assert figures["groups"][0]["members"] == 1 and figures["groups"][1]["members"] == 0
+    # A group erased by its facilitator shows as gone, and nothing of it is asked for any more.
+    b = await progs.groups.load(made[1]["group"])
+    assert b is not None
+    await progs.groups.erase(b[0])
+    assert (await progs.figures(p))["groups"][1] == {"group": made[1]["group"], "name": "B", "gone": True}
+    with pytest.raises(GroupError):
+        await progs.ics(p, made[1]["group"])
 
 
 # Redis keeps its activity index coarsely (once per INDEX_EVERY_S of real time per room), which a
