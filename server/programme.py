@@ -19,7 +19,7 @@ from .auth import hash_key, key_matches, new_key
 from .groups import GroupError, Groups, GroupState
 from .ics import calendar
 from .rooms import PLAN_FIELDS, Event, evaluation_means
-from .store.base import NoSuchRoom
+from .store.base import Conflict, NoSuchRoom
 
 MAX_PROGRAMME_GROUPS = 20
 MAX_PROGRAMME_NAME = 80
@@ -289,7 +289,10 @@ class Programmes:
                 latest = max([latest, *(e.at for e in last)])
             if latest > own:
                 e = Event(seq=events[-1].seq + 1, type="programme.active", actor=None, at=latest, data={})
-                await self.store.append(pid, events[-1].seq, e, None)
+                try:
+                    await self.store.append(pid, events[-1].seq, e, None)
+                except (Conflict, NoSuchRoom):  # another worker did it, or it went meanwhile
+                    continue
                 kept += 1
         return kept
 

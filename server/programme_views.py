@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .creation import creation_refused
-from .group_views import GROUP_BODY, fail
+from .group_views import fail
 from .groups import GroupError
 from .httpguard import read_json
 from .programme import Programme, Programmes, check_new
@@ -17,6 +17,7 @@ from .store.base import Unavailable
 from .views import qr_svg
 
 _DENIED = {"error": "not_found", "message": "no such programme, or no access"}
+PROGRAMME_BODY = 16 * 1024  # a new programme: 20 names of 80 characters, with room to spare
 
 
 def _programmes(request: Request) -> Programmes:
@@ -30,7 +31,7 @@ def _base(request: Request) -> str:
 
 async def api_create_programme(request: Request) -> Response:
     """POST /api/programmes: the same creation rules as rooms and groups (server/creation.py)."""
-    data = await read_json(request, GROUP_BODY)
+    data = await read_json(request, PROGRAMME_BODY)
     if isinstance(data, Response):
         return data
     refused = creation_refused(request, data)
@@ -58,7 +59,7 @@ async def api_create_programme(request: Request) -> Response:
 
 
 async def _opened(request: Request) -> tuple[dict[str, Any], Programme] | Response:
-    data = await read_json(request, GROUP_BODY)
+    data = await read_json(request, PROGRAMME_BODY)
     if isinstance(data, Response):
         return data
     p = await _programmes(request).open(request.path_params["programme"], data.get("key"))
