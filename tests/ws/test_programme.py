@@ -5,6 +5,7 @@ and the figures are the right counts."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from kring_testlib import Client, ServerProc
@@ -180,3 +181,29 @@ async def test_programme_figures_carry_no_content(sqlite_server: ServerProc) -> 
     assert "CANARY0-question" not in str(r) and "CANARY0-reformulation" not in str(r)
     _, md = post(srv.base, f"/api/groups/{bram.gid}/reflection", {"token": bram.token})
     assert "begeleider: CANARY0-begeleider · aanwezig (bevestigd)" in md
+
+
+async def test_attendance_never_reaches_another_member_on_the_wire(sqlite_server: ServerProc) -> None:
+    """Attendance is personal data: the facilitator sees it in their view; on the wire every
+    connection, the facilitator's too, gets the events only as the `private` placeholder."""
+    srv = sqlite_server
+    _, g = post(srv.base, "/api/groups", {"name": "Team", "lang": "nl"})
+    fenna = Member(srv, g["group"], g["admin_key"], "Fenna")
+    bram = Member(srv, g["group"], g["join_key"], "Bram")
+    room = fenna.cmd("meeting.create", method="basis")[1]["room"]
+    f1, b1 = await fenna.enter(room), await bram.enter(room)
+    r = await b1.cmd("attendance.confirm", {"present": [bram.mid]})
+    assert r["t"] == "error" and r["code"] == "forbidden"
+    seq = await f1.ok("attendance.confirm", {"present": [fenna.mid, bram.mid]})
+    await b1.wait_seq(seq)
+    view = await f1.wait_for(lambda m: m["t"] == "view" and m["seq"] >= seq)
+    assert view["state"]["attendance"]["confirmed"] == sorted([fenna.mid, bram.mid])
+    assert set(view["state"]["attendance"]["seen"]) == {fenna.mid, bram.mid}
+    for c in (f1, b1):
+        frames = [json.loads(x) for x in c.raw]
+        events = [m for m in frames if m["t"] == "event"]
+        assert not [e for e in events if e["type"].startswith("attendance")], c.pid
+        assert next(e for e in events if e["seq"] == seq)["type"] == "private"
+    assert not [x for x in b1.raw if '"attendance"' in x or "confirmed" in x]
+    for c in (f1, b1):
+        await c.close()
