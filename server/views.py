@@ -36,6 +36,7 @@ from .methods import (
     summary,
 )
 from .paths import TEMPLATES
+from .programme import EVERY_WEEKS, MAX_LEAD_FIRST, MAX_PROGRAMME_GROUPS, MAX_PROGRAMME_NAME
 from .rooms import (
     FOLLOWUP_STATUS,
     MAX_CARD,
@@ -95,6 +96,10 @@ LIMITS: dict[str, Any] = {
     "title": MAX_TITLE,
     "group_name": MAX_GROUP_NAME,
     "thread_text": MAX_THREAD_TEXT,
+    "programme_name": MAX_PROGRAMME_NAME,
+    "programme_groups": MAX_PROGRAMME_GROUPS,
+    "every_weeks": list(EVERY_WEEKS),
+    "lead_first": MAX_LEAD_FIRST,
     "method_id": MAX_METHOD_ID,
     "timer_s": MAX_TIMER_S,
     "phase_minutes": list(PHASE_MINUTES),
@@ -190,6 +195,23 @@ async def group_page(request: Request) -> Response:
             },
         },
     )
+
+
+async def reflection_page(request: Request) -> Response:
+    """The year's reflection of a member, to read and print (its data: POST /reflection with this
+    browser's member token, kept by the group page)."""
+    return _render(
+        request, "reflection.html", page="reflection", data={"group": request.path_params["group"]}
+    )
+
+
+async def programme_page(request: Request) -> Response:
+    """A programme's page (its key in the fragment), or at /programme the form that creates one."""
+    data = {
+        "programme": request.path_params.get("programme", ""),
+        "create_key_required": bool(request.app.state.creation.restricted),
+    }
+    return _render(request, "programme.html", page="programme", data=data)
 
 
 async def healthz(request: Request) -> Response:
@@ -332,8 +354,13 @@ async def api_qr(request: Request) -> Response:
     if meta is None or not key_matches(key, meta.get("facilitator_hash")) or not meta.get("join_key"):
         return denied
     base = str(request.base_url).rstrip("/")
+    return qr_svg(f"{base}/r/{room}#{meta['join_key']}")
+
+
+def qr_svg(url: str) -> Response:
+    """A join link as an SVG QR code (a room's, a programme group's)."""
     out = io.BytesIO()
-    segno.make(f"{base}/r/{room}#{meta['join_key']}", error="m").save(
+    segno.make(url, error="m").save(
         out, kind="svg", xmldecl=False, svgns=True, nl=False, scale=5, border=2, omitsize=True
     )
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

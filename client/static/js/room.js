@@ -6,6 +6,7 @@ import "./room/bar.js";
 import "./room/room.js";
 import "./room/cues.js";
 import "./room/followup.js";
+import "./room/attendance.js";
 import "./room/case.js";
 import "./room/cards.js";
 import "./room/outcomes.js";

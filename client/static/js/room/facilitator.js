@@ -2,6 +2,7 @@
  * speaking rounds, revealing private cards and notes, the join link, the lock, admission,
  * participation and the switch to the basic method. Alpine.data('facPanel'). */
 import { copyText } from "../core/copy.js";
+import { putSvg } from "../core/dom.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -307,11 +308,7 @@ function facPanel() {
           return r.ok ? r.text() : "";
         })
         .then(function (text) {
-          var svg = text && new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-          if (!self.qrShown || !svg || svg.nodeName !== "svg") return;
-          svg.setAttribute("role", "img");
-          svg.setAttribute("aria-label", self.L.qrLabel);
-          box.replaceChildren(document.importNode(svg, true));
+          if (self.qrShown) putSvg(box, text, self.L.qrLabel);
         })
         .catch(function () {});
     },
