@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .kind_hints import CODES as HINT_CODES
+
 TOOLS = frozenset(
     {"text", "questions", "advice", "mindmap", "forcefield", "notes", "vote", "plan", "rounds", "evaluation"}
 )
@@ -89,6 +91,7 @@ _PHASE_KEYS = {
     "outcomes",
     "per_person",
     "inbrenger_listens",
+    "hints",
 }
 _PHASE_REQUIRED = {"id", "title", "instructions", "minutes", "tools", "fallback"}
 _ID_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -218,6 +221,8 @@ class Phase:
     per_person: int = 0
     # The inbrenger listens: they change nothing shared in this phase (their own notes stay theirs).
     inbrenger_listens: bool = False
+    # The gentle hints this phase gives on cards other than questions (server/kind_hints.py).
+    hints: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -236,6 +241,7 @@ class Phase:
             "outcomes": [o.to_dict() for o in self.outcomes],
             "per_person": self.per_person,
             "inbrenger_listens": self.inbrenger_listens,
+            "hints": list(self.hints),
         }
 
 
@@ -433,6 +439,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
         outcomes=_outcomes(src, (*at, "outcomes"), data.get("outcomes", [])),
         per_person=per_person,
         inbrenger_listens=listens,
+        hints=_str_list(src, (*at, "hints"), data.get("hints", []), frozenset(HINT_CODES)),
     )
 
 
@@ -685,6 +692,7 @@ def to_toml(m: Method) -> str:
             f"fallback = {_toml_str(p.fallback)}",
             *([f"per_person = {p.per_person}"] if p.per_person else []),
             *(["inbrenger_listens = true"] if p.inbrenger_listens else []),
+            *([f"hints = {_toml_list(p.hints)}"] if p.hints else []),
             "[phases.title]",
             f"nl = {_toml_str(p.title.nl)}",
             f"en = {_toml_str(p.title.en)}",

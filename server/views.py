@@ -11,7 +11,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from . import hints, i18n, report
+from . import hints, i18n, kind_hints, report
 from .assets import IMMUTABLE, REVALIDATE, assets
 from .auth import hash_key, key_matches
 from .creation import creation_refused
@@ -159,6 +159,7 @@ def _room_data(request: Request) -> dict[str, Any]:
     return {
         "room": request.path_params["room"],
         "hint_rules": hints.client_rules(),
+        "kind_hint_rules": kind_hints.client_rules(),
         # Above this many participants the facilitator is warned, with a one-click lock.
         "crowd_warning": request.app.state.settings.crowd_warning,
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .. import hints
+from .. import hints, kind_hints
 from .commands import (
     Draft,
     _arg_bool,
@@ -80,7 +80,7 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         # A check-in on one's leervraag: the group's only when its author shares their leervraag
         # with the group, else their own for good (no reveal shows it, no count tells of it).
         private = actor not in s.leervraag_shared
-    flag = _flag(kind, text) if private else None  # in a public event the flag would reach everyone
+    flag = _flag(s, s.current.id, kind, text) if private else None  # a public event's flag reaches all
     # A public card is everyone's under its key; a private one is its author's under their id.
     data = {
         "id": cid if private else key,
@@ -100,7 +100,7 @@ def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     text = _arg_text(a, "text", MAX_CARD)
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
-    flag = _flag(card["kind"], text) if hidden else None
+    flag = _flag(s, card["phase"], card["kind"], text) if hidden else None
     data = {"id": cid if hidden else _key(s, actor, cid), "text": text, "flag": flag}
     return Draft("card.edit", data, audience=card["author"] if hidden else None)
 
@@ -166,9 +166,14 @@ def _a_leervraag_shared(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         s.leervraag_shared.remove(d["pid"])
 
 
-def _flag(kind: str, text: str) -> str | None:
-    """The question hint of a card: derived from its text, the same on every replay."""
-    return hints.check(text) if kind == "question" else None
+def _flag(s: RoomState, phase_id: str, kind: str, text: str) -> str | None:
+    """The hint of a card: for a question the question rules; for another kind the rules its
+    phase states (`hints`, server/kind_hints.py). Derived from its text, the same on every replay."""
+    if kind == "question":
+        return hints.check(text)
+    index = s.method.phase_index(phase_id)
+    codes = s.method.phases[index].hints if index is not None else ()
+    return kind_hints.check(text, codes) if codes else None
 
 
 # --- apply ----------------------------------------------------------------------------------------
@@ -176,7 +181,7 @@ def _flag(kind: str, text: str) -> str | None:
 
 @applies("card.add")
 def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    flag = _flag(d["kind"], d["text"])
+    flag = _flag(s, d["phase"], d["kind"], d["text"])
     key = _key(s, e.actor, d["id"])
     s.cards[key] = scoped_record(
         key,
@@ -202,7 +207,7 @@ def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("card.edit")
 def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     c = s.cards[_key(s, e.actor, d["id"])]
-    flag = _flag(c["kind"], d["text"])
+    flag = _flag(s, c["phase"], c["kind"], d["text"])
     if flag and not c.get("flag") and card_visible(c, None):
         _stat(s, c["author"], "flagged")
     c["text"] = d["text"]

@@ -171,6 +171,7 @@ def _method_view(s: RoomState) -> dict[str, Any]:
                 "outcomes": [o.to_dict() for o in p.outcomes],
                 "per_person": p.per_person,
                 "inbrenger_listens": p.inbrenger_listens,
+                "hints": list(p.hints),
                 "state": "done" if i < s.phase else ("current" if i == s.phase else "next"),
             }
         )

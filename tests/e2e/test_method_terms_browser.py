@@ -118,7 +118,11 @@ async def test_every_method_shows_and_keeps_what_its_phases_make(
             await box.press("Tab")  # leaving the field saves it
             await wait_state(page, f"(s.outcomes || {{}})['{p.id}/{o.id}'] === {text!r}")
             other = anna if who == "inbrenger" else ines
-            await _on_screens([other.page], ".outcomes-panel .outcome", text)
+            field = other.page.locator(f"#outcome-{p.id}-{o.id}")  # a box where they write too
+            if await field.evaluate("e => e.tagName") == "TEXTAREA":
+                await expect(field).to_have_value(text, timeout=T)
+            else:
+                await expect(field).to_have_text(text, timeout=T)
             await _on_screens([beamer.page], ".pj-outcomes .pj-plan-row", text)
             outcomes.append((i, text))
         if p.private:

@@ -4,7 +4,7 @@ import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits, pageData } from "../core/page.js";
 import { component } from "../core/store.js";
-import { check as hintFor } from "../hints.js";
+import { checkKind, check as hintFor } from "../hints.js";
 import { base, byAt, editor, keep, kindRank, short } from "./base.js";
 
 function cardsPanel() {
@@ -59,6 +59,8 @@ function cardsPanel() {
       var cards = (st && st.cards) || dict();
       var canAdd = this.may.cards || [];
       var rules = pageData().hint_rules || [];
+      var kindRules = pageData().kind_hint_rules || [];
+      var phaseHints = (this.cur && this.cur.hints) || [];
       var shown = this.shownKinds;
       var rank = this.phaseRank;
       var here = st ? st.phase.index : 0;
@@ -118,7 +120,7 @@ function cardsPanel() {
             return { id: c.id, text: c.args.text };
           });
         var draft = self.drafts[kind] || "";
-        var code = kind === "question" ? hintFor(draft, rules) : null;
+        var code = kind === "question" ? hintFor(draft, rules) : checkKind(draft, kindRules, phaseHints);
         return {
           kind: kind,
           label: self.kindLabel(kind, true),
