@@ -191,6 +191,7 @@ async def group_page(request: Request) -> Response:
                 "order": list(BOARD_AREAS),
                 "card_kinds": sorted(CARD_KINDS),
                 "writers": sorted(WRITERS),
+                "hints": list(kind_hints.CODES),
                 "levels": sorted(LEVELS),
                 "kinds": sorted(KINDS),
             },
