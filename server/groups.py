@@ -27,6 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import livelier
 from .auth import hash_key, key_matches, new_key
 from .groupstate import GroupError as GroupError
 from .groupstate import GroupState as GroupState
@@ -575,6 +576,8 @@ class Groups:
             "open_plans": plans,
             "reports": reports,
             "trend": trend,
+            # A livelier work form or method when the process score fell (server/livelier.py).
+            "livelier": livelier.suggestion(trend, g.meetings, [m.id for m in self.library]),
             "next_roles": last["next_roles"] if last else {"chair": None, "inbrenger": None},
             "methods": list(g.methods.values()),
             "library": [{"id": m.id, "name": m.name.to_dict(), "minutes": m.minutes} for m in self.library],

@@ -42,6 +42,12 @@ def markdown(v: dict[str, Any], lang: str = "nl") -> str:
     lines += ["", f"## {L('question')}", "", _md(v["case"]["question"]) or L("empty"), ""]
     if v["case"]["reformulation"]:
         lines += [f"## {L('reformulation')}", "", _md(v["case"]["reformulation"]), ""]
+    k = v.get("knowledge")
+    if k:  # the link as inert text: a report never carries a live link
+        title = f": {_md(k['title'])}" if k.get("title") else ""
+        lines += [f"## {L('knowledge')}{title}", "", _md(k["text"])]
+        lines += ["", _md(k["link"])] if k.get("link") else []
+        lines.append("")
 
     nodes = v["mindmap"]["nodes"]
     if nodes:

@@ -22,6 +22,7 @@ from . import (  # noqa: F401
     evaluation,
     followup,
     forcefield,
+    knowledge,
     mindmap,
     notes,
     outcomes,

@@ -105,6 +105,7 @@ SHARED_KEYS = (
     "outcomes",
     "fac_writing",
     "speakers",
+    "knowledge",
 )
 VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "cards")
 FACILITATOR_KEYS = (

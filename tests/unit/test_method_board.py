@@ -159,3 +159,24 @@ def test_the_facilitator_is_reminded_of_a_missing_plan() -> None:
     assert r.view("F")["plan_missing"] is False
     s = _room("socratisch")  # no action plan in the method: nothing to remind of
     assert s.view("F")["plan_missing"] is False
+
+
+def test_a_knowledge_input_beside_the_case() -> None:
+    r = _room("basis")
+    r.refuse("A", "knowledge.set", "forbidden", text="Weerstand is informatie.")
+    r.refuse("F", "knowledge.set", "invalid", text="x", link="javascript:alert(1)")
+    r.refuse("F", "knowledge.set", "invalid", text="x", link="ftp://example.org/a")
+    r.refuse("F", "knowledge.set", "invalid", text="x", link="https://a.example/" + "x" * 600)
+    r.refuse("F", "knowledge.set", "invalid", title="Weerstand", text="")
+    e = r.do(
+        "F", "knowledge.set", title="Weerstand", text="Weerstand is informatie.", link="https://example.org/w"
+    )
+    assert r.view("A")["knowledge"] == {
+        "title": "Weerstand",
+        "text": "Weerstand is informatie.",
+        "link": "https://example.org/w",
+        "at": e.at,
+    }
+    r.do("F", "knowledge.set", text="")
+    assert r.view("A")["knowledge"] is None
+    assert r.replayed().to_dict() == r.state.to_dict()

@@ -31,7 +31,7 @@ EXPECTED_IDS = {
     "vijfstappen",
     "oplossingsgericht",
 }
-APPRECIATIVE = {"waarderend", "oplossingsgericht"}
+APPRECIATIVE = {"geheim-van-de-smid", "waarderend", "oplossingsgericht"}
 CONVERSATION_CARDS = {"question", "advice"}
 
 

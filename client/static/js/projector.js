@@ -221,6 +221,14 @@ function projectorPage() {
     get showOutcomes() {
       return this.outcomes.length > 0;
     },
+    // The knowledge input beside the case (its link as text: the beamer PC opens nothing).
+    get knowledge() {
+      var k = this.st && this.st.knowledge;
+      return k ? { title: k.title || this.L.knowledge, text: k.text, link: k.link || "" } : null;
+    },
+    get hasKnowledge() {
+      return !!this.knowledge;
+    },
     // Whose turn it is in a running round, and who is next.
     get turn() {
       var r = this.st && this.st.round;

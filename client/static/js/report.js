@@ -112,6 +112,13 @@ function reportPage() {
     get reformulation() {
       return (this.st && this.st.case.reformulation) || "";
     },
+    get knowledge() {
+      var k = this.st && this.st.knowledge;
+      return k ? { title: k.title, text: k.text, link: k.link || "" } : null;
+    },
+    get hasKnowledge() {
+      return !!this.knowledge;
+    },
     get hasReformulation() {
       return !!this.reformulation;
     },

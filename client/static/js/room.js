@@ -8,6 +8,7 @@ import "./room/cues.js";
 import "./room/followup.js";
 import "./room/attendance.js";
 import "./room/case.js";
+import "./room/knowledge.js";
 import "./room/cards.js";
 import "./room/outcomes.js";
 import "./room/earlier.js";
