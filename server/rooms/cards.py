@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import hints
-from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
+from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, check_base
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS, check_share
 from .permissions import _need_fac, may_write
@@ -71,11 +71,13 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
 
 @handles("card.edit")
 def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "id", "text")
+    _only_keys(a, "id", "text", "base")
     cid = _arg_id(a)
     text = _arg_text(a, "text", MAX_CARD)
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
+    if not hidden:  # a hidden card has one writer, and its version is in nobody's view
+        check_base(s, a, "card." + cid, card["text"], text)
     flag = _flag(card["kind"], text) if hidden else None
     return Draft(
         "card.edit", {"id": cid, "text": text, "flag": flag}, audience=card["author"] if hidden else None
@@ -178,11 +180,13 @@ def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         _stat(s, c["author"], "flagged")
     c["text"] = d["text"]
     c["flag"] = flag
+    s.versions["card." + d["id"]] = e.seq
 
 
 @applies("card.remove")
 def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.cards.pop(d["id"], None)
+    s.versions.pop("card." + d["id"], None)
 
 
 @applies("card.mark")
