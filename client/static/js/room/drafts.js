@@ -20,6 +20,8 @@ function whereKey(field) {
   if (f.indexOf("case-") === 0) return "draftWhere_case";
   if (f.indexOf("note-") === 0) return "draftWhere_note";
   if (f.indexOf("eval-") === 0) return "draftWhere_eval";
+  if (f.indexOf("mm-") === 0) return "draftWhere_node";
+  if (f.indexOf("fu-") === 0) return "draftWhere_followup";
   return "draftWhere_other";
 }
 

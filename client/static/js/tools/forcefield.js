@@ -3,10 +3,12 @@
  * (tools/forcefield-draw.js). Every change is a command; the server's view is redrawn.
  * Strings: the catalog section "forcefield.".
  */
-import { clearDraft, sentDraft, syncBox } from "../core/drafts.js";
+import { fillBox, withConflicts } from "../core/conflicts.js";
+import { clearDraft, draftBase, sentDraft, syncBox } from "../core/drafts.js";
 import { copy, dict, freeze } from "../core/maps.js";
 import { enums, limits, range } from "../core/page.js";
 import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
 import { rawState, withActions } from "./board.js";
 import { HEADLINE, draw, mean, sorted } from "./forcefield-draw.js";
 
@@ -14,7 +16,7 @@ import { HEADLINE, draw, mean, sorted } from "./forcefield-draw.js";
 function forcefieldBoard() {
   var sig = "";
   var stopEffect = null;
-  return withActions({
+  return withActions(withConflicts({
     drafts: { promoting: "", hindering: "" },
     // force id -> {importance, difficulty, clarity} chosen but not yet complete; replaced whole and
     // frozen on each change, so Alpine never proxies it (core/maps.js)
@@ -163,14 +165,38 @@ function forcefieldBoard() {
       if (this._pause) clearTimeout(this._pause);
       this._pause = null;
       var k = ev.target.getAttribute("data-field");
+      if (this.hasConflict("forcefield." + k)) return; // the person chooses first
       var text = ev.target.value.trim();
       if (text === (this.ff[k] || "")) {
         clearDraft("ff-" + k);
         return;
       }
-      var args = {};
+      this.setSituation(k, text, draftBase("ff-" + k, this.versionOf(k)));
+    },
+    // The version of a situation field (docs/protocol.md, "Concurrent edits"); 0: never changed.
+    versionOf: function (k) {
+      var st = this.st;
+      return (st && st.versions && st.versions["forcefield." + k]) || 0;
+    },
+    setSituation: function (k, text, base) {
+      var self = this;
+      var args = { base: base };
       args[k] = text;
-      sentDraft("ff-" + k, text, this.send("forcefield.set", args));
+      var sent = this.send("forcefield.set", args).then(function (r) {
+        self.conflictFrom("forcefield." + k, "ff-" + k, text, r);
+        return r;
+      });
+      sentDraft("ff-" + k, text, sent);
+    },
+    resolveConflict: function (key, how, c) {
+      var k = key.replace("forcefield.", "");
+      var box = this.$refs[k];
+      if (how === "mine") this.setSituation(k, c.mine, c.version);
+      else if (how === "theirs") box.value = c.theirs;
+      else fillBox(box, c.merged, "ff-" + k, c.version);
+    },
+    editorsOf: function (k) {
+      return fieldEditors(this.$store.kring, "forcefield", "ff-" + k);
     },
     situationKey: function (ev) {
       if (ev.key === "Enter" && !ev.shiftKey) {
@@ -287,7 +313,7 @@ function forcefieldBoard() {
       var s = limits().score;
       return range(s[0], s[1]);
     },
-  }, "forcefield");
+  }), "forcefield");
 }
 
 component("forcefield", forcefieldBoard);

@@ -2,10 +2,11 @@
  * Enter); the others suggest (plan.suggest) and the inbrenger accepts or dismisses. Advice cards
  * marked useful are shown beside the plan. The fields are the server's PLAN_FIELDS
  * (enums().plan_fields); strings: the catalog section "plan.". */
-import { clearDraft, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
+import { clearDraft, draftBase, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
 import { rawState, withActions } from "./board.js";
 
 function fields() {
@@ -33,9 +34,12 @@ function planBoard() {
           var versions = st.versions || {};
           fields().forEach(function (f) {
             var box = document.getElementById("plan-" + f);
-            // The version this person's text starts from: the one last shown in the box.
-            if (box && document.activeElement !== box && !hasDraft("plan-" + f)) bases[f] = versions["plan." + f] || 0;
-            if (bases[f] === undefined) bases[f] = versions["plan." + f] || 0;
+            // The version this person's text starts from: the one last shown in the box, or
+            // the one a kept draft was started from (also after a reload: core/drafts.js).
+            var v = versions["plan." + f] || 0;
+            if (hasDraft("plan-" + f)) bases[f] = draftBase("plan-" + f, v);
+            else if (!box || document.activeElement !== box || bases[f] === undefined) bases[f] = v;
+            if (box) box.setAttribute("data-draft-base", String(bases[f]));
             syncBox(box, plan[f] || "");
           });
         });
@@ -106,6 +110,7 @@ function planBoard() {
           conflict: !!self.conflicts[f],
           theirs: self.conflicts[f] ? self.conflicts[f].theirs || T.empty : "",
           suggesting: self.suggesting === f,
+          editors: fieldEditors(self.$store.kring, "plan", "plan-" + f),
         };
       });
     },
@@ -153,7 +158,7 @@ function planBoard() {
     setField: function (f, text, base) {
       var self = this;
       var sent = this.send("plan.set", { field: f, text: text, base: base }).then(function (r) {
-        if (r && r.t === "ack") bases[f] = r.seq;
+        if (r && r.t === "ack") bases[f] = r.seq; // (a draft typed on meanwhile: sentDraft rebases it)
         if (r && r.t === "error" && r.code === "conflict" && typeof r.current === "string") {
           // Someone else changed the field since this person started: nothing is overwritten.
           self.error = "";
