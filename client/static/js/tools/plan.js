@@ -2,6 +2,7 @@
  * Enter); the others suggest (plan.suggest) and the inbrenger accepts or dismisses. Advice cards
  * marked useful are shown beside the plan. The fields are the server's PLAN_FIELDS
  * (enums().plan_fields); strings: the catalog section "plan.". */
+import { fillBox, withConflicts } from "../core/conflicts.js";
 import { clearDraft, draftBase, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
@@ -19,9 +20,8 @@ function planBoard() {
   var stopEffect = null;
   var pauseTimer = null;
   var bases = dict(); // field -> the version (seq) the person's text starts from
-  return withActions({
+  return withActions(withConflicts({
     suggesting: null, // field being suggested for
-    conflicts: dict(), // field -> {mine, theirs, version}: a stale base was refused
 
     init: function () {
       var self = this;
@@ -107,8 +107,7 @@ function planBoard() {
           multi: f !== "review_date",
           cls: "plan-field" + (value.trim() ? "" : " is-empty"),
           suggestions: open,
-          conflict: !!self.conflicts[f],
-          theirs: self.conflicts[f] ? self.conflicts[f].theirs || T.empty : "",
+          conflictKey: "plan." + f,
           suggesting: self.suggesting === f,
           editors: fieldEditors(self.$store.kring, "plan", "plan-" + f),
         };
@@ -148,7 +147,7 @@ function planBoard() {
       var f = ev.target.getAttribute("data-field");
       var text = ev.target.value.trim().slice(0, limits().text);
       var cur = ((this.st && this.st.plan) || dict())[f] || "";
-      if (fields().indexOf(f) < 0 || this.conflicts[f]) return;
+      if (fields().indexOf(f) < 0 || this.hasConflict("plan." + f)) return; // the person chooses first
       if (text === cur) {
         clearDraft("plan-" + f);
         return;
@@ -159,44 +158,20 @@ function planBoard() {
       var self = this;
       var sent = this.send("plan.set", { field: f, text: text, base: base }).then(function (r) {
         if (r && r.t === "ack") bases[f] = r.seq; // (a draft typed on meanwhile: sentDraft rebases it)
-        if (r && r.t === "error" && r.code === "conflict" && typeof r.current === "string") {
-          // Someone else changed the field since this person started: nothing is overwritten.
-          self.error = "";
-          self.conflicts[f] = { mine: text, theirs: r.current, version: r.version || 0 };
-        }
+        // Someone else changed the field since this person started: nothing is overwritten.
+        self.conflictFrom("plan." + f, "plan-" + f, text, r);
         return r;
       });
       sentDraft("plan-" + f, text, sent);
     },
-    conflictOf: function (ev) {
-      var f = ev.currentTarget.getAttribute("data-field");
-      return { f: f, c: this.conflicts[f] };
-    },
-    keepMine: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c) return;
-      delete this.conflicts[x.f];
-      this.setField(x.f, x.c.mine, x.c.version);
-    },
-    takeTheirs: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c) return;
-      delete this.conflicts[x.f];
-      clearDraft("plan-" + x.f);
-      bases[x.f] = x.c.version;
-      var box = document.getElementById("plan-" + x.f);
-      if (box) box.value = x.c.theirs;
-    },
-    mergeByHand: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c) return;
-      delete this.conflicts[x.f];
-      bases[x.f] = x.c.version;
-      var box = document.getElementById("plan-" + x.f);
-      if (!box) return;
-      box.value = x.c.theirs + "\n" + x.c.mine;
-      box.dispatchEvent(new Event("input", { bubbles: true }));
-      box.focus();
+    // The conflict panel's choices (core/conflicts.js).
+    resolveConflict: function (key, how, c) {
+      var f = key.slice(5);
+      bases[f] = c.version;
+      var box = document.getElementById("plan-" + f);
+      if (how === "mine") this.setField(f, c.mine, c.version);
+      else if (how === "theirs" && box) box.value = c.theirs;
+      else if (how === "merge") fillBox(box, c.merged, "plan-" + f, c.version);
     },
     // Typing: saved once the person pauses (PAUSE_MS), as well as on leaving the field.
     onType: function (ev) {
@@ -248,7 +223,7 @@ function planBoard() {
     dismiss: function (id) {
       this.send("plan.dismiss", { id: id });
     },
-  }, "plan");
+  }), "plan");
 }
 
 component("plan", planBoard);
