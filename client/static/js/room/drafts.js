@@ -21,6 +21,7 @@ function whereKey(field) {
   if (f.indexOf("note-") === 0) return "draftWhere_note";
   if (f.indexOf("eval-") === 0) return "draftWhere_eval";
   if (f.indexOf("mm-") === 0) return "draftWhere_node";
+  if (f.indexOf("pitch-") === 0) return "draftWhere_pitch";
   if (f.indexOf("fu-") === 0) return "draftWhere_followup";
   return "draftWhere_other";
 }
