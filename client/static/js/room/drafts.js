@@ -14,7 +14,7 @@ function whereKey(field) {
   var f = field.replace(/^stash-.*$/, "stash");
   if (f.indexOf("plan-suggest-") === 0) return "draftWhere_suggest";
   if (f.indexOf("plan-") === 0) return "draftWhere_plan";
-  if (f.indexOf("ff-add-") === 0) return "draftWhere_force";
+  if (f.indexOf("ff-add-") === 0 || f.indexOf("ff-edit-") === 0) return "draftWhere_force";
   if (f === "ff-current" || f === "ff-desired") return "draftWhere_situation";
   if (f.indexOf("card-") === 0) return "draftWhere_card";
   if (f.indexOf("case-") === 0) return "draftWhere_case";

@@ -4,7 +4,7 @@
  * Strings: the catalog section "forcefield.".
  */
 import { fillBox, withConflicts } from "../core/conflicts.js";
-import { clearDraft, draftBase, sentDraft, syncBox } from "../core/drafts.js";
+import { clearDraft, draftBase, getDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { copy, dict, freeze } from "../core/maps.js";
 import { enums, limits, range } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -231,7 +231,7 @@ function forcefieldBoard() {
     },
     startEdit: function (id) {
       this.editId = id;
-      this.editText = (this.ff.forces[id] || {}).text || "";
+      this.editText = getDraft("ff-edit-" + id) || (this.ff.forces[id] || {}).text || "";
       var self = this;
       this.$nextTick(function () {
         var box = document.getElementById("ff-edit-" + id);
@@ -246,6 +246,7 @@ function forcefieldBoard() {
         ev.preventDefault();
         this.saveEdit(ev);
       } else if (ev.key === "Escape") {
+        clearDraft("ff-edit-" + this.editId); // the person discards it
         this.editId = null;
       }
     },
@@ -255,7 +256,9 @@ function forcefieldBoard() {
       var text = ev.target.value.trim().slice(0, limits().node);
       this.editId = null;
       if (text && this.ff.forces[id] && text !== this.ff.forces[id].text) {
-        this.send("force.edit", { id: id, text: text });
+        sentDraft("ff-edit-" + id, text, this.send("force.edit", { id: id, text: text }));
+      } else {
+        clearDraft("ff-edit-" + id);
       }
     },
     remove: function (id) {

@@ -8,6 +8,7 @@ import { clearDraft, draftBase, getDraft, sentDraft, setDraft } from "../core/dr
 import { dict } from "../core/maps.js";
 import { limits } from "../core/page.js";
 import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
 import { rawState, withActions } from "./board.js";
 import { draw, viewport } from "./mindmap-draw.js";
 import { BIG_MAP, GAP_X, GAP_Y, MAX_W, layout, overviewFolds, subtreeSize } from "./mindmap-layout.js";
@@ -109,6 +110,11 @@ function mindmapBoard() {
     },
     get editorBase() {
       return this.editing && this.editing.mode === "edit" ? this.editing.base : null;
+    },
+    // Others editing the node this person edits ("Joost bewerkt dit veld ook").
+    get editorEditors() {
+      var ed = this.editing;
+      return ed && ed.mode === "edit" ? fieldEditors(this.$store.kring, "mindmap", "mm-edit-" + ed.id) : "";
     },
     get conflictKeys() {
       return Object.keys(this.conflicts);
