@@ -228,6 +228,9 @@ async def test_two_people_editing_one_plan_field(sqlite_server: ServerProc, brow
     banner = fac.page.locator(".banner-error .banner-text")
     await banner.wait_for(state="visible")
     assert (await banner.inner_text()).strip() == "Dat botst met een andere wijziging"
+    case_panel = fac.page.locator(".field-conflict[data-conflict='case.question']")
+    await case_panel.wait_for(state="visible")
+    assert newer in await case_panel.inner_text()
     assert await fac.page.locator("#case-question").input_value() == hers
     assert (await inb.state())["case"]["question"] == newer
     for p in people:

@@ -194,3 +194,53 @@ async def test_a_card_text_changed_meanwhile_shows_the_conflict_panel(
     for p in people:
         assert not [e for e in p.errors if "pageerror" in e], p.errors
         await p.ctx.close()
+
+
+async def test_the_situation_shows_its_other_writer_and_a_conflict(
+    sqlite_server: ServerProc, browser: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Situatie")
+    rid = room["room"]
+    fac = await join(browser, base, rid, room["facilitator_key"], "Fenna")
+    inb = await join(browser, base, rid, room["join_key"], "Ilse")
+    people = [fac, inb]
+    await fac.send("role.assign", {"pid": await inb.pid(), "role": "inbrenger", "on": True})
+    await fac.send("phase.goto", {"index": 1})
+    await everyone(people, "s.phase.index === 1 && s.may.case")
+
+    # Fenna started on the current situation (a draft from version 0, not saved yet).
+    fenna = "Niemand zegt iets in het overleg."
+    await fac.page.locator("#ff-current").wait_for(state="visible")
+    await fac.page.evaluate(
+        """(t) => { const b = document.querySelector('#ff-current'); b.value = t;
+                    b.dispatchEvent(new Event('input', { bubbles: true })); }""",
+        fenna,
+    )
+    # Ilse writes there too: Fenna sees who, then Ilse's text is saved when she pauses.
+    ilse = "Het team zwijgt als de leiding erbij is."
+    await inb.page.locator("#ff-current").click()
+    await inb.page.keyboard.type(ilse)
+    who = fac.page.locator(".ff-sit-box .typing-field").first
+    await who.wait_for(state="visible")
+    assert (await who.inner_text()).strip() == "Ilse bewerkt dit veld ook"
+    await both_sizes(fac, fac.page.locator(".ff-situation"), "situation-editor")
+    await everyone(people, f"s.forcefield.current === {json.dumps(ilse)}")
+
+    # Fenna sends hers: refused as stale, the panel shows Ilse's, her own stays in the box.
+    await fac.page.locator("#ff-current").press("Enter")
+    panel = fac.page.locator(".field-conflict[data-conflict='forcefield.current']")
+    await panel.wait_for(state="visible")
+    assert ilse in await panel.inner_text()
+    assert await fac.page.locator("#ff-current").input_value() == fenna
+    assert (await inb.state())["forcefield"]["current"] == ilse
+    await both_sizes(fac, fac.page.locator(".ff-situation"), "situation-conflict")
+    # Taking theirs: Ilse's text in the box, Fenna's draft gone, nothing sent.
+    await panel.get_by_role("button", name="Hun tekst nemen").click()
+    await panel.wait_for(state="hidden")
+    assert await fac.page.locator("#ff-current").input_value() == ilse
+    await wait_js(fac.page, "() => !Object.keys(localStorage).some(k => k.endsWith(':ff-current'))")
+    assert (await inb.state())["forcefield"]["current"] == ilse
+    for p in people:
+        assert not [e for e in p.errors if "pageerror" in e], p.errors
+        await p.ctx.close()

@@ -23,6 +23,7 @@ function forcefieldBoard() {
     pending: freeze(dict()),
     editId: null,
     editText: "",
+    acked: { current: 0, desired: 0 }, // the seq of this person's last saved situation texts
     sitFocus: null,
 
     init: function () {
@@ -153,6 +154,8 @@ function forcefieldBoard() {
     },
     // Typing in the situation: saved once the person pauses (~1 s), as well as on leaving it.
     onSituationType: function (ev) {
+      // A draft put back after a reload (an untrusted event) waits for the person: not saved unasked.
+      if (!ev.isTrusted) return;
       var self = this;
       var target = ev.target;
       if (this._pause) clearTimeout(this._pause);
@@ -174,15 +177,17 @@ function forcefieldBoard() {
       this.setSituation(k, text, draftBase("ff-" + k, this.versionOf(k)));
     },
     // The version of a situation field (docs/protocol.md, "Concurrent edits"); 0: never changed.
+    // This person's own save counts from its ack on, before the view that carries it arrives.
     versionOf: function (k) {
       var st = this.st;
-      return (st && st.versions && st.versions["forcefield." + k]) || 0;
+      return Math.max((st && st.versions && st.versions["forcefield." + k]) || 0, this.acked[k] || 0);
     },
     setSituation: function (k, text, base) {
       var self = this;
       var args = { base: base };
       args[k] = text;
       var sent = this.send("forcefield.set", args).then(function (r) {
+        if (r && r.t === "ack") self.acked[k] = r.seq;
         self.conflictFrom("forcefield." + k, "ff-" + k, text, r);
         return r;
       });
