@@ -49,6 +49,16 @@ async def test_typing_seen_on_a_second_screen_and_the_facilitator_asked(
     await fac.send("phase.goto", {"index": 2})  # onderzoeken: question cards, shared
     await everyone(people, "s.phase.index === 2")
 
+    # Anna writes a question and sends it: she is shown while writing, and not once it is sent
+    # (well before the 5 s a pause takes).
+    await anna.page.locator("#add-question").click()
+    await anna.page.keyboard.type("Wie was er nog meer bij?")
+    line = fac.page.locator(".cards-panel .typing-line")
+    await line.wait_for(state="visible")
+    assert (await line.inner_text()).strip() == "Anna schrijft…"
+    await anna.page.keyboard.press("Enter")
+    await line.wait_for(state="hidden", timeout=2500)
+
     # Joost types a question and does not send it yet.
     await joost.page.locator("#add-question").click()
     await joost.page.keyboard.type(f"Wat gebeurde er vlak voor de stilte? {SECRET}")

@@ -31,6 +31,7 @@
  * DRAFT_TTL_MS (3 days) and is then dropped when the next room page starts (docs/privacy.md).
  */
 import { lsGet, lsJSON, lsSet } from "./storage.js";
+import { stopTyping } from "./typing.js";
 
 export var DRAFT_TTL_MS = 259200000; // 3 days in ms
 var PREFIX = "kring:draft:";
@@ -254,6 +255,10 @@ export function syncBox(box, serverText) {
  * person has typed something else there since). A refusal keeps it. */
 export function sentDraft(field, text, result) {
   return Promise.resolve(result).then(function (r) {
+    // Sent: no longer writing (core/typing.js), unless the person goes on in that box (a plan
+    // field saved as they pause); a box emptied for the next card is done.
+    var box = document.activeElement;
+    if (!box || !box.getAttribute || box.getAttribute("data-draft") !== field || !box.value.trim()) stopTyping();
     if (r && r.t === "error") return r;
     if (getDraft(field).trim() === String(text || "").trim()) clearDraft(field);
     else if (r && typeof r.seq === "number") rebaseDraft(field, r.seq); // typed on meanwhile

@@ -6,6 +6,7 @@
  * field, again every REFRESH_MS while they go on, and stops after IDLE_MS without a key, when
  * they leave the box or empty it. A hidden card's id never goes out (its field is "card-edit").
  *
+ *   stopTyping()                this person stopped: sent (core/drafts.js sentDraft), or left
  *   toolOf(field)               the board area of a draft name ("plan-action" -> "plan"), or ""
  *   typingText(K, tool)         "Joost schrijft…", "Joost en Anna schrijven…", "3 mensen schrijven
  *                               nog" (count-only: a private phase, notes, the evaluation), or ""
@@ -48,6 +49,11 @@ function wireField(field) {
     if (!c || (c.private && !c.revealed)) return "card-edit";
   }
   return field.slice(0, 64).replace(/[^A-Za-z0-9_.:-]/g, "");
+}
+
+// This person stopped writing (sent, left the box, or paused for IDLE_MS).
+export function stopTyping() {
+  stop();
 }
 
 function stop() {
