@@ -254,3 +254,41 @@ async def test_the_situation_shows_its_other_writer_and_a_conflict(
     for p in people:
         assert not [e for e in p.errors if "pageerror" in e], p.errors
         await p.ctx.close()
+
+
+async def test_a_node_text_changed_meanwhile_shows_the_conflict_panel(
+    sqlite_server: ServerProc, browser: Any
+) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Botsende knoop")
+    rid = room["room"]
+    fac = await join(browser, base, rid, room["facilitator_key"], "Fenna")
+    anna = await join(browser, base, rid, room["join_key"], "Anna")
+    people = [fac, anna]
+    await fac.send("phase.goto", {"index": 2})  # onderzoeken: the mind-map is open
+    await everyone(people, "s.phase.index === 2")
+    await anna.send("mindmap.add", {"id": "n1", "parent": "root", "text": "Team"})
+    await everyone(people, "!!s.mindmap.nodes.n1")
+
+    # Fenna opens the node's editor (F2); Anna renames the node meanwhile.
+    await fac.page.click(".board-mindmap .mm-node[data-id='n1']")
+    await fac.page.keyboard.press("F2")
+    editor = fac.page.locator(".board-mindmap .mm-editor")
+    await editor.wait_for(state="visible")
+    await anna.send("mindmap.edit", {"id": "n1", "text": "Het hele team"})
+    await everyone(people, "s.mindmap.nodes.n1.text === 'Het hele team'")
+    await editor.fill("Het kernteam")
+    await editor.press("Enter")
+    panel = fac.page.locator(".field-conflict[data-conflict='node.n1']")
+    await panel.wait_for(state="visible")
+    assert "Het hele team" in await panel.inner_text()
+    await wait_js(fac.page, "() => document.querySelector('.mm-editor').value === 'Het kernteam'")
+    assert (await anna.state())["mindmap"]["nodes"]["n1"]["text"] == "Het hele team"
+    await both_sizes(fac, fac.page.locator(".board-mindmap"), "node-conflict")
+    # Keeping hers: sent against the current version.
+    await panel.get_by_role("button", name="Mijn tekst houden").click()
+    await everyone(people, "s.mindmap.nodes.n1.text === 'Het kernteam'")
+    await panel.wait_for(state="hidden")
+    for p in people:
+        assert not [e for e in p.errors if "pageerror" in e], p.errors
+        await p.ctx.close()

@@ -394,7 +394,9 @@ function mindmapBoard() {
         });
         sentDraft(field, text, added);
       } else if (this.hasConflict("node." + ed.id)) {
-        // The panel's choice comes first: the text stays a draft (core/drafts.js).
+        // The panel's choice comes first: the text stays a draft (core/drafts.js), and the focus
+        // goes where the person clicked (the panel's buttons), not back to the map.
+        return null;
       } else if (text !== (lay.items[ed.id] || {}).text) {
         this.sendEdit(ed.id, text, ed.base);
       } else {
