@@ -21,6 +21,7 @@ from .commands import (
     _arg_text,
     _Bad,
     _only_keys,
+    check_base,
     item_key,
     scoped_record,
     scoped_view,
@@ -95,13 +96,16 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
 
 @handles("card.edit")
 def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "id", "text")
+    _only_keys(a, "id", "text", "base")
     cid = _arg_id(a)
     text = _arg_text(a, "text", MAX_CARD)
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
+    key = _key(s, actor, cid)
+    if not hidden:  # a hidden card has one writer, and its version is in nobody's view
+        check_base(s, a, "card." + key, card["text"], text)
     flag = _flag(s, card["phase"], card["kind"], text) if hidden else None
-    data = {"id": cid if hidden else _key(s, actor, cid), "text": text, "flag": flag}
+    data = {"id": cid if hidden else key, "text": text, "flag": flag}
     return Draft("card.edit", data, audience=card["author"] if hidden else None)
 
 
@@ -206,17 +210,21 @@ def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @applies("card.edit")
 def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    c = s.cards[_key(s, e.actor, d["id"])]
+    key = _key(s, e.actor, d["id"])
+    c = s.cards[key]
     flag = _flag(s, c["phase"], c["kind"], d["text"])
     if flag and not c.get("flag") and card_visible(c, None):
         _stat(s, c["author"], "flagged")
     c["text"] = d["text"]
     c["flag"] = flag
+    s.versions["card." + key] = e.seq
 
 
 @applies("card.remove")
 def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.cards.pop(_key(s, e.actor, d["id"]), None)
+    key = _key(s, e.actor, d["id"])
+    s.cards.pop(key, None)
+    s.versions.pop("card." + key, None)
 
 
 @applies("card.mark")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .cards import card_visible
 from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_CARDS, MAX_TEXT, check_share
@@ -118,8 +119,14 @@ def _a_plan_dismiss(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @shared_part("versions")
 def _versions_view(s: RoomState) -> dict[str, int]:
     """Beside the texts, not inside them: the seq of each edited field's last change ("plan.who"),
-    the `base` an edit names (absent: never changed, base 0)."""
-    return dict(s.versions)
+    the `base` an edit names (absent: never changed, base 0). A card's only while everyone sees
+    it: a hidden card's version would tell others it exists."""
+    return {k: v for k, v in s.versions.items() if not k.startswith("card.") or _public_card(s, k[5:])}
+
+
+def _public_card(s: RoomState, cid: str) -> bool:
+    c = s.cards.get(cid)
+    return c is not None and card_visible(c, None)
 
 
 @shared_part("plan")

@@ -195,12 +195,20 @@ async def test_a_group_holds_two_meetings(sqlite_server: ServerProc, screens: An
     form = anna.page.locator(".fu-form")
     await form.get_by_label("Deels gedaan").check()
     await form.get_by_label("Wat heb je gedaan, en wat merkte je?").fill(REPORT)
+    # The report's text is kept as a draft in her browser: a reload puts it back in its box.
+    await anna.page.reload()
+    form = anna.page.locator(".fu-form")
+    await expect(form.get_by_label("Wat heb je gedaan, en wat merkte je?")).to_have_value(REPORT)
+    await form.get_by_label("Deels gedaan").check()
     await anna.page.locator(".fu-panel").screenshot(path=str(ARTIFACTS / "group-followup-form.png"))
     await form.get_by_role("button", name="Terugkoppeling opslaan").click()
     for s in everyone:
         await expect(s.page.locator(".fu-panel .fu-report")).to_contain_text("Deels gedaan")
         await expect(s.page.locator(".fu-panel .fu-report")).to_contain_text(REPORT)
     await expect(anna.page.locator(".fu-form")).to_be_hidden()
+    assert not await anna.page.evaluate(
+        "Object.keys(localStorage).some(k => k.startsWith('kring:draft:') && k.includes(':fu-text-'))"
+    )
     await anna.page.evaluate("window.scrollTo(0, 0)")
     await anna.page.screenshot(path=str(ARTIFACTS / "group-followup.png"), full_page=True)
 

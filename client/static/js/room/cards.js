@@ -4,6 +4,7 @@ import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits, pageData } from "../core/page.js";
 import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
 import { checkKind, check as hintFor } from "../hints.js";
 import { base, byAt, editor, keep, kindRank, short } from "./base.js";
 
@@ -97,6 +98,9 @@ function cardsPanel() {
               editing: self.editing === c.id,
               showText: self.editing !== c.id,
               editId: "card-edit-" + c.id,
+              editDraft: self.editing === c.id ? "card-edit-" + c.id : null,
+              key: "card." + c.id,
+              editors: fieldEditors(self.$store.kring, "cards", "card-edit-" + c.id),
               editBtnId: "card-editbtn-" + c.id,
               canMark: !!self.may.mark && !hidden,
               markLabel: c.useful ? L.unmarkUseful : L.markUseful,

@@ -7,6 +7,7 @@ import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
 import { hhmm } from "../core/time.js";
+import { closingWriters } from "../core/typing.js";
 import { base, linkFor, myKey, projectorLink, roomId } from "./base.js";
 
 function facPanel() {
@@ -30,12 +31,20 @@ function facPanel() {
     get isLast() {
       return this.idx >= this.phaseList.length - 1;
     },
+    // Before closing a tool someone is writing in: "2 mensen schrijven nog — toch verder?"
+    // (core/typing.js); `also` is a question of its own, asked in the same dialog.
+    writersAgree: function (phase, also) {
+      var n = closingWriters(this.$store.kring, phase);
+      var ask = n ? this.$store.kring.t("confirmWriting", { n: n }) : "";
+      if (also) ask = ask ? ask + "\n\n" + also : also;
+      return !ask || window.confirm(ask);
+    },
     prev: function () {
-      this.cmd("phase.prev", {});
+      if (this.writersAgree(this.phaseList[this.idx - 1] || null)) this.cmd("phase.prev", {});
     },
     next: function () {
       if (this.skipsPlan(this.idx + 1)) return;
-      this.cmd("phase.next", {});
+      if (this.writersAgree(this.phaseList[this.idx + 1] || null)) this.cmd("phase.next", {});
     },
     /* Moving past the method's action plan with neither an action nor a first step written asks
      * first (the view's plan_missing); true when the facilitator said no. */
@@ -64,7 +73,9 @@ function facPanel() {
       return this.gotoIndex === null ? this.idx : this.gotoIndex;
     },
     goto: function () {
-      if (this.target !== this.idx && !this.skipsPlan(this.target)) this.cmd("phase.goto", { index: this.target });
+      if (this.target !== this.idx && !this.skipsPlan(this.target) && this.writersAgree(this.phaseList[this.target] || null)) {
+        this.cmd("phase.goto", { index: this.target });
+      }
       this.gotoIndex = null;
     },
     get phaseMin() {
@@ -373,7 +384,8 @@ function facPanel() {
       return !this.isBasic;
     },
     switchBasic: function () {
-      if (window.confirm(this.L.confirmSwitch)) this.cmd("method.switch", { method: "basis" });
+      // The basic method's phase is the server's choice (the phase's fallback): every tool counts.
+      if (this.writersAgree(null, this.L.confirmSwitch)) this.cmd("method.switch", { method: "basis" });
     },
     get projectorHref() {
       return projectorLink(this.K.projectorKey);

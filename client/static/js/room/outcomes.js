@@ -4,10 +4,12 @@
  * second) or leave the field, against the version they started from (`base`): a change made by
  * someone else meanwhile is never overwritten silently; they keep theirs, take the other, or merge
  * by hand. Alpine.data('outcomesPanel'). */
+import { fillBox, withConflicts } from "../core/conflicts.js";
 import { clearDraft, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits } from "../core/page.js";
 import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
 import { errorIn } from "../tools/board.js";
 import { base } from "./base.js";
 
@@ -17,8 +19,7 @@ function outcomesPanel() {
   var stopEffect = null;
   var pauseTimer = null;
   var bases = dict(); // "<phase>/<field>" -> the version the person's text starts from
-  return base({
-    conflicts: dict(), // key -> {mine, theirs, version}
+  return base(withConflicts({
     error: "",
     init: function () {
       var self = this;
@@ -32,6 +33,7 @@ function outcomesPanel() {
             var v = versions["outcome." + f.key] || 0;
             if (box && document.activeElement !== box && !hasDraft(f.id)) bases[f.key] = v;
             if (bases[f.key] === undefined) bases[f.key] = v;
+            if (box) box.setAttribute("data-draft-base", String(bases[f.key])); // a draft keeps its base
             syncBox(box, st.outcomes[f.key] || "");
           });
         });
@@ -43,7 +45,6 @@ function outcomesPanel() {
     field: function (p, o, editable) {
       var key = p.id + "/" + o.id;
       var text = ((this.st && this.st.outcomes) || dict())[key] || "";
-      var c = this.conflicts[key];
       return {
         key: key,
         phase: p.id,
@@ -54,8 +55,8 @@ function outcomesPanel() {
         display: text || this.L.outcomeEmpty,
         empty: !text.trim(),
         editable: editable,
-        conflict: !!c,
-        theirs: c ? c.theirs || this.L.outcomeEmpty : "",
+        conflictKey: "outcome." + key,
+        editors: editable ? fieldEditors(this.$store.kring, "outcomes", "outcome-" + p.id + "-" + o.id) : "",
       };
     },
     // This phase's fields: editable for their writers, read-only for everyone else.
@@ -109,7 +110,7 @@ function outcomesPanel() {
       var f = this.mine.filter(function (x) {
         return x.key === key;
       })[0];
-      if (!f || this.conflicts[key]) return;
+      if (!f || this.hasConflict("outcome." + key)) return; // the person chooses first
       var text = box.value.trim().slice(0, limits().text);
       if (text === f.text) {
         clearDraft(f.id);
@@ -124,12 +125,9 @@ function outcomesPanel() {
         this.cmd("outcome.set", { phase: f.phase, field: f.field, text: text, base: version })
       ).then(function (r) {
         if (r && r.t === "ack") bases[f.key] = r.seq;
-        if (r && r.t === "error") {
-          if (r.code === "conflict" && typeof r.current === "string") {
-            self.conflicts[f.key] = { mine: text, theirs: r.current, version: r.version || 0 };
-          } else {
-            self.error = errorIn(self.$store.kring, r.code);
-          }
+        // Someone else changed the field since this person started: nothing is overwritten.
+        if (r && r.t === "error" && !self.conflictFrom("outcome." + f.key, f.id, text, r)) {
+          self.error = errorIn(self.$store.kring, r.code);
         }
         return r;
       });
@@ -145,40 +143,20 @@ function outcomesPanel() {
         self.save({ target: target });
       }, PAUSE_MS);
     },
-    conflictOf: function (ev) {
-      var key = ev.currentTarget.getAttribute("data-key");
+    // The conflict panel's choices (core/conflicts.js).
+    resolveConflict: function (key, how, c) {
+      var k = key.slice("outcome.".length);
       var f = this.mine.filter(function (x) {
-        return x.key === key;
+        return x.key === k;
       })[0];
-      return { key: key, f: f, c: this.conflicts[key] };
+      if (!f) return;
+      bases[k] = c.version;
+      var box = document.getElementById(f.id);
+      if (how === "mine") this.setField(f, c.mine, c.version);
+      else if (how === "theirs" && box) box.value = c.theirs;
+      else if (how === "merge") fillBox(box, c.merged, f.id, c.version);
     },
-    keepMine: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c || !x.f) return;
-      delete this.conflicts[x.key];
-      this.setField(x.f, x.c.mine, x.c.version);
-    },
-    takeTheirs: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c || !x.f) return;
-      delete this.conflicts[x.key];
-      clearDraft(x.f.id);
-      bases[x.key] = x.c.version;
-      var box = document.getElementById(x.f.id);
-      if (box) box.value = x.c.theirs;
-    },
-    mergeByHand: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c || !x.f) return;
-      delete this.conflicts[x.key];
-      bases[x.key] = x.c.version;
-      var box = document.getElementById(x.f.id);
-      if (!box) return;
-      box.value = x.c.theirs + "\n" + x.c.mine;
-      box.dispatchEvent(new Event("input", { bubbles: true }));
-      box.focus();
-    },
-  });
+  }));
 }
 
 component("outcomesPanel", outcomesPanel);
