@@ -27,6 +27,7 @@ from .methods import (
     LEVEL_ORDER,
     LEVELS,
     MAX_METHOD_ID,
+    PER_PERSON,
     PHASE_MINUTES,
     ROLE_ORDER,
     SHOWABLE,
@@ -51,6 +52,7 @@ from .rooms import (
     view,
 )
 from .rooms.evaluation import EVAL_KEYS
+from .rooms.knowledge import MAX_KNOWLEDGE_TITLE, MAX_LINK
 from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
 from .store.base import Unavailable
 from .thread import MAX_THREAD_TEXT
@@ -119,7 +121,13 @@ ENUMS: dict[str, list[str]] = {
     "levels": list(LEVEL_ORDER),
     "kinds": list(KIND_ORDER),
 }
-_env.globals["limits"] = LIMITS
+# Templates see a few more limits than the browser's code needs (form attributes only).
+_env.globals["limits"] = {
+    **LIMITS,
+    "per_person": list(PER_PERSON),
+    "knowledge_title": MAX_KNOWLEDGE_TITLE,
+    "link": MAX_LINK,
+}
 
 
 def _render(request: Request, template: str, data: dict[str, Any], **ctx: Any) -> HTMLResponse:

@@ -17,6 +17,7 @@ from .registry import applies, handles, shared_part
 from .state import RoomState
 
 MAX_LINK = 500
+MAX_KNOWLEDGE_TITLE = 2 * MAX_NAME  # a topic: "Weerstand", "Conflicthantering"
 
 
 def _link(a: dict[str, Any]) -> str:
@@ -41,7 +42,7 @@ def _knowledge_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: An
     _only_keys(a, "title", "text", "link")
     _need_fac(s, actor)
     text = _arg_text(a, "text", MAX_TEXT, empty_ok=True)
-    title = _arg_text(a, "title", MAX_NAME * 2, empty_ok=True) if "title" in a else ""
+    title = _arg_text(a, "title", MAX_KNOWLEDGE_TITLE, empty_ok=True) if "title" in a else ""
     link = _link(a)
     if not text and (title or link):
         raise _Bad("invalid", "a knowledge input needs a text")
