@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from . import fastpath, group_views, i18n, joincode, logs, metrics, transfer, views
+from . import fastpath, group_views, i18n, joincode, logs, metrics, programme_views, transfer, views
 from .assets import StampedStatic, assets
 from .auth import Tokens
 from .creation import CreationGate, CreationPolicy
@@ -27,6 +27,7 @@ from .groups import Groups
 from .httpguard import RequestGuard
 from .hub import Hub
 from .methods import MethodLibrary
+from .programme import Programmes
 from .rooms.limits import set_person_share
 from .security import JoinThrottle, SecurityHeaders
 from .settings import Settings
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
         app.state.store = store
         app.state.hub = hub
         app.state.groups = Groups(hub, library, app.state.tokens)
+        app.state.programmes = Programmes(app.state.groups)
         app.state.drain = Drain(hub, settings.drain_s)
         app.state.drain.install()
         fanout = None
@@ -87,7 +89,7 @@ def create_app(settings: Settings | None = None) -> KringApp:
             from .fanout import start_fanout  # cross-worker fan-out; the embedded path never loads it
 
             fanout = await start_fanout(store, hub, settings.retention_days)
-        retention = asyncio.create_task(_retention(hub, app.state.groups, settings))
+        retention = asyncio.create_task(_retention(hub, app.state.programmes, settings))
         sampler = asyncio.create_task(_sample(hub)) if metrics.M.on else None
         _tune_gc()
         try:
@@ -132,6 +134,14 @@ def create_app(settings: Settings | None = None) -> KringApp:
             Route("/api/groups/{group}/methods/export", group_views.api_method_export, methods=["POST"]),
             Route("/api/groups/{group}/werkvraag", group_views.api_submit_werkvraag, methods=["POST"]),
             Route("/api/groups/{group}/reflection", group_views.api_reflection, methods=["POST"]),
+            Route("/g/{group}/reflection", views.reflection_page),
+            Route("/programme", views.programme_page),
+            Route("/p/{programme}", views.programme_page),
+            Route("/api/programmes", programme_views.api_create_programme, methods=["POST"]),
+            Route("/api/programmes/{programme}/view", programme_views.api_programme_view, methods=["POST"]),
+            Route("/api/programmes/{programme}/lead", programme_views.api_programme_lead, methods=["POST"]),
+            Route("/api/programmes/{programme}/qr", programme_views.api_programme_qr, methods=["POST"]),
+            Route("/api/programmes/{programme}/ics", programme_views.api_programme_ics, methods=["POST"]),
             Mount("/static", StampedStatic(assets), name="static"),
             # The translation catalogs (server/i18n.py): the page imports its own language's as an
             # ES module and names the others under stamped URLs, all cached like the static files.
@@ -204,13 +214,15 @@ async def _sample(hub: Hub, every: float = 2.0) -> None:
         await asyncio.sleep(every)
 
 
-async def _retention(hub: Hub, groups: Groups, settings: Settings) -> None:
-    """Erase rooms and groups idle for KRING_RETENTION_DAYS, at startup and then every interval. A
-    group counts as active while its meetings are (`Groups.count_meetings_as_activity`)."""
+async def _retention(hub: Hub, programmes: Programmes, settings: Settings) -> None:
+    """Erase rooms, groups and programmes idle for KRING_RETENTION_DAYS, at startup and then every
+    interval. A group counts as active while its meetings are (`Groups.count_meetings_as_activity`),
+    a programme while its groups are (`Programmes.keep_active`)."""
     while True:
         try:
             now = int(time.time() * 1000)
-            await groups.count_meetings_as_activity(now, settings.retention_days * 86_400_000)
+            await programmes.groups.count_meetings_as_activity(now, settings.retention_days * 86_400_000)
+            await programmes.keep_active(now, settings.retention_days * 86_400_000)
             n = await hub.expire(now - settings.retention_days * 86_400_000)
             if n:
                 log.info("retention: erased %d idle room(s)", n)

@@ -14,6 +14,9 @@ has: same epoch, head not behind, and the same event at our last seq. A room who
 is dropped (members reconnect: 4001 if the room is gone, a fresh snapshot under a new epoch if the
 log was rewound). Then every room is back-filled.
 
+Typing presence (server/typing_presence.py) is only announced on the room channel, never stored:
+each worker sends its own entries when they change, and the others keep them for a few seconds.
+
 Presence: each worker keeps its online pids in `kring:{room}:online` (expiring, refreshed by a
 heartbeat) and announces changes on the room channel; the others re-read the set and broadcast.
 """
@@ -33,6 +36,7 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
+from . import typing_presence
 from .hub import Hub, LiveRoom
 from .metrics import M
 from .rooms import Event
@@ -45,6 +49,17 @@ BEAT_CHUNK = 100  # rooms refreshed in one pipeline by the heartbeat
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _entries(raw: Any) -> list[typing_presence.Entry]:
+    """Another worker's typing entries: [[pid, tool, field], ...], anything else left out."""
+    if not isinstance(raw, list):
+        return []
+    return [
+        (e[0], e[1], e[2])
+        for e in raw[:200]
+        if isinstance(e, list) and len(e) == 3 and all(isinstance(x, str) and len(x) <= 80 for x in e)
+    ]
 
 
 @dataclass
@@ -300,6 +315,9 @@ class Fanout:
             except (KeyError, TypeError, ValueError):
                 return
             self._on_event(live, ev)
+        elif "typing" in data:
+            if data["typing"] != self.worker:
+                typing_presence.from_peer(live, str(data["typing"]), _entries(data.get("entries")))
         elif "presence" in data:
             if data["presence"] != self.worker:
                 self._schedule_pull(room)
@@ -393,6 +411,16 @@ class Fanout:
         if local != self._published.get(live.id, frozenset()):
             self._push_dirty.add(live.id)
             self._schedule_push(live.id)
+
+    def typing_changed(self, room: str, entries: list[typing_presence.Entry]) -> None:
+        """This worker's typing presence in `room` changed: announce it (fire and forget: a lost
+        announcement ends by itself after the TTL)."""
+        if not self._stopped:
+            self._spawn(self._typing_put(room, entries))
+
+    async def _typing_put(self, room: str, entries: list[typing_presence.Entry]) -> None:
+        with contextlib.suppress(Unavailable):
+            await self.store.typing_put(room, self.worker, entries)
 
     def _schedule_push(self, room: str) -> None:
         if room not in self._push_busy:

@@ -13,9 +13,9 @@ from .creation import creation_refused
 from .groups import MAX_GROUP_NAME, GroupError, Groups
 from .httpguard import read_json
 from .methods import MethodError, parse_toml, to_toml
+from .reflection import reflection_data, reflection_markdown
 from .rooms import Command, Rejection
 from .store.base import Unavailable
-from .thread import reflection_markdown
 
 _DENIED = {"error": "not_found", "message": "no such group, or no access"}
 _STATUS = {
@@ -41,7 +41,7 @@ def _groups(request: Request) -> Groups:
     return g
 
 
-def _fail(e: GroupError) -> Response:
+def fail(e: GroupError) -> Response:
     body: dict[str, Any] = {"error": e.code, "message": e.message}
     if e.method_error is not None:
         body["method_error"] = e.method_error
@@ -90,7 +90,7 @@ async def api_join_group(request: Request) -> Response:
     try:
         got = await _groups(request).join(request.path_params["group"], key, name)
     except GroupError as e:
-        return _fail(e)
+        return fail(e)
     if got is None:
         return JSONResponse(_DENIED, status_code=404)
     return JSONResponse({"member": got[0], "token": got[1]})
@@ -127,7 +127,7 @@ async def api_group_cmd(request: Request) -> Response:
     try:
         result = await _groups(request).command(g, meta, mid, str(data.get("type", "")), data.get("args", {}))
     except GroupError as e:
-        return _fail(e)
+        return fail(e)
     return JSONResponse({"ok": True, **result})
 
 
@@ -161,7 +161,7 @@ async def api_method_import(request: Request) -> Response:
             {"error": "invalid", "message": str(e), "method_error": e.detail()}, status_code=400
         )
     except GroupError as e:
-        return _fail(e)
+        return fail(e)
     return JSONResponse({"ok": True, **result})
 
 
@@ -213,13 +213,16 @@ async def api_submit_werkvraag(request: Request) -> Response:
 
 
 async def api_reflection(request: Request) -> Response:
-    """The year's reflection of the asking member, as a Markdown download: their own thread only
-    (server/thread.py `reflection_markdown`)."""
+    """The year's reflection of the asking member, as a Markdown download (or with `format: json`
+    as data, for the reflection page): their own thread only (server/reflection.py)."""
     authed = await _authed(request)
     if isinstance(authed, Response):
         return authed
-    _data, (g, meta, mid) = authed
-    text = await reflection_markdown(_groups(request), g, meta, mid)
+    data, (g, meta, mid) = authed
+    got = await reflection_data(_groups(request), g, meta, mid)
+    if data.get("format") == "json":  # for the reflection page
+        return JSONResponse(got)
+    text = reflection_markdown(got)
     return Response(
         text,
         media_type="text/markdown; charset=utf-8",

@@ -27,6 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import livelier
 from .auth import hash_key, key_matches, new_key
 from .groupstate import GroupError as GroupError
 from .groupstate import GroupState as GroupState
@@ -111,6 +112,10 @@ class Groups:
         _names(entry.state, meta)
         await self._maybe_snapshot(entry)
         return entry.state, meta
+
+    async def load(self, gid: str) -> tuple[GroupState, dict[str, str]] | None:
+        """The group's state and metadata, for server/programme.py (None: no such group)."""
+        return await self._load(gid)
 
     async def _cold(self, gid: str, meta: dict[str, str]) -> _Cached:
         """Load from the latest snapshot and the events after it (the whole log only for a group
@@ -360,13 +365,16 @@ class Groups:
         return {"method": m.to_dict()}
 
     async def create_meeting(
-        self, g: GroupState, meta: dict[str, str], mid: str, args: dict[str, Any]
+        self, g: GroupState, meta: dict[str, str], mid: str | None, args: dict[str, Any]
     ) -> dict[str, Any]:
+        """A meeting of the group, planned by its facilitator or chair; with `mid` None, by the
+        group's programme (server/programme.py): its begeleider leads it as external facilitator
+        with the room's facilitator key (returned), and no member has the facilitator role."""
         last = await self._last_meeting_state(g)
         chair = (last.next_roles.get("chair") if last else None) if g.rotating_chair else None
-        if chair not in g.members:
+        if chair not in g.members or mid is None:
             chair = None  # chosen, then removed or erased: the group's facilitator plans
-        if not g.is_admin(mid) and mid != chair:
+        if mid is not None and not g.is_admin(mid) and mid != chair:
             raise GroupError("forbidden", "the group's facilitator or this meeting's chair plans meetings")
         if len(g.meetings) >= MAX_MEETINGS:
             raise GroupError("too_large", "too many meetings")
@@ -385,7 +393,7 @@ class Groups:
         members: dict[str, dict[str, Any]] = {}
         for m_id, m in g.members.items():
             roles = []
-            if m_id == (chair or mid) or (chair is None and m.get("admin")):
+            if mid is not None and (m_id == (chair or mid) or (chair is None and m.get("admin"))):
                 roles.append("facilitator")
             if m_id == next_inbrenger:
                 roles.append("inbrenger")
@@ -423,10 +431,11 @@ class Groups:
                 "method": method.id,
                 "method_name": method.name.to_dict(),
                 "chair": chair or mid,
+                **({"external": True} if mid is None else {}),
             },
             mid,
         )
-        return {"room": room}
+        return {"room": room, **({"facilitator_key": fac_key} if mid is None else {})}
 
     # -- erasure and retention --------------------------------------------------------------
 
@@ -478,13 +487,13 @@ class Groups:
 
     # -- reading meetings back --------------------------------------------------------------
 
-    async def _room_state(self, room: str) -> Any:
+    async def room_state(self, room: str) -> Any:
         live = await self.hub.get(room)
         return live.state if live is not None else None
 
     async def _last_meeting_state(self, g: GroupState) -> Any:
         for m in reversed(list(g.meetings)):
-            st = await self._room_state(m["room"])
+            st = await self.room_state(m["room"])
             if st is not None:
                 return st
         return None
@@ -496,7 +505,7 @@ class Groups:
         plans: list[dict[str, Any]] = []
         gone = set(g.erased)
         for m in list(g.meetings):
-            st = await self._room_state(m["room"])
+            st = await self.room_state(m["room"])
             if st is None:
                 continue
             for f in st.followups:
@@ -526,7 +535,7 @@ class Groups:
         trend = []
         gone = set(g.erased)  # members who erased their data: nothing of theirs is shown
         for m in list(g.meetings):
-            st = await self._room_state(m["room"])
+            st = await self.room_state(m["room"])
             if st is None:
                 continue
             room_meta = await self.store.meta(m["room"]) or {}
@@ -575,6 +584,8 @@ class Groups:
             "open_plans": plans,
             "reports": reports,
             "trend": trend,
+            # A livelier work form or method when the process score fell (server/livelier.py).
+            "livelier": livelier.suggestion(trend, g.meetings, [m.id for m in self.library]),
             "next_roles": last["next_roles"] if last else {"chair": None, "inbrenger": None},
             "methods": list(g.methods.values()),
             "library": [{"id": m.id, "name": m.name.to_dict(), "minutes": m.minutes} for m in self.library],

@@ -28,6 +28,7 @@ class GroupState:
     # `log:{key}`), where erasing the member erases them (server/groups.py).
     leervragen: dict[str, dict[str, Any]] = field(default_factory=dict)  # mid -> {versions, shared}
     logs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # mid -> [{key, room, at}]
+    programme: str | None = None  # the programme (traject) this group is part of (server/programme.py)
 
     def is_admin(self, mid: str) -> bool:
         return bool(self.members.get(mid, {}).get("admin"))
@@ -86,6 +87,9 @@ def apply_group(g: GroupState, e: Event) -> GroupState:
             g.leervragen[d["mid"]]["shared"] = bool(d["shared"])
     elif e.type == "log.add":
         g.logs.setdefault(d["mid"], []).append({"key": d["key"], "room": d["room"], "at": e.at})
+    elif e.type == "group.programme":
+        g.programme = d["programme"]
+        g.rotating_chair = True  # after the begeleider's first meetings, the chair rotates
     elif e.type == "group.settings":
         g.rotating_chair = d.get("rotating_chair", g.rotating_chair)
         g.name = d.get("name", g.name)

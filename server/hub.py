@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from . import protocol as P
+from . import typing_presence
 from .auth import ProjectorKeys, hash_key, new_key, new_room_id
 from .effects import EFFECTS, Effect
 from .methods import Method
@@ -68,6 +69,7 @@ class LiveRoom:
     spent: int = 0
     viewers: int = 0
     view_bytes: int = 0
+    typing: typing_presence.RoomTyping = field(default_factory=typing_presence.RoomTyping)
 
     def online(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
@@ -114,6 +116,9 @@ class Peers(Protocol):
 
     def presence_changed(self, live: LiveRoom) -> None:
         """Who is connected to `live` at this worker may have changed."""
+
+    def typing_changed(self, room: str, entries: list[typing_presence.Entry]) -> None:
+        """Who is writing at this worker changed (server/typing_presence.py): tell the others."""
 
 
 class Hub:
@@ -259,6 +264,8 @@ class Hub:
                     for k in list(live.dedupe)[:10_000]:
                         del live.dedupe[k]
             acked = self._fan_out(live, e, ack if e is events[-1] else None, mine)
+            if e.type in typing_presence.RETYPE_EVENTS and live.typing.last:
+                typing_presence.broadcast(live)  # names or counts: the phase decides
         if live.state.seq - live.snapshot_seq >= self.snapshot_every:
             live.snapshot_seq = live.state.seq
             self._snapshot_due[live.id] = live
@@ -368,6 +375,8 @@ class Hub:
             live.conns.add(conn)
             live.viewers += conn.want_view
         self.broadcast_presence(live)
+        if live.typing.last and (conn.projector or conn.pid in live.state.participants):
+            conn.push_message(Message(live.typing.last))
 
     async def _rewound(self, live: LiveRoom) -> None:
         """A client holds events past the stored head in the same epoch: the log got shorter (a
@@ -393,6 +402,7 @@ class Hub:
             live.conns.discard(conn)
             live.viewers -= conn.want_view
         self.broadcast_presence(live)
+        typing_presence.detach(live, conn, self.peers)
         if not live.conns:
             live.used = time.monotonic()  # the idle time before unloading starts now
 

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-_PATH = re.compile(r"/(ws|r|g)/[A-Za-z0-9_-]+")
+_PATH = re.compile(r"/(ws|r|g|p|groups|programmes)/[A-Za-z0-9_-]+")  # room, group, programme ids
 _SECRETS = re.compile(r"(key|token)=[^&\s\"']+", re.IGNORECASE)
 # IP addresses (docs/privacy.md: not stored), with or without a port: uvicorn's WebSocket lines
 # ('127.0.0.1:37466 - "WebSocket /ws/…" [accepted]') and, behind a proxy, the X-Forwarded-For

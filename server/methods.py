@@ -2,6 +2,8 @@
 
 One schema for the built-in files and for custom methods. Every error names the file (or source)
 and the exact field, so a facilitator editing a method sees what to fix.
+This module is over 600 lines on purpose: the schema's keys, their checks and their TOML form
+belong in one place, so a key is added (and reviewed) in one file.
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .kind_hints import CODES as HINT_CODES
+
 TOOLS = frozenset(
     {"text", "questions", "advice", "mindmap", "forcefield", "notes", "vote", "plan", "rounds", "evaluation"}
 )
 # Board tools an earlier phase fills and a later phase may show read-only (a phase's `show`).
-SHOWABLE = frozenset({"mindmap", "forcefield", "plan"})
+SHOW_TOOLS = frozenset({"mindmap", "forcefield", "plan"})
+# What else `show` may name: an earlier phase's cards of one kind ("cards:position"), and the
+# outcomes written in earlier phases ("outcomes"), read-only and in place.
+SHOW_OUTCOMES = "outcomes"
 # What a phase's `order` may name: the card panel and the board tools, in the room's own order.
 BOARD_AREAS = ("vote", "mindmap", "forcefield", "plan", "cards")
 # In the order a board shows them (the browser gets this order in its page data).
@@ -37,6 +44,9 @@ CARD_KIND_ORDER = (
     "checkin",  # on one's persoonlijke leervraag, in a meeting's opening: "wat is er bewogen?"
 )
 CARD_KINDS = frozenset(CARD_KIND_ORDER)
+SHOWABLE = SHOW_TOOLS | {f"cards:{k}" for k in CARD_KIND_ORDER} | {SHOW_OUTCOMES}
+MAX_OUTCOMES = 8  # outcome fields in one phase
+PER_PERSON = (1, 50)  # a phase's cap of cards per person, inclusive
 # Who may write on the board in a phase. `participants` are the people who are neither the
 # inbrenger nor a silent listener (domain.md "P").
 WRITERS = frozenset({"all", "participants", "inbrenger", "listeners", "coach", "facilitator", "timekeeper"})
@@ -63,6 +73,8 @@ _METHOD_KEYS = {
     "rules",
     "source",
     "phases",
+    "labels",
+    "facilitator_writes",
 }
 _METHOD_REQUIRED = {"id", "name", "summary", "purpose", "level", "kind", "roles", "phases"}
 _PHASE_KEYS = {
@@ -80,6 +92,10 @@ _PHASE_KEYS = {
     "note_writers",
     "private",
     "fallback",
+    "outcomes",
+    "per_person",
+    "inbrenger_listens",
+    "hints",
 }
 _PHASE_REQUIRED = {"id", "title", "instructions", "minutes", "tools", "fallback"}
 _ID_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -128,6 +144,10 @@ ERROR_CODES = frozenset(
         "order_not_here",
         "rate_needs_forcefield",
         "plan_needs_plan",
+        "bad_per_person",
+        "outcomes_list",
+        "too_many_outcomes",
+        "duplicate_outcome",
     }
 )
 
@@ -173,6 +193,19 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """An outcome field of a phase: its id (unique in the phase), its label, and who writes it (the
+    phase's writers when empty)."""
+
+    id: str
+    label: Text
+    writers: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label.to_dict(), "writers": list(self.writers)}
+
+
+@dataclass(frozen=True)
 class Phase:
     id: str
     title: Text
@@ -193,6 +226,14 @@ class Phase:
     # The plan's form where the plan is open: "smart" (the SMART fields) or "evaluation" (criteria
     # and check moments with dates).
     plan: str = "smart"
+    # Written results this phase asks of its writers (an outcome field each), in screen order.
+    outcomes: tuple[Outcome, ...] = ()
+    # At most this many cards per person in this phase (0: only the room's shares).
+    per_person: int = 0
+    # The inbrenger listens: they change nothing shared in this phase (their own notes stay theirs).
+    inbrenger_listens: bool = False
+    # The gentle hints this phase gives on cards other than questions (server/kind_hints.py).
+    hints: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -210,6 +251,10 @@ class Phase:
             "note_writers": list(self.note_writers),
             "private": self.private,
             "fallback": self.fallback,
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "per_person": self.per_person,
+            "inbrenger_listens": self.inbrenger_listens,
+            "hints": list(self.hints),
         }
 
 
@@ -225,6 +270,10 @@ class Method:
     phases: tuple[Phase, ...]
     rules: tuple[Text, ...] = ()
     source: str = ""
+    # A role's name in this method where it differs from the usual one (the coach as interviewer).
+    labels: tuple[tuple[str, Text], ...] = ()
+    # False: the facilitator adds no content (socratisch) unless they turn writing on for themselves.
+    facilitator_writes: bool = True
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -250,7 +299,13 @@ class Method:
             "rules": [r.to_dict() for r in self.rules],
             "source": self.source,
             "phases": [p.to_dict() for p in self.phases],
+            "labels": {role: t.to_dict() for role, t in self.labels},
+            "facilitator_writes": self.facilitator_writes,
         }
+
+    def outcome_fields(self) -> list[tuple[Phase, Outcome]]:
+        """Every outcome field of the method, in phase order."""
+        return [(p, o) for p in self.phases for o in p.outcomes]
 
 
 def _fail(src: str, path: FieldPath, code: str, msg: str, **params: str | int) -> MethodError:
@@ -379,6 +434,24 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
             value=fallback,
             allowed=names,
         )
+    per_person = data.get("per_person", 0)
+    lo, hi = PER_PERSON
+    if (
+        not isinstance(per_person, int)
+        or isinstance(per_person, bool)
+        or not (per_person == 0 or lo <= per_person <= hi)
+    ):
+        raise _fail(
+            src,
+            (*at, "per_person"),
+            "bad_per_person",
+            f"must be a whole number from {lo} to {hi}",
+            min=lo,
+            max=hi,
+        )
+    listens = data.get("inbrenger_listens", False)
+    if not isinstance(listens, bool):
+        raise _fail(src, (*at, "inbrenger_listens"), "not_bool", "must be true or false")
     return Phase(
         id=pid,
         title=_text(src, (*at, "title"), data["title"]),
@@ -394,7 +467,39 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
         order=order,
         rate=rate,
         plan=str(plan),
+        outcomes=_outcomes(src, (*at, "outcomes"), data.get("outcomes", [])),
+        per_person=per_person,
+        inbrenger_listens=listens,
+        hints=_str_list(src, (*at, "hints"), data.get("hints", []), frozenset(HINT_CODES)),
     )
+
+
+def _outcomes(src: str, at: FieldPath, raw: Any) -> tuple[Outcome, ...]:
+    if not isinstance(raw, list) or not all(isinstance(o, dict) for o in raw):
+        raise _fail(src, at, "outcomes_list", "must be a list of {id, label} tables")
+    if len(raw) > MAX_OUTCOMES:
+        raise _fail(src, at, "too_many_outcomes", f"at most {MAX_OUTCOMES} outcome fields", max=MAX_OUTCOMES)
+    out: list[Outcome] = []
+    for i, o in enumerate(raw):
+        _keys(src, (*at, i), o, {"id", "label", "writers"}, {"id", "label"})
+        oid = _id(src, (*at, i, "id"), o["id"])
+        if any(x.id == oid for x in out):
+            raise _fail(src, (*at, i, "id"), "duplicate_outcome", f"duplicate outcome id {oid!r}", value=oid)
+        writers = _str_list(src, (*at, i, "writers"), o.get("writers", []), WRITERS)
+        out.append(Outcome(oid, _text(src, (*at, i, "label"), o["label"]), writers))
+    return tuple(out)
+
+
+def _labels(src: str, raw: Any) -> tuple[tuple[str, Text], ...]:
+    if not isinstance(raw, dict):
+        raise _fail(src, ("labels",), "not_table", "must be a table of role = {nl, en}")
+    for role in raw:
+        if role not in ROLES:
+            names = ", ".join(ROLE_ORDER)
+            raise _fail(
+                src, ("labels", role), "unknown_value", f"unknown role {role!r}", value=role, allowed=names
+            )
+    return tuple((role, _text(src, ("labels", role), raw[role])) for role in ROLE_ORDER if role in raw)
 
 
 def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | None = None) -> Method:
@@ -445,6 +550,12 @@ def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | Non
                     value=tool,
                 )
         opened.update(p.tools)
+        opened.update(f"cards:{k}" for k in p.cards)
+        if p.outcomes:
+            opened.add(SHOW_OUTCOMES)
+    fac_writes = data.get("facilitator_writes", True)
+    if not isinstance(fac_writes, bool):
+        raise _fail(src, ("facilitator_writes",), "not_bool", "must be true or false")
     return Method(
         id=mid,
         name=_text(src, ("name",), data["name"]),
@@ -456,6 +567,8 @@ def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | Non
         phases=phases,
         rules=rules,
         source=source,
+        labels=_labels(src, data.get("labels", {})),
+        facilitator_writes=fac_writes,
     )
 
 
@@ -586,11 +699,14 @@ def to_toml(m: Method) -> str:
         f"kind = {_toml_str(m.kind)}",
         f"roles = {_toml_list(m.roles)}",
         f"source = {_toml_str(m.source)}",
+        *([] if m.facilitator_writes else ["facilitator_writes = false"]),
     ]
     for key, text in (("name", m.name), ("summary", m.summary), ("purpose", m.purpose)):
         lines += ["", f"[{key}]", f"nl = {_toml_str(text.nl)}", f"en = {_toml_str(text.en)}"]
     for r in m.rules:
         lines += ["", "[[rules]]", f"nl = {_toml_str(r.nl)}", f"en = {_toml_str(r.en)}"]
+    for role, t in m.labels:
+        lines += ["", f"[labels.{role}]", f"nl = {_toml_str(t.nl)}", f"en = {_toml_str(t.en)}"]
     for p in m.phases:
         lines += [
             "",
@@ -607,6 +723,9 @@ def to_toml(m: Method) -> str:
             f"note_writers = {_toml_list(p.note_writers)}",
             f"private = {'true' if p.private else 'false'}",
             f"fallback = {_toml_str(p.fallback)}",
+            *([f"per_person = {p.per_person}"] if p.per_person else []),
+            *(["inbrenger_listens = true"] if p.inbrenger_listens else []),
+            *([f"hints = {_toml_list(p.hints)}"] if p.hints else []),
             "[phases.title]",
             f"nl = {_toml_str(p.title.nl)}",
             f"en = {_toml_str(p.title.en)}",
@@ -614,4 +733,13 @@ def to_toml(m: Method) -> str:
             f"nl = {_toml_str(p.instructions.nl)}",
             f"en = {_toml_str(p.instructions.en)}",
         ]
+        for o in p.outcomes:
+            lines += [
+                "[[phases.outcomes]]",
+                f"id = {_toml_str(o.id)}",
+                *([f"writers = {_toml_list(o.writers)}"] if o.writers else []),
+                "[phases.outcomes.label]",
+                f"nl = {_toml_str(o.label.nl)}",
+                f"en = {_toml_str(o.label.en)}",
+            ]
     return "\n".join(lines) + "\n"

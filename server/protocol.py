@@ -6,6 +6,7 @@ See docs/protocol.md. Names here are a contract shared with clients and checks o
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -21,6 +22,7 @@ PRESENCE: Final = "presence"
 PONG: Final = "pong"
 VIEW: Final = "view"  # extension: the full per-viewer state, sent to clients that ask with "view": true
 KEYS: Final = "keys"  # extension: a facilitator's new join key (and projector key) after a rotation
+TYPING: Final = "typing"  # extension: who is writing where (server/typing.py), never stored
 
 # Error codes.
 BAD_MESSAGE: Final = "bad_message"
@@ -83,7 +85,24 @@ class Ping:
     c: Any
 
 
-Message = Hello | Cmd | Ping
+@dataclass(frozen=True)
+class Typing:
+    """Extension: this person is writing (`on`) in `tool`, at `field`, or stopped. Never the text."""
+
+    tool: str
+    field: str
+    on: bool
+
+
+# The board areas a typing frame may name (docs/protocol.md, "Typing presence").
+TYPING_TOOLS: Final = frozenset(
+    {"case", "cards", "mindmap", "forcefield", "plan", "notes", "evaluation", "followup", "vote", "outcomes"}
+)
+_TYPING_KEYS: Final = frozenset({"t", "tool", "field", "on"})
+TYPING_FIELD_MAX: Final = 64
+_FIELD_RE: Final = re.compile(rf"[A-Za-z0-9_.:-]{{1,{TYPING_FIELD_MAX}}}")
+
+Message = Hello | Cmd | Ping | Typing
 
 
 def _depth(v: Any, d: int = 0) -> int:
@@ -157,9 +176,27 @@ def parse(raw: str | bytes) -> Message:
             lang=_opt_str(m, "lang", 5),
             projector=projector,
         )
+    if t == TYPING:
+        return _typing(m)
     if not isinstance(t, str):
         raise ProtocolError(BAD_MESSAGE, "a frame needs a 't' field naming its type")
     raise ProtocolError(UNKNOWN_COMMAND, f"unknown message type '{t[:40]}'", cmd_id)
+
+
+def _typing(m: dict[str, Any]) -> Typing:
+    """A typing frame carries exactly `t`, `tool`, `field` and `on`: nothing else, so no text."""
+    if set(m) - _TYPING_KEYS:
+        raise ProtocolError(BAD_MESSAGE, "a typing frame has only 'tool', 'field' and 'on'")
+    tool, field, on = m.get("tool"), m.get("field", ""), m.get("on", True)
+    if tool not in TYPING_TOOLS:
+        raise ProtocolError(BAD_MESSAGE, "'tool' must name a board area")
+    if not isinstance(field, str) or (field and not _FIELD_RE.fullmatch(field)):
+        raise ProtocolError(
+            BAD_MESSAGE, f"'field' must be at most {TYPING_FIELD_MAX} letters, digits or _.:-"
+        )
+    if not isinstance(on, bool):
+        raise ProtocolError(BAD_MESSAGE, "'on' must be true or false")
+    return Typing(tool=str(tool), field=field, on=on)
 
 
 def dumps(msg: dict[str, Any]) -> str:
@@ -197,3 +234,10 @@ def presence(online: list[dict[str, Any]], screens: list[dict[str, Any]] | None 
     """`online`: the participants connected now; `screens` (extension): the projectors, as
     `{"kind": "projector", "name": "beamer"}` each."""
     return {"t": PRESENCE, "online": online, "screens": screens or []}
+
+
+def typing(writing: list[dict[str, str]], counts: dict[str, int]) -> dict[str, Any]:
+    """Extension: who is writing now. `writing`: `{"pid", "tool", "field"}` where the board is
+    shared; `counts`: per tool, how many write where only a count may be told (a private phase,
+    notes, the evaluation). Never the text."""
+    return {"t": TYPING, "writing": writing, "counts": counts}

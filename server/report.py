@@ -70,6 +70,12 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
     lines += ["", f"## {L('question')}", "", _md(v["case"]["question"]) or L("empty"), ""]
     if v["case"]["reformulation"]:
         lines += [f"## {L('reformulation')}", "", _md(v["case"]["reformulation"]), ""]
+    k = v.get("knowledge")
+    if k:  # the link as inert text: a report never carries a live link
+        title = f": {_md(k['title'])}" if k.get("title") else ""
+        lines += [f"## {L('knowledge')}{title}", "", _md(k["text"])]
+        lines += ["", _md(k["link"])] if k.get("link") else []
+        lines.append("")
 
     nodes = v["mindmap"]["nodes"]
     if nodes:
@@ -122,33 +128,16 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
                     lines.append(f"  - {L('linkedWith')} {'; '.join(_md(t) for t in linked)}")
         lines.append("")
 
-    revealed = [n for n in v["notes"].values() if n["revealed"]]
-    if revealed:
-        lines += [f"## {L('notes')}", ""]
-        by_author: dict[str, list[str]] = {}
-        for n in revealed:
-            by_author.setdefault(n["author"], []).append(n["text"])
-        for author, texts in by_author.items():
-            lines.append(f"- **{who(author)}**")
-            lines += [f"  - {_md(t)}" for t in texts]
-        lines.append("")
+    lines += _phase_sections(v, lang, L, who)
 
-    cards = [c for c in v["cards"].values() if not c["private"] or c["revealed"]]
-    if cards:
-        lines += [f"## {L('cards')}", ""]
-        for c in sorted(cards, key=lambda c: c["at"]):
-            kind = L("kind." + c["kind"])
-            useful = f" ✓ {L('useful')}" if c["useful"] else ""
-            lines.append(f"- {kind} ({who(c['author'])}): {_md(c['text'])}{useful}")
-        lines.append("")
-
-    lines += [f"## {L('plan')}", ""]
-    for f in PLAN_FIELDS:
-        label = i18n.t(lang, "plan.field." + f)
-        text = v["plan"].get(f, "")
-        if f == "review_date" and text:
-            text = i18n.long_date(text, lang)
-        lines.append(f"- **{label}:** {_md(text) or L('empty')}")
+    if any("plan" in p["tools"] for p in m["phases"]):  # a plan only where the method has one
+        lines += [f"## {L('plan')}", ""]
+        for f in PLAN_FIELDS:
+            label = i18n.t(lang, "plan.field." + f)
+            text = v["plan"].get(f, "")
+            if f == "review_date" and text:
+                text = i18n.long_date(text, lang)
+            lines.append(f"- **{label}:** {_md(text) or L('empty')}")
     if any(p.get("plan") == "evaluation" for p in m["phases"]) or any(
         v["plan"].get(f) for f in EVAL_PLAN_FIELDS
     ):
@@ -181,6 +170,55 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
     lines += ["", f"## {L('participants')}", ""]
     lines += [f"- {who(pid)}" for pid in v["participants"]]
     return "\n".join(lines) + "\n"
+
+
+def note_group(v: dict[str, Any], author: str) -> str:
+    """Whose notes these are, by the writer's role now: the inbrenger's, the silent listeners', or
+    the others' (server/rooms/notes.py `note_group`, read from a view)."""
+    roles = v["participants"].get(author, {}).get("roles", [])
+    if "inbrenger" in roles:
+        return "inbrenger"
+    return "listeners" if "listener" in roles else "others"
+
+
+def _phase_sections(v: dict[str, Any], lang: str, L: Any, who: Any) -> list[str]:
+    """The method's own phases as sections, each with what was written in it: its cards by kind,
+    its outcome fields, and the revealed notes, labelled by their writers' roles."""
+    m = v["method"]
+    cards = [c for c in v["cards"].values() if not c["private"] or c["revealed"]]
+    notes = [n for n in v["notes"].values() if n["revealed"]]
+    outcomes = v.get("outcomes") or {}
+    lines: list[str] = []
+    for i, p in enumerate(m["phases"], 1):
+        here = sorted((c for c in cards if c["phase"] == p["id"]), key=lambda c: c["at"])
+        fields = [(o, outcomes.get(f"{p['id']}/{o['id']}", "")) for o in p.get("outcomes", [])]
+        fields = [(o, t) for o, t in fields if t]
+        written = [n for n in notes if n["phase"] == p["id"]]
+        if not (here or fields or written):
+            continue
+        lines += [f"## {i}. {_md(p['title'][lang])}", ""]
+        for o, text in fields:
+            lines.append(f"- **{_md(o['label'][lang])}:** {_md(text)}")
+        if fields:
+            lines.append("")
+        kinds: dict[str, list[dict[str, Any]]] = {}
+        for c in here:
+            kinds.setdefault(c["kind"], []).append(c)
+        for kind, group in kinds.items():
+            lines += [f"### {L('kinds.' + kind)}", ""]
+            for c in group:
+                useful = f" ✓ {L('useful')}" if c["useful"] else ""
+                lines.append(f"- {_md(c['text'])} ({who(c['author'])}){useful}")
+            lines.append("")
+        by_group: dict[str, list[dict[str, Any]]] = {}
+        for n in written:
+            by_group.setdefault(note_group(v, n["author"]), []).append(n)
+        for g in ("inbrenger", "listeners", "others"):
+            if g in by_group:
+                lines += [f"### {L('notesOf.' + g)}", ""]
+                lines += [f"- {_md(n['text'])} ({who(n['author'])})" for n in by_group[g]]
+                lines.append("")
+    return lines
 
 
 def export_log(events: list[Event], viewer: str) -> list[dict[str, Any]]:

@@ -9,14 +9,13 @@ the store, as it does their name."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 from typing import TYPE_CHECKING, Any
 
 from .groupstate import GroupError, GroupState
 from .protocol import dumps
-from .rooms import PLAN_FIELDS, Command
+from .rooms import Command
 
 if TYPE_CHECKING:
     from .groups import Groups
@@ -140,144 +139,3 @@ def thread_view(g: GroupState, meta: dict[str, str], mid: str) -> dict[str, Any]
             shared[other] = {"v": len(lv["versions"]), "at": last["at"], **_read_text(meta, last["key"])}
     log_ = [{"room": e["room"], "at": e["at"], **_read_text(meta, e["key"])} for e in g.logs.get(mid, [])]
     return {"leervraag": mine, "leervragen": shared, "log": log_}
-
-
-_WORDS = {
-    "nl": {
-        "title": "Mijn leerdraad in {group}",
-        "member": "Van {name}, {date}.",
-        "leervraag": "Persoonlijke leervraag",
-        "none": "(nog niets)",
-        "version": "Versie {v}, {date}",
-        "shared": "gedeeld met de groep",
-        "private": "privé",
-        "text": "Wat wil ik leren",
-        "goals_short": "Kortetermijndoelen",
-        "goals_long": "Langetermijndoelen",
-        "school": "In verhouding tot de doelen van mijn school",
-        "log": "Leerlogboek",
-        "learned": "Wat heb ik geleerd",
-        "reflection": "Reflectie op mijn leervraag",
-        "plans": "Mijn actieplannen en hun opvolging",
-        "plan": "Actieplan",
-        "report": "Opvolging",
-        "meetings": "Bijeenkomsten waar ik lid van was",
-        "led": "gespreksleider",
-        "new": "Mijn nieuwe leervraag",
-        "present": "aanwezig (bevestigd)",
-        "absent": "afwezig (bevestigd)",
-        "seen": "aanwezig (onbevestigd)",
-        "not_seen": "niet gezien (onbevestigd)",
-    },
-    "en": {
-        "title": "My learning thread in {group}",
-        "member": "By {name}, {date}.",
-        "leervraag": "Personal learning question",
-        "none": "(nothing yet)",
-        "version": "Version {v}, {date}",
-        "shared": "shared with the group",
-        "private": "private",
-        "text": "What I want to learn",
-        "goals_short": "Short-term goals",
-        "goals_long": "Long-term goals",
-        "school": "In relation to my school's goals",
-        "log": "Learning log",
-        "learned": "What I learned",
-        "reflection": "Reflection on my learning question",
-        "plans": "My action plans and their follow-up",
-        "plan": "Action plan",
-        "report": "Follow-up",
-        "meetings": "Meetings I was a member of",
-        "led": "facilitator",
-        "new": "My new learning question",
-        "present": "present (confirmed)",
-        "absent": "absent (confirmed)",
-        "seen": "present (unconfirmed)",
-        "not_seen": "not seen (unconfirmed)",
-    },
-}
-
-
-def _attended(st: Any, mid: str, w: dict[str, str]) -> str:
-    """Present or not, as the facilitator confirmed it, else as recorded (unconfirmed)."""
-    if st.attendance_confirmed is not None:
-        return w["present"] if mid in st.attendance_confirmed else w["absent"]
-    return w["seen"] if mid in st.attendance else w["not_seen"]
-
-
-def _day(ms: int) -> str:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).date().isoformat()
-
-
-def _md(text: str) -> str:
-    """A member's text as a Markdown block quote (their own words, no markup of ours inside)."""
-    return "\n".join("> " + line for line in text.splitlines() or [""])
-
-
-async def reflection_markdown(groups: Groups, g: GroupState, meta: dict[str, str], mid: str) -> str:
-    """The year's reflection of one member, as Markdown: their own thread only (their leervraag in
-    every version, their learning log, the plans they brought and their follow-up, the meetings
-    they were a member of with date and facilitator), never anyone else's content."""
-    w = _WORDS.get(g.lang, _WORDS["en"])
-    th = thread_view(g, meta, mid)
-    me = g.members[mid]["name"]
-    out = [
-        f"# {w['title'].format(group=g.name)}",
-        "",
-        w["member"].format(name=me, date=_day(groups.hub.clock())),
-        "",
-    ]
-    out += [f"## {w['leervraag']}", ""]
-    lv = th["leervraag"]
-    if not lv:
-        out += [w["none"], ""]
-    else:
-        out += [f"*{w['shared'] if lv['shared'] else w['private']}*", ""]
-        for v in lv["versions"]:
-            out += [f"### {w['version'].format(v=v['v'], date=_day(v['at']))}", ""]
-            for k in LEERVRAAG_FIELDS:
-                if v.get(k):
-                    out += [f"**{w[k]}**", "", _md(v[k]), ""]
-    titles = {m["room"]: m for m in g.meetings}
-    out += [f"## {w['log']}", ""]
-    if not th["log"]:
-        out += [w["none"], ""]
-    for e in th["log"]:
-        m = titles.get(e["room"], {})
-        out += [f"### {m.get('title', '')} ({m.get('date') or _day(e['at'])})", ""]
-        if e.get("learned"):
-            out += [f"**{w['learned']}**", "", _md(e["learned"]), ""]
-        if e.get("text"):
-            out += [f"**{w['reflection']}**", "", _md(e["text"]), ""]
-    plans: list[str] = []
-    meetings: list[str] = []
-    reports: dict[str, list[dict[str, Any]]] = {}
-    states = []
-    for m in list(g.meetings):
-        live = await groups.hub.get(m["room"])
-        if live is not None:
-            states.append((m, live.state))
-    for _m, st in states:
-        for f in st.followups:
-            r = f.get("report")
-            if r and f.get("owner") == mid:
-                reports.setdefault(f["meeting"], []).append(r)
-    for m, st in states:
-        if st.case.get("inbrenger") == mid and any(st.plan.get(k) for k in PLAN_FIELDS):
-            plans += [f"### {m['title']} ({m['date']})", "", f"**{w['plan']}**", ""]
-            plans += [_md(st.plan[k]) for k in PLAN_FIELDS if st.plan.get(k)] + [""]
-            for r in reports.get(m["room"], []):
-                plans += [f"**{w['report']}**: {r.get('status', '')}", "", _md(str(r.get("text", ""))), ""]
-        if mid in st.participants:
-            led = [
-                p["name"]
-                for pid, p in st.participants.items()
-                if "facilitator" in p.get("roles", []) and pid not in g.erased
-            ]
-            meetings.append(
-                f"- {m['date'] or '?'} · {m['title']} · {w['led']}: {', '.join(led) or '?'} · {_attended(st, mid, w)}"
-            )
-    out += [f"## {w['plans']}", "", *(plans or [w["none"], ""])]
-    out += [f"## {w['meetings']}", "", *(meetings or [w["none"]]), ""]
-    out += [f"## {w['new']}", "", "> ", ""]
-    return "\n".join(out)

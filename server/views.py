@@ -11,7 +11,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from . import hints, i18n, joincode, report
+from . import hints, i18n, joincode, kind_hints, report
 from .assets import IMMUTABLE, REVALIDATE, assets
 from .auth import hash_key, key_matches
 from .creation import creation_refused
@@ -27,6 +27,7 @@ from .methods import (
     LEVEL_ORDER,
     LEVELS,
     MAX_METHOD_ID,
+    PER_PERSON,
     PHASE_MINUTES,
     PLAN_FORMS,
     ROLE_ORDER,
@@ -37,6 +38,7 @@ from .methods import (
     summary,
 )
 from .paths import TEMPLATES
+from .programme import EVERY_WEEKS, MAX_LEAD_FIRST, MAX_PROGRAMME_GROUPS, MAX_PROGRAMME_NAME
 from .rooms import (
     EVAL_PLAN_FIELDS,
     FOLLOWUP_STATUS,
@@ -52,6 +54,7 @@ from .rooms import (
     view,
 )
 from .rooms.evaluation import EVAL_KEYS
+from .rooms.knowledge import MAX_KNOWLEDGE_TITLE, MAX_LINK
 from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
 from .store.base import Unavailable
 from .thread import MAX_THREAD_TEXT
@@ -97,6 +100,10 @@ LIMITS: dict[str, Any] = {
     "title": MAX_TITLE,
     "group_name": MAX_GROUP_NAME,
     "thread_text": MAX_THREAD_TEXT,
+    "programme_name": MAX_PROGRAMME_NAME,
+    "programme_groups": MAX_PROGRAMME_GROUPS,
+    "every_weeks": list(EVERY_WEEKS),
+    "lead_first": MAX_LEAD_FIRST,
     "method_id": MAX_METHOD_ID,
     "timer_s": MAX_TIMER_S,
     "phase_minutes": list(PHASE_MINUTES),
@@ -118,7 +125,13 @@ ENUMS: dict[str, list[str]] = {
     "levels": list(LEVEL_ORDER),
     "kinds": list(KIND_ORDER),
 }
-_env.globals["limits"] = LIMITS
+# Templates see a few more limits than the browser's code needs (form attributes only).
+_env.globals["limits"] = {
+    **LIMITS,
+    "per_person": list(PER_PERSON),
+    "knowledge_title": MAX_KNOWLEDGE_TITLE,
+    "link": MAX_LINK,
+}
 
 
 def _render(request: Request, template: str, data: dict[str, Any], **ctx: Any) -> HTMLResponse:
@@ -163,6 +176,7 @@ def _room_data(request: Request) -> dict[str, Any]:
     return {
         "room": request.path_params["room"],
         "hint_rules": hints.client_rules(),
+        "kind_hint_rules": kind_hints.client_rules(),
         # Above this many participants the facilitator is warned, with a one-click lock.
         "crowd_warning": request.app.state.settings.crowd_warning,
     }
@@ -200,11 +214,29 @@ async def group_page(request: Request) -> Response:
                 "plan_forms": list(PLAN_FORMS),
                 "card_kinds": sorted(CARD_KINDS),
                 "writers": sorted(WRITERS),
+                "hints": list(kind_hints.CODES),
                 "levels": sorted(LEVELS),
                 "kinds": sorted(KINDS),
             },
         },
     )
+
+
+async def reflection_page(request: Request) -> Response:
+    """The year's reflection of a member, to read and print (its data: POST /reflection with this
+    browser's member token, kept by the group page)."""
+    return _render(
+        request, "reflection.html", page="reflection", data={"group": request.path_params["group"]}
+    )
+
+
+async def programme_page(request: Request) -> Response:
+    """A programme's page (its key in the fragment), or at /programme the form that creates one."""
+    data = {
+        "programme": request.path_params.get("programme", ""),
+        "create_key_required": bool(request.app.state.creation.restricted),
+    }
+    return _render(request, "programme.html", page="programme", data=data)
 
 
 async def healthz(request: Request) -> Response:
@@ -347,8 +379,13 @@ async def api_qr(request: Request) -> Response:
     if meta is None or not key_matches(key, meta.get("facilitator_hash")) or not meta.get("join_key"):
         return denied
     base = str(request.base_url).rstrip("/")
+    return qr_svg(f"{base}/r/{room}#{meta['join_key']}")
+
+
+def qr_svg(url: str) -> Response:
+    """A join link as an SVG QR code (a room's, a programme group's)."""
     out = io.BytesIO()
-    segno.make(f"{base}/r/{room}#{meta['join_key']}", error="m").save(
+    segno.make(url, error="m").save(
         out, kind="svg", xmldecl=False, svgns=True, nl=False, scale=5, border=2, omitsize=True
     )
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -17,7 +17,7 @@ from typing import Any
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from . import fastpath
+from . import fastpath, typing_presence
 from . import protocol as P
 from .auth import Tokens, key_matches, new_pid
 from .effects import keys_message
@@ -297,6 +297,8 @@ async def _reader(receive: Receive, hub: Hub, live: LiveRoom, conn: Conn, settin
                 continue
             if isinstance(msg, P.Ping):
                 conn.push(P.dumps(P.pong(msg.c, int(time.time() * 1000))))
+            elif isinstance(msg, P.Typing):
+                typing_presence.receive(live, conn, msg, hub.peers)
             elif isinstance(msg, P.Hello):
                 conn.push(P.dumps(P.error(P.BAD_MESSAGE, "already joined; hello comes once")))
             else:

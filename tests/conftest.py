@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,33 @@ from kring_testlib import Client, RedisProc, ServerProc
 # A missing translation raises (server/i18n.py) in the tests and in the servers they start,
 # instead of being logged and shown as ⟦key⟧.
 os.environ["KRING_STRICT_I18N"] = "1"
+
+# The browser tests' Chromium (tests/e2e, and the scale tests that look at a page): Debian's,
+# driven by Playwright (never `playwright install`).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed")
+    playwright = pytest.importorskip("playwright.async_api")
+    async with playwright.async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            await b.close()
 
 
 def pytest_report_header() -> str:

@@ -1,14 +1,16 @@
 """Attendance in a group meeting (personal data, docs/privacy.md): the server records when a
 member first comes in (`attendance.seen`, on their hello), and the facilitator confirms or corrects
-who was there at the end (`attendance.confirm`). Only facilitators see it in the room; the
-member's own statement of participation reads it back (server/thread.py)."""
+who was there at the end (`attendance.confirm`). Only facilitators see it in the room, in their
+view: on the wire both events reach everyone, the facilitators too, as the `private` placeholder
+(audience NOBODY). The member's own statement of participation reads it back
+(server/reflection.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .commands import Draft, _arg_id, _Bad, _only_keys
-from .events import Event
+from .events import NOBODY, Event
 from .limits import MAX_PARTICIPANTS
 from .permissions import _need_fac
 from .registry import applies, facilitator_part, handles
@@ -25,7 +27,7 @@ def _seen(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Dra
         raise _Bad("not_found", "no such participant in a group meeting")
     if pid in s.attendance:
         raise _Bad("conflict", "already recorded")
-    return Draft("attendance.seen", {"pid": pid})
+    return Draft("attendance.seen", {"pid": pid}, audience=NOBODY)
 
 
 @handles("attendance.confirm")
@@ -38,7 +40,7 @@ def _confirm(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> 
         raise _Bad("invalid", "'present' must be a list of participant ids")
     if any(not isinstance(p, str) or p not in s.participants for p in present):
         raise _Bad("not_found", "'present' names someone who is not a participant")
-    return Draft("attendance.confirmed", {"present": sorted(set(present))})
+    return Draft("attendance.confirmed", {"present": sorted(set(present))}, audience=NOBODY)
 
 
 @applies("attendance.seen")

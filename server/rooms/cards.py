@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .. import hints
+from .. import hints, kind_hints
 from .commands import (
     Draft,
     _arg_bool,
@@ -21,13 +21,14 @@ from .commands import (
     _arg_text,
     _Bad,
     _only_keys,
+    check_base,
     item_key,
     scoped_record,
     scoped_view,
 )
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS, check_share
-from .permissions import _need_fac, may_write
+from .permissions import _need_fac, fac_writes, may_write
 from .registry import applies, facilitator_part, handles, shared_part, viewer_part
 from .state import RoomState, _stat
 
@@ -64,19 +65,23 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         raise _Bad("invalid", "'kind' must be a string")
     if kind not in s.current.cards:
         raise _Bad("phase_closed", f"'{kind}' cards are not open in this phase")
-    if not s.is_fac(actor) and not may_write(s, actor):
+    if not fac_writes(s, actor) and (s.is_fac(actor) or not may_write(s, actor)):
         raise _Bad("forbidden", "your role does not write cards in this phase")
     if key in s.cards:
         raise _Bad("conflict", "a card with this id exists")
     if len(s.cards) >= MAX_CARDS:
         raise _Bad("too_large", f"a room holds at most {MAX_CARDS} cards")
     check_share(actor, s.is_fac(actor), s.cards.values(), MAX_CARDS, "cards")
+    if s.current.per_person and kind != CHECKIN:
+        mine = sum(1 for c in s.cards.values() if c["author"] == actor and c["phase"] == s.current.id)
+        if mine >= s.current.per_person:
+            raise _Bad("too_large", f"at most {s.current.per_person} cards per person in this phase")
     private = s.current.private and s.current.id not in s.revealed_phases
     if kind == CHECKIN:
         # A check-in on one's leervraag: the group's only when its author shares their leervraag
         # with the group, else their own for good (no reveal shows it, no count tells of it).
         private = actor not in s.leervraag_shared
-    flag = _flag(kind, text) if private else None  # in a public event the flag would reach everyone
+    flag = _flag(s, s.current.id, kind, text) if private else None  # a public event's flag reaches all
     # A public card is everyone's under its key; a private one is its author's under their id.
     data = {
         "id": cid if private else key,
@@ -91,13 +96,16 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
 
 @handles("card.edit")
 def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "id", "text")
+    _only_keys(a, "id", "text", "base")
     cid = _arg_id(a)
     text = _arg_text(a, "text", MAX_CARD)
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
-    flag = _flag(card["kind"], text) if hidden else None
-    data = {"id": cid if hidden else _key(s, actor, cid), "text": text, "flag": flag}
+    key = _key(s, actor, cid)
+    if not hidden:  # a hidden card has one writer, and its version is in nobody's view
+        check_base(s, a, "card." + key, card["text"], text)
+    flag = _flag(s, card["phase"], card["kind"], text) if hidden else None
+    data = {"id": cid if hidden else key, "text": text, "flag": flag}
     return Draft("card.edit", data, audience=card["author"] if hidden else None)
 
 
@@ -162,9 +170,14 @@ def _a_leervraag_shared(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         s.leervraag_shared.remove(d["pid"])
 
 
-def _flag(kind: str, text: str) -> str | None:
-    """The question hint of a card: derived from its text, the same on every replay."""
-    return hints.check(text) if kind == "question" else None
+def _flag(s: RoomState, phase_id: str, kind: str, text: str) -> str | None:
+    """The hint of a card: for a question the question rules; for another kind the rules its
+    phase states (`hints`, server/kind_hints.py). Derived from its text, the same on every replay."""
+    if kind == "question":
+        return hints.check(text)
+    index = s.method.phase_index(phase_id)
+    codes = s.method.phases[index].hints if index is not None else ()
+    return kind_hints.check(text, codes) if codes else None
 
 
 # --- apply ----------------------------------------------------------------------------------------
@@ -172,7 +185,7 @@ def _flag(kind: str, text: str) -> str | None:
 
 @applies("card.add")
 def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    flag = _flag(d["kind"], d["text"])
+    flag = _flag(s, d["phase"], d["kind"], d["text"])
     key = _key(s, e.actor, d["id"])
     s.cards[key] = scoped_record(
         key,
@@ -197,17 +210,21 @@ def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 @applies("card.edit")
 def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    c = s.cards[_key(s, e.actor, d["id"])]
-    flag = _flag(c["kind"], d["text"])
+    key = _key(s, e.actor, d["id"])
+    c = s.cards[key]
+    flag = _flag(s, c["phase"], c["kind"], d["text"])
     if flag and not c.get("flag") and card_visible(c, None):
         _stat(s, c["author"], "flagged")
     c["text"] = d["text"]
     c["flag"] = flag
+    s.versions["card." + key] = e.seq
 
 
 @applies("card.remove")
 def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.cards.pop(_key(s, e.actor, d["id"]), None)
+    key = _key(s, e.actor, d["id"])
+    s.cards.pop(key, None)
+    s.versions.pop("card." + key, None)
 
 
 @applies("card.mark")

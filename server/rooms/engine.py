@@ -14,6 +14,7 @@ from typing import Any
 from ..methods import Method
 from .commands import Command, Draft, Rejection, _Bad, _rej
 from .events import Event
+from .permissions import SHARED_EDITS, inbrenger_listening
 from .registry import APPLIERS as _APPLY
 from .registry import (
     FACILITATOR_PARTS,
@@ -48,6 +49,8 @@ def decide(
     system = actor is None and cmd.type in SYSTEM_COMMANDS  # the server itself; its handler knows
     if cmd.type not in SERVER_COMMANDS and not system and (actor is None or actor not in s.participants):
         return _rej("forbidden", "join the room first")
+    if actor is not None and cmd.type in SHARED_EDITS and inbrenger_listening(s, actor):
+        return _rej("forbidden", "the inbrenger listens in this phase and changes nothing shared")
     try:
         return handler(s, cmd.args, actor or "", now, methods or {})
     except _Bad as b:
@@ -99,9 +102,21 @@ SHARED_KEYS = (
     "followups",
     "next_roles",
     "revealed_phases",
+    "outcomes",
+    "fac_writing",
+    "speakers",
+    "knowledge",
 )
 VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "cards")
-FACILITATOR_KEYS = ("hidden", "waiting", "stats", "attendance", "notes_hidden")
+FACILITATOR_KEYS = (
+    "hidden",
+    "waiting",
+    "stats",
+    "attendance",
+    "notes_hidden",
+    "notes_hidden_by",
+    "plan_missing",
+)
 
 # Filled by `seal` from the registered parts, in the order above.
 _SHARED: tuple[tuple[str, SharedPart], ...] = ()

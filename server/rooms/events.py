@@ -19,6 +19,12 @@ class NoSuchRoom(Exception):
     room's (a group's, which shares the store) is no room (server/rooms/state.py `from_dict`)."""
 
 
+# An audience no participant is: every connection gets the event as the `private` placeholder.
+# For data some roles may see in their view but nobody on the wire (attendance: the facilitators'
+# view part, server/rooms/attendance.py).
+NOBODY = ""
+
+
 @dataclass(frozen=True)
 class Event:
     seq: int

@@ -9,7 +9,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from .commands import Draft, _arg_bool, _arg_id, _arg_int, _arg_text, _Bad, _only_keys
+from .commands import Draft, _arg_bool, _arg_id, _arg_int, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_FORCES, MAX_NODE, MAX_TEXT, SCORE, check_share
 from .permissions import _need_tool, may_write, tool_open
@@ -127,7 +127,7 @@ def _force_flag(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
 
 @handles("forcefield.set")
 def _ff_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "current", "desired")
+    _only_keys(a, "current", "desired", "base")
     if not s.roles(actor) & {"facilitator", "inbrenger"}:
         _need_tool(s, actor, "forcefield", "force field")
     data: dict[str, Any] = {
@@ -135,6 +135,8 @@ def _ff_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> D
     }
     if not data:
         raise _Bad("invalid", "give 'current', 'desired' or both")
+    for k, text in data.items():  # `base`: each field given against its own version
+        check_base(s, a, "forcefield." + k, s.forcefield[k], text)
     return Draft("forcefield.set", data)
 
 
@@ -210,6 +212,7 @@ def _a_ff_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for k in ("current", "desired"):
         if k in d:
             s.forcefield[k] = d[k]
+            s.versions["forcefield." + k] = e.seq
 
 
 # --- view -----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys
+from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_NODE, MAX_NODES, check_share
 from .permissions import _need_tool
@@ -52,11 +52,13 @@ def _mm_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> D
 
 @handles("mindmap.edit")
 def _mm_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a, "id", "text")
+    _only_keys(a, "id", "text", "base")
     _need_tool(s, actor, "mindmap", "mind-map")
     nid = _arg_id(a)
-    _node(s, nid)
-    return Draft("mindmap.edit", {"id": nid, "text": _arg_text(a, "text", MAX_NODE)})
+    node = _node(s, nid)
+    text = _arg_text(a, "text", MAX_NODE)
+    check_base(s, a, "node." + nid, node["text"], text)
+    return Draft("mindmap.edit", {"id": nid, "text": text})
 
 
 @handles("mindmap.move")
@@ -106,6 +108,7 @@ def _a_mm_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("mindmap.edit")
 def _a_mm_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.mindmap[d["id"]]["text"] = d["text"]
+    s.versions["node." + d["id"]] = e.seq
 
 
 @applies("mindmap.move")
@@ -118,6 +121,7 @@ def _a_mm_move(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 def _a_mm_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for nid in subtree(s.mindmap, d["id"]):
         s.mindmap.pop(nid, None)
+        s.versions.pop("node." + nid, None)
 
 
 # --- view -----------------------------------------------------------------------------------------

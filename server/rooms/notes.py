@@ -26,6 +26,18 @@ from .state import RoomState
 # --- decide ---------------------------------------------------------------------------------------
 
 
+# Whose notes a reveal shows: everyone's, or one group's (the listeners' apart from the inbrenger's).
+NOTE_AUTHORS = ("all", "listeners", "inbrenger", "others")
+
+
+def note_group(s: RoomState, author: str) -> str:
+    """The group a note's author writes in: `inbrenger`, `listeners`, or `others`."""
+    roles = s.roles(author)
+    if "inbrenger" in roles:
+        return "inbrenger"
+    return "listeners" if "listener" in roles else "others"
+
+
 def note_visible(note: Mapping[str, Any], viewer: str | None) -> bool:
     return bool(note["revealed"]) or note["author"] == viewer
 
@@ -79,13 +91,18 @@ def _note_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
 
 @handles("notes.reveal")
 def _notes_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    _only_keys(a)
+    _only_keys(a, "authors")
     _need_fac(s, actor)
+    authors = a.get("authors", "all")
+    if authors not in NOTE_AUTHORS:
+        raise _Bad("invalid", f"'authors' must be one of {', '.join(NOTE_AUTHORS)}")
     hidden = {
         nid: {"author": n["author"], "text": n["text"], "phase": n["phase"]}
         for nid, n in s.notes.items()
-        if not n["revealed"]
+        if not n["revealed"] and (authors == "all" or note_group(s, n["author"]) == authors)
     }
+    if not hidden:
+        raise _Bad("invalid", "there are no such notes to reveal")
     return Draft("notes.revealed", {"notes": hidden})
 
 
@@ -128,3 +145,14 @@ def _notes_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
 def _notes_hidden_view(s: RoomState, viewer: str | None) -> int:
     """How many notes are not revealed yet: a count for the reveal button, never content or authors."""
     return sum(1 for n in s.notes.values() if not n["revealed"])
+
+
+@facilitator_part("notes_hidden_by")
+def _notes_hidden_by_view(s: RoomState, viewer: str | None) -> dict[str, int]:
+    """The same count per author group (`inbrenger`, `listeners`, `others`), for a reveal per group."""
+    out: dict[str, int] = {}
+    for n in s.notes.values():
+        if not n["revealed"]:
+            g = note_group(s, n["author"])
+            out[g] = out.get(g, 0) + 1
+    return out

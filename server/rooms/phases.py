@@ -170,6 +170,10 @@ def _method_view(s: RoomState) -> dict[str, Any]:
                 "private": p.private,
                 "writers": list(p.writers),
                 "fallback": p.fallback,
+                "outcomes": [o.to_dict() for o in p.outcomes],
+                "per_person": p.per_person,
+                "inbrenger_listens": p.inbrenger_listens,
+                "hints": list(p.hints),
                 "state": "done" if i < s.phase else ("current" if i == s.phase else "next"),
             }
         )
@@ -180,6 +184,8 @@ def _method_view(s: RoomState) -> dict[str, Any]:
         "kind": m.kind,
         "summary": m.summary.to_dict(),
         "rules": [r.to_dict() for r in m.rules],
+        "labels": {role: t.to_dict() for role, t in m.labels},
+        "facilitator_writes": m.facilitator_writes,
         "phases": phases,
         "minutes": sum(s.phase_minutes(p) for p in m.phases),
     }

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .cards import card_visible
 from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_CARDS, MAX_TEXT, check_share
 from .permissions import _need_tool, tool_open
-from .registry import applies, handles, shared_part
+from .registry import applies, facilitator_part, handles, shared_part
 from .state import RoomState
 
 PLAN_FIELDS = (
@@ -131,8 +132,14 @@ def _a_plan_dismiss(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @shared_part("versions")
 def _versions_view(s: RoomState) -> dict[str, int]:
     """Beside the texts, not inside them: the seq of each edited field's last change ("plan.who"),
-    the `base` an edit names (absent: never changed, base 0)."""
-    return dict(s.versions)
+    the `base` an edit names (absent: never changed, base 0). A card's only while everyone sees
+    it: a hidden card's version would tell others it exists."""
+    return {k: v for k, v in s.versions.items() if not k.startswith("card.") or _public_card(s, k[5:])}
+
+
+def _public_card(s: RoomState, cid: str) -> bool:
+    c = s.cards.get(cid)
+    return c is not None and card_visible(c, None)
 
 
 @shared_part("plan")
@@ -143,3 +150,11 @@ def _plan_view(s: RoomState) -> dict[str, str]:
 @shared_part("suggestions")
 def _suggestions_view(s: RoomState) -> dict[str, Any]:
     return {k: dict(v) for k, v in s.suggestions.items()}
+
+
+@facilitator_part("plan_missing")
+def _plan_missing_view(s: RoomState, viewer: str | None) -> bool:
+    """The method has an action plan and neither its action nor its first step is written: the
+    facilitator's page asks before skipping the plan's phase or ending the meeting."""
+    has_plan = any("plan" in p.tools for p in s.method.phases)
+    return has_plan and not (s.plan.get("action", "").strip() or s.plan.get("first_step", "").strip())

@@ -10,11 +10,21 @@ from typing import Any
 from .commands import Draft, _arg_int, _Bad, _only_keys
 from .events import Event
 from .limits import ROUND_DEFAULT_S, ROUND_SECONDS
-from .permissions import _need_fac, tool_open
+from .permissions import _need_fac, may_write, tool_open
 from .registry import applies, handles, shared_part
 from .state import RoomState, _stat
 
 # --- decide ---------------------------------------------------------------------------------------
+
+
+def default_speakers(s: RoomState) -> list[str]:
+    """Who speaks in a round by default: the phase's writers (the listeners in a listening round,
+    the participants in a round of questions), never the facilitator nor the inbrenger, whom a
+    round turns to: they speak in turn only where nobody else would."""
+    writers = [p for p in s.participants if may_write(s, p) and not s.roles(p) & {"facilitator", "inbrenger"}]
+    if not writers:
+        writers = [p for p in s.participants if not s.roles(p) & {"inbrenger", "facilitator", "listener"}]
+    return writers or [p for p in s.participants if not s.is_fac(p)] or list(s.participants)
 
 
 @handles("round.start")
@@ -26,7 +36,7 @@ def _round_start(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     secs = _arg_int(a, "seconds", *ROUND_SECONDS) if "seconds" in a else ROUND_DEFAULT_S
     order = a.get("order")
     if order is None:
-        order = [p for p in s.participants if "inbrenger" not in s.roles(p)]
+        order = default_speakers(s)
     if not isinstance(order, list) or not order or not all(isinstance(p, str) for p in order):
         raise _Bad("invalid", "'order' must be a non-empty list of participant ids")
     if len(set(order)) != len(order):
@@ -105,3 +115,9 @@ def _a_round_stopped(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @shared_part("round")
 def _round_view(s: RoomState) -> dict[str, Any] | None:
     return copy.deepcopy(s.round)
+
+
+@shared_part("speakers")
+def _speakers_view(s: RoomState) -> list[str]:
+    """The order a round would start with now (the facilitator may reorder it before starting)."""
+    return default_speakers(s) if "rounds" in s.current.tools else []

@@ -77,6 +77,12 @@ class RoomState:
     # there (None until they do; server/rooms/attendance.py).
     attendance: dict[str, int] = field(default_factory=dict)
     attendance_confirmed: list[str] | None = None
+    # Phase outcomes, "<phase>/<field>" -> text (server/rooms/outcomes.py), and the facilitators
+    # who turned their own writing on where the method says they add no content.
+    outcomes: dict[str, str] = field(default_factory=dict)
+    fac_writing: list[str] = field(default_factory=list)
+    # A knowledge input beside the case: {title, text, link, at} or None (server/rooms/knowledge.py).
+    knowledge: dict[str, Any] | None = None
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -586,6 +586,12 @@ class RedisStore:
 
         await self._do(go, retry=False)
 
+    async def typing_put(self, room: str, worker: str, entries: list[tuple[str, str, str]]) -> None:
+        """Announce this worker's typing presence in the room (server/typing_presence.py): on the
+        room's channel only, never stored."""
+        msg = dumps({"typing": worker, "entries": [list(e) for e in entries]})
+        await self._do(lambda: self.client.publish(channel(room), msg), retry=False)
+
     async def presence_refresh(
         self, worker: str, rooms: dict[str, frozenset[str]], now_ms: int, ttl_ms: int
     ) -> None:

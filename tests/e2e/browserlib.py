@@ -78,6 +78,17 @@ async def shot(target: Any, path: Path) -> None:
         await page.evaluate(pin, "")
 
 
+async def page_shot(page: Any, path: Path) -> None:
+    """Screenshot the whole page, the top bar pinned to the top (see `shot`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pin = "p => document.querySelectorAll('.topbar').forEach(t => { t.style.position = p; })"
+    await page.evaluate(pin, "static")
+    try:
+        await page.screenshot(path=str(path), full_page=True)
+    finally:
+        await page.evaluate(pin, "")
+
+
 def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
     req = urllib.request.Request(
         url, method="POST", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}

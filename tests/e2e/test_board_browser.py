@@ -54,10 +54,11 @@ async def wait_js(page: Any, fn: str, arg: Any = None, timeout: int = T) -> Any:
 class Person:
     """One participant: a browser context (own localStorage) with the room page open."""
 
-    def __init__(self, name: str, ctx: Any, page: Any) -> None:
+    def __init__(self, name: str, ctx: Any, page: Any, frames: list[str] | None = None) -> None:
         self.name = name
         self.ctx = ctx
         self.page = page
+        self.frames: list[str] = frames if frames is not None else []  # raw WebSocket frames received
         self.errors: list[str] = []
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
@@ -92,6 +93,13 @@ class Person:
 async def join(browser: Any, base: str, room: str, key: str, name: str) -> Person:
     ctx = await browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     page = await ctx.new_page()
+    frames: list[str] = []  # every frame this page's sockets receive, as it came over the wire
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived", lambda f: frames.append(f if isinstance(f, str) else bytes(f).decode())
+        ),
+    )
     await page.goto(f"{base}/r/{room}#{key}")
     name_box = page.locator("#join-name")
     await name_box.wait_for(state="visible", timeout=T)
@@ -100,7 +108,7 @@ async def join(browser: Any, base: str, room: str, key: str, name: str) -> Perso
     await wait_js(
         page, "() => { const k = Alpine.store('kring'); return k.connected && !!k.state && !!k.you; }"
     )
-    return Person(name, ctx, page)
+    return Person(name, ctx, page, frames)
 
 
 async def everyone(people: list[Person], js_predicate: str, timeout: int = T) -> None:

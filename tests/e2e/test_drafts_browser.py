@@ -197,7 +197,7 @@ async def test_two_people_editing_one_plan_field(sqlite_server: ServerProc, brow
     # Fenna's text, from the version before Ilse's: refused, shown, nothing overwritten.
     fenna = "Ik laat het team zelf de trekkers kiezen."
     await fac.page.locator("#plan-action").fill(fenna)
-    conflict = fac.page.locator(".plan-conflict[data-conflict='action']")
+    conflict = fac.page.locator(".field-conflict[data-conflict='plan.action']")
     await conflict.wait_for(state="visible")
     assert ilse in await conflict.inner_text()
     assert await fac.page.locator("#plan-action").input_value() == fenna
@@ -228,6 +228,9 @@ async def test_two_people_editing_one_plan_field(sqlite_server: ServerProc, brow
     banner = fac.page.locator(".banner-error .banner-text")
     await banner.wait_for(state="visible")
     assert (await banner.inner_text()).strip() == "Dat botst met een andere wijziging"
+    case_panel = fac.page.locator(".field-conflict[data-conflict='case.question']")
+    await case_panel.wait_for(state="visible")
+    assert newer in await case_panel.inner_text()
     assert await fac.page.locator("#case-question").input_value() == hers
     assert (await inb.state())["case"]["question"] == newer
     for p in people:
@@ -271,6 +274,88 @@ async def test_own_evaluation_answers_are_shown_to_their_author_only(
             assert "Jouw eigen antwoorden" in text
             await shot(rep.locator(".report-section-eval"), ARTIFACTS / "drafts-report-eval-mine.png")
         await rep.close()
+    for p in people:
+        assert not [e for e in p.errors if "pageerror" in e], p.errors
+        await p.ctx.close()
+
+
+async def test_a_plan_draft_kept_over_a_reload_keeps_its_base(
+    sqlite_server: ServerProc, browser: Any
+) -> None:
+    """The draft names the version it was started from: after a reload, someone else's save in
+    between is a conflict to resolve, never silently overwritten."""
+    base = sqlite_server.base
+    room = create_room(base, "krachtenveld", title="Concept van gisteren")
+    rid = room["room"]
+    fac = await join(browser, base, rid, room["facilitator_key"], "Fenna")
+    inb = await join(browser, base, rid, room["join_key"], "Ilse")
+    people = [fac, inb]
+    await fac.send("role.assign", {"pid": await inb.pid(), "role": "inbrenger", "on": True})
+    await inb.wait_state("s.may.case")
+    await fac.send("phase.goto", {"index": 4})
+    await everyone(people, "s.phase.index === 4")
+
+    # Ilse's text is kept as a draft (not saved yet) from version 0.
+    mine = "Na elke les noteer ik wie het woord nam."
+    await inb.page.locator("#plan-measurable").wait_for(state="visible")
+    await inb.page.evaluate(
+        """(t) => { const b = document.querySelector('#plan-measurable'); b.value = t;
+                    b.dispatchEvent(new Event('input', { bubbles: true })); }""",
+        mine,
+    )
+    kept = [d for k, d in (await drafts_of(inb)).items() if k.endswith(":plan-measurable")]
+    assert kept and kept[0]["text"] == mine and kept[0]["base"] == 0, kept
+    # Fenna saves the field meanwhile; Ilse reloads.
+    theirs = "Elke week tel ik de beurten per leerling."
+    r = await fac.send("plan.set", {"field": "measurable", "text": theirs})
+    await reload(inb)
+    await wait_js(inb.page, "(t) => document.querySelector('#plan-measurable').value === t", arg=mine)
+    assert (await inb.state())["versions"]["plan.measurable"] == r["seq"]
+    # Sending the restored draft: refused as stale, the panel shows theirs, nothing overwritten.
+    await inb.page.locator("#plan-measurable").press("Enter")
+    panel = inb.page.locator(".field-conflict[data-conflict='plan.measurable']")
+    await panel.wait_for(state="visible")
+    assert theirs in await panel.inner_text()
+    assert (await fac.state())["plan"]["measurable"] == theirs
+    await shot(
+        inb.page.locator(".board-plan li[data-field='measurable']"), ARTIFACTS / "drafts-plan-base-kept.png"
+    )
+    # Keeping hers: now against the current version.
+    await panel.get_by_role("button", name="Mijn tekst houden").click()
+    await everyone(people, f"s.plan.measurable === {json.dumps(mine)}")
+    for p in people:
+        assert not [e for e in p.errors if "pageerror" in e], p.errors
+        await p.ctx.close()
+
+
+async def test_a_new_mind_map_idea_survives_the_phase_change(sqlite_server: ServerProc, browser: Any) -> None:
+    base = sqlite_server.base
+    room = create_room(base, "basis", title="Ideeën")
+    rid = room["room"]
+    fac = await join(browser, base, rid, room["facilitator_key"], "Fenna")
+    joost = await join(browser, base, rid, room["join_key"], "Joost")
+    people = [fac, joost]
+    await fac.send("phase.goto", {"index": 2})  # onderzoeken: the mind-map is open
+    await everyone(people, "s.phase.index === 2")
+    await joost.page.get_by_role("button", name="Nieuw idee eronder").click()
+    idea = "Het team wacht op toestemming"
+    await joost.page.keyboard.type(idea)
+    assert [d["text"] for k, d in (await drafts_of(joost)).items() if k.endswith(":mm-add-root")] == [idea]
+    await fac.send("phase.goto", {"index": 4})  # the mind-map is neither open nor shown
+    await everyone(people, "s.phase.index === 4")
+    item = joost.page.locator(".draft-item[data-draft-item='mm-add-root']")
+    await item.wait_for(state="visible")
+    assert "Mindmap" in await item.inner_text()
+    assert await item.locator(".draft-text").input_value() == idea
+    await shot(joost.page.locator(".drafts-panel"), ARTIFACTS / "drafts-mindmap-idea.png")
+    # Back where it was written: the editor holds it again when the person adds under the root.
+    await fac.send("phase.goto", {"index": 2})
+    await everyone(people, "s.phase.index === 2")
+    await joost.page.get_by_role("button", name="Nieuw idee eronder").click()
+    await wait_js(joost.page, "(t) => document.querySelector('.mm-editor').value === t", arg=idea)
+    await joost.page.keyboard.press("Enter")
+    await everyone(people, f"Object.values(s.mindmap.nodes).some(n => n.text === {json.dumps(idea)})")
+    await wait_js(joost.page, "() => !Object.keys(localStorage).some(k => k.endsWith(':mm-add-root'))")
     for p in people:
         assert not [e for e in p.errors if "pageerror" in e], p.errors
         await p.ctx.close()

@@ -195,12 +195,20 @@ async def test_a_group_holds_two_meetings(sqlite_server: ServerProc, screens: An
     form = anna.page.locator(".fu-form")
     await form.get_by_label("Deels gedaan").check()
     await form.get_by_label("Wat heb je gedaan, en wat merkte je?").fill(REPORT)
+    # The report's text is kept as a draft in her browser: a reload puts it back in its box.
+    await anna.page.reload()
+    form = anna.page.locator(".fu-form")
+    await expect(form.get_by_label("Wat heb je gedaan, en wat merkte je?")).to_have_value(REPORT)
+    await form.get_by_label("Deels gedaan").check()
     await anna.page.locator(".fu-panel").screenshot(path=str(ARTIFACTS / "group-followup-form.png"))
     await form.get_by_role("button", name="Terugkoppeling opslaan").click()
     for s in everyone:
         await expect(s.page.locator(".fu-panel .fu-report")).to_contain_text("Deels gedaan")
         await expect(s.page.locator(".fu-panel .fu-report")).to_contain_text(REPORT)
     await expect(anna.page.locator(".fu-form")).to_be_hidden()
+    assert not await anna.page.evaluate(
+        "Object.keys(localStorage).some(k => k.startsWith('kring:draft:') && k.includes(':fu-text-'))"
+    )
     await anna.page.evaluate("window.scrollTo(0, 0)")
     await anna.page.screenshot(path=str(ARTIFACTS / "group-followup.png"), full_page=True)
 
@@ -397,3 +405,46 @@ async def test_b_custom_method_in_the_form_editor(sqlite_server: ServerProc, scr
     # The browser logs each refused request (two saves, one import); nothing else went wrong.
     refused = [e for e in s.errors if "status of 400" in e]
     assert len(refused) == 3 and len(s.errors) == 3, s.errors
+
+
+async def test_c_the_method_editor_keeps_every_key_of_a_method(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    """The keys a method uses to carry its own terms (outcome fields, shown cards and outcomes,
+    hints, the listening inbrenger, per-person caps, role labels, a facilitator who adds no
+    content) are in the form editor: a built-in method copied, renamed and saved is the same
+    method, and a changed outcome field is saved as changed."""
+    base = sqlite_server.base
+    g = api(base, "/api/groups", {"name": "Socratische groep", "lang": "nl"})
+    s = await screens("Anna")
+    s.page.on("dialog", lambda d: d.accept())
+    page = s.page
+    await become_member(s, f"{base}/g/{g['group']}#{g['admin_key']}", "Anna")
+    lib = library()
+    for mid in ("socratisch", "ui-model", "roddel", "reflecting-team"):
+        await page.locator("#me-source").select_option(f"b:{mid}")
+        await page.locator(".method-editor").get_by_role("button", name="Kopiëren naar de editor").click()
+        await expect(page.locator("#me-id")).to_be_focused()
+        await page.locator("#me-id").fill(f"{mid}-eigen")
+        await page.locator(".method-editor").get_by_role("button", name="Methode opslaan").click()
+        await expect(page.locator(".me-form .form-ok")).to_be_visible()
+        token = await page.evaluate(f"JSON.parse(localStorage.getItem('kring:group:{g['group']}')).token")
+        text = (
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    f"{base}/api/groups/{g['group']}/methods/export",
+                    method="POST",
+                    data=json.dumps({"token": token, "id": f"{mid}-eigen"}).encode(),
+                    headers={"Content-Type": "application/json"},
+                ),
+                timeout=10,
+            )
+            .read()
+            .decode()
+        )
+        saved = parse_toml(text, "export.toml", lib.basic_ids)
+        want = lib.methods[mid]
+        assert saved.phases == want.phases, mid
+        assert (saved.labels, saved.facilitator_writes) == (want.labels, want.facilitator_writes), mid
+    # The reflecting team's reflection phase, as the editor shows it (hints, the listening inbrenger).
+    await page.locator(".me-phase").nth(3).screenshot(path=str(ARTIFACTS / "group-method-editor-keys.png"))

@@ -183,6 +183,16 @@ def test_creation_key(tmp_path: Path) -> None:
             srv.base, "/api/groups", json.dumps(body).encode(), {"X-Kring-Create-Key": "sesam-123"}
         )
         assert status == 201
+        # A programme (traject) follows the same rules.
+        prog = {"name": "Traject", "start": "2026-09-01", "end": "2027-03-31", "groups": ["A"]}
+        assert _post(srv.base, "/api/programmes", json.dumps(prog).encode())[0] == 403
+        assert (
+            _post(srv.base, "/api/programmes", json.dumps({**prog, "create_key": "wrong"}).encode())[0] == 403
+        )
+        status, _ = _post(
+            srv.base, "/api/programmes", json.dumps(prog).encode(), {"X-Kring-Create-Key": "sesam-123"}
+        )
+        assert status == 201
     finally:
         srv.stop()
 

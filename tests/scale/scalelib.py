@@ -44,6 +44,24 @@ def healthz(base: str) -> int:
         return 0
 
 
+def dump_key(r: Any, key: str) -> str:
+    """A Redis key's content as text, whatever its type (to look for what must not be stored)."""
+    t = r.type(key)
+    if t == "string":
+        return str(r.get(key))
+    if t == "hash":
+        return repr(r.hgetall(key))
+    if t == "stream":
+        return repr(r.xrange(key))
+    if t == "zset":
+        return repr(r.zrange(key, 0, -1))
+    if t == "set":
+        return repr(r.smembers(key))
+    if t == "list":
+        return repr(r.lrange(key, 0, -1))
+    return ""
+
+
 class RClient:
     def __init__(
         self,

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from kring_testlib import Client, create_room
+from scalelib import dump_key
 
 CANARY = "CANARY-redis-erase-b71f"
 
@@ -27,31 +28,14 @@ async def test_erase_on_two_workers_leaves_no_key(redis_server: Any, redis_worke
     await fac.ok("role.assign", {"pid": other.pid, "role": "listener", "on": True})
     await other.ok("note.add", {"id": "n1", "text": f"notitie {CANARY}"})
     r = redis_server.client()
-    assert any(CANARY in _dump(r, k) for k in r.scan_iter(f"kring:{{{rid}}}:*"))
+    assert any(CANARY in dump_key(r, k) for k in r.scan_iter(f"kring:{{{rid}}}:*"))
     await fac.send({"t": "cmd", "id": "erase", "type": "room.erase", "args": {}})
     assert (await other.wait_closed(10))[0] == 4010  # the socket on the other worker closes too
     assert (await fac.wait_closed(10))[0] == 4010
-    leftovers = {k: _dump(r, k) for k in r.scan_iter("*")}
+    leftovers = {k: dump_key(r, k) for k in r.scan_iter("*")}
     assert not [k for k in leftovers if rid in k], leftovers.keys()
     assert not [k for k, v in leftovers.items() if CANARY in v]
     again = Client(w2.ws_base, rid, w2.base)
     with pytest.raises(ConnectionError):
         await again.connect({"key": room["join_key"], "token": other.token})
     assert (await again.wait_closed())[0] == 4001
-
-
-def _dump(r: Any, key: str) -> str:
-    t = r.type(key)
-    if t == "string":
-        return str(r.get(key))
-    if t == "hash":
-        return repr(r.hgetall(key))
-    if t == "stream":
-        return repr(r.xrange(key))
-    if t == "zset":
-        return repr(r.zrange(key, 0, -1))
-    if t == "set":
-        return repr(r.smembers(key))
-    if t == "list":
-        return repr(r.lrange(key, 0, -1))
-    return ""

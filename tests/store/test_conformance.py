@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from server.rooms import Event
+from server.rooms.events import NOBODY
 from server.store.base import Conflict, NoSuchRoom, Store, open_store
 
 BACKENDS = ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)]
@@ -90,6 +91,14 @@ async def test_read_after_seq_in_order(store: Store) -> None:
     assert await store.read("r1", 11) == []
     with pytest.raises(NoSuchRoom):
         await store.read("nope", 0)
+
+
+async def test_an_event_for_nobody_stays_for_nobody(store: Store) -> None:
+    """NOBODY (an empty audience: attendance) must not come back as None, which is everyone."""
+    await store.create_room("r1", {}, FIRST)
+    await store.append("r1", 1, _ev(2, "attendance.seen", {"pid": "m1"}, audience=NOBODY), None)
+    (got,) = await store.read("r1", 1)
+    assert got.audience == NOBODY and not got.visible_to("m1") and not got.visible_to(None)
 
 
 async def test_concurrent_appends_never_share_a_seq(store: Store) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from engine_harness import basic_room
+from engine_harness import Room, basic_room
 
 from server import protocol as P
 from server.rooms import RoomState
@@ -66,3 +66,59 @@ def test_case_question_and_reformulation_take_a_base() -> None:
     assert rej.extra is not None and rej.extra["current"] == "Hoe laat ik los?"
     r.do("F", "case.reformulate", text="Wat houdt me tegen?", base=e2.seq)
     assert r.replayed().versions == r.state.versions
+
+
+def test_situation_fields_take_a_base_each() -> None:
+    r = Room("krachtenveld")
+    r.join("F", "Fenna", ["facilitator"])
+    r.join("I")
+    r.do("F", "role.assign", pid="I", role="inbrenger", on=True)
+    e1 = r.do("I", "forcefield.set", current="Het team zwijgt", base=0)
+    assert r.view("F")["versions"] == {"forcefield.current": e1.seq}
+    rej = r.refuse("F", "forcefield.set", "conflict", current="Niemand zegt iets", base=0)
+    assert rej.extra == {"field": "forcefield.current", "current": "Het team zwijgt", "version": e1.seq}
+    # The other field has its own version: base 0 is still current there.
+    e2 = r.do("F", "forcefield.set", desired="Iedereen praat mee", base=0)
+    assert r.view("I")["versions"]["forcefield.desired"] == e2.seq
+    r.do("F", "forcefield.set", current="Niemand zegt iets", base=e1.seq)
+    r.do("I", "forcefield.set", current="Zonder base")  # older clients: nothing checked
+    assert r.replayed().versions == r.state.versions
+
+
+def test_card_and_node_texts_take_a_base() -> None:
+    r = basic_room()
+    r.goto("onderzoeken")
+    r.do("A", "card.add", id="q1", kind="question", text="Wat gebeurde er?")
+    assert "card.q1" not in r.view("A")["versions"]  # never edited: version 0
+    e1 = r.do("F", "card.edit", id="q1", text="Wat gebeurde er precies?", base=0)
+    assert r.view("B")["versions"]["card.q1"] == e1.seq
+    rej = r.refuse("A", "card.edit", "conflict", id="q1", text="Wat gebeurde er daarna?", base=0)
+    assert rej.extra == {"field": "card.q1", "current": "Wat gebeurde er precies?", "version": e1.seq}
+    r.do("A", "card.edit", id="q1", text="Wat gebeurde er daarna?", base=e1.seq)
+    r.do("A", "card.remove", id="q1")
+    assert "card.q1" not in r.state.versions
+    # Mind-map nodes, and a removed subtree takes its versions along.
+    r.do("A", "mindmap.add", id="n1", parent="root", text="Team")
+    r.do("A", "mindmap.add", id="n2", parent="n1", text="Stilte")
+    e2 = r.do("B", "mindmap.edit", id="n2", text="Lange stilte", base=0)
+    rej = r.refuse("A", "mindmap.edit", "conflict", id="n2", text="Korte stilte", base=0)
+    assert rej.extra == {"field": "node.n2", "current": "Lange stilte", "version": e2.seq}
+    r.do("A", "mindmap.edit", id="n2", text="Korte stilte", base=e2.seq)
+    r.do("A", "mindmap.remove", id="n1")
+    assert not [k for k in r.state.versions if k.startswith("node.")]
+    assert r.replayed().versions == r.state.versions
+
+
+def test_a_hidden_cards_version_is_in_nobodys_view() -> None:
+    r = Room("incident")
+    r.join("F", "Fenna", ["facilitator"])
+    r.join("A")
+    r.join("B")
+    r.goto("vragen-noteren")  # private: questions written alone, revealed later
+    r.do("A", "card.add", id="pq", kind="question", text="Wat wilde je bereiken?")
+    r.do("A", "card.edit", id="pq", text="Wat wilde je toen bereiken?", base=0)
+    r.do("A", "card.edit", id="pq", text="Wat wilde je echt bereiken?", base=0)  # one writer: no check
+    for pid in ("A", "B", "F"):
+        assert "card.pq" not in r.view(pid)["versions"]
+    r.do("F", "cards.reveal", phase="vragen-noteren")
+    assert r.view("B")["versions"]["card.pq"] > 0

@@ -28,6 +28,9 @@ class Peers:
     def presence_changed(self, live: LiveRoom) -> None:
         pass
 
+    def typing_changed(self, room: str, entries: list[tuple[str, str, str]]) -> None:
+        pass
+
 
 async def test_a_room_read_once_is_unloaded_and_its_peers_told() -> None:
     hub = Hub(MemoryStore(), LIB.methods, idle_unload=IDLE)

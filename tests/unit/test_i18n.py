@@ -274,9 +274,19 @@ def _view() -> dict[str, Any]:
         "room": {"title": "Intervisie"},
         "method": {
             "name": {"nl": "Basismethode", "en": "Basic method"},
-            "phases": [{"title": {"nl": "Intro", "en": "Intro"}, "minutes": 10, "used_ms": 540000}],
+            "phases": [
+                {
+                    "id": "intro",
+                    "title": {"nl": "Intro", "en": "Intro"},
+                    "minutes": 10,
+                    "used_ms": 540000,
+                    "tools": ["text", "plan"],
+                    "outcomes": [{"id": "x", "label": {"nl": "Wat deed ik", "en": "What I did"}}],
+                }
+            ],
         },
-        "participants": {"p1": {"name": "Anna"}, "p2": {"name": "Bram"}},
+        "participants": {"p1": {"name": "Anna", "roles": []}, "p2": {"name": "Bram", "roles": ["listener"]}},
+        "outcomes": {"intro/x": "Ik belde"},
         "case": {"question": "Wat nu?", "reformulation": "Hoe dan?"},
         "mindmap": {"root": "Wat nu?", "nodes": {"a": {"parent": "root", "text": "Team"}}},
         "forcefield": {
@@ -296,13 +306,14 @@ def _view() -> dict[str, Any]:
                 }
             },
         },
-        "notes": {"n": {"revealed": True, "author": "p2", "text": "Let op"}},
+        "notes": {"n": {"revealed": True, "author": "p2", "text": "Let op", "phase": "intro"}},
         "cards": {
             k: {
                 "private": False,
                 "revealed": False,
                 "at": i,
                 "kind": k,
+                "phase": "intro",
                 "author": "p1",
                 "text": k,
                 "useful": i == 0,
@@ -320,12 +331,25 @@ def test_report_words_come_from_the_catalog() -> None:
     assert nl.startswith("# Verslag: Intervisie\n\n**Methode:** Basismethode\n\n## Fasen\n")
     assert "- Intro: gepland 10 min, gebruikt 9 min" in nl
     assert "- **Actie:** Bellen" in nl and "- **Terugkijkdatum:** (leeg)" in nl
-    assert "- Vraag (Anna): question ✓ bruikbaar" in nl and "- Kernbewering (Anna): statement" in nl
-    assert "- inhoud: 4.5 (n=2)" in nl and "## Notities van de stille luisteraars" in nl
+    # The method's own phases as sections: outcomes, cards by kind, notes by their writers' role.
+    assert "## 1. Intro\n\n- **Wat deed ik:** Ik belde\n" in nl
+    assert (
+        "### Vragen\n\n- question (Anna) ✓ bruikbaar\n" in nl
+        and "### Kernbeweringen\n\n- statement (Anna)" in nl
+    )
+    assert "- inhoud: 4.5 (n=2)" in nl and "### Notities van de stille luisteraars\n\n- Let op (Bram)" in nl
+    assert "## Actieplan" in nl
     assert en.startswith("# Report: Intervisie\n\n**Method:** Basic method\n\n## Phases\n")
     assert "- Steun — influenceable — importance 4.0 (±0.5), difficulty 2.0 (±0.5), n=2" in en
     assert "- **Review date:** (empty)" in en and "- process: 4.0 (n=2)" in en
     assert report.markdown(_view(), "de") == nl
+    # No action plan where the method has none; the inbrenger's notes are labelled as theirs.
+    v = _view()
+    v["method"]["phases"][0]["tools"] = ["text"]
+    v["participants"]["p2"]["roles"] = ["inbrenger"]
+    nl = report.markdown(v, "nl")
+    assert "Actieplan" not in nl and "### Notities van de inbrenger\n\n- Let op (Bram)" in nl
+    assert "stille luisteraars" not in nl
 
 
 def test_report_shows_the_viewers_own_evaluation_answers_only() -> None:

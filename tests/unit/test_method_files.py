@@ -31,7 +31,7 @@ EXPECTED_IDS = {
     "vijfstappen",
     "oplossingsgericht",
 }
-APPRECIATIVE = {"waarderend", "oplossingsgericht"}
+APPRECIATIVE = {"geheim-van-de-smid", "waarderend", "oplossingsgericht"}
 CONVERSATION_CARDS = {"question", "advice"}
 
 
@@ -196,8 +196,11 @@ def test_balint(lib: MethodLibrary) -> None:
 def test_socratisch(lib: MethodLibrary) -> None:
     p = phase(lib, "socratisch", "ieders-kernbewering")
     assert p.private and p.cards == ("statement",) and p.writers == ("participants",)
+    # The voorbeeldgever's kernbewering is an outcome field, pinned in every later phase.
     p = phase(lib, "socratisch", "kernbewering")
-    assert not p.private and "statement" in p.cards
+    assert not p.private and [o.id for o in p.outcomes] == ["kernbewering"]
+    assert [o.writers for o in p.outcomes] == [("inbrenger",)]
+    assert "outcomes" in phase(lib, "socratisch", "onderzoek").show
 
 
 def test_tienstappen(lib: MethodLibrary) -> None:

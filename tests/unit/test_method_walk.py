@@ -40,10 +40,21 @@ def _room(m: Method) -> Room:
     return r
 
 
-def _expect_card(p: Phase, pid: str, kind: str) -> bool:
+def _writes(m: Method, p: Phase, pid: str) -> bool | None:
+    """Whether the method itself decides for `pid` here: the facilitator writes content unless the
+    method says they add none; a listening inbrenger writes nothing shared. None: the writers say."""
+    if pid == "F":
+        return m.facilitator_writes
+    if pid == "I" and p.inbrenger_listens:
+        return False
+    return None
+
+
+def _expect_card(m: Method, p: Phase, pid: str, kind: str) -> bool:
     if kind not in p.cards:
         return False
-    return pid == "F" or bool(_groups(pid) & set(p.writers))
+    w = _writes(m, p, pid)
+    return bool(_groups(pid) & set(p.writers)) if w is None else w
 
 
 def _expect_note(p: Phase, pid: str) -> bool:
@@ -52,8 +63,9 @@ def _expect_note(p: Phase, pid: str) -> bool:
     return "notes" in p.tools and bool(_groups(pid) & set(p.note_writers))
 
 
-def _expect_tool(p: Phase, pid: str, tool: str) -> bool:
-    return pid == "F" or (tool in p.tools and bool(_groups(pid) & set(p.writers)))
+def _expect_tool(m: Method, p: Phase, pid: str, tool: str) -> bool:
+    w = _writes(m, p, pid)
+    return (tool in p.tools and bool(_groups(pid) & set(p.writers))) if w is None else w
 
 
 @pytest.mark.parametrize("method_id", sorted(LIB.methods))
@@ -67,10 +79,12 @@ def test_walk_method(method_id: str) -> None:
             for kind in sorted(CARD_KINDS):
                 n += 1
                 d = r.decide(pid, "card.add", id=f"c{n}", kind=kind, text="Wat gebeurde er toen?")
-                want = _expect_card(p, pid, kind)
+                want = _expect_card(m, p, pid, kind)
                 assert (getattr(d, "code", None) is None) == want, f"{m.id}/{p.id}: {pid} card {kind}: {d}"
                 if not want:
-                    assert d.code == ("phase_closed" if kind not in p.cards else "forbidden")  # type: ignore[union-attr]
+                    listening = pid == "I" and p.inbrenger_listens
+                    closed = kind not in p.cards and not listening
+                    assert d.code == ("phase_closed" if closed else "forbidden")  # type: ignore[union-attr]
                 elif p.private:
                     assert d.audience == pid  # type: ignore[union-attr]
             d = r.decide(pid, "note.add", id=f"n{n}", text="valt me op")
@@ -78,11 +92,11 @@ def test_walk_method(method_id: str) -> None:
                 f"{m.id}/{p.id}: {pid} note: {d}"
             )
             d = r.decide(pid, "mindmap.add", id=f"m{n}", parent="root", text="knoop")
-            assert (getattr(d, "code", None) is None) == _expect_tool(p, pid, "mindmap"), (
+            assert (getattr(d, "code", None) is None) == _expect_tool(m, p, pid, "mindmap"), (
                 f"{m.id}/{p.id} {pid} mm"
             )
             d = r.decide(pid, "force.add", id=f"f{n}", side="promoting", text="steun")
-            assert (getattr(d, "code", None) is None) == _expect_tool(p, pid, "forcefield"), (
+            assert (getattr(d, "code", None) is None) == _expect_tool(m, p, pid, "forcefield"), (
                 f"{m.id}/{p.id} {pid}"
             )
             # Only the facilitator moves phases; facilitator and timekeeper run the timer.

@@ -66,3 +66,21 @@ export function check(text, rules) {
   }
   return null;
 }
+
+/* Hints on other card kinds, where the method states them for a phase (its `hints`): the server's
+ * kind rule table (server/kind_hints.py, client_rules()), searched anywhere in the normalised text.
+ *
+ *   checkKind(text, rules, codes) -> one of codes ("s_advice", "direct", "hearsay", "theory") | null
+ */
+export function checkKind(text, rules, codes) {
+  if (typeof text !== "string" || !rules || !codes || !codes.length) return null;
+  var norm = normalise(text);
+  if (!norm) return null;
+  for (var i = 0; i < rules.length; i++) {
+    var rule = rules[i];
+    if (!rule || codes.indexOf(rule.code) < 0 || typeof rule.pattern !== "string") continue;
+    var rx = compile(rule);
+    if (rx && rx.test(norm)) return rule.code;
+  }
+  return null;
+}

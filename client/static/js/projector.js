@@ -140,20 +140,37 @@ function projectorPage() {
     get showPlan() {
       return this.has("plan");
     },
+    // Card kinds of earlier phases this phase shows (`show = ["cards:position"]`).
+    get shownKinds() {
+      return ((this.phase && this.phase.show) || [])
+        .filter(function (x) {
+          return x.indexOf("cards:") === 0;
+        })
+        .map(function (x) {
+          return x.slice(6);
+        });
+    },
     get showCards() {
-      return !!this.phase && this.phase.cards.length > 0;
+      return !!this.phase && (this.phase.cards.length > 0 || this.shownKinds.length > 0);
     },
     get cards() {
       var st = this.st;
       if (!st || !this.phase) return [];
       var pid = this.phase.id;
       var store = this.$store.kring;
+      var shown = this.shownKinds;
+      var rank = {};
+      st.method.phases.forEach(function (p, i) {
+        rank[p.id] = i;
+      });
+      var here = st.phase.index;
       return Object.keys(st.cards)
         .map(function (id) {
           return Object.assign({ id: id }, st.cards[id]);
         })
         .filter(function (c) {
-          return c.phase === pid && (!c.private || c.revealed);
+          if (c.private && !c.revealed) return false;
+          return c.phase === pid || (shown.indexOf(c.kind) >= 0 && rank[c.phase] < here);
         })
         .sort(function (a, b) {
           return a.at - b.at;
@@ -200,6 +217,50 @@ function projectorPage() {
         });
       }
       return rows;
+    },
+    // This phase's outcome fields, and earlier ones where this phase shows them.
+    get outcomes() {
+      var st = this.st;
+      var p = this.phase;
+      if (!st || !p) return [];
+      var store = this.$store.kring;
+      var texts = st.outcomes || {};
+      var L = this.L;
+      var rows = [];
+      var pinned = (p.show || []).indexOf("outcomes") >= 0;
+      st.method.phases.forEach(function (q, i) {
+        var mine = q.id === p.id;
+        if (!mine && !(pinned && i < st.phase.index)) return;
+        (q.outcomes || []).forEach(function (o) {
+          var text = texts[q.id + "/" + o.id] || "";
+          if (!mine && !text) return;
+          rows.push({ key: q.id + "/" + o.id, label: store.tr(o.label), text: text || L.empty, cls: text ? "" : "is-empty" });
+        });
+      });
+      return rows;
+    },
+    get showOutcomes() {
+      return this.outcomes.length > 0;
+    },
+    // The knowledge input beside the case (its link as text: the beamer PC opens nothing).
+    get knowledge() {
+      var k = this.st && this.st.knowledge;
+      return k ? { title: k.title || this.L.knowledge, text: k.text, link: k.link || "" } : null;
+    },
+    get hasKnowledge() {
+      return !!this.knowledge;
+    },
+    // Whose turn it is in a running round, and who is next.
+    get turn() {
+      var r = this.st && this.st.round;
+      if (!r || r.done) return "";
+      var store = this.$store.kring;
+      var now = store.name(r.order[r.index]);
+      var next = r.index + 1 < r.order.length ? store.name(r.order[r.index + 1]) : "";
+      return next ? store.t("projector.turnNext", { now: now, next: next }) : store.t("projector.turn", { now: now });
+    },
+    get hasTurn() {
+      return !!this.turn;
     },
     get votesOpen() {
       return !!this.st && !this.st.vote.closed;

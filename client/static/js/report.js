@@ -108,6 +108,13 @@ function reportPage() {
     get reformulation() {
       return (this.st && this.st.case.reformulation) || "";
     },
+    get knowledge() {
+      var k = this.st && this.st.knowledge;
+      return k ? { title: k.title, text: k.text, link: k.link || "" } : null;
+    },
+    get hasKnowledge() {
+      return !!this.knowledge;
+    },
     get hasReformulation() {
       return !!this.reformulation;
     },
@@ -192,34 +199,16 @@ function reportPage() {
         return { side: side, title: T[side], rows: rows, cls: side };
       });
     },
-    get notesByAuthor() {
-      var st = this.st;
-      if (!st) return [];
-      var groups = dict();
-      var order = [];
-      Object.keys(st.notes).forEach(function (id) {
-        var n = st.notes[id];
-        if (!n.revealed) return;
-        if (!groups[n.author]) {
-          groups[n.author] = [];
-          order.push(n.author);
-        }
-        groups[n.author].push({ id: id, text: n.text });
-      });
-      var store = this.$store.kring;
-      return order.map(function (pid) {
-        return { pid: pid, name: store.name(pid), notes: groups[pid] };
-      });
-    },
-    get hasNotes() {
-      return this.notesByAuthor.length > 0;
-    },
-    get cards() {
+    /* The method's own phases as sections (server/report.py `_phase_sections`, the same in the
+     * Markdown): each with its outcome fields, its cards by kind and the revealed notes written in
+     * it, labelled by their writers' roles. Only phases where something was written. */
+    get sections() {
       var st = this.st;
       if (!st) return [];
       var T = this.L;
       var store = this.$store.kring;
-      return Object.keys(st.cards)
+      var outcomes = st.outcomes || {};
+      var cards = Object.keys(st.cards)
         .map(function (id) {
           return Object.assign({ id: id }, st.cards[id]);
         })
@@ -228,21 +217,84 @@ function reportPage() {
         })
         .sort(function (a, b) {
           return a.at - b.at;
+        });
+      var notes = Object.keys(st.notes)
+        .map(function (id) {
+          return Object.assign({ id: id }, st.notes[id]);
         })
-        .map(function (c) {
-          return {
+        .filter(function (n) {
+          return n.revealed;
+        });
+      var groupOf = function (pid) {
+        var roles = (st.participants[pid] && st.participants[pid].roles) || [];
+        if (roles.indexOf("inbrenger") >= 0) return "inbrenger";
+        return roles.indexOf("listener") >= 0 ? "listeners" : "others";
+      };
+      var out = [];
+      st.method.phases.forEach(function (p, i) {
+        var fields = (p.outcomes || [])
+          .map(function (o) {
+            return { key: p.id + "/" + o.id, label: store.tr(o.label), text: outcomes[p.id + "/" + o.id] || "" };
+          })
+          .filter(function (f) {
+            return !!f.text;
+          });
+        var here = cards.filter(function (c) {
+          return c.phase === p.id;
+        });
+        var kinds = [];
+        here.forEach(function (c) {
+          var g = kinds.filter(function (k) {
+            return k.kind === c.kind;
+          })[0];
+          if (!g) {
+            g = { kind: c.kind, title: T["kinds." + c.kind] || c.kind, cards: [] };
+            kinds.push(g);
+          }
+          g.cards.push({
             id: c.id,
-            kind: T["kind." + c.kind],
             text: c.text,
             author: store.name(c.author),
-            useful: !!c.useful,
             usefulText: c.useful ? "✓ " + T.useful : "",
+            useful: !!c.useful,
             cls: c.useful ? "is-useful" : "",
-          };
+          });
         });
+        var noteGroups = ["inbrenger", "listeners", "others"]
+          .map(function (g) {
+            return {
+              g: g,
+              title: T["notesOf." + g],
+              notes: notes
+                .filter(function (n) {
+                  return n.phase === p.id && groupOf(n.author) === g;
+                })
+                .map(function (n) {
+                  return { id: n.id, text: n.text, author: store.name(n.author) };
+                }),
+            };
+          })
+          .filter(function (g) {
+            return g.notes.length > 0;
+          });
+        if (fields.length || kinds.length || noteGroups.length) {
+          out.push({ id: p.id, title: i + 1 + ". " + store.tr(p.title), fields: fields, kinds: kinds, notes: noteGroups });
+        }
+      });
+      return out;
     },
-    get hasCards() {
-      return this.cards.length > 0;
+    get hasSections() {
+      return this.sections.length > 0;
+    },
+    // The action plan only where the method has one.
+    get hasPlan() {
+      var st = this.st;
+      return (
+        !!st &&
+        st.method.phases.some(function (p) {
+          return p.tools.indexOf("plan") >= 0;
+        })
+      );
     },
     get plan() {
       var st = this.st;

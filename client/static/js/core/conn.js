@@ -20,6 +20,9 @@
  *   tool(name) true when the current phase's tools include it
  *   shown(name) true when the current phase shows it read-only (the phase's `show`)
  *   lastError  the last error message ({t: "error", code, message, id}) for a banner
+ *   typing     who writes where now: {writing: [{pid, tool, field}], counts: {tool: n}} (the
+ *              server's typing frame; core/typing.js sends this person's and reads it)
+ *   sendTyping(tool, field, on)  says so, only while connected: never queued, never the text
  *
  * Starting a connection: connect({room, key, name}). A page that has a stored token for the room
  * (saved(room)) can reconnect without asking for a name: connect({room, key: saved(room).key}).
@@ -34,6 +37,7 @@ import { dict, fromJSON } from "./maps.js";
 import { limits } from "./page.js";
 import { lsGet, lsSet, roomRecord, saveRoom, setRoom } from "./storage.js";
 import { onInit, store as register } from "./store.js";
+import { watchTyping } from "./typing.js";
 
 // Message and close-code names, as in server/protocol.py.
 var T = {
@@ -48,6 +52,7 @@ var T = {
   PONG: "pong",
   VIEW: "view",
   KEYS: "keys",
+  TYPING: "typing",
 };
 var CLOSE = { BAD_KEY: 4001, REMOVED: 4003, SLOW: 4008, IDLE: 4009, ERASED: 4010, RATE: 4029 };
 var FATAL = dict();
@@ -177,6 +182,7 @@ function drop() {
 function closed(code) {
   welcomed = false;
   S.connected = false;
+  S.typing = Object.freeze({ writing: [], counts: dict() });
   var fatal = FATAL[code];
   if (fatal) {
     S.fatal = fatal;
@@ -302,6 +308,9 @@ function handle(m) {
         S.offset = Math.round(best[1]);
       }
       break;
+    case T.TYPING:
+      S.typing = Object.freeze({ writing: m.writing || [], counts: m.counts || dict() });
+      break;
     case T.KEYS:
       if (m.join_key) S.joinKey = m.join_key;
       if (m.projector_key !== undefined) S.projectorKey = m.projector_key;
@@ -349,6 +358,7 @@ var store = {
   projectorKey: null, // facilitators only (welcome/keys projector_key; null when revoked)
   screens: 0, // projectors connected now (presence.screens)
   outbox: [], // [{id, type, args}] sent but not yet acknowledged
+  typing: Object.freeze({ writing: [], counts: dict() }),
   started: false,
 
   t: function (key, vars) {
@@ -396,6 +406,9 @@ var store = {
       sendFrame(frame);
     });
   },
+  sendTyping: function (tool, field, on) {
+    return sendFrame({ t: T.TYPING, tool: tool, field: field || "", on: on !== false });
+  },
   has: function (key) {
     return kringI18n.has(this.lang, key);
   },
@@ -441,6 +454,7 @@ var store = {
 register("kring", store);
 onInit(function (A) {
   S = A.store("kring");
+  watchTyping(S);
   document.documentElement.lang = S.lang;
   if (initialLang() !== S.lang) S.setLang(initialLang());
   setInterval(function () {

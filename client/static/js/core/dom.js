@@ -7,6 +7,8 @@
  *   svgEl(name, attrs, parent, text)  an SVG element, built with createElementNS and textContent
  *                           only (CSP-safe); appended to parent when given
  *   download(name, blob)    save a Blob under that file name
+ *   putSvg(box, text, label)  put an SVG the server made (a QR code) into box, as an image with
+ *                           that label; false when the text is not an SVG
  */
 
 var SVGNS = "http://www.w3.org/2000/svg";
@@ -60,4 +62,13 @@ export function download(name, blob, keepMs) {
   window.setTimeout(function () {
     URL.revokeObjectURL(url);
   }, keepMs || 1000);
+}
+
+export function putSvg(box, text, label) {
+  var svg = text && new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+  if (!box || !svg || svg.nodeName !== "svg") return false;
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", label);
+  box.replaceChildren(document.importNode(svg, true));
+  return true;
 }

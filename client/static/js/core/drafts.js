@@ -19,11 +19,19 @@
  *   stashDraft(field)         moves a draft to the personal stash (kept in this browser, never
  *                             put back into a box: field "stash-<time>")
  *   onDraftsChange(fn)        fn() after every change made through this module
+ *   draftBase(field, current) the version the kept draft was started from (its box's
+ *                             data-draft-base when the first character was typed), else `current`
+ *   rebaseDraft(field, base)  the draft now starts from `base` (its own edit was just taken)
  *
- * Stored as "kring:draft:<room>:<pid>:<field>" = {"text", "at"}; a draft expires after
+ * A box whose field has a version (docs/protocol.md, "Concurrent edits") also carries
+ * data-draft-base="<version>": a draft kept over a reload then still names the version its writer
+ * started from, and an edit sent from it is never applied silently over someone else's.
+ *
+ * Stored as "kring:draft:<room>:<pid>:<field>" = {"text", "at", "base"?}; a draft expires after
  * DRAFT_TTL_MS (3 days) and is then dropped when the next room page starts (docs/privacy.md).
  */
 import { lsGet, lsJSON, lsSet } from "./storage.js";
+import { stopTyping } from "./typing.js";
 
 export var DRAFT_TTL_MS = 259200000; // 3 days in ms
 var PREFIX = "kring:draft:";
@@ -91,11 +99,33 @@ function changed() {
   }, 0);
 }
 
-export function setDraft(field, text) {
+export function setDraft(field, text, base) {
   if (!bound() || !field) return;
-  if (!text || !String(text).trim()) lsSet(key(field), null);
-  else lsSet(key(field), JSON.stringify({ text: String(text), at: Date.now() }));
+  if (!text || !String(text).trim()) {
+    lsSet(key(field), null);
+  } else {
+    var rec = { text: String(text), at: Date.now() };
+    // The version the writer started from stays that of the first keystroke.
+    var old = lsJSON(key(field), null);
+    if (old && typeof old.base === "number") rec.base = old.base;
+    else if (typeof base === "number" && base >= 0) rec.base = base;
+    lsSet(key(field), JSON.stringify(rec));
+  }
   changed();
+}
+
+export function draftBase(field, current) {
+  if (!bound() || !hasDraft(field)) return current || 0;
+  var d = lsJSON(key(field), null);
+  return d && typeof d.base === "number" ? d.base : current || 0;
+}
+
+export function rebaseDraft(field, base) {
+  if (!bound() || !hasDraft(field)) return;
+  var d = lsJSON(key(field), null);
+  if (!d) return;
+  d.base = base;
+  lsSet(key(field), JSON.stringify(d));
 }
 
 export function clearDraft(field) {
@@ -172,7 +202,8 @@ function watch() {
       var box = ev.target;
       if (!box || !box.getAttribute || !bound()) return;
       var field = box.getAttribute("data-draft");
-      if (field) setDraft(field, box.value);
+      var b = box.getAttribute("data-draft-base");
+      if (field) setDraft(field, box.value, b === null || b === "" ? undefined : parseInt(b, 10));
     },
     true
   );
@@ -224,8 +255,13 @@ export function syncBox(box, serverText) {
  * person has typed something else there since). A refusal keeps it. */
 export function sentDraft(field, text, result) {
   return Promise.resolve(result).then(function (r) {
+    // Sent: no longer writing (core/typing.js), unless the person goes on in that box (a plan
+    // field saved as they pause); a box emptied for the next card is done.
+    var box = document.activeElement;
+    if (!box || !box.getAttribute || box.getAttribute("data-draft") !== field || !box.value.trim()) stopTyping();
     if (r && r.t === "error") return r;
     if (getDraft(field).trim() === String(text || "").trim()) clearDraft(field);
+    else if (r && typeof r.seq === "number") rebaseDraft(field, r.seq); // typed on meanwhile
     return r;
   });
 }

@@ -7,6 +7,8 @@
  *   roomRecord(room)       this browser's record of a room, {key, name, token}, or null
  *   saveRoom(room, patch)  merges patch into that record
  *   setRoom(room, record)  replaces it (null forgets it)
+ *   groupKey(group)        where this browser's membership of a group is kept
+ *   groupMember(group)     that membership, {token, mid}, or null
  */
 
 export function lsGet(k) {
@@ -57,4 +59,15 @@ export function saveRoom(room, patch) {
 
 export function setRoom(room, record) {
   lsSet(roomKey(room), record === null ? null : JSON.stringify(record));
+}
+
+// This browser's membership of a group: {token, mid} (the group page keeps it, the reflection
+// page reads it).
+export function groupKey(group) {
+  return "kring:group:" + group;
+}
+
+export function groupMember(group) {
+  var r = lsJSON(groupKey(group), null);
+  return r && typeof r === "object" && r.token ? r : null;
 }

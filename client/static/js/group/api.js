@@ -15,7 +15,7 @@
  */
 import { fromJSON } from "../core/maps.js";
 import { fragmentKey, pageData } from "../core/page.js";
-import { lsJSON, lsSet, setRoom } from "../core/storage.js";
+import { groupKey, groupMember, lsSet, setRoom } from "../core/storage.js";
 import { store } from "../core/store.js";
 
 export var BASIC = "basis";
@@ -31,12 +31,11 @@ export function groupId() {
 }
 
 function memberKey() {
-  return "kring:group:" + groupId();
+  return groupKey(groupId());
 }
 
 function memberRecord() {
-  var r = lsJSON(memberKey(), null);
-  return r && typeof r === "object" && r.token ? r : null;
+  return groupMember(groupId());
 }
 
 export function post(path, body) {

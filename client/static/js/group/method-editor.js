@@ -7,7 +7,7 @@ import { limits, pageData } from "../core/page.js";
 import { component } from "../core/store.js";
 import { BASIC, schema } from "./api.js";
 import { base } from "./base.js";
-import { locate, methodData, phaseDraft, problemText, setPath } from "./method-form.js";
+import { labelsText, locate, methodData, phaseDraft, problemText, setPath } from "./method-form.js";
 
 function methodEditor() {
   return base({
@@ -94,6 +94,8 @@ function methodEditor() {
         roles: d.roles || ["facilitator"],
         rules: d.rules || [],
         source: d.source || "",
+        labels: labelsText(d.labels),
+        facilitator_writes: d.facilitator_writes !== false,
         phases: (d.phases || []).map(phaseDraft),
       };
       this.original = m.name;
@@ -167,6 +169,7 @@ function methodEditor() {
           ["show", "show", "grpShow", "tool_"],
           ["cards", "card_kinds", "grpCardKinds", "kind_"],
           ["writers", "writers", "grpWriters", "writer_"],
+          ["hints", "hints", "grpHints", "hintShort_"],
         ].map(function (c) {
           return {
             list: c[0],
@@ -190,6 +193,9 @@ function methodEditor() {
             priv: p.uid + "-priv",
             rate: p.uid + "-rate",
             planform: p.uid + "-planform",
+            pp: p.uid + "-pp",
+            listens: p.uid + "-listens",
+            outcomes: p.uid + "-outcomes",
             fb: p.uid + "-fb",
             order: p.uid + "-order",
             up: p.uid + "-up",
@@ -207,6 +213,9 @@ function methodEditor() {
             return { v: v, label: L["planForm_" + v] || v, sel: v === p.plan };
           }),
           order: p.order,
+          perPerson: p.per_person,
+          listens: p.inbrenger_listens,
+          outcomes: p.outcomes,
           checks: checks,
           fallbacks: basic
             .map(function (b) {
@@ -243,6 +252,13 @@ function methodEditor() {
     onFlag: function (ev) {
       var i = this.phaseIndex(ev.target.getAttribute("data-uid"));
       if (i >= 0) this.draft.phases[i][ev.target.getAttribute("data-path")] = ev.target.checked;
+    },
+    onListens: function (ev) {
+      var i = this.phaseIndex(ev.target.getAttribute("data-uid"));
+      if (i >= 0) this.draft.phases[i].inbrenger_listens = ev.target.checked;
+    },
+    onFacWrites: function (ev) {
+      if (this.draft) this.draft.facilitator_writes = ev.target.checked;
     },
     // checkboxes: <input type="checkbox" data-uid="p3" data-list="tools" value="mindmap">
     onCheck: function (ev) {

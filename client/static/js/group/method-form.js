@@ -32,7 +32,62 @@ export function phaseDraft(p) {
     rate: !!p.rate,
     plan: p.plan || "smart",
     fallback: p.fallback || "",
+    // Issue 24's keys: per-person cap, the listening inbrenger, hints, and the outcome fields as
+    // lines "id | label nl | label en | writers" (writers optional, space-separated).
+    per_person: p.per_person ? String(p.per_person) : "",
+    inbrenger_listens: !!p.inbrenger_listens,
+    hints: (p.hints || []).slice(),
+    outcomes: (p.outcomes || [])
+      .map(function (o) {
+        var w = (o.writers || []).join(" ");
+        return [o.id, o.label.nl, o.label.en].concat(w ? [w] : []).join(" | ");
+      })
+      .join("\n"),
   };
+}
+
+// "id | nl | en | writers" lines as the schema's outcome tables (the loader checks the rest).
+function outcomesData(text) {
+  return String(text || "")
+    .split("\n")
+    .map(function (line) {
+      return line.split("|").map(function (x) {
+        return x.trim();
+      });
+    })
+    .filter(function (parts) {
+      return parts.join("") !== "";
+    })
+    .map(function (parts) {
+      var o = { id: parts[0] || "", label: { nl: parts[1] || "", en: parts[2] || "" } };
+      var w = (parts[3] || "").split(/[\s,]+/).filter(function (x) {
+        return x !== "";
+      });
+      if (w.length) o.writers = w;
+      return o;
+    });
+}
+
+// "role | nl | en" lines as the method's labels table.
+export function labelsText(labels) {
+  return Object.keys(labels || {})
+    .map(function (role) {
+      return [role, labels[role].nl, labels[role].en].join(" | ");
+    })
+    .join("\n");
+}
+
+function labelsData(text) {
+  var out = {};
+  String(text || "")
+    .split("\n")
+    .forEach(function (line) {
+      var parts = line.split("|").map(function (x) {
+        return x.trim();
+      });
+      if (parts.join("") !== "") out[parts[0]] = { nl: parts[1] || "", en: parts[2] || "" };
+    });
+  return out;
 }
 
 function minutesValue(v) {
@@ -52,6 +107,8 @@ export function methodData(d) {
     roles: d.roles.slice(),
     rules: d.rules.slice(),
     source: d.source,
+    labels: labelsData(d.labels),
+    facilitator_writes: d.facilitator_writes !== false,
     phases: d.phases.map(function (p) {
       return {
         id: p.id.trim(),
@@ -72,6 +129,10 @@ export function methodData(d) {
         rate: p.rate,
         plan: p.plan,
         fallback: p.fallback,
+        per_person: p.per_person === "" ? 0 : minutesValue(p.per_person),
+        inbrenger_listens: !!p.inbrenger_listens,
+        hints: p.hints.slice(),
+        outcomes: outcomesData(p.outcomes),
       };
     }),
   };
@@ -96,6 +157,10 @@ var PHASE_FIELDS = {
   rate: ["grpRate", "-rate"],
   plan: ["grpPlanForm", "-planform"],
   fallback: ["grpFallback", "-fb"],
+  per_person: ["grpPerPerson", "-pp"],
+  inbrenger_listens: ["grpListens", "-listens"],
+  hints: ["grpHints", "-hints-"],
+  outcomes: ["grpOutcomes", "-outcomes"],
 };
 var METHOD_FIELDS = {
   id: ["grpMethodId", "me-id"],

@@ -3,8 +3,10 @@
  * long-term goals; how they relate to my school's goals), private until shared, every version kept;
  * and their private learning log, an entry per held meeting, starting from what they learned in
  * its evaluation. Alpine.data('groupLeervraag') and Alpine.data('groupLog'). */
+import { download } from "../core/dom.js";
 import { dict } from "../core/maps.js";
 import { component } from "../core/store.js";
+import { groupId } from "./api.js";
 import { base } from "./base.js";
 
 export var LV_FIELDS = ["text", "goals_short", "goals_long", "school"];
@@ -191,24 +193,15 @@ function groupLog() {
       d[ev.target.dataset.k] = ev.target.value;
       this.drafts[room] = d;
     },
-    // The year's reflection (POST /reflection): this member's own thread as a Markdown file.
+    // The year's reflection: a page to read and print, and the Markdown file (POST /reflection).
+    get reflectionUrl() {
+      return "/g/" + encodeURIComponent(groupId()) + "/reflection";
+    },
     download: function () {
       var self = this;
       this.G.send("/reflection", {}).then(function (r) {
-        if (!r.ok) {
-          self.error = self.errText(r);
-          return;
-        }
-        var url = URL.createObjectURL(new Blob([r.data], { type: "text/markdown" }));
-        var a = document.createElement("a");
-        a.href = url;
-        a.download = "leerdraad.md";
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        window.setTimeout(function () {
-          URL.revokeObjectURL(url);
-        }, 1000);
+        if (!r.ok) self.error = self.errText(r);
+        else download("leerdraad.md", new Blob([r.data], { type: "text/markdown" }));
       });
     },
     add: function (room) {

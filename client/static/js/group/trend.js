@@ -119,6 +119,27 @@ function groupTrend() {
         return { room: p.room, name: p.name, content: self.num(p.content), process: self.num(p.process) };
       });
     },
+    // The process score fell over the last meetings: livelier work forms (server/livelier.py).
+    get livelier() {
+      var v = this.v && this.v.livelier;
+      if (!v) return null;
+      var lib = (this.v.library || []).concat(this.v.methods || []);
+      var self = this;
+      var names = v.methods.map(function (id) {
+        var m = lib.filter(function (x) {
+          return x.id === id;
+        })[0];
+        return m ? self.tr(m.name) : id;
+      });
+      return {
+        text: this.f("grpLivelierText", { scores: v.process.join(" → ") }),
+        methods: names.join(", "),
+        hasMethods: names.length > 0,
+      };
+    },
+    get hasLivelier() {
+      return !!this.livelier;
+    },
     get summary() {
       var self = this;
       var pts = this.points;

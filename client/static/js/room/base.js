@@ -4,7 +4,9 @@
  * The components render Alpine.store('kring').state (the server's view for this person) and send
  * commands; what is allowed comes from state.may. Strings: client/i18n/<lang>.json (core/i18n.js).
  */
+import { withConflicts } from "../core/conflicts.js";
 import { focusLater } from "../core/dom.js";
+import { clearDraft, draftBase, getDraft, sentDraft, setDraft } from "../core/drafts.js";
 import { kringI18n } from "../core/i18n.js";
 import { dict } from "../core/maps.js";
 import { enums, fragmentKey, pageData } from "../core/page.js";
@@ -103,7 +105,10 @@ export function base() {
       var L = this.L;
       return L[(plural ? "kinds_" : "kind_") + kind] || kind;
     },
+    // A role's name: the method's own where it has one (the interviewer, the voorbeeldgever).
     roleLabel: function (role) {
+      var labels = this.st && this.st.method && this.st.method.labels;
+      if (labels && labels[role]) return this.tr(labels[role]);
       return this.L["role_" + role] || role;
     },
     cmd: function (type, args) {
@@ -114,18 +119,25 @@ export function base() {
 }
 
 // In-place editing of one's own cards or notes: `what` is "card" or "note" (state.cards /
-// state.notes, commands card.edit / note.edit, textarea id "<what>-edit-<id>").
+// state.notes, commands card.edit / note.edit, textarea id and draft name "<what>-edit-<id>"). A
+// card's text has a version (docs/protocol.md, "Concurrent edits"): its edit names the version it
+// started from, and a refusal shows the conflict panel (core/conflicts.js) on the card.
 export function editor(what, confirmKey) {
-  return {
+  var versioned = what === "card";
+  return withConflicts({
     editing: null,
     editText: "",
-    startEdit: function (id) {
+    editBase: 0,
+    startEdit: function (id, text, base) {
       var item = this.st[what + "s"][id];
       if (!item) return;
+      var field = what + "-edit-" + id;
+      var v = (this.st.versions || {})[what + "." + id] || 0;
       this.editing = id;
-      this.editText = item.text;
+      this.editText = text !== undefined ? text : getDraft(field) || item.text;
+      this.editBase = base !== undefined ? base : draftBase(field, v);
       window.setTimeout(function () {
-        var el = document.getElementById(what + "-edit-" + id);
+        var el = document.getElementById(field);
         if (el) el.focus();
       }, 0);
     },
@@ -135,19 +147,42 @@ export function editor(what, confirmKey) {
     saveEdit: function () {
       var id = this.editing;
       var text = this.editText.trim();
+      if (versioned && this.hasConflict(what + "." + id)) return; // the panel's choice comes first
       this.editing = null;
-      if (id && text) this.cmd(what + ".edit", { id: id, text: text });
+      if (id && text) this.sendEdit(id, text, this.editBase);
       focusLater(what + "-editbtn-" + id); // back to the item's own edit button
+    },
+    sendEdit: function (id, text, base) {
+      var self = this;
+      var field = what + "-edit-" + id;
+      var args = { id: id, text: text };
+      if (versioned) args.base = base;
+      var sent = this.cmd(what + ".edit", args).then(function (r) {
+        // Refused as stale: the editor opens again with this person's text, beside the panel.
+        if (versioned && self.conflictFrom(what + "." + id, field, text, r)) self.startEdit(id, text, base);
+        return r;
+      });
+      sentDraft(field, text, sent);
+    },
+    resolveConflict: function (key, how, c) {
+      var id = key.slice(what.length + 1);
+      if (how !== "merge") this.editing = null;
+      if (how === "mine") this.sendEdit(id, c.mine, c.version);
+      else if (how === "merge") {
+        setDraft(what + "-edit-" + id, c.merged); // the box shows its draft: the merged text
+        this.startEdit(id, c.merged, c.version);
+      }
     },
     cancelEdit: function () {
       var id = this.editing;
       this.editing = null;
+      clearDraft(what + "-edit-" + id); // cancelled: the person discards it
       focusLater(what + "-editbtn-" + id);
     },
     remove: function (id) {
       if (window.confirm(this.L[confirmKey])) this.cmd(what + ".remove", { id: id });
     },
-  };
+  });
 }
 
 // An item's text, cut short for a button's accessible name ("Edit: <text>").

@@ -4,7 +4,8 @@ import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits, pageData } from "../core/page.js";
 import { component } from "../core/store.js";
-import { check as hintFor } from "../hints.js";
+import { fieldEditors } from "../core/typing.js";
+import { checkKind, check as hintFor } from "../hints.js";
 import { base, byAt, editor, keep, kindRank, short } from "./base.js";
 
 function cardsPanel() {
@@ -14,9 +15,30 @@ function cardsPanel() {
     get phaseId() {
       return this.cur ? this.cur.id : null;
     },
+    // Card kinds of earlier phases this phase shows read-only, in place (`show = ["cards:position"]`).
+    get shownKinds() {
+      return ((this.cur && this.cur.show) || [])
+        .filter(function (x) {
+          return x.indexOf("cards:") === 0;
+        })
+        .map(function (x) {
+          return x.slice(6);
+        });
+    },
+    // Phase id -> its index, for "earlier than this phase".
+    get phaseRank() {
+      var out = dict();
+      this.phaseList.forEach(function (p, i) {
+        out[p.id] = i;
+      });
+      return out;
+    },
     get kinds() {
       var id = this.phaseId;
       var kinds = (this.cur && this.cur.cards.slice()) || [];
+      this.shownKinds.forEach(function (k) {
+        if (kinds.indexOf(k) < 0) kinds.push(k);
+      });
       var cards = (this.st && this.st.cards) || dict();
       Object.keys(cards).forEach(function (k) {
         var c = cards[k];
@@ -38,6 +60,15 @@ function cardsPanel() {
       var cards = (st && st.cards) || dict();
       var canAdd = this.may.cards || [];
       var rules = pageData().hint_rules || [];
+      var kindRules = pageData().kind_hint_rules || [];
+      var phaseHints = (this.cur && this.cur.hints) || [];
+      var shown = this.shownKinds;
+      var rank = this.phaseRank;
+      var here = st ? st.phase.index : 0;
+      var titles = dict();
+      this.phaseList.forEach(function (p) {
+        titles[p.id] = self.tr(p.title);
+      });
       var pendingAll = this.K.outbox.filter(function (c) {
         return c.type === "card.add" && !cards[c.args.id];
       });
@@ -47,12 +78,14 @@ function cardsPanel() {
             return Object.assign({ id: cid }, cards[cid]);
           })
           .filter(function (c) {
-            return c.phase === id && c.kind === kind;
+            if (c.kind !== kind) return false;
+            return c.phase === id || (shown.indexOf(kind) >= 0 && rank[c.phase] < here);
           })
           .sort(byAt)
           .map(function (c) {
             var mine = c.author === me;
             var hidden = c.private && !c.revealed;
+            var earlier = c.phase !== id; // shown from an earlier phase: read-only here
             return keep(rows, c.id, {
               id: c.id,
               text: c.text,
@@ -65,13 +98,22 @@ function cardsPanel() {
               editing: self.editing === c.id,
               showText: self.editing !== c.id,
               editId: "card-edit-" + c.id,
+              editDraft: self.editing === c.id ? "card-edit-" + c.id : null,
+              key: "card." + c.id,
+              editors: fieldEditors(self.$store.kring, "cards", "card-edit-" + c.id),
               editBtnId: "card-editbtn-" + c.id,
               canMark: !!self.may.mark && !hidden,
               markLabel: c.useful ? L.unmarkUseful : L.markUseful,
-              canEdit: mine || self.isFac,
+              canEdit: !earlier && (mine || self.isFac),
+              from: earlier ? self.f("earlierFrom", { phase: titles[c.phase] || c.phase }) : "",
               editLabel: L.edit + ": " + short(c.text),
               removeLabel: L.remove + ": " + short(c.text),
-              cls: "card" + (c.useful ? " is-useful" : "") + (hidden ? " is-hidden" : "") + (mine ? " is-mine" : ""),
+              cls:
+                "card" +
+                (c.useful ? " is-useful" : "") +
+                (hidden ? " is-hidden" : "") +
+                (mine ? " is-mine" : "") +
+                (earlier ? " is-earlier" : ""),
             });
           });
         var pending = pendingAll
@@ -82,7 +124,7 @@ function cardsPanel() {
             return { id: c.id, text: c.args.text };
           });
         var draft = self.drafts[kind] || "";
-        var code = kind === "question" ? hintFor(draft, rules) : null;
+        var code = kind === "question" ? hintFor(draft, rules) : checkKind(draft, kindRules, phaseHints);
         return {
           kind: kind,
           label: self.kindLabel(kind, true),

@@ -1,13 +1,21 @@
 /* The case: the werkvraag and its reformulation, with the werkvraag checklist (a writing aid, not
  * a rule). Alpine.data('casePanel'). */
+import { withConflicts, fillBox } from "../core/conflicts.js";
 import { focusLater } from "../core/dom.js";
-import { getDraft, sentDraft } from "../core/drafts.js";
+import { draftBase, getDraft, sentDraft } from "../core/drafts.js";
 import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
 import { checklist } from "../werkvraag.js";
 import { base } from "./base.js";
 
+// The two texts: their draft names, versions, and the component's text and base properties.
+var FIELDS = {
+  "case.question": { draft: "case-question", text: "qDraft", base: "qBase", cmd: "case.set", arg: "question" },
+  "case.reformulation": { draft: "case-reform", text: "rDraft", base: "rBase", cmd: "case.reformulate", arg: "text" },
+};
+
 function casePanel() {
-  return base({
+  return base(withConflicts({}), {
     editorOpen: false,
     qDraft: "",
     rDraft: "",
@@ -51,8 +59,9 @@ function casePanel() {
     },
     openEditor: function () {
       var v = (this.st && this.st.versions) || {};
-      this.qBase = v["case.question"] || 0;
-      this.rBase = v["case.reformulation"] || 0;
+      // A draft kept over a reload still names the version it was started from.
+      this.qBase = draftBase("case-question", v["case.question"] || 0);
+      this.rBase = draftBase("case-reform", v["case.reformulation"] || 0);
       this.qDraft = getDraft("case-question") || this.c.question;
       this.rDraft = getDraft("case-reform") || this.c.reformulation;
       this.editorOpen = true;
@@ -75,25 +84,36 @@ function casePanel() {
       return !this.c.question || !this.rDraft.trim() || this.rDraft.trim() === this.c.reformulation;
     },
     saveQuestion: function () {
-      var q = this.qDraft.trim();
-      if (this.cannotSaveQ) return;
-      var self = this;
-      // A stale base is refused (conflict): the text stays, as a draft, and nothing is overwritten.
-      var sent = this.cmd("case.set", { question: q, base: this.qBase }).then(function (r) {
-        if (r && r.t === "ack") self.qBase = r.seq;
-        return r;
-      });
-      sentDraft("case-question", q, sent);
+      if (!this.cannotSaveQ) this.saveField("case.question", this.qDraft.trim(), this.qBase);
     },
     saveReform: function () {
-      var t = this.rDraft.trim();
-      if (this.cannotSaveR) return;
+      if (!this.cannotSaveR) this.saveField("case.reformulation", this.rDraft.trim(), this.rBase);
+    },
+    // A stale base is refused (conflict): the text stays, as a draft, and the panel offers the choices.
+    saveField: function (key, text, base) {
+      var F = FIELDS[key];
       var self = this;
-      var sent = this.cmd("case.reformulate", { text: t, base: this.rBase }).then(function (r) {
-        if (r && r.t === "ack") self.rBase = r.seq;
+      var args = { base: base };
+      args[F.arg] = text;
+      var sent = this.cmd(F.cmd, args).then(function (r) {
+        if (r && r.t === "ack") self[F.base] = r.seq;
+        self.conflictFrom(key, F.draft, text, r);
         return r;
       });
-      sentDraft("case-reform", t, sent);
+      sentDraft(F.draft, text, sent);
+    },
+    resolveConflict: function (key, how, c) {
+      var F = FIELDS[key];
+      this[F.base] = c.version;
+      if (how === "mine") this.saveField(key, c.mine, c.version);
+      else if (how === "theirs") this[F.text] = c.theirs;
+      else fillBox(document.getElementById(F.draft), c.merged, F.draft, c.version);
+    },
+    get qEditors() {
+      return fieldEditors(this.$store.kring, "case", "case-question");
+    },
+    get rEditors() {
+      return fieldEditors(this.$store.kring, "case", "case-reform");
     },
     // A writing aid, not a rule (client/static/js/werkvraag.js).
     get checklist() {

@@ -14,12 +14,15 @@ function whereKey(field) {
   var f = field.replace(/^stash-.*$/, "stash");
   if (f.indexOf("plan-suggest-") === 0) return "draftWhere_suggest";
   if (f.indexOf("plan-") === 0) return "draftWhere_plan";
-  if (f.indexOf("ff-add-") === 0) return "draftWhere_force";
+  if (f.indexOf("ff-add-") === 0 || f.indexOf("ff-edit-") === 0) return "draftWhere_force";
   if (f === "ff-current" || f === "ff-desired") return "draftWhere_situation";
   if (f.indexOf("card-") === 0) return "draftWhere_card";
   if (f.indexOf("case-") === 0) return "draftWhere_case";
   if (f.indexOf("note-") === 0) return "draftWhere_note";
   if (f.indexOf("eval-") === 0) return "draftWhere_eval";
+  if (f.indexOf("mm-") === 0) return "draftWhere_node";
+  if (f.indexOf("pitch-") === 0) return "draftWhere_pitch";
+  if (f.indexOf("fu-") === 0) return "draftWhere_followup";
   return "draftWhere_other";
 }
 

@@ -2,10 +2,12 @@
  * speaking rounds, revealing private cards and notes, the join link, the lock, admission,
  * participation and the switch to the basic method. Alpine.data('facPanel'). */
 import { copyText } from "../core/copy.js";
+import { putSvg } from "../core/dom.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
 import { hhmm } from "../core/time.js";
+import { closingWriters } from "../core/typing.js";
 import { base, linkFor, myKey, projectorLink, roomId } from "./base.js";
 
 var CODE_RENEW_MS = 3 * 60000; // well inside the code's lease (server/joincode.py LEASE_MS)
@@ -49,11 +51,32 @@ function facPanel() {
     get isLast() {
       return this.idx >= this.phaseList.length - 1;
     },
+    // Before closing a tool someone is writing in: "2 mensen schrijven nog — toch verder?"
+    // (core/typing.js); `also` is a question of its own, asked in the same dialog.
+    writersAgree: function (phase, also) {
+      var n = closingWriters(this.$store.kring, phase);
+      var ask = n ? this.$store.kring.t("confirmWriting", { n: n }) : "";
+      if (also) ask = ask ? ask + "\n\n" + also : also;
+      return !ask || window.confirm(ask);
+    },
     prev: function () {
-      this.cmd("phase.prev", {});
+      if (this.writersAgree(this.phaseList[this.idx - 1] || null)) this.cmd("phase.prev", {});
     },
     next: function () {
-      this.cmd("phase.next", {});
+      if (this.skipsPlan(this.idx + 1)) return;
+      if (this.writersAgree(this.phaseList[this.idx + 1] || null)) this.cmd("phase.next", {});
+    },
+    /* Moving past the method's action plan with neither an action nor a first step written asks
+     * first (the view's plan_missing); true when the facilitator said no. */
+    skipsPlan: function (to) {
+      var st = this.st;
+      if (!st || !st.plan_missing) return false;
+      var last = -1;
+      this.phaseList.forEach(function (p, i) {
+        if (p.tools.indexOf("plan") >= 0) last = i;
+      });
+      if (last < 0 || to <= last || this.idx > last) return false;
+      return !window.confirm(this.L.confirmSkipPlan);
     },
     get phaseOptions() {
       var self = this;
@@ -70,7 +93,9 @@ function facPanel() {
       return this.gotoIndex === null ? this.idx : this.gotoIndex;
     },
     goto: function () {
-      if (this.target !== this.idx) this.cmd("phase.goto", { index: this.target });
+      if (this.target !== this.idx && !this.skipsPlan(this.target) && this.writersAgree(this.phaseList[this.target] || null)) {
+        this.cmd("phase.goto", { index: this.target });
+      }
       this.gotoIndex = null;
     },
     get phaseMin() {
@@ -160,12 +185,47 @@ function facPanel() {
     onShuffle: function (ev) {
       this.shuffle = ev.target.checked;
     },
-    startRound: function () {
-      var st = this.st;
+    // The round's order: the phase's speakers (the view's `speakers`, never the facilitator first)
+    // who are online, in the order the facilitator arranged them here.
+    roundDraft: null,
+    get roundOrder() {
       var online = this.K.online;
-      var order = Object.keys(st.participants).filter(function (pid) {
-        return online[pid] && st.participants[pid].roles.indexOf("inbrenger") < 0;
+      var base = (this.roundDraft || (this.st && this.st.speakers) || []).filter(function (pid) {
+        return online[pid];
       });
+      var self = this;
+      return base.map(function (pid, i) {
+        var name = self.nameOf(pid);
+        return {
+          pid: pid,
+          n: i + 1,
+          name: name,
+          upLabel: self.f("roundUp", { name: name }),
+          downLabel: self.f("roundDown", { name: name }),
+          first: i === 0,
+          last: i === base.length - 1,
+        };
+      });
+    },
+    get hasRoundOrder() {
+      return this.roundOrder.length > 0;
+    },
+    moveSpeaker: function (pid, by) {
+      var order = this.roundOrder.map(function (r) {
+        return r.pid;
+      });
+      var i = order.indexOf(pid);
+      var j = i + by;
+      if (i < 0 || j < 0 || j >= order.length) return;
+      order.splice(j, 0, order.splice(i, 1)[0]);
+      this.roundDraft = order;
+    },
+    startRound: function () {
+      var order = this.roundOrder.map(function (r) {
+        return r.pid;
+      });
+      this.roundDraft = null;
+      if (!order.length) return;
       var lim = limits();
       var r = lim.round_seconds;
       var secs = Math.max(r[0], Math.min(r[1], parseInt(this.roundSecondsValue, 10) || lim.round_default_s));
@@ -227,6 +287,29 @@ function facPanel() {
     },
     revealNotes: function () {
       if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", {});
+    },
+    // Notes per author group: the listeners' apart from the inbrenger's (notes_hidden_by).
+    get noteGroups() {
+      var by = (this.st && this.st.notes_hidden_by) || {};
+      var self = this;
+      var groups = Object.keys(by);
+      if (groups.length < 2) return [];
+      return groups.map(function (g) {
+        return { g: g, label: self.f("revealNotesOf_" + g, { n: by[g] }) };
+      });
+    },
+    revealNotesOf: function (g) {
+      if (window.confirm(this.L.confirmRevealNotes)) this.cmd("notes.reveal", { authors: g });
+    },
+    // Where the method says the facilitator adds no content: their own switch.
+    get facWriteSwitch() {
+      return !!this.may.fac_write_switch;
+    },
+    get facWriting() {
+      return ((this.st && this.st.fac_writing) || []).indexOf(this.me) >= 0;
+    },
+    toggleFacWriting: function (ev) {
+      this.cmd("facilitator.writes", { on: ev.target.checked });
     },
     // The join link as a QR code (POST /r/{room}/qr, an SVG made on the server), on request.
     qrShown: false,
@@ -300,11 +383,7 @@ function facPanel() {
           return r.ok ? r.text() : "";
         })
         .then(function (text) {
-          var svg = text && new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-          if (!self.qrShown || !svg || svg.nodeName !== "svg") return;
-          svg.setAttribute("role", "img");
-          svg.setAttribute("aria-label", self.L.qrLabel);
-          box.replaceChildren(document.importNode(svg, true));
+          if (self.qrShown) putSvg(box, text, self.L.qrLabel);
         })
         .catch(function () {});
     },
@@ -369,7 +448,8 @@ function facPanel() {
       return !this.isBasic;
     },
     switchBasic: function () {
-      if (window.confirm(this.L.confirmSwitch)) this.cmd("method.switch", { method: "basis" });
+      // The basic method's phase is the server's choice (the phase's fallback): every tool counts.
+      if (this.writersAgree(null, this.L.confirmSwitch)) this.cmd("method.switch", { method: "basis" });
     },
     get projectorHref() {
       return projectorLink(this.K.projectorKey);

@@ -1,6 +1,7 @@
 /* Meetings of an intervisie group: the follow-up of earlier action plans, the next chair and
  * inbrenger, a werkvraag queued from the group page (state.followups, next_roles, queued).
  * Alpine.data('followupPanel'), ('nextRolesPanel'), ('queuedPanel'). */
+import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { enums } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -74,12 +75,16 @@ function followupPanel() {
       var self = this;
       var d = this.draftFor(meeting);
       if (!d.status) return;
-      this.cmd("followup.report", { meeting: meeting, status: d.status, text: d.text.trim() }).then(function (r) {
+      var text = d.text.trim();
+      var sent = this.cmd("followup.report", { meeting: meeting, status: d.status, text: text }).then(function (r) {
         if (r && r.t === "ack") {
           delete self.drafts[meeting];
           self.changing[meeting] = false;
         }
+        return r;
       });
+      sentDraft("fu-text-" + meeting, text, sent); // the report's text is kept until it is sent
+
     },
   });
 }

@@ -41,6 +41,7 @@ function notesPanel() {
             editing: self.editing === n.id,
             showText: self.editing !== n.id,
             editId: "note-edit-" + n.id,
+            editDraft: self.editing === n.id ? "note-edit-" + n.id : null,
             editBtnId: "note-editbtn-" + n.id,
             editLabel: self.L.edit + ": " + short(n.text),
             removeLabel: self.L.remove + ": " + short(n.text),

@@ -3,10 +3,12 @@
  * (tools/forcefield-draw.js). Every change is a command; the server's view is redrawn.
  * Strings: the catalog section "forcefield.".
  */
-import { clearDraft, sentDraft, syncBox } from "../core/drafts.js";
+import { fillBox, withConflicts } from "../core/conflicts.js";
+import { clearDraft, draftBase, getDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { copy, dict, freeze } from "../core/maps.js";
 import { enums, limits, range } from "../core/page.js";
 import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
 import { rawState, withActions } from "./board.js";
 import { HEADLINE, draw, mean, sorted } from "./forcefield-draw.js";
 
@@ -14,13 +16,14 @@ import { HEADLINE, draw, mean, sorted } from "./forcefield-draw.js";
 function forcefieldBoard() {
   var sig = "";
   var stopEffect = null;
-  return withActions({
+  return withActions(withConflicts({
     drafts: { promoting: "", hindering: "" },
     // force id -> {importance, difficulty, clarity} chosen but not yet complete; replaced whole and
     // frozen on each change, so Alpine never proxies it (core/maps.js)
     pending: freeze(dict()),
     editId: null,
     editText: "",
+    acked: { current: 0, desired: 0 }, // the seq of this person's last saved situation texts
     sitFocus: null,
 
     init: function () {
@@ -191,6 +194,8 @@ function forcefieldBoard() {
     },
     // Typing in the situation: saved once the person pauses (~1 s), as well as on leaving it.
     onSituationType: function (ev) {
+      // A draft put back after a reload (an untrusted event) waits for the person: not saved unasked.
+      if (!ev.isTrusted) return;
       var self = this;
       var target = ev.target;
       if (this._pause) clearTimeout(this._pause);
@@ -203,14 +208,40 @@ function forcefieldBoard() {
       if (this._pause) clearTimeout(this._pause);
       this._pause = null;
       var k = ev.target.getAttribute("data-field");
+      if (this.hasConflict("forcefield." + k)) return; // the person chooses first
       var text = ev.target.value.trim();
       if (text === (this.ff[k] || "")) {
         clearDraft("ff-" + k);
         return;
       }
-      var args = {};
+      this.setSituation(k, text, draftBase("ff-" + k, this.versionOf(k)));
+    },
+    // The version of a situation field (docs/protocol.md, "Concurrent edits"); 0: never changed.
+    // This person's own save counts from its ack on, before the view that carries it arrives.
+    versionOf: function (k) {
+      var st = this.st;
+      return Math.max((st && st.versions && st.versions["forcefield." + k]) || 0, this.acked[k] || 0);
+    },
+    setSituation: function (k, text, base) {
+      var self = this;
+      var args = { base: base };
       args[k] = text;
-      sentDraft("ff-" + k, text, this.send("forcefield.set", args));
+      var sent = this.send("forcefield.set", args).then(function (r) {
+        if (r && r.t === "ack") self.acked[k] = r.seq;
+        self.conflictFrom("forcefield." + k, "ff-" + k, text, r);
+        return r;
+      });
+      sentDraft("ff-" + k, text, sent);
+    },
+    resolveConflict: function (key, how, c) {
+      var k = key.replace("forcefield.", "");
+      var box = this.$refs[k];
+      if (how === "mine") this.setSituation(k, c.mine, c.version);
+      else if (how === "theirs") box.value = c.theirs;
+      else fillBox(box, c.merged, "ff-" + k, c.version);
+    },
+    editorsOf: function (k) {
+      return fieldEditors(this.$store.kring, "forcefield", "ff-" + k);
     },
     situationKey: function (ev) {
       if (ev.key === "Enter" && !ev.shiftKey) {
@@ -245,7 +276,7 @@ function forcefieldBoard() {
     },
     startEdit: function (id) {
       this.editId = id;
-      this.editText = (this.ff.forces[id] || {}).text || "";
+      this.editText = getDraft("ff-edit-" + id) || (this.ff.forces[id] || {}).text || "";
       var self = this;
       this.$nextTick(function () {
         var box = document.getElementById("ff-edit-" + id);
@@ -260,6 +291,7 @@ function forcefieldBoard() {
         ev.preventDefault();
         this.saveEdit(ev);
       } else if (ev.key === "Escape") {
+        clearDraft("ff-edit-" + this.editId); // the person discards it
         this.editId = null;
       }
     },
@@ -269,7 +301,9 @@ function forcefieldBoard() {
       var text = ev.target.value.trim().slice(0, limits().node);
       this.editId = null;
       if (text && this.ff.forces[id] && text !== this.ff.forces[id].text) {
-        this.send("force.edit", { id: id, text: text });
+        sentDraft("ff-edit-" + id, text, this.send("force.edit", { id: id, text: text }));
+      } else {
+        clearDraft("ff-edit-" + id);
       }
     },
     remove: function (id) {
@@ -346,7 +380,7 @@ function forcefieldBoard() {
       var s = limits().score;
       return range(s[0], s[1]);
     },
-  }, "forcefield");
+  }), "forcefield");
 }
 
 component("forcefield", forcefieldBoard);

@@ -3,9 +3,12 @@
  * redrawn. Layout and drawing: tools/mindmap-layout.js, tools/mindmap-draw.js.
  * Strings: the catalog section "mindmap." (client/i18n/<lang>.json).
  */
+import { withConflicts } from "../core/conflicts.js";
+import { clearDraft, draftBase, getDraft, sentDraft, setDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits } from "../core/page.js";
 import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
 import { rawState, withActions } from "./board.js";
 import { draw, viewport } from "./mindmap-draw.js";
 import { BIG_MAP, GAP_X, GAP_Y, MAX_W, layout, overviewFolds, subtreeSize } from "./mindmap-layout.js";
@@ -27,9 +30,9 @@ function mindmapBoard() {
   // Esc hands Tab back to the page, and the hint (the frame's description) says so (WCAG 2.1.2).
   var engaged = false;
 
-  return withActions({
+  return withActions(withConflicts({
     selected: "root",
-    editing: null, // {mode: "add"|"edit", id, parent}
+    editing: null, // {mode: "add"|"edit", id, parent, base}
     draft: "",
     count: 0,
     anyFolded: false,
@@ -135,6 +138,23 @@ function mindmapBoard() {
     },
     get isEmpty() {
       return this.count === 0;
+    },
+    // The editor's draft name: "mm-add-<parent>" for a new idea, "mm-edit-<id>" for a node's text.
+    get editorDraft() {
+      var ed = this.editing;
+      if (!ed) return null;
+      return ed.mode === "add" ? "mm-add-" + ed.parent : "mm-edit-" + ed.id;
+    },
+    get editorBase() {
+      return this.editing && this.editing.mode === "edit" ? this.editing.base : null;
+    },
+    // Others editing the node this person edits ("Joost bewerkt dit veld ook").
+    get editorEditors() {
+      var ed = this.editing;
+      return ed && ed.mode === "edit" ? fieldEditors(this.$store.kring, "mindmap", "mm-edit-" + ed.id) : "";
+    },
+    get conflictKeys() {
+      return Object.keys(this.conflicts);
     },
     get editorStyle() {
       return this.editorPos;
@@ -330,7 +350,7 @@ function mindmapBoard() {
       }
       var parent = mode === "child" || it.root ? it.id : it.parent;
       this.editing = { mode: "add", parent: parent };
-      this.draft = "";
+      this.draft = getDraft("mm-add-" + parent);
       if (mode === "child" || it.root) {
         var last = it.kids[it.kids.length - 1];
         this.placeEditor(it.x + it.w + GAP_X, last ? last.y + last.h + GAP_Y : it.y, MAX_W);
@@ -343,8 +363,9 @@ function mindmapBoard() {
       if (!this.canEdit || !lay) return;
       var it = lay.items[this.selected];
       if (!it || it.root) return;
-      this.editing = { mode: "edit", id: it.id };
-      this.draft = it.text;
+      var v = (this.st.versions || {})["node." + it.id] || 0;
+      this.editing = { mode: "edit", id: it.id, base: draftBase("mm-edit-" + it.id, v) };
+      this.draft = getDraft("mm-edit-" + it.id) || it.text;
       this.placeEditor(it.x, it.y, Math.max(it.w, MAX_W));
       this.openEditor();
     },
@@ -383,15 +404,18 @@ function mindmapBoard() {
       if (this.editing) this.commit();
     },
     cancel: function () {
+      if (this.editorDraft) clearDraft(this.editorDraft); // Escape: the person discards it
       this.editing = null;
       this.draft = "";
       this.focusMap();
     },
     commit: function () {
       var ed = this.editing;
+      var field = this.editorDraft;
       var text = (this.$refs.editor.value || "").trim().slice(0, limits().node);
       this.editing = null;
       if (!ed || !text) {
+        if (field) clearDraft(field);
         this.focusMap();
         return null;
       }
@@ -401,14 +425,44 @@ function mindmapBoard() {
         id = store.newId("n");
         pendingIds[id] = true;
         this.selected = id;
-        this.send("mindmap.add", { id: id, parent: ed.parent, text: text }).then(function (r) {
+        var added = this.send("mindmap.add", { id: id, parent: ed.parent, text: text }).then(function (r) {
           if (!r || r.t === "error") delete pendingIds[id];
+          return r;
         });
+        sentDraft(field, text, added);
+      } else if (this.hasConflict("node." + ed.id)) {
+        // The panel's choice comes first: the text stays a draft (core/drafts.js), and the focus
+        // goes where the person clicked (the panel's buttons), not back to the map.
+        return null;
       } else if (text !== (lay.items[ed.id] || {}).text) {
-        this.send("mindmap.edit", { id: ed.id, text: text });
+        this.sendEdit(ed.id, text, ed.base);
+      } else {
+        clearDraft(field);
       }
       this.focusMap();
       return id;
+    },
+    sendEdit: function (id, text, base) {
+      var self = this;
+      var sent = this.send("mindmap.edit", { id: id, text: text, base: base }).then(function (r) {
+        // Refused as stale: this person's text goes back into the editor, beside the panel.
+        if (self.conflictFrom("node." + id, "mm-edit-" + id, text, r) && lay && lay.items[id]) {
+          self.selected = id;
+          self.startEdit();
+        }
+        return r;
+      });
+      sentDraft("mm-edit-" + id, text, sent);
+    },
+    // A node's text changed under its editor (core/conflicts.js).
+    resolveConflict: function (key, how, c) {
+      var id = key.slice(5);
+      if (how === "mine") this.sendEdit(id, c.mine, c.version);
+      else if (how === "merge" && lay && lay.items[id]) {
+        setDraft("mm-edit-" + id, c.merged); // from c.version on (mergeByHand rebased it)
+        this.selected = id;
+        this.startEdit();
+      }
     },
     remove: function () {
       var it = lay && lay.items[this.selected];
@@ -514,7 +568,7 @@ function mindmapBoard() {
         { passive: false }
       );
     },
-  }, "mindmap");
+  }), "mindmap");
 }
 
 component("mindmap", mindmapBoard);

@@ -2,11 +2,13 @@
  * Enter); the others suggest (plan.suggest) and the inbrenger accepts or dismisses. Advice cards
  * marked useful are shown beside the plan. The fields are the server's PLAN_FIELDS
  * (enums().plan_fields); strings: the catalog section "plan.". */
-import { clearDraft, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
+import { fillBox, withConflicts } from "../core/conflicts.js";
+import { clearDraft, draftBase, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
 import { longDate } from "../core/time.js";
+import { fieldEditors } from "../core/typing.js";
 import { rawState, withActions } from "./board.js";
 
 // Every field either form writes (kept in sync with the server's view); a phase shows one form.
@@ -20,9 +22,8 @@ function planBoard() {
   var stopEffect = null;
   var pauseTimer = null;
   var bases = dict(); // field -> the version (seq) the person's text starts from
-  return withActions({
+  return withActions(withConflicts({
     suggesting: null, // field being suggested for
-    conflicts: dict(), // field -> {mine, theirs, version}: a stale base was refused
 
     init: function () {
       var self = this;
@@ -35,9 +36,12 @@ function planBoard() {
           var versions = st.versions || {};
           fields().forEach(function (f) {
             var box = document.getElementById("plan-" + f);
-            // The version this person's text starts from: the one last shown in the box.
-            if (box && document.activeElement !== box && !hasDraft("plan-" + f)) bases[f] = versions["plan." + f] || 0;
-            if (bases[f] === undefined) bases[f] = versions["plan." + f] || 0;
+            // The version this person's text starts from: the one last shown in the box, or
+            // the one a kept draft was started from (also after a reload: core/drafts.js).
+            var v = versions["plan." + f] || 0;
+            if (hasDraft("plan-" + f)) bases[f] = draftBase("plan-" + f, v);
+            else if (!box || document.activeElement !== box || bases[f] === undefined) bases[f] = v;
+            if (box) box.setAttribute("data-draft-base", String(bases[f]));
             syncBox(box, plan[f] || "");
           });
         });
@@ -117,9 +121,9 @@ function planBoard() {
           multi: !/date$/.test(f),
           cls: "plan-field" + (value.trim() ? "" : " is-empty"),
           suggestions: open,
-          conflict: !!self.conflicts[f],
-          theirs: self.conflicts[f] ? self.conflicts[f].theirs || T.empty : "",
+          conflictKey: "plan." + f,
           suggesting: self.suggesting === f,
+          editors: fieldEditors(self.$store.kring, "plan", "plan-" + f),
         };
       });
     },
@@ -157,7 +161,7 @@ function planBoard() {
       var f = ev.target.getAttribute("data-field");
       var text = ev.target.value.trim().slice(0, limits().text);
       var cur = ((this.st && this.st.plan) || dict())[f] || "";
-      if (fields().indexOf(f) < 0 || this.conflicts[f]) return;
+      if (fields().indexOf(f) < 0 || this.hasConflict("plan." + f)) return; // the person chooses first
       if (text === cur) {
         clearDraft("plan-" + f);
         return;
@@ -167,45 +171,21 @@ function planBoard() {
     setField: function (f, text, base) {
       var self = this;
       var sent = this.send("plan.set", { field: f, text: text, base: base }).then(function (r) {
-        if (r && r.t === "ack") bases[f] = r.seq;
-        if (r && r.t === "error" && r.code === "conflict" && typeof r.current === "string") {
-          // Someone else changed the field since this person started: nothing is overwritten.
-          self.error = "";
-          self.conflicts[f] = { mine: text, theirs: r.current, version: r.version || 0 };
-        }
+        if (r && r.t === "ack") bases[f] = r.seq; // (a draft typed on meanwhile: sentDraft rebases it)
+        // Someone else changed the field since this person started: nothing is overwritten.
+        self.conflictFrom("plan." + f, "plan-" + f, text, r);
         return r;
       });
       sentDraft("plan-" + f, text, sent);
     },
-    conflictOf: function (ev) {
-      var f = ev.currentTarget.getAttribute("data-field");
-      return { f: f, c: this.conflicts[f] };
-    },
-    keepMine: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c) return;
-      delete this.conflicts[x.f];
-      this.setField(x.f, x.c.mine, x.c.version);
-    },
-    takeTheirs: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c) return;
-      delete this.conflicts[x.f];
-      clearDraft("plan-" + x.f);
-      bases[x.f] = x.c.version;
-      var box = document.getElementById("plan-" + x.f);
-      if (box) box.value = x.c.theirs;
-    },
-    mergeByHand: function (ev) {
-      var x = this.conflictOf(ev);
-      if (!x.c) return;
-      delete this.conflicts[x.f];
-      bases[x.f] = x.c.version;
-      var box = document.getElementById("plan-" + x.f);
-      if (!box) return;
-      box.value = x.c.theirs + "\n" + x.c.mine;
-      box.dispatchEvent(new Event("input", { bubbles: true }));
-      box.focus();
+    // The conflict panel's choices (core/conflicts.js).
+    resolveConflict: function (key, how, c) {
+      var f = key.slice(5);
+      bases[f] = c.version;
+      var box = document.getElementById("plan-" + f);
+      if (how === "mine") this.setField(f, c.mine, c.version);
+      else if (how === "theirs" && box) box.value = c.theirs;
+      else if (how === "merge") fillBox(box, c.merged, "plan-" + f, c.version);
     },
     // Typing: saved once the person pauses (PAUSE_MS), as well as on leaving the field.
     onType: function (ev) {
@@ -257,7 +237,7 @@ function planBoard() {
     dismiss: function (id) {
       this.send("plan.dismiss", { id: id });
     },
-  }, "plan");
+  }), "plan");
 }
 
 component("plan", planBoard);

@@ -2,6 +2,7 @@
  * the vote and picks the case (which sets the inbrenger and the werkvraag). Counts stay hidden
  * until the vote is closed: the server only sends them then. Alpine.data('vote'); strings: the
  * catalog section "vote.". */
+import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -106,13 +107,14 @@ function voteBoard() {
       var text = this.draft.trim().slice(0, limits().pitch);
       if (!text || this.tooLong) return;
       var self = this;
-      this.send("case.propose", { id: this.$store.kring.newId("c"), text: text }).then(function (r) {
+      var sent = this.send("case.propose", { id: this.$store.kring.newId("c"), text: text }).then(function (r) {
         if (!self.error) {
           self.draft = "";
           self.$refs.pitch.value = "";
         }
         return r;
       });
+      sentDraft("pitch-text", text, sent); // kept in this browser until the server took it
     },
     // The buttons are aria-disabled, not disabled (a focused button that disables itself drops
     // keyboard focus on the page body), so the click is checked here.

@@ -1,0 +1,162 @@
+/* The phase's outcome fields (the method's `outcomes`: what the inbrenger did, "nu / gewenst" per
+ * layer, the Socratic answer, ...) and, where the phase shows them (`show = ["outcomes"]`), the
+ * outcomes of earlier phases pinned read-only. A writer's text is saved when they pause (about a
+ * second) or leave the field, against the version they started from (`base`): a change made by
+ * someone else meanwhile is never overwritten silently; they keep theirs, take the other, or merge
+ * by hand. Alpine.data('outcomesPanel'). */
+import { fillBox, withConflicts } from "../core/conflicts.js";
+import { clearDraft, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
+import { dict } from "../core/maps.js";
+import { limits } from "../core/page.js";
+import { component } from "../core/store.js";
+import { fieldEditors } from "../core/typing.js";
+import { errorIn } from "../tools/board.js";
+import { base } from "./base.js";
+
+var PAUSE_MS = 1000;
+
+function outcomesPanel() {
+  var stopEffect = null;
+  var pauseTimer = null;
+  var bases = dict(); // "<phase>/<field>" -> the version the person's text starts from
+  return base(withConflicts({
+    error: "",
+    init: function () {
+      var self = this;
+      stopEffect = Alpine.effect(function () {
+        var st = self.$store.kring.state;
+        if (!st || !st.outcomes) return;
+        self.$nextTick(function () {
+          var versions = st.versions || {};
+          self.mine.forEach(function (f) {
+            var box = document.getElementById(f.id);
+            var v = versions["outcome." + f.key] || 0;
+            if (box && document.activeElement !== box && !hasDraft(f.id)) bases[f.key] = v;
+            if (bases[f.key] === undefined) bases[f.key] = v;
+            if (box) box.setAttribute("data-draft-base", String(bases[f.key])); // a draft keeps its base
+            syncBox(box, st.outcomes[f.key] || "");
+          });
+        });
+      });
+    },
+    destroy: function () {
+      if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+    },
+    field: function (p, o, editable) {
+      var key = p.id + "/" + o.id;
+      var text = ((this.st && this.st.outcomes) || dict())[key] || "";
+      return {
+        key: key,
+        phase: p.id,
+        field: o.id,
+        id: "outcome-" + p.id + "-" + o.id,
+        label: this.tr(o.label),
+        text: text,
+        display: text || this.L.outcomeEmpty,
+        empty: !text.trim(),
+        editable: editable,
+        conflictKey: "outcome." + key,
+        editors: editable ? fieldEditors(this.$store.kring, "outcomes", "outcome-" + p.id + "-" + o.id) : "",
+      };
+    },
+    // This phase's fields: editable for their writers, read-only for everyone else.
+    get current() {
+      var self = this;
+      var p = this.cur;
+      if (!p || !p.outcomes) return [];
+      var mayW = this.may.outcome || [];
+      return p.outcomes.map(function (o) {
+        return self.field(p, o, mayW.indexOf(o.id) >= 0);
+      });
+    },
+    get mine() {
+      return this.current.filter(function (f) {
+        return f.editable;
+      });
+    },
+    // Earlier phases' outcomes, pinned where this phase shows them.
+    get pinned() {
+      var self = this;
+      var p = this.cur;
+      var st = this.st;
+      if (!p || !st || (p.show || []).indexOf("outcomes") < 0) return [];
+      var out = [];
+      st.method.phases.slice(0, st.phase.index).forEach(function (q) {
+        (q.outcomes || []).forEach(function (o) {
+          var f = self.field(q, o, false);
+          f.from = self.tr(q.title);
+          if (!f.empty) out.push(f);
+        });
+      });
+      return out;
+    },
+    get visible() {
+      return this.current.length > 0 || this.pinned.length > 0;
+    },
+    get hasPinned() {
+      return this.pinned.length > 0;
+    },
+    get hasCurrent() {
+      return this.current.length > 0;
+    },
+    get hasError() {
+      return !!this.error;
+    },
+    save: function (ev) {
+      if (pauseTimer) clearTimeout(pauseTimer);
+      pauseTimer = null;
+      var box = ev.target;
+      var key = box.getAttribute("data-key");
+      var f = this.mine.filter(function (x) {
+        return x.key === key;
+      })[0];
+      if (!f || this.hasConflict("outcome." + key)) return; // the person chooses first
+      var text = box.value.trim().slice(0, limits().text);
+      if (text === f.text) {
+        clearDraft(f.id);
+        return;
+      }
+      this.setField(f, text, bases[key] || 0);
+    },
+    setField: function (f, text, version) {
+      var self = this;
+      this.error = "";
+      var sent = Promise.resolve(
+        this.cmd("outcome.set", { phase: f.phase, field: f.field, text: text, base: version })
+      ).then(function (r) {
+        if (r && r.t === "ack") bases[f.key] = r.seq;
+        // Someone else changed the field since this person started: nothing is overwritten.
+        if (r && r.t === "error" && !self.conflictFrom("outcome." + f.key, f.id, text, r)) {
+          self.error = errorIn(self.$store.kring, r.code);
+        }
+        return r;
+      });
+      sentDraft(f.id, text, sent);
+    },
+    onType: function (ev) {
+      if (!ev.isTrusted) return; // a draft put back after a reload waits for the person
+      var self = this;
+      var target = ev.target;
+      if (pauseTimer) clearTimeout(pauseTimer);
+      pauseTimer = setTimeout(function () {
+        pauseTimer = null;
+        self.save({ target: target });
+      }, PAUSE_MS);
+    },
+    // The conflict panel's choices (core/conflicts.js).
+    resolveConflict: function (key, how, c) {
+      var k = key.slice("outcome.".length);
+      var f = this.mine.filter(function (x) {
+        return x.key === k;
+      })[0];
+      if (!f) return;
+      bases[k] = c.version;
+      var box = document.getElementById(f.id);
+      if (how === "mine") this.setField(f, c.mine, c.version);
+      else if (how === "theirs" && box) box.value = c.theirs;
+      else if (how === "merge") fillBox(box, c.merged, f.id, c.version);
+    },
+  }));
+}
+
+component("outcomesPanel", outcomesPanel);
