@@ -346,7 +346,7 @@ async def test_krachtenveld_end_to_end(sqlite_server: ServerProc, browser: Any) 
     empty = inb.page.locator(".board-plan .plan-field.is-empty")
     assert await empty.count() == 2  # acceptable and timebound are still open, and marked so
     await shot(inb.page.locator(".board-plan"), "board-plan.png")
-    await projector.wait_for_selector(".pj-plan", state="visible", timeout=T)
+    await projector.wait_for_selector(".pj-plan:not(.pj-outcomes)", state="visible", timeout=T)
     await wait_js(projector, "document.body.innerText.includes('trekker uit het team')", timeout=T)
     await shot(projector, "projector-plan.png")
 
