@@ -166,6 +166,8 @@ async def test_basis_room_projector_and_report(sqlite_server: ServerProc, screen
         await s.page.locator(".earlier summary").click()
         await expect(s.page.locator(".earlier-outline")).to_contain_text("Wie beslist?")
         await expect(s.page.locator(".timer")).to_have_class(re.compile(r"\bis-over\b"))
+        # Opening the summary scrolled the page: what went under the sticky bar is not a target.
+        await s.page.evaluate("window.scrollTo(0, 0)")
     found += await both(fac, anna, "evaluation phase, earlier phases open, time up")
 
     await fac.page.goto(f"{base}/r/{room['room']}/report#{room['facilitator_key']}")
