@@ -287,7 +287,7 @@ class Hub:
                     public = audience is None
                 elif pid in members or about == pid:
                     # e.visible_to(pid), inlined: this loop runs once per member per event
-                    public = audience is None or audience == pid
+                    public = audience is None or pid in audience
                 else:
                     continue  # waiting to be admitted: nothing of the room, not even placeholders
                 if public:

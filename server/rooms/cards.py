@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import hints
-from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
+from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, only
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS, check_share
 from .permissions import _need_fac, may_write
@@ -66,7 +66,7 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         private = actor not in s.leervraag_shared
     flag = _flag(kind, text) if private else None  # in a public event the flag would reach everyone
     data = {"id": cid, "kind": kind, "text": text, "phase": s.current.id, "private": private, "flag": flag}
-    return Draft("card.add", data, audience=actor if private else None)
+    return Draft("card.add", data, audience=only(actor) if private else None)
 
 
 @handles("card.edit")
@@ -78,7 +78,9 @@ def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     hidden = card["private"] and not card["revealed"]
     flag = _flag(card["kind"], text) if hidden else None
     return Draft(
-        "card.edit", {"id": cid, "text": text, "flag": flag}, audience=card["author"] if hidden else None
+        "card.edit",
+        {"id": cid, "text": text, "flag": flag},
+        audience=only(card["author"]) if hidden else None,
     )
 
 
@@ -88,7 +90,7 @@ def _card_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     cid = _arg_id(a)
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
-    return Draft("card.remove", {"id": cid}, audience=card["author"] if hidden else None)
+    return Draft("card.remove", {"id": cid}, audience=only(card["author"]) if hidden else None)
 
 
 @handles("card.mark")

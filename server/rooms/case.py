@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, _sentences, check_base
+from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, _sentences, check_base, only
 from .events import Event
 from .limits import MAX_CANDIDATES, MAX_CANDIDATES_PER_PERSON, MAX_PITCH, MAX_SENTENCES, MAX_TEXT
 from .permissions import _need_fac, tool_open
@@ -107,7 +107,7 @@ def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
     cid, text = _candidate(s, a, actor, propose=False)
     if tool_open(s, "vote"):
         return Draft("case.proposed", {"id": cid, "text": text})
-    return Draft("case.queued", {"id": cid, "text": text}, audience=actor)
+    return Draft("case.queued", {"id": cid, "text": text}, audience=only(actor))
 
 
 # --- apply ----------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..methods import Phase
-from .commands import Draft, _arg_int, _arg_text, _Bad, _only_keys
+from .commands import Draft, _arg_int, _arg_text, _Bad, _only_keys, only
 from .events import Event
 from .limits import MAX_CARD, SCORE
 from .permissions import _need_fac, tool_open
@@ -39,7 +39,7 @@ def _eval_submit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     if not data:
         raise _Bad("invalid", "give a score for content or process, or what you learned")
     # Scores are anonymous in the aggregate: only the author sees their own submission.
-    return Draft("eval.submit", data, audience=actor)
+    return Draft("eval.submit", data, audience=only(actor))
 
 
 @handles("evaluation.close")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys
+from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, only
 from .events import Event
 from .limits import MAX_CARD, MAX_NOTES, check_share
 from .permissions import _need_fac, may_note
@@ -43,7 +43,7 @@ def _note_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
     if len(s.notes) >= MAX_NOTES:
         raise _Bad("too_large", f"a room holds at most {MAX_NOTES} notes")
     check_share(actor, s.is_fac(actor), s.notes.values(), MAX_NOTES, "notes")
-    return Draft("note.add", {"id": nid, "text": text, "phase": s.current.id}, audience=actor)
+    return Draft("note.add", {"id": nid, "text": text, "phase": s.current.id}, audience=only(actor))
 
 
 @handles("note.edit")
@@ -52,7 +52,7 @@ def _note_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     nid = _arg_id(a)
     text = _arg_text(a, "text", MAX_CARD)
     n = _own_note(s, actor, nid)
-    return Draft("note.edit", {"id": nid, "text": text}, audience=None if n["revealed"] else actor)
+    return Draft("note.edit", {"id": nid, "text": text}, audience=None if n["revealed"] else only(actor))
 
 
 @handles("note.remove")
@@ -60,7 +60,7 @@ def _note_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     _only_keys(a, "id")
     nid = _arg_id(a)
     n = _own_note(s, actor, nid)
-    return Draft("note.remove", {"id": nid}, audience=None if n["revealed"] else actor)
+    return Draft("note.remove", {"id": nid}, audience=None if n["revealed"] else only(actor))
 
 
 @handles("notes.reveal")
