@@ -18,7 +18,7 @@ from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _bad_id, _only
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS, check_share
 from .permissions import _need_fac, may_write
-from .registry import applies, facilitator_part, handles, shared_part, viewer_part
+from .registry import ABSENT, applies, facilitator_part, handles, item_part, shared_part, touches, viewer_part
 from .state import RoomState, _stat
 
 CHECKIN = "checkin"  # a check-in on one's leervraag (methods: a meeting's opening phase)
@@ -136,6 +136,7 @@ def _leervraag_shared(s: RoomState, a: dict[str, Any], actor: str, now: int, _m:
     return Draft("leervraag.shared", {"pid": pid, "shared": a["shared"]})
 
 
+@touches()
 @applies("leervraag.shared")
 def _a_leervraag_shared(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     if d["shared"] and d["pid"] not in s.leervraag_shared:
@@ -152,6 +153,20 @@ def _flag(kind: str, text: str) -> str | None:
 # --- apply ----------------------------------------------------------------------------------------
 
 
+def _public_author_stats(s: RoomState, e: Event) -> list[str]:
+    """The author's counts in the facilitator's `stats`, when the card is public: who wrote a
+    hidden card is nobody's business but its author's, not even by a count that moves."""
+    if e.type == "card.add":
+        return [] if e.data["private"] else [f"stats/{e.actor}"]
+    c = s.cards.get(e.data["id"])
+    return [f"stats/{c['author']}"] if c is not None and card_visible(c, None) else []
+
+
+def _revealed_cards(s: RoomState, e: Event) -> list[str]:
+    return [f"cards/{cid}" for cid in e.data["cards"]]
+
+
+@touches("cards/{id}", "hidden", _public_author_stats)
 @applies("card.add")
 def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     flag = _flag(d["kind"], d["text"])
@@ -172,6 +187,7 @@ def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
             _stat(s, e.actor, "flagged")
 
 
+@touches("cards/{id}", _public_author_stats)
 @applies("card.edit")
 def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     c = s.cards[d["id"]]
@@ -182,16 +198,19 @@ def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     c["flag"] = flag
 
 
+@touches("cards/{id}", "hidden")
 @applies("card.remove")
 def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.cards.pop(d["id"], None)
 
 
+@touches("cards/{id}")
 @applies("card.mark")
 def _a_card_mark(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.cards[d["id"]]["useful"] = d["useful"]
 
 
+@touches(_revealed_cards, "stats", "hidden", "revealed_phases")
 @applies("cards.revealed")
 def _a_cards_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for cid in d["cards"]:
@@ -222,6 +241,12 @@ def card_view(card: Mapping[str, Any], viewer: str | None) -> dict[str, Any]:
 @viewer_part("cards")
 def _cards_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     return {cid: card_view(c, viewer) for cid, c in s.cards.items() if card_visible(c, viewer)}
+
+
+@item_part("cards")
+def _card_item(s: RoomState, viewer: str | None, cid: str) -> Any:
+    c = s.cards.get(cid)
+    return card_view(c, viewer) if c is not None and card_visible(c, viewer) else ABSENT
 
 
 @facilitator_part("hidden")

@@ -9,7 +9,7 @@ from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, _sen
 from .events import Event
 from .limits import MAX_CANDIDATES, MAX_CANDIDATES_PER_PERSON, MAX_PITCH, MAX_SENTENCES, MAX_TEXT
 from .permissions import _need_fac, tool_open
-from .registry import applies, handles, shared_part, viewer_part
+from .registry import applies, handles, shared_part, touches, viewer_part
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -113,6 +113,7 @@ def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("case", "versions/case.question", "mindmap/root")
 @applies("case.set")
 def _a_case(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.case["question"] = d["question"]
@@ -121,18 +122,21 @@ def _a_case(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         s.case["inbrenger"] = e.actor
 
 
+@touches("case", "versions/case.reformulation", "mindmap/root")
 @applies("case.reformulate")
 def _a_reform(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.case["reformulation"] = d["text"]
     s.versions["case.reformulation"] = e.seq
 
 
+@touches("vote", "queued")
 @applies("case.proposed")
 def _a_proposed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["candidates"][d["id"]] = {"text": d["text"], "author": e.actor}
     s.queued.pop(d["id"], None)  # one's own queued werkvraag, proposed after all
 
 
+@touches("vote")
 @applies("case.withdrawn")
 def _a_withdrawn(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["candidates"].pop(d["id"], None)
@@ -140,6 +144,15 @@ def _a_withdrawn(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         per.pop(d["id"], None)
 
 
+@touches(
+    "vote",
+    "case",
+    "versions/case.question",
+    "versions/case.reformulation",
+    "participants",
+    "mindmap/root",
+    "may",
+)
 @applies("case.chosen")
 def _a_chosen(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["chosen"] = d["id"]
@@ -155,6 +168,7 @@ def _a_chosen(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.case["inbrenger"] = who if who in s.participants else None
 
 
+@touches("queued")
 @applies("case.queued")
 def _a_queued(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.queued[d["id"]] = {"text": d["text"], "author": e.actor}

@@ -9,7 +9,7 @@ from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys
 from .events import Event
 from .limits import MAX_NODE, MAX_NODES, check_share
 from .permissions import _need_tool
-from .registry import applies, handles, shared_part
+from .registry import ABSENT, applies, handles, item_part, shared_part, touches
 from .state import RoomState
 
 ROOT = "root"
@@ -98,22 +98,30 @@ def subtree(nodes: Mapping[str, Mapping[str, Any]], nid: str) -> list[str]:
     return out
 
 
+def _removed_nodes(s: RoomState, e: Event) -> list[str]:
+    return [f"mindmap/nodes/{nid}" for nid in subtree(s.mindmap, e.data["id"])]
+
+
+@touches("mindmap/nodes/{id}")
 @applies("mindmap.add")
 def _a_mm_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.mindmap[d["id"]] = {"parent": d["parent"], "text": d["text"], "author": e.actor, "at": e.seq}
 
 
+@touches("mindmap/nodes/{id}")
 @applies("mindmap.edit")
 def _a_mm_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.mindmap[d["id"]]["text"] = d["text"]
 
 
+@touches("mindmap/nodes/{id}")
 @applies("mindmap.move")
 def _a_mm_move(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.mindmap[d["id"]]["parent"] = d["parent"]
     s.mindmap[d["id"]]["at"] = e.seq
 
 
+@touches(_removed_nodes)
 @applies("mindmap.remove")
 def _a_mm_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for nid in subtree(s.mindmap, d["id"]):
@@ -127,5 +135,15 @@ def _a_mm_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 def _mindmap_view(s: RoomState) -> dict[str, Any]:
     return {
         "root": s.case["reformulation"] or s.case["question"],
-        "nodes": {nid: {"parent": n["parent"], "text": n["text"]} for nid, n in s.mindmap.items()},
+        "nodes": {nid: _node_view(n) for nid, n in s.mindmap.items()},
     }
+
+
+def _node_view(n: Mapping[str, Any]) -> dict[str, Any]:
+    return {"parent": n["parent"], "text": n["text"]}
+
+
+@item_part("mindmap/nodes")
+def _node_item(s: RoomState, viewer: str | None, nid: str) -> Any:
+    n = s.mindmap.get(nid)
+    return ABSENT if n is None else _node_view(n)

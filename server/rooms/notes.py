@@ -10,7 +10,7 @@ from .commands import Draft, _arg_id, _arg_text, _Bad, _bad_id, _only_keys, only
 from .events import Event
 from .limits import MAX_CARD, MAX_NOTES, check_share
 from .permissions import _need_fac, may_note
-from .registry import applies, facilitator_part, handles, viewer_part
+from .registry import ABSENT, applies, facilitator_part, handles, item_part, touches, viewer_part
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -78,21 +78,29 @@ def _notes_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 # --- apply ----------------------------------------------------------------------------------------
 
 
+def _revealed_notes(s: RoomState, e: Event) -> list[str]:
+    return [f"notes/{nid}" for nid in e.data["notes"]]
+
+
+@touches("notes/{id}", "notes_hidden")
 @applies("note.add")
 def _a_note_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.notes[d["id"]] = {"author": e.actor, "text": d["text"], "phase": d["phase"], "revealed": False}
 
 
+@touches("notes/{id}")
 @applies("note.edit")
 def _a_note_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.notes[d["id"]]["text"] = d["text"]
 
 
+@touches("notes/{id}", "notes_hidden")
 @applies("note.remove")
 def _a_note_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.notes.pop(d["id"], None)
 
 
+@touches(_revealed_notes, "notes_hidden")
 @applies("notes.revealed")
 def _a_notes_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for nid in d["notes"]:
@@ -106,6 +114,12 @@ def _a_notes_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @viewer_part("notes")
 def _notes_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     return {nid: dict(n) for nid, n in s.notes.items() if note_visible(n, viewer)}
+
+
+@item_part("notes")
+def _note_item(s: RoomState, viewer: str | None, nid: str) -> Any:
+    n = s.notes.get(nid)
+    return dict(n) if n is not None and note_visible(n, viewer) else ABSENT
 
 
 @facilitator_part("notes_hidden")

@@ -11,7 +11,7 @@ from .commands import Draft, _arg_int, _Bad, _only_keys
 from .evaluation import close_when_left
 from .events import Event
 from .permissions import _need_fac
-from .registry import applies, handles, shared_part
+from .registry import applies, expands, handles, shared_part, touches
 from .state import RoomState, _timer_for
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -106,6 +106,7 @@ def _enter_phase(s: RoomState, index: int, at: int) -> None:
     s.round = None
 
 
+@touches("phase", "timer", "round", "method/progress", "may", "vote", "queued", "evaluation")
 @applies("phase.changed")
 def _a_phase(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     _enter_phase(s, d["index"], e.at)
@@ -114,16 +115,19 @@ def _a_phase(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         s.queued.pop(cid, None)
 
 
+@touches("method/progress")
 @applies("phase.minutes")
 def _a_minutes(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.minutes[d["id"]] = d["minutes"]
 
 
+@touches("meeting_end")
 @applies("meeting.end")
 def _a_meeting_end(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.meeting_end = d["at"]
 
 
+@touches("method", "phase", "timer", "round", "may", "evaluation")
 @applies("method.switched")
 def _a_switch(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     left = s.current
@@ -146,15 +150,15 @@ def _method_view(s: RoomState) -> dict[str, Any]:
     m = s.method
     phases = []
     for i, p in enumerate(m.phases):
-        used = s.used_ms.get(p.id, 0)
+        progress = _progress_of(s, i)
         phases.append(
             {
                 "id": p.id,
                 "title": p.title.to_dict(),
                 "instructions": p.instructions.to_dict(),
-                "minutes": s.phase_minutes(p),
+                "minutes": progress["minutes"],
                 "planned": p.minutes,
-                "used_ms": used,
+                "used_ms": progress["used_ms"],
                 "tools": list(p.tools),
                 "show": list(p.show),
                 "order": list(p.order),
@@ -162,7 +166,7 @@ def _method_view(s: RoomState) -> dict[str, Any]:
                 "private": p.private,
                 "writers": list(p.writers),
                 "fallback": p.fallback,
-                "state": "done" if i < s.phase else ("current" if i == s.phase else "next"),
+                "state": progress["state"],
             }
         )
     return {
@@ -175,6 +179,29 @@ def _method_view(s: RoomState) -> dict[str, Any]:
         "phases": phases,
         "minutes": sum(s.phase_minutes(p) for p in m.phases),
     }
+
+
+def _progress_of(s: RoomState, i: int) -> dict[str, Any]:
+    """What moves in a phase of the method while the meeting goes on (the rest is static)."""
+    p = s.method.phases[i]
+    return {
+        "minutes": s.phase_minutes(p),
+        "used_ms": s.used_ms.get(p.id, 0),
+        "state": "done" if i < s.phase else ("current" if i == s.phase else "next"),
+    }
+
+
+@expands("method/progress")
+def _progress(s: RoomState) -> list[tuple[str, Any]]:
+    """A phase change or new minutes: each phase's progress and the total, not the method's texts
+    (static: in the welcome, and again only when the method changes)."""
+    ops = [
+        (f"method/phases/{i}/{k}", v)
+        for i in range(len(s.method.phases))
+        for k, v in _progress_of(s, i).items()
+    ]
+    ops.append(("method/minutes", sum(s.phase_minutes(p) for p in s.method.phases)))
+    return ops
 
 
 @shared_part("phase")
