@@ -33,7 +33,19 @@ from .auth import ProjectorKeys, hash_key, new_key, new_room_id
 from .effects import EFFECTS, Effect
 from .methods import Method
 from .metrics import M
-from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
+from .patches import send_patches
+from .rooms import (
+    Command,
+    Event,
+    Rejection,
+    RoomState,
+    Touched,
+    apply,
+    created_event,
+    decide,
+    new_room,
+    view,
+)
 from .store.base import Conflict, NoSuchRoom, Store, Unavailable
 from .transport import Conn, Message
 from .viewsplice import ViewCache
@@ -68,6 +80,7 @@ class LiveRoom:
     spent: int = 0
     viewers: int = 0
     view_bytes: int = 0
+    patchers: int = 0  # connections that take `patch` deltas (server/patches.py)
 
     def online(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
@@ -248,9 +261,12 @@ class Hub:
         (`mine`: this worker, just now); True if `ack` went out with the last one. Events the room
         already has are skipped."""
         acked = False
+        touched = Touched() if live.patchers else None
         for e in events:
             if e.seq <= live.state.seq:
                 continue
+            if touched is not None:
+                touched.add(live.state, e)  # what it touches is asked before it is applied
             apply(live.state, e)
             live.last = e
             if e.cmd is not None:
@@ -259,6 +275,10 @@ class Hub:
                     for k in list(live.dedupe)[:10_000]:
                         del live.dedupe[k]
             acked = self._fan_out(live, e, ack if e is events[-1] else None, mine)
+        if touched:
+            # The batch's delta to the browsers that take patches, after its events went to the
+            # others; their acks follow it (`_fan_out` leaves them to the caller).
+            live.spent += send_patches(live, touched, live.conns)
         if live.state.seq - live.snapshot_seq >= self.snapshot_every:
             live.snapshot_seq = live.state.seq
             self._snapshot_due[live.id] = live
@@ -282,6 +302,8 @@ class Hub:
             audience = e.audience
             about = e.data.get("pid")  # a join, wait or removal is visible to the person it is about
             for c in live.conns:
+                if c.patches:
+                    continue  # a delta after the batch instead (`ingest`)
                 pid = c.pid
                 if c.projector:
                     public = audience is None
@@ -352,6 +374,7 @@ class Hub:
                 await self._rewound(live)  # a member holds more than the log: it got shorter
             if (
                 member
+                and not conn.patches  # a browser that takes patches holds a view, not the log
                 and epoch == live.epoch
                 and since is not None
                 and since <= head
@@ -367,6 +390,7 @@ class Hub:
             conn.push(P.dumps(welcome), True)
             live.conns.add(conn)
             live.viewers += conn.want_view
+            live.patchers += conn.patches
         self.broadcast_presence(live)
 
     async def _rewound(self, live: LiveRoom) -> None:
@@ -392,6 +416,7 @@ class Hub:
         if conn in live.conns:
             live.conns.discard(conn)
             live.viewers -= conn.want_view
+            live.patchers -= conn.patches
         self.broadcast_presence(live)
         if not live.conns:
             live.used = time.monotonic()  # the idle time before unloading starts now

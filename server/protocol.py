@@ -20,6 +20,7 @@ ERROR: Final = "error"
 PRESENCE: Final = "presence"
 PONG: Final = "pong"
 VIEW: Final = "view"  # extension: the full per-viewer state, sent to clients that ask with "view": true
+PATCH: Final = "patch"  # extension: what changed in the view, to clients that ask with "patches": true
 KEYS: Final = "keys"  # extension: a facilitator's new join key (and projector key) after a rotation
 
 # Error codes.
@@ -69,6 +70,7 @@ class Hello:
     view: bool
     lang: str | None
     projector: bool = False
+    patches: bool = False  # extension: `patch` deltas instead of events and views (with `view` only)
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,9 @@ def parse(raw: str | bytes) -> Message:
             raise ProtocolError(BAD_MESSAGE, "'since' must be a non-negative integer")
         view = m.get("view", False)
         projector = m.get("projector", False)
-        if not isinstance(view, bool) or not isinstance(projector, bool):
-            raise ProtocolError(BAD_MESSAGE, "'view' and 'projector' must be true or false")
+        patches = m.get("patches", False)
+        if not isinstance(view, bool) or not isinstance(projector, bool) or not isinstance(patches, bool):
+            raise ProtocolError(BAD_MESSAGE, "'view', 'projector' and 'patches' must be true or false")
         return Hello(
             key=key,
             name=_opt_str(m, "name", 200),
@@ -156,13 +159,14 @@ def parse(raw: str | bytes) -> Message:
             view=view,
             lang=_opt_str(m, "lang", 5),
             projector=projector,
+            patches=patches and view,
         )
     if not isinstance(t, str):
         raise ProtocolError(BAD_MESSAGE, "a frame needs a 't' field naming its type")
     raise ProtocolError(UNKNOWN_COMMAND, f"unknown message type '{t[:40]}'", cmd_id)
 
 
-def dumps(msg: dict[str, Any]) -> str:
+def dumps(msg: dict[str, Any] | list[Any]) -> str:
     return json.dumps(msg, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -44,3 +44,19 @@ def apply_patch(view: dict[str, Any], frame: dict[str, Any]) -> dict[str, Any]:
     """A `{"t": "patch", "seq", "ops"}` frame applied to `view`."""
     assert frame["t"] == "patch", frame
     return apply_ops(view, frame["ops"], frame["seq"])
+
+
+def followed_view(msgs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The view a client that takes patches holds after `msgs` (everything it received, in order):
+    the welcome's state, replaced by any whole `view`, with every `patch` applied."""
+    held: dict[str, Any] | None = None
+    for m in msgs:
+        if m["t"] == "welcome":
+            held = m["state"]
+        elif m["t"] == "view":
+            held = m["state"]
+        elif m["t"] == "patch":
+            assert held is not None, "a patch before the welcome"
+            held = apply_patch(held, m)
+    assert held is not None, "no welcome"
+    return held
