@@ -1,7 +1,9 @@
 /* Kring: the shared WebSocket client, as Alpine.store('kring').
  *
  * The store holds no business rules: it keeps the latest per-viewer view the server sends
- * (hello with "view": true), who is online, and a queue of commands. The shared contract:
+ * (hello with "view": true and "patches": true: the welcome's whole view, then a `patch` with what
+ * changed after each batch of events, applied by core/patch.js so only the changed items are new
+ * objects), who is online, and a queue of commands. The shared contract:
  *
  *   state      the latest server view object (server/rooms.py view()), frozen (see plain()), or null
  *   you        {pid, name, roles} (roles follow the latest view)
@@ -32,6 +34,7 @@ import { clearRoomDrafts, initDrafts } from "./drafts.js";
 import { kringI18n } from "./i18n.js";
 import { dict, fromJSON } from "./maps.js";
 import { limits } from "./page.js";
+import { applyPatch } from "./patch.js";
 import { lsGet, lsSet, roomRecord, saveRoom, setRoom } from "./storage.js";
 import { onInit, store as register } from "./store.js";
 
@@ -47,6 +50,7 @@ var T = {
   PRESENCE: "presence",
   PONG: "pong",
   VIEW: "view",
+  PATCH: "patch",
   KEYS: "keys",
 };
 var CLOSE = { BAD_KEY: 4001, REMOVED: 4003, SLOW: 4008, IDLE: 4009, ERASED: 4010, RATE: 4029 };
@@ -127,7 +131,7 @@ function open() {
   sock.onopen = function () {
     if (sock !== ws) return;
     var rec = saved(opts.room) || {};
-    var hello = { t: T.HELLO, key: opts.key, view: true, lang: S.lang };
+    var hello = { t: T.HELLO, key: opts.key, view: true, patches: true, lang: S.lang };
     if (opts.projector) {
       // A read-only screen in the room: joins nobody, sees what everyone may see.
       hello.projector = true;
@@ -273,6 +277,13 @@ function handle(m) {
     case T.VIEW:
       if (typeof m.seq === "number" && m.seq > seq) seq = m.seq;
       S.state = plain(m.state);
+      syncRoles();
+      break;
+    case T.PATCH:
+      // What changed in the view after a batch of events: a new view sharing every unchanged part.
+      if (!S.state || typeof m.seq !== "number") break;
+      if (m.seq > seq) seq = m.seq;
+      S.state = applyPatch(S.state, m.ops || [], m.seq);
       syncRoles();
       break;
     case T.ACK:

@@ -16,6 +16,7 @@ function mindmapBoard() {
   var lay = null;
   var vp = null;
   var sig = "";
+  var drawn = []; // [mindmap, lang, selection, foldGen] of the last drawing: compared by identity first
   var drag = null;
   var stopEffect = null;
   var resizeObs = null;
@@ -107,6 +108,10 @@ function mindmapBoard() {
     render: function (st, lang, sel) {
       if (!st || !st.mindmap) return;
       var mm = st.mindmap;
+      // A patch that did not touch the mind-map keeps the same object (core/patch.js): nothing to
+      // lay out. A whole new view (a resync) is compared by content.
+      if (mm === drawn[0] && lang === drawn[1] && sel === drawn[2] && foldGen === drawn[3] && sig) return;
+      drawn = [mm, lang, sel, foldGen];
       var s = JSON.stringify([mm, lang, sel, foldGen]);
       if (s === sig) return;
       sig = s;
