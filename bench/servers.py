@@ -204,8 +204,25 @@ def start_redis(tmp: Path) -> tuple[Proc, str]:
     return p, f"redis://127.0.0.1:{port}/0"
 
 
+def export_main(tmp: Path, ref: str = "main") -> Path:
+    """The tree of `ref` (the commit before, for a side-by-side run) exported under `tmp`, once; it
+    runs with this checkout's interpreter and packages."""
+    dest = tmp / f"src-{ref}"
+    if not dest.exists():
+        dest.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
 def start_kring(
-    tmp: Path, store: str, *, secret: str, loop: str | None = None, force_loop: str | None = None
+    tmp: Path,
+    store: str,
+    *,
+    secret: str,
+    loop: str | None = None,
+    force_loop: str | None = None,
+    cwd: Path | None = None,
 ) -> tuple[Proc, int]:
     """`kring serve` (with `--loop LOOP` when given and supported), or with `force_loop` uvicorn run
     directly with `kring serve`'s settings on that event loop (an experiment, to size the loop's share)."""
@@ -222,7 +239,7 @@ def start_kring(
         argv = [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)]
         if loop:
             argv += ["--loop", loop]
-    p = Proc(f"kring:{port}", argv, tmp / f"kring-{port}.log", env)
+    p = Proc(f"kring:{port}", argv, tmp / f"kring-{port}.log", env, cwd=cwd or ROOT)
     wait_http(f"http://127.0.0.1:{port}/healthz", p, 40)
     return p, port
 
