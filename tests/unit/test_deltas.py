@@ -198,7 +198,7 @@ def _diff(a: dict[str, Any], b: dict[str, Any]) -> str:
     return "; ".join(f"{k}: {json.dumps(a.get(k))[:300]} != {json.dumps(b.get(k))[:300]}" for k in keys)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     method=st.sampled_from(["basis", "incident", "krachtenveld"]),
     group=st.booleans(),
