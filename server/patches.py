@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import protocol as P
 from .rooms import Touched, shared_ops, viewer_ops
+from .rooms.delta import Op, personal_paths
 from .transport import Conn, Message
 
 if TYPE_CHECKING:
@@ -27,9 +28,22 @@ def send_patches(live: LiveRoom, touched: Touched, conns: Iterable[Conn]) -> int
     shared, personal = touched.split()
     head = f'{{"t":"{P.PATCH}","seq":{s.seq},"ops":['
     common = P.dumps(shared_ops(s, shared))[1:-1]
+    paths = personal_paths(personal)
     members = s.participants
     frames: dict[str, Message] = {}
+    texts: dict[str, list[tuple[Op, str]]] = {}  # path -> the ops on it made so far, with their JSON
     sent = 0
+
+    def text(op: Op) -> str:
+        # Most viewers get the same op on a path (a card as everyone sees it): serialised once.
+        seen = texts.setdefault(op["path"], [])
+        for o, t in seen:
+            if o == op:
+                return t
+        t = P.dumps(op)
+        seen.append((op, t))
+        return t
+
     for c in conns:
         if not c.patches:
             continue
@@ -39,7 +53,7 @@ def send_patches(live: LiveRoom, touched: Touched, conns: Iterable[Conn]) -> int
             viewer = c.pid
         else:
             continue  # waiting to be admitted: nothing of the room
-        own = P.dumps(viewer_ops(s, personal, viewer))[1:-1] if personal else ""
+        own = ",".join([text(op) for op in viewer_ops(s, paths, viewer)]) if paths else ""
         msg = frames.get(own)
         if msg is None:
             sep = "," if common and own else ""

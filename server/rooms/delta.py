@@ -124,14 +124,38 @@ def shared_ops(s: RoomState, paths: list[str]) -> list[Op]:
     return out
 
 
-def viewer_ops(s: RoomState, personal: list[tuple[str, Audience]], viewer: str | None) -> list[Op]:
-    """The ops on `viewer`'s own parts (None: the projector)."""
+class _Personal:
+    """A touched path into viewers' own parts, looked at once per batch (not once per viewer)."""
+
+    __slots__ = ("aud", "fac_of", "fac_only", "item", "key", "path", "whole")
+
+    def __init__(self, path: str, aud: Audience) -> None:
+        head, _, rest = path.partition("/")
+        self.path = path
+        self.aud = aud if rest else None  # whole sections (counts) go to everyone who has them
+        self.fac_of = rest if head == FACILITATOR else None
+        self.fac_only = head in FACILITATOR_PARTS
+        coll, _, self.key = path.rpartition("/")
+        self.item = ITEM_PARTS.get(coll) if rest else None
+        self.whole = not rest
+
+
+def personal_paths(personal: list[tuple[str, Audience]]) -> list[_Personal]:
+    return [_Personal(p, aud) for p, aud in personal]
+
+
+def viewer_ops(
+    s: RoomState, personal: list[tuple[str, Audience]] | list[_Personal], viewer: str | None
+) -> list[Op]:
+    """The ops on `viewer`'s own parts (None: the projector). `personal` as `Touched.split` gives
+    it, or once per batch through `personal_paths`."""
     out: list[Op] = []
     fac = s.is_fac(viewer)
-    for p, aud in personal:
-        head, _, rest = p.partition("/")
-        if head == FACILITATOR:
-            if viewer is not None and rest == viewer:
+    for q in personal:
+        if not isinstance(q, _Personal):
+            q = _Personal(*q)
+        if q.fac_of is not None:
+            if viewer is not None and q.fac_of == viewer:
                 out.extend(
                     {"op": "set", "path": k, "value": FACILITATOR_PARTS[k](s, viewer)}
                     if fac
@@ -139,11 +163,13 @@ def viewer_ops(s: RoomState, personal: list[tuple[str, Audience]], viewer: str |
                     for k in FACILITATOR_KEYS
                 )
             continue
-        if head in FACILITATOR_PARTS and not fac:
+        if q.fac_only and not fac:
             continue
-        if rest and aud is not None and viewer not in aud:
+        aud = q.aud
+        if aud is not None and viewer not in aud:
             continue  # an item of someone else's private event: not even that it changed
-        out.append(_op(p, render(s, viewer, p)))
+        value = q.item(s, viewer, q.key) if q.item is not None else render(s, viewer, q.path)
+        out.append(_op(q.path, value))
     return out
 
 
