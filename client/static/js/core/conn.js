@@ -5,7 +5,8 @@
  * changed after each batch of events, applied by core/patch.js so only the changed items are new
  * objects), who is online, and a queue of commands. The shared contract:
  *
- *   state      the latest server view object (server/rooms.py view()), frozen (see plain()), or null
+ *   state      the latest server view object (server/rooms.py view()), or null: its top level is
+ *              open and each section (cards, mindmap, may, ...) frozen (see plain())
  *   you        {pid, name, roles} (roles follow the latest view)
  *   online     {pid: true} from presence messages
  *   connected  true once welcomed on an open socket
@@ -34,7 +35,7 @@ import { clearRoomDrafts, initDrafts } from "./drafts.js";
 import { kringI18n } from "./i18n.js";
 import { dict, fromJSON } from "./maps.js";
 import { limits } from "./page.js";
-import { applyPatch } from "./patch.js";
+import { patchSections } from "./patch.js";
 import { lsGet, lsSet, roomRecord, saveRoom, setRoom } from "./storage.js";
 import { onInit, store as register } from "./store.js";
 
@@ -215,14 +216,19 @@ function sendFrame(frame) {
   return false;
 }
 
-// The view is replaced whole on every update and never changed in place, so Alpine need not watch
-// inside it. A frozen object is never wrapped in a reactive proxy (Alpine's reactivity leaves
-// non-extensible objects alone, and so everything read from them): whatever reads `S.state`
-// still re-renders when the view is replaced, and its reads inside a big room's view are plain
-// property reads, not proxy traps. Alpine.raw() alone is not enough: a component getter that
-// returns Alpine.raw(view) is wrapped again when read as `this.st` through the component.
+// The view's sections (cards, mindmap, may, ...) are frozen and replaced whole when they change,
+// never changed in place, so Alpine need not watch inside them. A frozen object is never wrapped in
+// a reactive proxy (Alpine's reactivity leaves non-extensible objects alone, and so everything read
+// from them): reads inside a big room's view are plain property reads, not proxy traps. The top
+// level is an open dict that Alpine does watch, one key at a time: a patch assigns only the
+// sections it changed (core/patch.js patchSections), so only what reads those re-renders.
 function plain(view) {
-  return view && typeof view === "object" ? Object.freeze(view) : view;
+  if (!view || typeof view !== "object") return view;
+  var top = dict();
+  Object.keys(view).forEach(function (k) {
+    top[k] = view[k];
+  });
+  return top;
 }
 
 function syncRoles() {
@@ -283,7 +289,7 @@ function handle(m) {
       // What changed in the view after a batch of events: a new view sharing every unchanged part.
       if (!S.state || typeof m.seq !== "number") break;
       if (m.seq > seq) seq = m.seq;
-      S.state = applyPatch(S.state, m.ops || [], m.seq);
+      patchSections(S.state, m.ops || [], m.seq);
       syncRoles();
       break;
     case T.ACK:

@@ -5,6 +5,10 @@
  *                               frozen dict, or a frozen array); everything else is the same object
  *                               as before, so whatever compares by identity (the mind-map's and the
  *                               force field's drawings, Alpine's x-for rows) sees what changed.
+ *   patchSections(state, ops, seq)  the same, on a view whose top level is open (conn.js keeps the
+ *                               store's view so): each changed section is assigned anew, so only
+ *                               what reads that section re-runs (Alpine tracks the top-level keys;
+ *                               everything below them stays frozen and untracked).
  *
  * Ops: {op: "set", path: "cards/q1", value: {...}} and {op: "del", path: "cards/q1"}; a path is
  * keys joined by "/" (a number inside a list is its index). The values arrive frozen already
@@ -34,6 +38,24 @@ function put(node, keys, at, op) {
     delete copy[key];
   }
   return Object.freeze(copy);
+}
+
+export function patchSections(state, ops, seq) {
+  var changed = dict();
+  for (var i = 0; i < ops.length; i++) {
+    var op = ops[i];
+    if (!op || typeof op.path !== "string") continue;
+    var keys = op.path.split("/");
+    var head = keys[0];
+    var cur = head in changed ? changed[head] : state[head];
+    if (keys.length === 1) changed[head] = op.op === "set" ? op.value : undefined;
+    else changed[head] = put(cur, keys, 1, op);
+  }
+  Object.keys(changed).forEach(function (k) {
+    if (changed[k] === undefined) delete state[k];
+    else state[k] = changed[k];
+  });
+  if (typeof seq === "number" && state.seq !== seq) state.seq = seq;
 }
 
 export function applyPatch(view, ops, seq) {

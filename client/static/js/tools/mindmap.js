@@ -48,7 +48,8 @@ function mindmapBoard() {
       // Many views can arrive in one frame (a burst of additions): draw at most once per frame.
       var queued = false;
       stopEffect = Alpine.effect(function () {
-        void self.$store.kring.state;
+        var st = self.$store.kring.state;
+        void (st && st.mindmap); // only the mind-map's own changes (core/patch.js patchSections)
         void self.$store.kring.lang;
         void self.selected;
         if (queued) return;
