@@ -183,6 +183,12 @@ def _force_view(f: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@item_part("forcefield")
+def _situation_item(s: RoomState, viewer: str | None, key: str) -> Any:
+    """`forcefield/current` and `forcefield/desired` (the forces are `forcefield/forces/<id>`)."""
+    return s.forcefield[key] if key in ("current", "desired") else _forcefield_view(s).get(key, ABSENT)
+
+
 @item_part("forcefield/forces")
 def _force_item(s: RoomState, viewer: str | None, fid: str) -> Any:
     f = s.forcefield["forces"].get(fid)

@@ -143,6 +143,14 @@ def _node_view(n: Mapping[str, Any]) -> dict[str, Any]:
     return {"parent": n["parent"], "text": n["text"]}
 
 
+@item_part("mindmap")
+def _root_item(s: RoomState, viewer: str | None, key: str) -> Any:
+    """`mindmap/root`: the case's question or its reformulation (the nodes are `mindmap/nodes/<id>`)."""
+    if key == "root":
+        return s.case["reformulation"] or s.case["question"]
+    return _mindmap_view(s).get(key, ABSENT)
+
+
 @item_part("mindmap/nodes")
 def _node_item(s: RoomState, viewer: str | None, nid: str) -> Any:
     n = s.mindmap.get(nid)

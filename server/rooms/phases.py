@@ -106,7 +106,19 @@ def _enter_phase(s: RoomState, index: int, at: int) -> None:
     s.round = None
 
 
-@touches("phase", "timer", "round", "method/progress", "may", "vote", "queued", "evaluation")
+def _phase_touches(s: RoomState, e: Event) -> list[str]:
+    """A phase change: the phase, its timer and round, the progress and everyone's `may`; the vote
+    and the queued werkvragen when it releases them; the evaluation when leaving it closes it."""
+    out = ["phase", "timer", "round", "method/progress", "may"]
+    if e.data.get("released"):
+        out += ["vote", "queued"]
+    entered = s.method.phases[e.data["index"]]
+    if s.evaluation and "evaluation" in s.current.tools and "evaluation" not in entered.tools:
+        out.append("evaluation")
+    return out
+
+
+@touches(_phase_touches)
 @applies("phase.changed")
 def _a_phase(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     _enter_phase(s, d["index"], e.at)
