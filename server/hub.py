@@ -277,8 +277,10 @@ class Hub:
             acked = self._fan_out(live, e, ack if e is events[-1] else None, mine)
         if touched:
             # The batch's delta to the browsers that take patches, after its events went to the
-            # others; their acks follow it (`_fan_out` leaves them to the caller).
-            live.spent += send_patches(live, touched, live.conns)
+            # others; a sender that takes patches gets its ack in the same write.
+            sent, paired = send_patches(live, touched, live.conns, ack)
+            live.spent += sent
+            acked = acked or paired
         if live.state.seq - live.snapshot_seq >= self.snapshot_every:
             live.snapshot_seq = live.state.seq
             self._snapshot_due[live.id] = live

@@ -22,8 +22,11 @@ if TYPE_CHECKING:
     from .hub import LiveRoom
 
 
-def send_patches(live: LiveRoom, touched: Touched, conns: Iterable[Conn]) -> int:
-    """Push the batch's patch to every connection in `conns` that takes patches; the bytes sent."""
+def send_patches(
+    live: LiveRoom, touched: Touched, conns: Iterable[Conn], ack: tuple[Conn, str] | None = None
+) -> tuple[int, bool]:
+    """Push the batch's patch to every connection in `conns` that takes patches: the bytes sent,
+    and whether `ack` (the sender's, when it takes patches) went right behind its patch."""
     s = live.state
     shared, personal = touched.split()
     head = f'{{"t":"{P.PATCH}","seq":{s.seq},"ops":['
@@ -33,6 +36,7 @@ def send_patches(live: LiveRoom, touched: Touched, conns: Iterable[Conn]) -> int
     frames: dict[str, Message] = {}
     texts: dict[str, list[tuple[Op, str]]] = {}  # path -> the ops on it made so far, with their JSON
     sent = 0
+    acked = False
 
     def text(op: Op) -> str:
         # Most viewers get the same op on a path (a card as everyone sees it): serialised once.
@@ -59,5 +63,9 @@ def send_patches(live: LiveRoom, touched: Touched, conns: Iterable[Conn]) -> int
             sep = "," if common and own else ""
             msg = frames[own] = Message(f"{head}{common}{sep}{own}]}}")
         sent += len(msg.asgi["text"])
-        c.push_message(msg, True)
-    return sent
+        if ack is not None and c is ack[0]:
+            c.push_pair(msg, Message(P.dumps(P.ack(ack[1], s.seq))))
+            acked = True
+        else:
+            c.push_message(msg, True)
+    return sent, acked
