@@ -288,6 +288,14 @@ class Gen:
             # Every server's events start this way: the seq is all the generator needs.
             self.on_event(m, int(payload[19 : payload.index(b",", 19)]))
             return
+        if payload.startswith(b'{"t":"patch","seq":'):
+            # A browser that takes patches (hello "patches": true): one patch per batch of events,
+            # which delivers every event up to its seq (the ops are not parsed: the generator must
+            # stay cheap).
+            seq = int(payload[19 : payload.index(b",", 19)])
+            for s in range(m.last_seq + 1 if m.last_seq >= 0 else seq, seq + 1):
+                self.on_event(m, s)
+            return
         msg = _loads(payload)
         t = msg.get("t")
         if t == "event":
@@ -415,6 +423,8 @@ class Gen:
     def _member(self, room: Room, idx: int, hello: dict[str, Any]) -> Member:
         if self.spec.get("view"):
             hello = {**hello, "view": True}
+        if self.spec.get("patches"):
+            hello = {**hello, "view": True, "patches": True}
         info = room.info
         urls: list[str] = info["urls"]
         origins: list[str] = info["origins"]

@@ -112,6 +112,12 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         "socketio-redis",
         1.0,
     )
+    # Issue 19: browsers that take patches against protocol clients, and the event clients against the
+    # commit before (both only when those servers ran).
+    if _load(result, "kring-patches") is not None:
+        ratio("Browsers taking patches: knee >= 0.8 x protocol clients", "kring-patches", "kring", 0.8)
+    if _load(result, "kring-main") is not None:
+        ratio("Event clients: knee >= 0.9 x the main branch, side by side", "kring", "kring-main", 0.9)
     for name in ("kring", "kring-redis"):
         s = _load(result, name)
         step = next((x for x in (s or {}).get("steps", []) if abs(x["rate"] - 0.5) < 1e-9), None)

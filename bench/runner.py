@@ -37,6 +37,7 @@ from .servers import (
     Proc,
     cpu_seconds,
     create_kring_room,
+    export_main,
     kring_loop,
     machine_cpu,
     main_thread_cpu,
@@ -62,6 +63,8 @@ SERVERS = {
     "kring-uvloop": "Kring embedded forced onto uvloop (uvicorn run directly; experiment)",
     "kring-asyncio": "Kring embedded forced onto asyncio's loop (uvicorn run directly; experiment)",
     "kring-view": "Kring embedded, browser-like clients (hello view: true)",
+    "kring-patches": "Kring embedded, browser clients taking patches (hello view + patches)",
+    "kring-main": "Kring embedded at the main branch (the commit before, side by side)",
 }
 DEFAULT_SERVERS = ["kring", "kring-redis", "ws-bare", "socketio", "socketio-redis", "node-ws"]
 DIALECT = {
@@ -70,6 +73,8 @@ DIALECT = {
     "kring-uvloop": "kring",
     "kring-asyncio": "kring",
     "kring-view": "kring",
+    "kring-patches": "kring",
+    "kring-main": "kring",
     "ws-bare": "peer",
     "node-ws": "peer",
     "socketio": "sio",
@@ -180,10 +185,13 @@ def deploy(name: str, tmp: Path, loop: str, kring_cli_loop: str | None) -> Deplo
     forced onto that loop."""
     d = Deployment(name, DIALECT[name], tmp)
     try:
-        if name in ("kring", "kring-uvloop", "kring-asyncio", "kring-view"):
+        if name in ("kring", "kring-uvloop", "kring-asyncio", "kring-view", "kring-patches", "kring-main"):
             store = f"sqlite:///{tmp}/bench-{secrets.token_hex(3)}.db"
             force = {"kring-uvloop": "uvloop", "kring-asyncio": "asyncio"}.get(name)
-            p, port = start_kring(tmp, store, secret="bench-secret", loop=kring_cli_loop, force_loop=force)
+            src = export_main(tmp) if name == "kring-main" else None
+            p, port = start_kring(
+                tmp, store, secret="bench-secret", loop=kring_cli_loop, force_loop=force, cwd=src
+            )
             d.procs.append(p)
             d.apps.append((p, port))
         elif name == "kring-redis":
@@ -393,6 +401,7 @@ def sweep(
             "mode": "load",
             "members": args.members,
             "view": name == "kring-view",
+            "patches": name == "kring-patches",
             "parallel": args.parallel,
         }
         gens += spawn_gens(dep, rooms, args.gens, base, max_s)
@@ -829,7 +838,7 @@ def main(argv: list[str] | None = None) -> int:
         mode.capacity_servers = [s for s in args.capacity_servers.split(",") if s]
     skip = {s for s in args.skip.split(",") if s}
     servers = [s for s in (args.servers or "").split(",") if s] or DEFAULT_SERVERS + (
-        [] if args.quick else ["kring-view"]
+        [] if args.quick else ["kring-view", "kring-patches"]
     )
     for s in servers + mode.capacity_servers:
         if s not in SERVERS:

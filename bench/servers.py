@@ -169,6 +169,11 @@ def have_uvloop() -> bool:
 # The per-connection and per-person limits would refuse a fast generator: off for measuring.
 KRING_ENV = {
     "KRING_RATE": "100000",
+    # The benchmark creates hundreds of rooms from one address at once (server/creation.py).
+    "KRING_CREATE_BURST": "1000000",
+    "KRING_CREATE_PER_MIN": "1000000",
+    "KRING_CREATE_TOTAL_BURST": "1000000",
+    "KRING_CREATE_TOTAL_PER_MIN": "1000000",
     "KRING_BURST": "100000",
     "KRING_RETENTION_DAYS": "30",
     "KRING_SEND_BUDGET": "1000000000000",
@@ -204,8 +209,25 @@ def start_redis(tmp: Path) -> tuple[Proc, str]:
     return p, f"redis://127.0.0.1:{port}/0"
 
 
+def export_main(tmp: Path, ref: str = "main") -> Path:
+    """The tree of `ref` (the commit before, for a side-by-side run) exported under `tmp`, once; it
+    runs with this checkout's interpreter and packages."""
+    dest = tmp / f"src-{ref}"
+    if not dest.exists():
+        dest.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
 def start_kring(
-    tmp: Path, store: str, *, secret: str, loop: str | None = None, force_loop: str | None = None
+    tmp: Path,
+    store: str,
+    *,
+    secret: str,
+    loop: str | None = None,
+    force_loop: str | None = None,
+    cwd: Path | None = None,
 ) -> tuple[Proc, int]:
     """`kring serve` (with `--loop LOOP` when given and supported), or with `force_loop` uvicorn run
     directly with `kring serve`'s settings on that event loop (an experiment, to size the loop's share)."""
@@ -222,7 +244,7 @@ def start_kring(
         argv = [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)]
         if loop:
             argv += ["--loop", loop]
-    p = Proc(f"kring:{port}", argv, tmp / f"kring-{port}.log", env)
+    p = Proc(f"kring:{port}", argv, tmp / f"kring-{port}.log", env, cwd=cwd or ROOT)
     wait_http(f"http://127.0.0.1:{port}/healthz", p, 40)
     return p, port
 

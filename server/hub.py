@@ -34,7 +34,19 @@ from .auth import ProjectorKeys, hash_key, new_key, new_room_id
 from .effects import EFFECTS, Effect
 from .methods import Method
 from .metrics import M
-from .rooms import Command, Event, Rejection, RoomState, apply, created_event, decide, new_room, view
+from .patches import send_patches
+from .rooms import (
+    Command,
+    Event,
+    Rejection,
+    RoomState,
+    Touched,
+    apply,
+    created_event,
+    decide,
+    new_room,
+    view,
+)
 from .store.base import Conflict, NoSuchRoom, Store, Unavailable
 from .transport import Conn, Message
 from .viewsplice import ViewCache
@@ -70,6 +82,7 @@ class LiveRoom:
     viewers: int = 0
     view_bytes: int = 0
     typing: typing_presence.RoomTyping = field(default_factory=typing_presence.RoomTyping)
+    patchers: int = 0  # connections that take `patch` deltas (server/patches.py)
 
     def online(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
@@ -253,9 +266,12 @@ class Hub:
         (`mine`: this worker, just now); True if `ack` went out with the last one. Events the room
         already has are skipped."""
         acked = False
+        touched = Touched() if live.patchers else None
         for e in events:
             if e.seq <= live.state.seq:
                 continue
+            if touched is not None:
+                touched.add(live.state, e)  # what it touches is asked before it is applied
             apply(live.state, e)
             live.last = e
             if e.cmd is not None:
@@ -266,6 +282,12 @@ class Hub:
             acked = self._fan_out(live, e, ack if e is events[-1] else None, mine)
             if e.type in typing_presence.RETYPE_EVENTS and live.typing.last:
                 typing_presence.broadcast(live)  # names or counts: the phase decides
+        if touched:
+            # The batch's delta to the browsers that take patches, after its events went to the
+            # others; a sender that takes patches gets its ack in the same write.
+            sent, paired = send_patches(live, touched, live.conns, ack)
+            live.spent += sent
+            acked = acked or paired
         if live.state.seq - live.snapshot_seq >= self.snapshot_every:
             live.snapshot_seq = live.state.seq
             self._snapshot_due[live.id] = live
@@ -289,12 +311,14 @@ class Hub:
             audience = e.audience
             about = e.data.get("pid")  # a join, wait or removal is visible to the person it is about
             for c in live.conns:
+                if c.patches:
+                    continue  # a delta after the batch instead (`ingest`)
                 pid = c.pid
                 if c.projector:
                     public = audience is None
                 elif pid in members or about == pid:
                     # e.visible_to(pid), inlined: this loop runs once per member per event
-                    public = audience is None or audience == pid
+                    public = audience is None or pid in audience
                 else:
                     continue  # waiting to be admitted: nothing of the room, not even placeholders
                 if public:
@@ -359,6 +383,7 @@ class Hub:
                 await self._rewound(live)  # a member holds more than the log: it got shorter
             if (
                 member
+                and not conn.patches  # a browser that takes patches holds a view, not the log
                 and epoch == live.epoch
                 and since is not None
                 and since <= head
@@ -374,6 +399,7 @@ class Hub:
             conn.push(P.dumps(welcome), True)
             live.conns.add(conn)
             live.viewers += conn.want_view
+            live.patchers += conn.patches
         self.broadcast_presence(live)
         if live.typing.last and (conn.projector or conn.pid in live.state.participants):
             conn.push_message(Message(live.typing.last))
@@ -401,6 +427,7 @@ class Hub:
         if conn in live.conns:
             live.conns.discard(conn)
             live.viewers -= conn.want_view
+            live.patchers -= conn.patches
         self.broadcast_presence(live)
         typing_presence.detach(live, conn, self.peers)
         if not live.conns:

@@ -21,6 +21,7 @@ ERROR: Final = "error"
 PRESENCE: Final = "presence"
 PONG: Final = "pong"
 VIEW: Final = "view"  # extension: the full per-viewer state, sent to clients that ask with "view": true
+PATCH: Final = "patch"  # extension: what changed in the view, to clients that ask with "patches": true
 KEYS: Final = "keys"  # extension: a facilitator's new join key (and projector key) after a rotation
 TYPING: Final = "typing"  # extension: who is writing where (server/typing.py), never stored
 
@@ -71,6 +72,7 @@ class Hello:
     view: bool
     lang: str | None
     projector: bool = False
+    patches: bool = False  # extension: `patch` deltas instead of events and views (with `view` only)
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,9 @@ def parse(raw: str | bytes) -> Message:
             raise ProtocolError(BAD_MESSAGE, "'since' must be a non-negative integer")
         view = m.get("view", False)
         projector = m.get("projector", False)
-        if not isinstance(view, bool) or not isinstance(projector, bool):
-            raise ProtocolError(BAD_MESSAGE, "'view' and 'projector' must be true or false")
+        patches = m.get("patches", False)
+        if not isinstance(view, bool) or not isinstance(projector, bool) or not isinstance(patches, bool):
+            raise ProtocolError(BAD_MESSAGE, "'view', 'projector' and 'patches' must be true or false")
         return Hello(
             key=key,
             name=_opt_str(m, "name", 200),
@@ -175,6 +178,7 @@ def parse(raw: str | bytes) -> Message:
             view=view,
             lang=_opt_str(m, "lang", 5),
             projector=projector,
+            patches=patches and view,
         )
     if t == TYPING:
         return _typing(m)
@@ -199,7 +203,7 @@ def _typing(m: dict[str, Any]) -> Typing:
     return Typing(tool=str(tool), field=field, on=on)
 
 
-def dumps(msg: dict[str, Any]) -> str:
+def dumps(msg: dict[str, Any] | list[Any]) -> str:
     return json.dumps(msg, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -76,6 +76,7 @@ class Conn:
         "close_reason",
         "lang",
         "out",
+        "patches",
         "pid",
         "projector",
         "queue_size",
@@ -95,8 +96,12 @@ class Conn:
         projector: bool = False,
         send: Send | None = None,
         raw: RawSocket | None = None,
+        patches: bool = False,
     ) -> None:
         self.pid = pid
+        # A browser or projector that takes `patch` deltas (server/patches.py): no events, no
+        # views; its frames are prebuilt like a protocol client's.
+        self.patches = patches
         self.projector = projector  # a read-only screen in the room: public content, no identity
         self.want_view = want_view
         self.lang = lang

@@ -133,15 +133,18 @@ async def _session(
         return
     # On the fast paths this client's frames skip websockets' parser from now on, and a protocol
     # client's events are written as prebuilt frames (server/fastpath/).
-    direct = fastpath.connect(send, raw=not hello.view) if app.state.fastpath.on else None
+    # A browser that takes patches gets no views: its frames are prebuilt like a protocol client's.
+    views_whole = hello.view and not hello.patches
+    direct = fastpath.connect(send, raw=not views_whole) if app.state.fastpath.on else None
     conn = Conn(
         pid,
         settings.queue_size,
-        hello.view,
+        views_whole,
         hello.lang or live.state.lang,
         projector=projector,
         send=send,
         raw=direct,
+        patches=hello.patches,
     )
     welcome: dict[str, Any] = {
         "t": P.WELCOME,
@@ -150,7 +153,7 @@ async def _session(
     }
     if live.state.is_fac(pid):
         welcome.update(keys_message(hub, live))
-    views = (lambda: view_text(live, conn.pid, conn.projector)) if hello.view else None
+    views = (lambda: view_text(live, conn.pid, conn.projector)) if views_whole else None
     task = asyncio.create_task(writer(conn, send, functools.partial(_close, ws), views))
     conn.writer = task
     attached = False

@@ -63,6 +63,8 @@ from .state import RoomState, created_event, new_room
 # Every command with a decide handler that a client may send (the rest only the server issues).
 CLIENT_COMMANDS: frozenset[str] = seal()
 
+from .delta import Touched, ops_for, shared_ops, viewer_ops  # noqa: E402  (needs the sealed engine)
+
 __all__ = [
     "CARD_VIEW_FIELDS",
     "CLIENT_COMMANDS",
@@ -94,6 +96,7 @@ __all__ = [
     "Handler",
     "Rejection",
     "RoomState",
+    "Touched",
     "apply",
     "card_kinds_for",
     "card_view",
@@ -107,12 +110,15 @@ __all__ = [
     "may_write",
     "new_room",
     "note_visible",
+    "ops_for",
     "permissions",
     "replay",
+    "shared_ops",
     "shared_view",
     "shown_key",
     "subtree",
     "tool_open",
     "view",
+    "viewer_ops",
     "viewer_view",
 ]

@@ -11,7 +11,7 @@ from .commands import Draft, _arg_bool, _arg_id, _arg_text, _Bad, _only_keys
 from .events import Event
 from .limits import MAX_NAME, MAX_PARTICIPANTS
 from .permissions import _need_fac
-from .registry import applies, facilitator_part, handles, shared_part
+from .registry import ABSENT, applies, facilitator_part, handles, item_part, shared_part, touches
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -152,42 +152,59 @@ def _role_assign(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
 # --- apply ----------------------------------------------------------------------------------------
 
 
+def _person(s: RoomState, e: Event) -> list[str]:
+    """Where the person a join, wait or removal is about is in the view, before and after."""
+    pid = e.data["pid"]
+    out = [f"waiting/{pid}"] if pid in s.waiting or e.type == "participant.wait" else []
+    if pid in s.participants or e.type == "participant.join":
+        out += [f"participants/{pid}", f"stats/{pid}", "speakers"]
+    return out
+
+
+@touches(_person)
 @applies("participant.join")
 def _a_join(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.waiting.pop(d["pid"], None)
     s.participants[d["pid"]] = {"name": d["name"], "roles": list(d["roles"]), "joined": e.at}
 
 
+@touches(_person)
 @applies("participant.wait")
 def _a_wait(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.waiting[d["pid"]] = {"name": d["name"], "at": e.at}
 
 
+@touches("locked")
 @applies("room.lock")
 def _a_lock(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.locked = d["locked"]
 
 
+@touches("room")
 @applies("room.erased")
 def _a_erased(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.ended = True
 
 
+@touches()
 @applies("room.rotated")
 def _a_rotated(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     pass
 
 
+@touches()
 @applies("projector.rotated")
 def _a_projector_rotated(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     pass
 
 
+@touches()
 @applies("projector.revoked")
 def _a_projector_revoked(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     pass
 
 
+@touches(_person, "case", "forcefield")
 @applies("participant.remove")
 def _a_premove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.waiting.pop(d["pid"], None)
@@ -198,11 +215,13 @@ def _a_premove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         s.case["inbrenger"] = None
 
 
+@touches("participants/{pid}")
 @applies("participant.rename")
 def _a_rename(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.participants[d["pid"]]["name"] = d["name"]
 
 
+@touches("participants", "case", "may", "facilitator/{pid}", "speakers", "notes_hidden_by", "forcefield")
 @applies("role.assign")
 def _a_role(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     roles = set(s.participants[d["pid"]]["roles"])
@@ -227,6 +246,18 @@ def _a_role(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @shared_part("participants")
 def _participants_view(s: RoomState) -> dict[str, Any]:
     return {pid: {"name": p["name"], "roles": list(p["roles"])} for pid, p in s.participants.items()}
+
+
+@item_part("participants")
+def _participant_item(s: RoomState, viewer: str | None, pid: str) -> Any:
+    p = s.participants.get(pid)
+    return ABSENT if p is None else {"name": p["name"], "roles": list(p["roles"])}
+
+
+@item_part("waiting")
+def _waiting_item(s: RoomState, viewer: str | None, pid: str) -> Any:
+    w = s.waiting.get(pid)
+    return ABSENT if w is None else dict(w)
 
 
 @shared_part("locked")

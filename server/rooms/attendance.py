@@ -13,7 +13,7 @@ from .commands import Draft, _arg_id, _Bad, _only_keys
 from .events import NOBODY, Event
 from .limits import MAX_PARTICIPANTS
 from .permissions import _need_fac
-from .registry import applies, facilitator_part, handles
+from .registry import applies, facilitator_part, handles, touches
 from .state import RoomState
 
 
@@ -43,11 +43,13 @@ def _confirm(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> 
     return Draft("attendance.confirmed", {"present": sorted(set(present))}, audience=NOBODY)
 
 
+@touches("attendance")
 @applies("attendance.seen")
 def _a_seen(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.attendance[d["pid"]] = e.at
 
 
+@touches("attendance")
 @applies("attendance.confirmed")
 def _a_confirmed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.attendance_confirmed = list(d["present"])

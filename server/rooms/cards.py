@@ -23,13 +23,14 @@ from .commands import (
     _only_keys,
     check_base,
     item_key,
+    only,
     scoped_record,
     scoped_view,
 )
 from .events import Event
 from .limits import MAX_CARD, MAX_CARDS, check_share
 from .permissions import _need_fac, fac_writes, may_write
-from .registry import applies, facilitator_part, handles, shared_part, viewer_part
+from .registry import ABSENT, applies, facilitator_part, handles, item_part, shared_part, touches, viewer_part
 from .state import RoomState, _stat
 
 CHECKIN = "checkin"  # a check-in on one's leervraag (methods: a meeting's opening phase)
@@ -91,7 +92,7 @@ def _card_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
         "private": private,
         "flag": flag,
     }
-    return Draft("card.add", data, audience=actor if private else None)
+    return Draft("card.add", data, audience=only(actor) if private else None)
 
 
 @handles("card.edit")
@@ -106,7 +107,7 @@ def _card_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
         check_base(s, a, "card." + key, card["text"], text)
     flag = _flag(s, card["phase"], card["kind"], text) if hidden else None
     data = {"id": cid if hidden else key, "text": text, "flag": flag}
-    return Draft("card.edit", data, audience=card["author"] if hidden else None)
+    return Draft("card.edit", data, audience=only(card["author"]) if hidden else None)
 
 
 @handles("card.remove")
@@ -116,7 +117,7 @@ def _card_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     card = _own_card(s, actor, cid)
     hidden = card["private"] and not card["revealed"]
     data = {"id": cid if hidden else _key(s, actor, cid)}
-    return Draft("card.remove", data, audience=card["author"] if hidden else None)
+    return Draft("card.remove", data, audience=only(card["author"]) if hidden else None)
 
 
 @handles("card.mark")
@@ -162,6 +163,7 @@ def _leervraag_shared(s: RoomState, a: dict[str, Any], actor: str, now: int, _m:
     return Draft("leervraag.shared", {"pid": pid, "shared": a["shared"]})
 
 
+@touches()
 @applies("leervraag.shared")
 def _a_leervraag_shared(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     if d["shared"] and d["pid"] not in s.leervraag_shared:
@@ -183,6 +185,43 @@ def _flag(s: RoomState, phase_id: str, kind: str, text: str) -> str | None:
 # --- apply ----------------------------------------------------------------------------------------
 
 
+def _public_author_stats(s: RoomState, e: Event) -> list[str]:
+    """The author's counts in the facilitator's `stats`, when the card is public: who wrote a
+    hidden card is nobody's business but its author's, not even by a count that moves."""
+    if e.type == "card.add":
+        return [] if e.data["private"] else [f"stats/{e.actor}"]
+    c = s.cards.get(_key(s, e.actor, e.data["id"]))
+    return [f"stats/{c['author']}"] if c is not None and card_visible(c, None) else []
+
+
+def _aliased(s: RoomState) -> bool:
+    """A card kept under a key of its own (commands.py, "ids of private items"): its author sees it
+    under another id, which a change of another card can flip, so patches send the whole part."""
+    return any("alias" in c for c in s.cards.values())
+
+
+def _card_paths(s: RoomState, e: Event) -> list[str]:
+    """The card an event is about (and its version), or the whole `cards` part when ids are
+    scoped per author in this room (rare: only a taken id of someone else's hidden card)."""
+    cid = e.data["id"]
+    key = _key(s, e.actor, cid)
+    if key != cid or _aliased(s):
+        return ["cards", "versions"]
+    c = s.cards.get(cid)
+    # Its version when it has (or gets) one; a hidden card's is in nobody's view: not even its id
+    # may reach anyone else.
+    versioned = (e.type == "card.edit" or f"card.{cid}" in s.versions) and e.type != "card.add"
+    public = c is not None and card_visible(c, None)
+    return [f"cards/{cid}", f"versions/card.{cid}"] if versioned and public else [f"cards/{cid}"]
+
+
+def _revealed_cards(s: RoomState, e: Event) -> list[str]:
+    if _aliased(s):
+        return ["cards", "versions"]
+    return [p for cid in e.data["cards"] for p in (f"cards/{cid}", f"versions/card.{cid}")]
+
+
+@touches(_card_paths, "hidden", _public_author_stats)
 @applies("card.add")
 def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     flag = _flag(s, d["phase"], d["kind"], d["text"])
@@ -208,6 +247,7 @@ def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
             _stat(s, e.actor, "flagged")
 
 
+@touches(_card_paths, _public_author_stats)
 @applies("card.edit")
 def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     key = _key(s, e.actor, d["id"])
@@ -220,6 +260,7 @@ def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.versions["card." + key] = e.seq
 
 
+@touches(_card_paths, "hidden")
 @applies("card.remove")
 def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     key = _key(s, e.actor, d["id"])
@@ -227,11 +268,13 @@ def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.versions.pop("card." + key, None)
 
 
+@touches(_card_paths)
 @applies("card.mark")
 def _a_card_mark(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.cards[d["id"]]["useful"] = d["useful"]
 
 
+@touches(_revealed_cards, "stats", "hidden", "revealed_phases")
 @applies("cards.revealed")
 def _a_cards_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for cid in d["cards"]:
@@ -262,6 +305,12 @@ def card_view(card: Mapping[str, Any], viewer: str | None) -> dict[str, Any]:
 @viewer_part("cards")
 def _cards_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     return scoped_view(s.cards, viewer, card_visible, lambda c: card_view(c, viewer))
+
+
+@item_part("cards")
+def _card_item(s: RoomState, viewer: str | None, cid: str) -> Any:
+    c = s.cards.get(cid)
+    return card_view(c, viewer) if c is not None and card_visible(c, viewer) else ABSENT
 
 
 @facilitator_part("hidden")

@@ -15,6 +15,7 @@ from .commands import (
     _sentences,
     check_base,
     item_key,
+    only,
     public_fields,
     scoped_record,
     scoped_view,
@@ -22,7 +23,7 @@ from .commands import (
 from .events import Event
 from .limits import MAX_CANDIDATES, MAX_CANDIDATES_PER_PERSON, MAX_PITCH, MAX_SENTENCES, MAX_TEXT
 from .permissions import _need_fac, tool_open
-from .registry import applies, handles, shared_part, viewer_part
+from .registry import applies, handles, shared_part, touches, viewer_part
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -129,12 +130,13 @@ def _case_queue(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
     cid, key, text = _candidate(s, a, actor, propose=False)
     if tool_open(s, "vote"):
         return Draft("case.proposed", {"id": key, "text": text})
-    return Draft("case.queued", {"id": cid, "text": text}, audience=actor)
+    return Draft("case.queued", {"id": cid, "text": text}, audience=only(actor))
 
 
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("case", "versions/case.question", "mindmap/root")
 @applies("case.set")
 def _a_case(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.case["question"] = d["question"]
@@ -143,12 +145,14 @@ def _a_case(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         s.case["inbrenger"] = e.actor
 
 
+@touches("case", "versions/case.reformulation", "mindmap/root")
 @applies("case.reformulate")
 def _a_reform(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.case["reformulation"] = d["text"]
     s.versions["case.reformulation"] = e.seq
 
 
+@touches("vote", "queued")
 @applies("case.proposed")
 def _a_proposed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["candidates"][d["id"]] = {"text": d["text"], "author": e.actor}
@@ -157,6 +161,7 @@ def _a_proposed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         del s.queued[d["id"]]  # one's own queued werkvraag, proposed after all
 
 
+@touches("vote")
 @applies("case.withdrawn")
 def _a_withdrawn(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["candidates"].pop(d["id"], None)
@@ -164,6 +169,18 @@ def _a_withdrawn(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         per.pop(d["id"], None)
 
 
+@touches(
+    "vote",
+    "case",
+    "versions/case.question",
+    "versions/case.reformulation",
+    "participants",
+    "mindmap/root",
+    "may",
+    "speakers",
+    "notes_hidden_by",
+    "forcefield",  # the forces' `decided`: the new inbrenger's scores
+)
 @applies("case.chosen")
 def _a_chosen(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["chosen"] = d["id"]
@@ -179,6 +196,7 @@ def _a_chosen(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.case["inbrenger"] = who if who in s.participants else None
 
 
+@touches("queued")
 @applies("case.queued")
 def _a_queued(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     key = item_key(s.queued, e.actor, d["id"], queued_visible)

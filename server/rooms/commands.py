@@ -40,7 +40,12 @@ class Draft:
 
     type: str
     data: dict[str, Any]
-    audience: str | None = None
+    audience: frozenset[str] | None = None  # who may see the event (None: everyone)
+
+
+def only(pid: str) -> frozenset[str]:
+    """The audience of an event that only `pid` may see (its author)."""
+    return frozenset((pid,))
 
 
 def _rej(code: str, message: str) -> Rejection:

@@ -15,18 +15,22 @@ from ..methods import Method
 from .commands import Command, Draft, Rejection, _Bad, _rej
 from .events import Event
 from .permissions import SHARED_EDITS, inbrenger_listening
-from .registry import APPLIERS as _APPLY
 from .registry import (
+    ABSENT,
     FACILITATOR_PARTS,
     SERVER_COMMANDS,
     SHARED_PARTS,
     SYSTEM_COMMANDS,
+    TOUCHERS,
+    TOUCHES,
     VIEWER_PARTS,
     SharedPart,
     ViewerPart,
     facilitator_part,
+    item_part,
     shared_part,
 )
+from .registry import APPLIERS as _APPLY
 from .registry import HANDLERS as _HANDLERS
 from .state import RoomState, new_room
 
@@ -67,6 +71,11 @@ def apply(s: RoomState, e: Event) -> RoomState:
     fn(s, e, e.data)
     s.seq = e.seq
     return s
+
+
+def touched_by(s: RoomState, e: Event) -> list[str]:
+    """The view paths `e` touches (server/rooms/delta.py), asked before `e` is applied to `s`."""
+    return list(TOUCHES[e.type](s, e))
 
 
 def replay(room: str, events: list[Event]) -> RoomState:
@@ -144,6 +153,11 @@ def seal() -> frozenset[str]:
     missing = SERVER_COMMANDS - _HANDLERS.keys()
     if missing:
         raise RuntimeError(f"server commands without a handler: {sorted(missing)}")
+    untouched = sorted(t for t, fn in _APPLY.items() if fn not in TOUCHERS)
+    if untouched:
+        raise RuntimeError(f"apply handlers without a touches declaration: {untouched}")
+    TOUCHES.clear()
+    TOUCHES.update({t: TOUCHERS[fn] for t, fn in _APPLY.items()})
     _SHARED = tuple((k, SHARED_PARTS[k]) for k in SHARED_KEYS)
     _VIEWER = tuple((k, VIEWER_PARTS[k]) for k in VIEWER_KEYS)
     _VIEWER_NO_CARDS = tuple(kp for kp in _VIEWER if kp[0] != "cards")
@@ -204,7 +218,14 @@ def _seq_view(s: RoomState) -> int:
 
 @facilitator_part("stats")
 def _stats_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
-    return {pid: dict(s.stats.get(pid, {"cards": 0, "turns": 0, "flagged": 0})) for pid in s.participants}
+    return {pid: _stats_item(s, viewer, pid) for pid in s.participants}
+
+
+@item_part("stats")
+def _stats_item(s: RoomState, viewer: str | None, pid: str) -> Any:
+    if pid not in s.participants:
+        return ABSENT
+    return dict(s.stats.get(pid, {"cards": 0, "turns": 0, "flagged": 0}))
 
 
 def _outside_view(s: RoomState, viewer: str | None) -> dict[str, Any]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..methods import Phase
-from .commands import Draft, _arg_int, _arg_text, _Bad, _only_keys
+from .commands import Draft, _arg_int, _arg_text, _Bad, _only_keys, only
 from .events import Event
 from .limits import MAX_CARD, SCORE
 from .permissions import _need_fac, tool_open
-from .registry import applies, handles, viewer_part
+from .registry import applies, handles, touches, viewer_part
 from .state import RoomState, _mean_spread
 
 EVAL_KEYS = ("content", "process")  # the two scores
@@ -39,7 +39,7 @@ def _eval_submit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     if not data:
         raise _Bad("invalid", "give a score for content or process, or what you learned")
     # Scores are anonymous in the aggregate: only the author sees their own submission.
-    return Draft("eval.submit", data, audience=actor)
+    return Draft("eval.submit", data, audience=only(actor))
 
 
 @handles("evaluation.close")
@@ -55,11 +55,13 @@ def _eval_close(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("evaluation")
 @applies("eval.submit")
 def _a_eval(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.evaluation.setdefault(str(e.actor), {}).update(d)
 
 
+@touches("evaluation", "may")
 @applies("evaluation.closed")
 def _a_eval_closed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.evaluation_closed = True

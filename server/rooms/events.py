@@ -6,11 +6,30 @@ serialised and redacted here; what it means for a room is `server.rooms`' busine
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..protocol import dumps
+
+Audience = frozenset[str] | None  # who may see an event: a set of pids, or None for everyone
+
+
+def audience_of(value: str | Iterable[str] | None) -> Audience:
+    """An audience from any of its stored forms: None (everyone), a list of pids (records and the
+    SQLite column since the audience became a set, as JSON text there), or one pid as plain text
+    (what releases before wrote: one author)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset(json.loads(value)) if value.startswith("[") else frozenset((value,))
+    return frozenset(value)
+
+
+def audience_text(a: Audience) -> str | None:
+    """The stored form of an audience in a text column: a JSON list of pids (sorted), or NULL."""
+    return None if a is None else json.dumps(sorted(a), separators=(",", ":"))
 
 
 class NoSuchRoom(Exception):
@@ -22,7 +41,7 @@ class NoSuchRoom(Exception):
 # An audience no participant is: every connection gets the event as the `private` placeholder.
 # For data some roles may see in their view but nobody on the wire (attendance: the facilitators'
 # view part, server/rooms/attendance.py).
-NOBODY = ""
+NOBODY: frozenset[str] = frozenset({""})  # no pid is "": no participant is in it
 
 
 @dataclass(frozen=True)
@@ -32,8 +51,12 @@ class Event:
     actor: str | None
     at: int
     data: dict[str, Any]
-    audience: str | None = None
+    audience: Audience = None
     cmd: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.audience is not None and not isinstance(self.audience, frozenset):
+            object.__setattr__(self, "audience", audience_of(self.audience))
 
     @property
     def data_json(self) -> str:
@@ -54,7 +77,7 @@ class Event:
             "actor": self.actor,
             "at": self.at,
             "data": self.data,
-            "audience": self.audience,
+            "audience": None if self.audience is None else sorted(self.audience),
             "cmd": self.cmd,
         }
 
@@ -66,7 +89,7 @@ class Event:
             actor=r.get("actor"),
             at=int(r["at"]),
             data=dict(r.get("data") or {}),
-            audience=r.get("audience"),
+            audience=audience_of(r.get("audience")),
             cmd=r.get("cmd"),
         )
 
@@ -85,7 +108,7 @@ class Event:
         return {"t": "event", "seq": self.seq, "type": "private", "actor": None, "at": self.at, "data": {}}
 
     def visible_to(self, pid: str | None) -> bool:
-        return self.audience is None or self.audience == pid
+        return self.audience is None or pid in self.audience
 
     def wire_for(self, pid: str | None) -> dict[str, Any]:
         return self.wire() if self.visible_to(pid) else self.redacted()

@@ -10,7 +10,7 @@ from .commands import Draft, _arg_text, _Bad, _only_keys
 from .events import Event
 from .limits import MAX_TEXT
 from .permissions import _need_fac, tool_open
-from .registry import applies, handles, shared_part
+from .registry import applies, handles, shared_part, touches
 from .state import RoomState
 
 FOLLOWUP_STATUS = ("done", "partly", "not_yet")
@@ -56,6 +56,7 @@ def _meeting_next(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("followups")
 @applies("followup.report")
 def _a_followup(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for f in s.followups:
@@ -63,6 +64,7 @@ def _a_followup(s: RoomState, e: Event, d: dict[str, Any]) -> None:
             f["report"] = {"status": d["status"], "text": d["text"], "at": e.at, "by": e.actor}
 
 
+@touches("next_roles")
 @applies("meeting.next")
 def _a_meeting_next(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.next_roles = {"chair": d.get("chair"), "inbrenger": d.get("inbrenger")}

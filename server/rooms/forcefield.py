@@ -13,7 +13,7 @@ from .commands import Draft, _arg_bool, _arg_id, _arg_int, _arg_text, _Bad, _onl
 from .events import Event
 from .limits import MAX_FORCES, MAX_NODE, MAX_TEXT, SCORE, check_share
 from .permissions import _need_tool, may_write, tool_open
-from .registry import applies, handles, shared_part
+from .registry import ABSENT, applies, handles, item_part, shared_part, touches
 from .state import RoomState, _mean_spread
 
 RATING_KEYS = ("importance", "difficulty", "clarity")
@@ -143,6 +143,12 @@ def _ff_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> D
 # --- apply ----------------------------------------------------------------------------------------
 
 
+def _situation(s: RoomState, e: Event) -> list[str]:
+    keys = [k for k in ("current", "desired") if k in e.data]
+    return [f"forcefield/{k}" for k in keys] + [f"versions/forcefield.{k}" for k in keys]
+
+
+@touches("forcefield/forces/{id}")
 @applies("force.add")
 def _a_force_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.forcefield["forces"][d["id"]] = {
@@ -154,11 +160,13 @@ def _a_force_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     }
 
 
+@touches("forcefield/forces/{id}")
 @applies("force.edit")
 def _a_force_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.forcefield["forces"][d["id"]]["text"] = d["text"]
 
 
+@touches("forcefield/forces/{id}", "forcefield/links")
 @applies("force.remove")
 def _a_force_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.forcefield["forces"].pop(d["id"], None)
@@ -180,6 +188,7 @@ def _set_links(s: RoomState, pairs: list[list[str]]) -> None:
     s.forcefield["links"] = out
 
 
+@touches("forcefield")
 @applies("force.merge")
 def _a_force_merge(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     forces = s.forcefield["forces"]
@@ -190,6 +199,7 @@ def _a_force_merge(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     _set_links(s, [[d["into"] if x == d["id"] else x for x in pair] for pair in _links(s)])
 
 
+@touches("forcefield/links")
 @applies("force.link")
 def _a_force_link(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     pair = [d["a"], d["b"]]
@@ -197,16 +207,19 @@ def _a_force_link(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     _set_links(s, [*rest, pair] if d["on"] else rest)
 
 
+@touches("forcefield/forces/{id}")
 @applies("force.rate")
 def _a_force_rate(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.forcefield["forces"][d["id"]]["ratings"][e.actor] = dict(d["rating"])
 
 
+@touches("forcefield/forces/{id}")
 @applies("force.flag")
 def _a_force_flag(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.forcefield["forces"][d["id"]]["influenceable"] = d["influenceable"]
 
 
+@touches(_situation)
 @applies("forcefield.set")
 def _a_ff_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for k in ("current", "desired"):
@@ -234,17 +247,30 @@ def _forcefield_view(s: RoomState) -> dict[str, Any]:
         "links": [list(p) for p in s.forcefield.get("links", [])],
         "current": s.forcefield["current"],
         "desired": s.forcefield["desired"],
-        "forces": {
-            fid: {
-                "side": f["side"],
-                "text": f["text"],
-                "author": f["author"],
-                "influenceable": f["influenceable"],
-                "ratings": copy.deepcopy(f["ratings"]),
-                "summary": force_summary(f),
-                # The inbrenger decides the scores: theirs, beside the group's mean, once given.
-                "decided": dict(f["ratings"][inbrenger]) if inbrenger in f["ratings"] else None,
-            }
-            for fid, f in s.forcefield["forces"].items()
-        },
+        "forces": {fid: _force_view(f, inbrenger) for fid, f in s.forcefield["forces"].items()},
     }
+
+
+def _force_view(f: Mapping[str, Any], inbrenger: str | None) -> dict[str, Any]:
+    return {
+        "side": f["side"],
+        "text": f["text"],
+        "author": f["author"],
+        "influenceable": f["influenceable"],
+        "ratings": copy.deepcopy(f["ratings"]),
+        "summary": force_summary(f),
+        # The inbrenger decides the scores: theirs, beside the group's mean, once given.
+        "decided": dict(f["ratings"][inbrenger]) if inbrenger in f["ratings"] else None,
+    }
+
+
+@item_part("forcefield")
+def _situation_item(s: RoomState, viewer: str | None, key: str) -> Any:
+    """`forcefield/current` and `forcefield/desired` (the forces are `forcefield/forces/<id>`)."""
+    return s.forcefield[key] if key in ("current", "desired") else _forcefield_view(s).get(key, ABSENT)
+
+
+@item_part("forcefield/forces")
+def _force_item(s: RoomState, viewer: str | None, fid: str) -> Any:
+    f = s.forcefield["forces"].get(fid)
+    return ABSENT if f is None else _force_view(f, s.case["inbrenger"])

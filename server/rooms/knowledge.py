@@ -13,7 +13,7 @@ from .commands import Draft, _arg_text, _Bad, _only_keys
 from .events import Event
 from .limits import MAX_NAME, MAX_TEXT
 from .permissions import _need_fac
-from .registry import applies, handles, shared_part
+from .registry import applies, handles, shared_part, touches
 from .state import RoomState
 
 MAX_LINK = 500
@@ -49,6 +49,7 @@ def _knowledge_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: An
     return Draft("knowledge.set", {"title": title, "text": text, "link": link})
 
 
+@touches("knowledge")
 @applies("knowledge.set")
 def _a_knowledge_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.knowledge = (

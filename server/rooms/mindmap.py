@@ -9,7 +9,7 @@ from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_NODE, MAX_NODES, check_share
 from .permissions import _need_tool
-from .registry import applies, handles, shared_part
+from .registry import ABSENT, applies, handles, item_part, shared_part, touches
 from .state import RoomState
 
 ROOT = "root"
@@ -100,23 +100,34 @@ def subtree(nodes: Mapping[str, Mapping[str, Any]], nid: str) -> list[str]:
     return out
 
 
+def _removed_nodes(s: RoomState, e: Event) -> list[str]:
+    gone = subtree(s.mindmap, e.data["id"])
+    return [f"mindmap/nodes/{n}" for n in gone] + [
+        f"versions/node.{n}" for n in gone if f"node.{n}" in s.versions
+    ]
+
+
+@touches("mindmap/nodes/{id}")
 @applies("mindmap.add")
 def _a_mm_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.mindmap[d["id"]] = {"parent": d["parent"], "text": d["text"], "author": e.actor, "at": e.seq}
 
 
+@touches("mindmap/nodes/{id}", "versions/node.{id}")
 @applies("mindmap.edit")
 def _a_mm_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.mindmap[d["id"]]["text"] = d["text"]
     s.versions["node." + d["id"]] = e.seq
 
 
+@touches("mindmap/nodes/{id}")
 @applies("mindmap.move")
 def _a_mm_move(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.mindmap[d["id"]]["parent"] = d["parent"]
     s.mindmap[d["id"]]["at"] = e.seq
 
 
+@touches(_removed_nodes)
 @applies("mindmap.remove")
 def _a_mm_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for nid in subtree(s.mindmap, d["id"]):
@@ -131,5 +142,23 @@ def _a_mm_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 def _mindmap_view(s: RoomState) -> dict[str, Any]:
     return {
         "root": s.case["reformulation"] or s.case["question"],
-        "nodes": {nid: {"parent": n["parent"], "text": n["text"]} for nid, n in s.mindmap.items()},
+        "nodes": {nid: _node_view(n) for nid, n in s.mindmap.items()},
     }
+
+
+def _node_view(n: Mapping[str, Any]) -> dict[str, Any]:
+    return {"parent": n["parent"], "text": n["text"]}
+
+
+@item_part("mindmap")
+def _root_item(s: RoomState, viewer: str | None, key: str) -> Any:
+    """`mindmap/root`: the case's question or its reformulation (the nodes are `mindmap/nodes/<id>`)."""
+    if key == "root":
+        return s.case["reformulation"] or s.case["question"]
+    return _mindmap_view(s).get(key, ABSENT)
+
+
+@item_part("mindmap/nodes")
+def _node_item(s: RoomState, viewer: str | None, nid: str) -> Any:
+    n = s.mindmap.get(nid)
+    return ABSENT if n is None else _node_view(n)

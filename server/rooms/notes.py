@@ -13,6 +13,7 @@ from .commands import (
     _Bad,
     _only_keys,
     item_key,
+    only,
     public_fields,
     scoped_record,
     scoped_view,
@@ -20,7 +21,7 @@ from .commands import (
 from .events import Event
 from .limits import MAX_CARD, MAX_NOTES, check_share
 from .permissions import _need_fac, may_note
-from .registry import applies, facilitator_part, handles, viewer_part
+from .registry import ABSENT, applies, facilitator_part, handles, item_part, touches, viewer_part
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ def _note_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
     if len(s.notes) >= MAX_NOTES:
         raise _Bad("too_large", f"a room holds at most {MAX_NOTES} notes")
     check_share(actor, s.is_fac(actor), s.notes.values(), MAX_NOTES, "notes")
-    return Draft("note.add", {"id": nid, "text": text, "phase": s.current.id}, audience=actor)
+    return Draft("note.add", {"id": nid, "text": text, "phase": s.current.id}, audience=only(actor))
 
 
 @handles("note.edit")
@@ -77,7 +78,7 @@ def _note_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     text = _arg_text(a, "text", MAX_CARD)
     n = _own_note(s, actor, nid)
     data = {"id": _key(s, actor, nid) if n["revealed"] else nid, "text": text}
-    return Draft("note.edit", data, audience=None if n["revealed"] else actor)
+    return Draft("note.edit", data, audience=None if n["revealed"] else only(actor))
 
 
 @handles("note.remove")
@@ -86,7 +87,7 @@ def _note_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
     nid = _arg_id(a)
     n = _own_note(s, actor, nid)
     data = {"id": _key(s, actor, nid) if n["revealed"] else nid}
-    return Draft("note.remove", data, audience=None if n["revealed"] else actor)
+    return Draft("note.remove", data, audience=None if n["revealed"] else only(actor))
 
 
 @handles("notes.reveal")
@@ -109,6 +110,22 @@ def _notes_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 # --- apply ----------------------------------------------------------------------------------------
 
 
+def _aliased(s: RoomState) -> bool:
+    """A note kept under a key of its own (commands.py, "ids of private items"): patches send the
+    whole part, as its author's id for it can flip."""
+    return any("alias" in n for n in s.notes.values())
+
+
+def _note_paths(s: RoomState, e: Event) -> list[str]:
+    nid = e.data["id"]
+    return ["notes"] if _key(s, e.actor, nid) != nid or _aliased(s) else [f"notes/{nid}"]
+
+
+def _revealed_notes(s: RoomState, e: Event) -> list[str]:
+    return ["notes"] if _aliased(s) else [f"notes/{nid}" for nid in e.data["notes"]]
+
+
+@touches(_note_paths, "notes_hidden", "notes_hidden_by")
 @applies("note.add")
 def _a_note_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     key = _key(s, e.actor, d["id"])
@@ -116,16 +133,19 @@ def _a_note_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.notes[key] = scoped_record(key, d["id"], record)
 
 
+@touches(_note_paths)
 @applies("note.edit")
 def _a_note_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.notes[_key(s, e.actor, d["id"])]["text"] = d["text"]
 
 
+@touches(_note_paths, "notes_hidden", "notes_hidden_by")
 @applies("note.remove")
 def _a_note_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.notes.pop(_key(s, e.actor, d["id"]), None)
 
 
+@touches(_revealed_notes, "notes_hidden", "notes_hidden_by")
 @applies("notes.revealed")
 def _a_notes_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     for nid in d["notes"]:
@@ -139,6 +159,12 @@ def _a_notes_revealed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @viewer_part("notes")
 def _notes_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     return scoped_view(s.notes, viewer, note_visible, public_fields)
+
+
+@item_part("notes")
+def _note_item(s: RoomState, viewer: str | None, nid: str) -> Any:
+    n = s.notes.get(nid)
+    return dict(n) if n is not None and note_visible(n, viewer) else ABSENT
 
 
 @facilitator_part("notes_hidden")

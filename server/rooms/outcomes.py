@@ -13,7 +13,7 @@ from .commands import Draft, _arg_bool, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_TEXT
 from .permissions import fac_writes, may_write_outcome
-from .registry import applies, handles, shared_part
+from .registry import applies, handles, shared_part, touches
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -65,6 +65,7 @@ def _facilitator_writes(s: RoomState, a: dict[str, Any], actor: str, now: int, _
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("outcomes", "versions")  # keys hold a "/": the whole (small) parts
 @applies("outcome.set")
 def _a_outcome_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     key = f"{d['phase']}/{d['field']}"
@@ -72,6 +73,7 @@ def _a_outcome_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.versions[f"outcome.{key}"] = e.seq
 
 
+@touches("fac_writing", "may")
 @applies("facilitator.writes")
 def _a_facilitator_writes(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     if e.actor is None:

@@ -11,7 +11,7 @@ from .commands import Draft, _arg_int, _Bad, _only_keys, public_fields, scoped_k
 from .evaluation import close_when_left
 from .events import Event
 from .permissions import _need_fac
-from .registry import applies, handles, shared_part
+from .registry import applies, expands, handles, shared_part, touches
 from .state import RoomState, _timer_for
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -111,6 +111,19 @@ def _enter_phase(s: RoomState, index: int, at: int) -> None:
     s.round = None
 
 
+def _phase_touches(s: RoomState, e: Event) -> list[str]:
+    """A phase change: the phase, its timer and round, the progress and everyone's `may`; the vote
+    and the queued werkvragen when it releases them; the evaluation when leaving it closes it."""
+    out = ["phase", "timer", "round", "method/progress", "may", "speakers"]
+    if e.data.get("released"):
+        out += ["vote", "queued"]
+    entered = s.method.phases[e.data["index"]]
+    if s.evaluation and "evaluation" in s.current.tools and "evaluation" not in entered.tools:
+        out.append("evaluation")
+    return out
+
+
+@touches(_phase_touches)
 @applies("phase.changed")
 def _a_phase(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     _enter_phase(s, d["index"], e.at)
@@ -120,16 +133,19 @@ def _a_phase(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         s.queued.clear()
 
 
+@touches("method/progress")
 @applies("phase.minutes")
 def _a_minutes(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.minutes[d["id"]] = d["minutes"]
 
 
+@touches("meeting_end")
 @applies("meeting.end")
 def _a_meeting_end(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.meeting_end = d["at"]
 
 
+@touches("method", "phase", "timer", "round", "may", "evaluation", "speakers", "plan_missing")
 @applies("method.switched")
 def _a_switch(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     left = s.current
@@ -152,15 +168,15 @@ def _method_view(s: RoomState) -> dict[str, Any]:
     m = s.method
     phases = []
     for i, p in enumerate(m.phases):
-        used = s.used_ms.get(p.id, 0)
+        progress = _progress_of(s, i)
         phases.append(
             {
                 "id": p.id,
                 "title": p.title.to_dict(),
                 "instructions": p.instructions.to_dict(),
-                "minutes": s.phase_minutes(p),
+                "minutes": progress["minutes"],
                 "planned": p.minutes,
-                "used_ms": used,
+                "used_ms": progress["used_ms"],
                 "tools": list(p.tools),
                 "show": list(p.show),
                 "order": list(p.order),
@@ -174,7 +190,7 @@ def _method_view(s: RoomState) -> dict[str, Any]:
                 "per_person": p.per_person,
                 "inbrenger_listens": p.inbrenger_listens,
                 "hints": list(p.hints),
-                "state": "done" if i < s.phase else ("current" if i == s.phase else "next"),
+                "state": progress["state"],
             }
         )
     return {
@@ -189,6 +205,29 @@ def _method_view(s: RoomState) -> dict[str, Any]:
         "phases": phases,
         "minutes": sum(s.phase_minutes(p) for p in m.phases),
     }
+
+
+def _progress_of(s: RoomState, i: int) -> dict[str, Any]:
+    """What moves in a phase of the method while the meeting goes on (the rest is static)."""
+    p = s.method.phases[i]
+    return {
+        "minutes": s.phase_minutes(p),
+        "used_ms": s.used_ms.get(p.id, 0),
+        "state": "done" if i < s.phase else ("current" if i == s.phase else "next"),
+    }
+
+
+@expands("method/progress")
+def _progress(s: RoomState) -> list[tuple[str, Any]]:
+    """A phase change or new minutes: each phase's progress and the total, not the method's texts
+    (static: in the welcome, and again only when the method changes)."""
+    ops = [
+        (f"method/phases/{i}/{k}", v)
+        for i in range(len(s.method.phases))
+        for k, v in _progress_of(s, i).items()
+    ]
+    ops.append(("method/minutes", sum(s.phase_minutes(p) for p in s.method.phases)))
+    return ops
 
 
 @shared_part("phase")

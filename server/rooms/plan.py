@@ -11,7 +11,7 @@ from .commands import Draft, _arg_id, _arg_text, _Bad, _only_keys, check_base
 from .events import Event
 from .limits import MAX_CARDS, MAX_TEXT, check_share
 from .permissions import _need_tool, tool_open
-from .registry import applies, facilitator_part, handles, shared_part
+from .registry import ABSENT, applies, facilitator_part, handles, item_part, shared_part, touches
 from .state import RoomState
 
 PLAN_FIELDS = (
@@ -103,17 +103,20 @@ def _plan_dismiss(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("plan/{field}", "versions/plan.{field}", "plan_missing")
 @applies("plan.set")
 def _a_plan_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.plan[d["field"]] = d["text"]
     s.versions["plan." + d["field"]] = e.seq
 
 
+@touches("suggestions/{id}")
 @applies("plan.suggest")
 def _a_plan_suggest(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.suggestions[d["id"]] = {"field": d["field"], "text": d["text"], "author": e.actor, "status": "open"}
 
 
+@touches("plan/{field}", "versions/plan.{field}", "suggestions/{id}", "plan_missing")
 @applies("plan.accept")
 def _a_plan_accept(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.plan[d["field"]] = d["text"]
@@ -121,6 +124,7 @@ def _a_plan_accept(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.suggestions[d["id"]]["status"] = "accepted"
 
 
+@touches("suggestions/{id}")
 @applies("plan.dismiss")
 def _a_plan_dismiss(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.suggestions[d["id"]]["status"] = "dismissed"
@@ -145,6 +149,24 @@ def _public_card(s: RoomState, cid: str) -> bool:
 @shared_part("plan")
 def _plan_view(s: RoomState) -> dict[str, str]:
     return {f: s.plan.get(f, "") for f in ALL_PLAN_FIELDS}
+
+
+@item_part("versions")
+def _version_item(s: RoomState, viewer: str | None, key: str) -> Any:
+    if key.startswith("card.") and not _public_card(s, key[5:]):
+        return ABSENT  # as in the whole part: a hidden card's version is nobody's business
+    return s.versions.get(key, ABSENT)
+
+
+@item_part("plan")
+def _plan_item(s: RoomState, viewer: str | None, f: str) -> Any:
+    return s.plan.get(f, "") if f in PLAN_FIELDS else ABSENT
+
+
+@item_part("suggestions")
+def _suggestion_item(s: RoomState, viewer: str | None, sid: str) -> Any:
+    v = s.suggestions.get(sid)
+    return ABSENT if v is None else dict(v)
 
 
 @shared_part("suggestions")

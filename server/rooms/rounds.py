@@ -11,7 +11,7 @@ from .commands import Draft, _arg_int, _Bad, _only_keys
 from .events import Event
 from .limits import ROUND_DEFAULT_S, ROUND_SECONDS
 from .permissions import _need_fac, may_write, tool_open
-from .registry import applies, handles, shared_part
+from .registry import applies, handles, shared_part, touches
 from .state import RoomState, _stat
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -82,6 +82,7 @@ def _round_stop(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("round")
 @applies("round.started")
 def _a_round_started(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.round = {
@@ -94,6 +95,7 @@ def _a_round_started(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     }
 
 
+@touches("round", "stats")
 @applies("round.next")
 def _a_round_next(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     r = s.round
@@ -104,6 +106,7 @@ def _a_round_next(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     r["deadline"] = d["deadline"]
 
 
+@touches("round")
 @applies("round.stopped")
 def _a_round_stopped(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.round = None

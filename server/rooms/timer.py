@@ -8,7 +8,7 @@ from typing import Any
 from .commands import Draft, _arg_int, _Bad, _only_keys
 from .events import Event
 from .limits import MAX_TIMER_S
-from .registry import applies, handles, shared_part
+from .registry import applies, handles, shared_part, touches
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -75,6 +75,7 @@ def _timer_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("timer")
 @applies("timer.set")
 def _a_timer(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.timer = {k: d[k] for k in ("running", "deadline", "remaining_ms", "duration_ms")}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .commands import Draft, _arg_id, _arg_int, _Bad, _only_keys
+from .commands import Draft, _arg_id, _arg_int, _Bad, _only_keys, only
 from .events import Event
 from .limits import VOTES_PER_PERSON
 from .permissions import _need_fac, tool_open
-from .registry import applies, handles, viewer_part
+from .registry import applies, handles, touches, viewer_part
 from .state import RoomState
 
 # --- decide ---------------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ def _vote_cast(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
     used = sum(s.vote["votes"].get(actor, {}).values())
     if used >= s.vote["per_person"]:
         raise _Bad("invalid", f"you have used all {s.vote['per_person']} of your votes")
-    return Draft("vote.cast", {"id": cid}, audience=actor)
+    return Draft("vote.cast", {"id": cid}, audience=only(actor))
 
 
 @handles("vote.retract")
@@ -39,7 +39,7 @@ def _vote_retract(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
         raise _Bad("conflict", "the vote is closed")
     if not s.vote["votes"].get(actor, {}).get(cid):
         raise _Bad("not_found", "you have no vote on that candidate")
-    return Draft("vote.retract", {"id": cid}, audience=actor)
+    return Draft("vote.retract", {"id": cid}, audience=only(actor))
 
 
 @handles("vote.config")
@@ -66,12 +66,14 @@ def _vote_close(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@touches("vote")
 @applies("vote.cast")
 def _a_vote(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     per = s.vote["votes"].setdefault(e.actor, {})
     per[d["id"]] = per.get(d["id"], 0) + 1
 
 
+@touches("vote")
 @applies("vote.retract")
 def _a_retract(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     per = s.vote["votes"].setdefault(e.actor, {})
@@ -80,11 +82,13 @@ def _a_retract(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         del per[d["id"]]
 
 
+@touches("vote")
 @applies("vote.config")
 def _a_vote_config(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["per_person"] = d["votes"]
 
 
+@touches("vote", "may")
 @applies("vote.closed")
 def _a_vote_closed(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.vote["closed"] = True

@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 
 from ..metrics import M
 from ..protocol import dumps
-from ..rooms.events import Event
+from ..rooms.events import Event, audience_of, audience_text
 from .base import AppendResult, Conflict, NoSuchRoom
 
 T = TypeVar("T")
@@ -185,6 +185,7 @@ class SqliteStore:
             db.execute("PRAGMA wal_autocheckpoint=0")
             _migrate(db)
             db.executescript(_SCHEMA)
+            _migrate_audience(db)
             self._db = db
         return self._db
 
@@ -279,7 +280,15 @@ class SqliteStore:
             (room, after, limit) if limit is not None else (room, after),
         ).fetchall()
         return [
-            Event(seq=r[0], type=r[1], actor=r[2], at=r[3], data=json.loads(r[4]), audience=r[5], cmd=r[6])
+            Event(
+                seq=r[0],
+                type=r[1],
+                actor=r[2],
+                at=r[3],
+                data=json.loads(r[4]),
+                audience=audience_of(r[5]),
+                cmd=r[6],
+            )
             for r in rows
         ]
 
@@ -439,6 +448,22 @@ def _migrate(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE events_rowid RENAME TO events")
 
 
+SCHEMA_VERSION = 1  # PRAGMA user_version: 1 = audiences stored as JSON lists of pids
+
+
+def _migrate_audience(db: sqlite3.Connection) -> None:
+    """Files written before an event's audience became a set of people kept one pid as plain text:
+    rewrite those once as one-element JSON lists (reading accepts both forms anyway)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    with _tx(db):
+        db.execute(
+            "UPDATE events SET audience = json_array(audience) "
+            "WHERE audience IS NOT NULL AND substr(audience, 1, 1) != '['"
+        )
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
 def _checkpoint_conn(path: str) -> sqlite3.Connection:
     con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     con.execute("PRAGMA busy_timeout=5000")
@@ -461,5 +486,5 @@ class _tx:
 def _insert_event(db: sqlite3.Connection, room: str, e: Event) -> None:
     db.execute(
         _INSERT_EVENT,
-        (room, e.seq, e.type, e.actor, e.at, e.data_json, e.audience, e.cmd),
+        (room, e.seq, e.type, e.actor, e.at, e.data_json, audience_text(e.audience), e.cmd),
     )

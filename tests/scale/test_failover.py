@@ -117,6 +117,7 @@ async def test_failover_with_wait_keeps_every_ack(topo: Topology, redis_workers:
     workers = redis_workers(2, topo, {**SCALE_ENV, "KRING_METRICS_TOKEN": "t0ken"})
     rooms = await _rooms(workers, 2, 4)
     try:
+        await _until_replicas(workers, "t0ken")  # acks WAIT for the replica before it falls behind
         first = await _kill_primary_mid_traffic(topo, rooms, "x", detach=True)
         assert first["back"] < BACK_WITHIN, first
         texts = [await asyncio.to_thread(_metrics, w.base, "t0ken") for w in workers]

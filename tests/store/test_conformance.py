@@ -17,7 +17,10 @@ BACKENDS = ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)]
 
 
 def _ev(
-    seq: int, type_: str = "case.set", data: dict[str, Any] | None = None, audience: str | None = None
+    seq: int,
+    type_: str = "case.set",
+    data: dict[str, Any] | None = None,
+    audience: frozenset[str] | None = None,
 ) -> Event:
     return Event(
         seq=seq,
@@ -83,10 +86,12 @@ async def test_dedupe_returns_original_seq(store: Store) -> None:
 async def test_read_after_seq_in_order(store: Store) -> None:
     await store.create_room("r1", {}, FIRST)
     for seq in range(2, 12):
-        await store.append("r1", seq - 1, _ev(seq, audience="p9" if seq % 3 == 0 else None), None)
+        await store.append(
+            "r1", seq - 1, _ev(seq, audience=frozenset({"p9", "p2"}) if seq % 3 == 0 else None), None
+        )
     got = await store.read("r1", 5)
     assert [e.seq for e in got] == list(range(6, 12))
-    assert got[0] == _ev(6, audience="p9")
+    assert got[0] == _ev(6, audience=frozenset({"p9", "p2"}))  # an audience is a set of people
     assert [e.seq for e in await store.read("r1", 0, limit=3)] == [1, 2, 3]
     assert await store.read("r1", 11) == []
     with pytest.raises(NoSuchRoom):

@@ -74,7 +74,7 @@ async def test_old_without_rowid_file_migrates_and_keeps_everything(tmp_path: Pa
     try:
         events = await s.read("a", 0)
         assert [e.seq for e in events] == list(range(1, 41))
-        assert events[6].audience == "p2" and events[6].data["text"] == "a7" and events[6].cmd == "p1:a7"
+        assert events[6].audience == {"p2"} and events[6].data["text"] == "a7" and events[6].cmd == "p1:a7"
         assert len(events[6].data["pad"]) == 300
         assert [e.seq for e in await s.read("b", 35)] == [36, 37, 38, 39, 40]
         assert await s.head("b") == 40
@@ -88,6 +88,14 @@ async def test_old_without_rowid_file_migrates_and_keeps_everything(tmp_path: Pa
     finally:
         await s.close()
     assert "WITHOUT ROWID" not in _events_sql(path)
+    # The one-pid audience column was rewritten once as a set of people (a JSON list).
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        rows = db.execute("SELECT audience FROM events WHERE room='a' AND audience IS NOT NULL").fetchall()
+        assert rows == [('["p2"]',)]
+    finally:
+        db.close()
 
     # Opened again: nothing to migrate, nothing lost.
     s2 = SqliteStore(str(path))
@@ -113,3 +121,18 @@ def _ev(seq: int) -> Event:
     return Event(
         seq=seq, type="card.add", actor="p1", at=5000 + seq, data={"text": "x"}, audience=None, cmd=None
     )
+
+
+def test_an_event_record_reads_both_audience_forms() -> None:
+    """Redis keeps event records as JSON: one written before the audience became a set names one
+    pid; a new one lists them."""
+    old = Event.from_record(
+        {"seq": 3, "type": "note.add", "actor": "p1", "at": 1, "data": {}, "audience": "p1"}
+    )
+    assert old.audience == {"p1"} and old.visible_to("p1") and not old.visible_to("p2")
+    pair = Event(4, "note.add", "p1", 1, {}, frozenset({"p1", "p2"}))
+    rec = pair.to_record()
+    assert rec["audience"] == ["p1", "p2"]
+    back = Event.from_record(json.loads(json.dumps(rec)))
+    assert back == pair and back.visible_to("p2") and not back.visible_to("p3")
+    assert back.wire_for("p3")["type"] == "private"

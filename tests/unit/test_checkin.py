@@ -26,7 +26,7 @@ def test_checkin_follows_the_sharing_of_the_leervraag() -> None:
     r = _group_room()
     assert r.state.leervraag_shared == ["mA"]
     own = r.do("mB", "card.add", id="c-bram", kind="checkin", text="CANARY-bram-bewogen")
-    assert own.audience == "mB" and own.data["private"]
+    assert own.audience == {"mB"} and own.data["private"]
     shared = r.do("mA", "card.add", id="c-anna", kind="checkin", text="Anna: ik delegeer meer")
     assert shared.audience is None and not shared.data["private"]
     for viewer in ("mA", "mC"):  # the facilitator, a member
@@ -60,5 +60,5 @@ def test_checkin_outside_a_group_is_its_authors() -> None:
     r.join("F", "Fenna", ["facilitator"])
     r.join("A")
     e = r.do("A", "card.add", id="c1", kind="checkin", text="CANARY-solo")
-    assert e.audience == "A"
+    assert e.audience == {"A"}
     assert "CANARY" not in json.dumps(r.view("F"))

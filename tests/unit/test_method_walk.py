@@ -86,7 +86,7 @@ def test_walk_method(method_id: str) -> None:
                     closed = kind not in p.cards and not listening
                     assert d.code == ("phase_closed" if closed else "forbidden")  # type: ignore[union-attr]
                 elif p.private:
-                    assert d.audience == pid  # type: ignore[union-attr]
+                    assert d.audience == {pid}  # type: ignore[union-attr]
             d = r.decide(pid, "note.add", id=f"n{n}", text="valt me op")
             assert (getattr(d, "code", None) is None) == _expect_note(p, pid), (
                 f"{m.id}/{p.id}: {pid} note: {d}"
@@ -150,7 +150,7 @@ def test_listeners_never_post_cards_in_conversation_phases_but_always_write_note
 def test_roddel_gossip_phase_inbrenger_writes_only_private_notes() -> None:
     r = _room(LIB.methods["roddel"])
     r.goto("roddelen")
-    assert r.decide("I", "note.add", id="n1", text="Ze hebben gelijk").audience == "I"  # type: ignore[union-attr]
+    assert r.decide("I", "note.add", id="n1", text="Ze hebben gelijk").audience == {"I"}  # type: ignore[union-attr]
     r.refuse("I", "mindmap.add", "forbidden", id="m1", parent="root", text="x")
     assert r.view("I")["may"]["cards"] == []
     r.do("A", "mindmap.add", id="m1", parent="root", text="Loyaliteit")
@@ -172,7 +172,7 @@ def test_coaching_only_coach_and_inbrenger_write_during_the_conversation() -> No
     assert set(p.writers) <= {"coach", "inbrenger"}
     r = _room(LIB.methods["coaching"])
     r.goto("coachgesprek")
-    assert r.decide("L", "note.add", id="n1", text="De coach vraagt door").audience == "L"  # type: ignore[union-attr]
+    assert r.decide("L", "note.add", id="n1", text="De coach vraagt door").audience == {"L"}  # type: ignore[union-attr]
     r.refuse(
         "A",
         "mindmap.add",

@@ -12,7 +12,7 @@ from engine_harness import basic_room
 
 from server.rooms import CLIENT_COMMANDS, SERVER_COMMANDS, view
 from server.rooms.engine import FACILITATOR_KEYS, SHARED_KEYS, VIEWER_KEYS
-from server.rooms.registry import APPLIERS, HANDLERS
+from server.rooms.registry import APPLIERS, HANDLERS, TOUCHERS, TOUCHES
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "server" / "rooms"
@@ -85,3 +85,11 @@ def test_the_view_has_its_keys_in_their_order() -> None:
     assert list(member) == [*SHARED_KEYS, *VIEWER_KEYS]
     assert list(fac) == [*SHARED_KEYS, *VIEWER_KEYS, *FACILITATOR_KEYS]
     assert list(view(r.state, "A", public=True)) == [*SHARED_KEYS, *VIEWER_KEYS]
+
+
+def test_every_apply_handler_declares_what_it_touches() -> None:
+    """The view deltas (server/rooms/delta.py) come from these declarations: an event type without
+    one would change views that no delta tells of (`seal` refuses it too)."""
+    untouched = sorted(t for t, fn in APPLIERS.items() if fn not in TOUCHERS)
+    assert not untouched, f"apply handlers without @touches: {untouched}"
+    assert set(TOUCHES) == set(APPLIERS)

@@ -1,9 +1,12 @@
 /* Kring: the shared WebSocket client, as Alpine.store('kring').
  *
  * The store holds no business rules: it keeps the latest per-viewer view the server sends
- * (hello with "view": true), who is online, and a queue of commands. The shared contract:
+ * (hello with "view": true and "patches": true: the welcome's whole view, then a `patch` with what
+ * changed after each batch of events, applied by core/patch.js so only the changed items are new
+ * objects), who is online, and a queue of commands. The shared contract:
  *
- *   state      the latest server view object (server/rooms.py view()), frozen (see plain()), or null
+ *   state      the latest server view object (server/rooms.py view()), or null: its top level is
+ *              open and each section (cards, mindmap, may, ...) frozen (see plain())
  *   you        {pid, name, roles} (roles follow the latest view)
  *   online     {pid: true} from presence messages
  *   connected  true once welcomed on an open socket
@@ -35,6 +38,7 @@ import { clearRoomDrafts, initDrafts } from "./drafts.js";
 import { kringI18n } from "./i18n.js";
 import { dict, fromJSON } from "./maps.js";
 import { limits } from "./page.js";
+import { patchSections } from "./patch.js";
 import { lsGet, lsSet, roomRecord, saveRoom, setRoom } from "./storage.js";
 import { onInit, store as register } from "./store.js";
 import { watchTyping } from "./typing.js";
@@ -51,6 +55,7 @@ var T = {
   PRESENCE: "presence",
   PONG: "pong",
   VIEW: "view",
+  PATCH: "patch",
   KEYS: "keys",
   TYPING: "typing",
 };
@@ -132,7 +137,7 @@ function open() {
   sock.onopen = function () {
     if (sock !== ws) return;
     var rec = saved(opts.room) || {};
-    var hello = { t: T.HELLO, key: opts.key, view: true, lang: S.lang };
+    var hello = { t: T.HELLO, key: opts.key, view: true, patches: true, lang: S.lang };
     if (opts.projector) {
       // A read-only screen in the room: joins nobody, sees what everyone may see.
       hello.projector = true;
@@ -217,14 +222,19 @@ function sendFrame(frame) {
   return false;
 }
 
-// The view is replaced whole on every update and never changed in place, so Alpine need not watch
-// inside it. A frozen object is never wrapped in a reactive proxy (Alpine's reactivity leaves
-// non-extensible objects alone, and so everything read from them): whatever reads `S.state`
-// still re-renders when the view is replaced, and its reads inside a big room's view are plain
-// property reads, not proxy traps. Alpine.raw() alone is not enough: a component getter that
-// returns Alpine.raw(view) is wrapped again when read as `this.st` through the component.
+// The view's sections (cards, mindmap, may, ...) are frozen and replaced whole when they change,
+// never changed in place, so Alpine need not watch inside them. A frozen object is never wrapped in
+// a reactive proxy (Alpine's reactivity leaves non-extensible objects alone, and so everything read
+// from them): reads inside a big room's view are plain property reads, not proxy traps. The top
+// level is an open dict that Alpine does watch, one key at a time: a patch assigns only the
+// sections it changed (core/patch.js patchSections), so only what reads those re-renders.
 function plain(view) {
-  return view && typeof view === "object" ? Object.freeze(view) : view;
+  if (!view || typeof view !== "object") return view;
+  var top = dict();
+  Object.keys(view).forEach(function (k) {
+    top[k] = view[k];
+  });
+  return top;
 }
 
 function syncRoles() {
@@ -279,6 +289,13 @@ function handle(m) {
     case T.VIEW:
       if (typeof m.seq === "number" && m.seq > seq) seq = m.seq;
       S.state = plain(m.state);
+      syncRoles();
+      break;
+    case T.PATCH:
+      // What changed in the view after a batch of events: a new view sharing every unchanged part.
+      if (!S.state || typeof m.seq !== "number") break;
+      if (m.seq > seq) seq = m.seq;
+      patchSections(S.state, m.ops || [], m.seq);
       syncRoles();
       break;
     case T.ACK:

@@ -49,7 +49,8 @@ function panel() {
       onDraftsChange(bump);
       // A new view can show or hide boxes: look again once it is rendered.
       stopEffect = Alpine.effect(function () {
-        void self.$store.kring.state;
+        var st = self.$store.kring.state;
+        void (st && st.seq); // every update moves the seq
         setTimeout(bump, 50);
       });
     },

@@ -6,9 +6,10 @@
  *       `error`) and `clearError()`; with a catalog `section` such as "forcefield" also `L` (L["title"]
  *       is the key "forcefield.title" in the current language) and `f(key, vars)` (the same with
  *       placeholders and plurals).
- *   rawState(store)  the view without Alpine's reactive proxy. Reading `$store.kring.state` still
- *       subscribes the caller (conn.js replaces the whole view on every update), while the reads
- *       inside the view then skip the proxy: a 200-node map is read many times per update.
+ *   rawState(store)  the view. Its top level is watched by Alpine one key at a time (a patch
+ *       assigns only the sections it changed, core/conn.js), so reading `st.mindmap` subscribes
+ *       the caller to the mind-map alone; the sections are frozen, so the reads inside them skip
+ *       the proxy: a 200-node map is read many times per update.
  */
 import { kringI18n } from "../core/i18n.js";
 import { define } from "../core/store.js";
@@ -43,8 +44,7 @@ var actions = {
 };
 
 export function rawState(store) {
-  var st = store.state;
-  return st && window.Alpine.raw ? window.Alpine.raw(st) : st;
+  return store.state;
 }
 
 var common = {

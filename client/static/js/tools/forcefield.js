@@ -15,6 +15,7 @@ import { HEADLINE, draw, mean, sorted } from "./forcefield-draw.js";
 // --- the interactive board ---------------------------------------------------------------
 function forcefieldBoard() {
   var sig = "";
+  var drawn = null; // the force field and language last drawn, compared by identity first
   var stopEffect = null;
   return withActions(withConflicts({
     drafts: { promoting: "", hindering: "" },
@@ -32,6 +33,9 @@ function forcefieldBoard() {
         var st = rawState(self.$store.kring);
         var lang = self.$store.kring.lang;
         if (!st || !self.$refs.diagram) return;
+        // Untouched by a patch, the force field is the same object (core/patch.js): no redraw.
+        if (drawn && drawn[0] === st.forcefield && drawn[1] === lang && sig) return;
+        drawn = [st.forcefield, lang];
         var s = JSON.stringify([st.forcefield, lang]);
         if (s === sig) return;
         sig = s;

@@ -19,6 +19,7 @@ function mindmapBoard() {
   var lay = null;
   var vp = null;
   var sig = "";
+  var drawn = []; // [mindmap, lang, selection, foldGen] of the last drawing: compared by identity first
   var drag = null;
   var stopEffect = null;
   var resizeObs = null;
@@ -57,7 +58,8 @@ function mindmapBoard() {
       // Many views can arrive in one frame (a burst of additions): draw at most once per frame.
       var queued = false;
       stopEffect = Alpine.effect(function () {
-        void self.$store.kring.state;
+        var st = self.$store.kring.state;
+        void (st && st.mindmap); // only the mind-map's own changes (core/patch.js patchSections)
         void self.$store.kring.lang;
         void self.selected;
         if (queued) return;
@@ -164,6 +166,10 @@ function mindmapBoard() {
     render: function (st, lang, sel) {
       if (!st || !st.mindmap) return;
       var mm = st.mindmap;
+      // A patch that did not touch the mind-map keeps the same object (core/patch.js): nothing to
+      // lay out. A whole new view (a resync) is compared by content.
+      if (mm === drawn[0] && lang === drawn[1] && sel === drawn[2] && foldGen === drawn[3] && sig) return;
+      drawn = [mm, lang, sel, foldGen];
       var s = JSON.stringify([mm, lang, sel, foldGen]);
       if (s === sig) return;
       sig = s;
