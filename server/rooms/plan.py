@@ -160,7 +160,7 @@ def _version_item(s: RoomState, viewer: str | None, key: str) -> Any:
 
 @item_part("plan")
 def _plan_item(s: RoomState, viewer: str | None, f: str) -> Any:
-    return s.plan.get(f, "") if f in PLAN_FIELDS else ABSENT
+    return s.plan.get(f, "") if f in ALL_PLAN_FIELDS else ABSENT
 
 
 @item_part("suggestions")
