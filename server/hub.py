@@ -205,6 +205,12 @@ class Hub:
                         seq = await self.store.dedupe_seq(live.id, dedupe)
                         if seq is not None:
                             return Submitted(seq, True, confirmed=not self.store.waits_for_replicas)
+                    # Refused by a copy that may be behind (another worker appended events this
+                    # one has not applied yet, e.g. the phase change the command was meant for):
+                    # decide again on the room as it is, rather than refuse on an old state.
+                    if await self.store.head(live.id) > live.state.seq:
+                        await self.catch_up(live)
+                        continue
                     return decided
                 effect = EFFECTS.get(decided.type)
                 if effect is not None:

@@ -26,8 +26,11 @@ function outcomesPanel() {
       stopEffect = Alpine.effect(function () {
         var st = self.$store.kring.state;
         if (!st || !st.outcomes) return;
+        // Read here, not in the tick: a patch replaces only the sections it changed, so the effect
+        // follows the phase (its fields appear with it) and the versions as well as the texts.
+        var versions = st.versions || {};
+        void st.phase;
         self.$nextTick(function () {
-          var versions = st.versions || {};
           self.mine.forEach(function (f) {
             var box = document.getElementById(f.id);
             var v = versions["outcome." + f.key] || 0;

@@ -32,8 +32,11 @@ function planBoard() {
         var st = rawState(self.$store.kring);
         if (!st || !st.plan) return;
         var plan = st.plan;
+        // Read here, not in the tick: a patch replaces only the sections it changed, so the effect
+        // must follow the phase (the boxes appear with it) and the versions as well as the plan.
+        var versions = st.versions || {};
+        void st.phase;
         self.$nextTick(function () {
-          var versions = st.versions || {};
           fields().forEach(function (f) {
             var box = document.getElementById("plan-" + f);
             // The version this person's text starts from: the one last shown in the box, or
