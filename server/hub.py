@@ -207,8 +207,9 @@ class Hub:
                             return Submitted(seq, True, confirmed=not self.store.waits_for_replicas)
                     # Refused by a copy that may be behind (another worker appended events this
                     # one has not applied yet, e.g. the phase change the command was meant for):
-                    # decide again on the room as it is, rather than refuse on an old state.
-                    if await self.store.head(live.id) > live.state.seq:
+                    # decide again on the room as it is, rather than refuse on an old state. Only
+                    # with other workers (the Redis fan-out): alone, this copy is the room.
+                    if self.peers is not None and await self.store.head(live.id) > live.state.seq:
                         await self.catch_up(live)
                         continue
                     return decided

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import i18n
 from .rooms import EVAL_PLAN_FIELDS, PLAN_FIELDS, Event
+from .rooms.notes import group_of_roles
 
 
 def _md(text: str) -> str:
@@ -172,15 +173,6 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
-def note_group(v: dict[str, Any], author: str) -> str:
-    """Whose notes these are, by the writer's role now: the inbrenger's, the silent listeners', or
-    the others' (server/rooms/notes.py `note_group`, read from a view)."""
-    roles = v["participants"].get(author, {}).get("roles", [])
-    if "inbrenger" in roles:
-        return "inbrenger"
-    return "listeners" if "listener" in roles else "others"
-
-
 def _phase_sections(v: dict[str, Any], lang: str, L: Any, who: Any) -> list[str]:
     """The method's own phases as sections, each with what was written in it: its cards by kind,
     its outcome fields, and the revealed notes, labelled by their writers' roles."""
@@ -212,7 +204,8 @@ def _phase_sections(v: dict[str, Any], lang: str, L: Any, who: Any) -> list[str]
             lines.append("")
         by_group: dict[str, list[dict[str, Any]]] = {}
         for n in written:
-            by_group.setdefault(note_group(v, n["author"]), []).append(n)
+            roles = v["participants"].get(n["author"], {}).get("roles", [])
+            by_group.setdefault(group_of_roles(roles), []).append(n)
         for g in ("inbrenger", "listeners", "others"):
             if g in by_group:
                 lines += [f"### {L('notesOf.' + g)}", ""]

@@ -3,7 +3,7 @@ may always write them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from .commands import (
@@ -31,12 +31,17 @@ from .state import RoomState
 NOTE_AUTHORS = ("all", "listeners", "inbrenger", "others")
 
 
-def note_group(s: RoomState, author: str) -> str:
-    """The group a note's author writes in: `inbrenger`, `listeners`, or `others`."""
-    roles = s.roles(author)
+def group_of_roles(roles: Collection[str]) -> str:
+    """The group a note's writer belongs to by their roles: `inbrenger`, `listeners`, or `others`
+    (the reveal per group here, the report's headings in server/report.py)."""
     if "inbrenger" in roles:
         return "inbrenger"
     return "listeners" if "listener" in roles else "others"
+
+
+def note_group(s: RoomState, author: str) -> str:
+    """The group a note's author writes in now."""
+    return group_of_roles(s.roles(author))
 
 
 def note_visible(note: Mapping[str, Any], viewer: str | None) -> bool:

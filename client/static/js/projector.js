@@ -140,37 +140,20 @@ function projectorPage() {
     get showPlan() {
       return this.has("plan");
     },
-    // Card kinds of earlier phases this phase shows (`show = ["cards:position"]`).
-    get shownKinds() {
-      return ((this.phase && this.phase.show) || [])
-        .filter(function (x) {
-          return x.indexOf("cards:") === 0;
-        })
-        .map(function (x) {
-          return x.slice(6);
-        });
-    },
     get showCards() {
-      return !!this.phase && (this.phase.cards.length > 0 || this.shownKinds.length > 0);
+      return !!this.phase && (this.phase.cards.length > 0 || this.$store.kring.shownKinds().length > 0);
     },
     get cards() {
       var st = this.st;
       if (!st || !this.phase) return [];
-      var pid = this.phase.id;
       var store = this.$store.kring;
-      var shown = this.shownKinds;
-      var rank = {};
-      st.method.phases.forEach(function (p, i) {
-        rank[p.id] = i;
-      });
-      var here = st.phase.index;
+      var onBoard = store.onBoard();
       return Object.keys(st.cards)
         .map(function (id) {
           return Object.assign({ id: id }, st.cards[id]);
         })
         .filter(function (c) {
-          if (c.private && !c.revealed) return false;
-          return c.phase === pid || (shown.indexOf(c.kind) >= 0 && rank[c.phase] < here);
+          return (!c.private || c.revealed) && onBoard(c);
         })
         .sort(function (a, b) {
           return a.at - b.at;

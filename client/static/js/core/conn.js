@@ -410,6 +410,38 @@ var store = {
     var p = st.method.phases[st.phase.index];
     return !!p && (p.show || []).indexOf(name) >= 0;
   },
+  // Card kinds of earlier phases the current phase shows read-only, in place ("cards:position").
+  shownKinds: function () {
+    var st = this.state;
+    var p = st && st.method && st.method.phases[st.phase.index];
+    return ((p && p.show) || [])
+      .filter(function (x) {
+        return x.indexOf("cards:") === 0;
+      })
+      .map(function (x) {
+        return x.slice(6);
+      });
+  },
+  // A predicate: is this card on the current phase's board (written in it, or of a kind it shows
+  // from an earlier phase)? Made once per render, then asked per card.
+  onBoard: function () {
+    var st = this.state;
+    if (!st || !st.method) {
+      return function () {
+        return false;
+      };
+    }
+    var here = st.phase.index;
+    var id = st.method.phases[here].id;
+    var shown = this.shownKinds();
+    var rank = dict();
+    st.method.phases.forEach(function (p, i) {
+      rank[p.id] = i;
+    });
+    return function (c) {
+      return c.phase === id || (shown.indexOf(c.kind) >= 0 && rank[c.phase] < here);
+    };
+  },
   send: function (type, args) {
     var id = newId("c");
     var frame = { t: T.CMD, id: id, type: type, args: args || {} };

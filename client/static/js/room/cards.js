@@ -15,28 +15,10 @@ function cardsPanel() {
     get phaseId() {
       return this.cur ? this.cur.id : null;
     },
-    // Card kinds of earlier phases this phase shows read-only, in place (`show = ["cards:position"]`).
-    get shownKinds() {
-      return ((this.cur && this.cur.show) || [])
-        .filter(function (x) {
-          return x.indexOf("cards:") === 0;
-        })
-        .map(function (x) {
-          return x.slice(6);
-        });
-    },
-    // Phase id -> its index, for "earlier than this phase".
-    get phaseRank() {
-      var out = dict();
-      this.phaseList.forEach(function (p, i) {
-        out[p.id] = i;
-      });
-      return out;
-    },
     get kinds() {
       var id = this.phaseId;
       var kinds = (this.cur && this.cur.cards.slice()) || [];
-      this.shownKinds.forEach(function (k) {
+      this.K.shownKinds().forEach(function (k) {
         if (kinds.indexOf(k) < 0) kinds.push(k);
       });
       var cards = (this.st && this.st.cards) || dict();
@@ -62,9 +44,7 @@ function cardsPanel() {
       var rules = pageData().hint_rules || [];
       var kindRules = pageData().kind_hint_rules || [];
       var phaseHints = (this.cur && this.cur.hints) || [];
-      var shown = this.shownKinds;
-      var rank = this.phaseRank;
-      var here = st ? st.phase.index : 0;
+      var onBoard = this.K.onBoard();
       var titles = dict();
       this.phaseList.forEach(function (p) {
         titles[p.id] = self.tr(p.title);
@@ -78,8 +58,7 @@ function cardsPanel() {
             return Object.assign({ id: cid }, cards[cid]);
           })
           .filter(function (c) {
-            if (c.kind !== kind) return false;
-            return c.phase === id || (shown.indexOf(kind) >= 0 && rank[c.phase] < here);
+            return c.kind === kind && onBoard(c);
           })
           .sort(byAt)
           .map(function (c) {
