@@ -413,7 +413,7 @@ var store = {
   // Card kinds of earlier phases the current phase shows read-only, in place ("cards:position").
   shownKinds: function () {
     var st = this.state;
-    var p = st && st.method && st.method.phases[st.phase.index];
+    var p = st && st.method && st.phase && st.method.phases[st.phase.index];
     return ((p && p.show) || [])
       .filter(function (x) {
         return x.indexOf("cards:") === 0;
@@ -426,13 +426,15 @@ var store = {
   // from an earlier phase)? Made once per render, then asked per card.
   onBoard: function () {
     var st = this.state;
-    if (!st || !st.method) {
+    var cur = st && st.method && st.phase && st.method.phases[st.phase.index];
+    if (!cur) {
+      // No phase yet (someone waiting to be admitted gets the empty view): no card is on the board.
       return function () {
         return false;
       };
     }
     var here = st.phase.index;
-    var id = st.method.phases[here].id;
+    var id = cur.id;
     var shown = this.shownKinds();
     var rank = dict();
     st.method.phases.forEach(function (p, i) {
