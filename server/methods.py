@@ -200,9 +200,16 @@ class Outcome:
     id: str
     label: Text
     writers: tuple[str, ...] = ()
+    # The group proposes texts and votes; the facilitator adopts one (server/rooms/proposals.py).
+    propose: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label.to_dict(), "writers": list(self.writers)}
+        return {
+            "id": self.id,
+            "label": self.label.to_dict(),
+            "writers": list(self.writers),
+            "propose": self.propose,
+        }
 
 
 @dataclass(frozen=True)
@@ -328,6 +335,12 @@ def _text(src: str, path: FieldPath, value: Any) -> Text:
     return Text(nl=value["nl"].strip(), en=value["en"].strip())
 
 
+def _bool(src: str, path: FieldPath, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(src, path, "not_bool", "must be true or false")
+    return value
+
+
 def _id(src: str, path: FieldPath, value: Any) -> str:
     if not isinstance(value, str) or not value or len(value) > MAX_METHOD_ID or not set(value) <= _ID_OK:
         raise _fail(src, path, "bad_id", "must be 1-40 characters of a-z, 0-9, '-' or '_'")
@@ -391,9 +404,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
                 f"{area!r} is not on screen in this phase (not in 'tools', 'show' or, for 'cards', 'cards')",
                 value=area,
             )
-    rate = data.get("rate", False)
-    if not isinstance(rate, bool):
-        raise _fail(src, (*at, "rate"), "not_bool", "must be true or false")
+    rate = _bool(src, (*at, "rate"), data.get("rate", False))
     if rate and "forcefield" not in tools:
         raise _fail(
             src,
@@ -409,9 +420,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
         raise _fail(src, (*at, "plan"), "plan_needs_plan", "a plan form needs 'plan' in 'tools'")
     writers = _str_list(src, (*at, "writers"), data.get("writers", ["all"]), WRITERS)
     note_writers = _str_list(src, (*at, "note_writers"), data.get("note_writers", ["listeners"]), WRITERS)
-    private = data.get("private", False)
-    if not isinstance(private, bool):
-        raise _fail(src, (*at, "private"), "not_bool", "must be true or false")
+    private = _bool(src, (*at, "private"), data.get("private", False))
     if private and not cards:
         raise _fail(
             src,
@@ -449,9 +458,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
             min=lo,
             max=hi,
         )
-    listens = data.get("inbrenger_listens", False)
-    if not isinstance(listens, bool):
-        raise _fail(src, (*at, "inbrenger_listens"), "not_bool", "must be true or false")
+    listens = _bool(src, (*at, "inbrenger_listens"), data.get("inbrenger_listens", False))
     return Phase(
         id=pid,
         title=_text(src, (*at, "title"), data["title"]),
@@ -481,12 +488,13 @@ def _outcomes(src: str, at: FieldPath, raw: Any) -> tuple[Outcome, ...]:
         raise _fail(src, at, "too_many_outcomes", f"at most {MAX_OUTCOMES} outcome fields", max=MAX_OUTCOMES)
     out: list[Outcome] = []
     for i, o in enumerate(raw):
-        _keys(src, (*at, i), o, {"id", "label", "writers"}, {"id", "label"})
+        _keys(src, (*at, i), o, {"id", "label", "writers", "propose"}, {"id", "label"})
         oid = _id(src, (*at, i, "id"), o["id"])
         if any(x.id == oid for x in out):
             raise _fail(src, (*at, i, "id"), "duplicate_outcome", f"duplicate outcome id {oid!r}", value=oid)
         writers = _str_list(src, (*at, i, "writers"), o.get("writers", []), WRITERS)
-        out.append(Outcome(oid, _text(src, (*at, i, "label"), o["label"]), writers))
+        propose = _bool(src, (*at, i, "propose"), o.get("propose", False))
+        out.append(Outcome(oid, _text(src, (*at, i, "label"), o["label"]), writers, propose))
     return tuple(out)
 
 
@@ -553,9 +561,7 @@ def parse_method(data: Any, src: str = "method", basic_ids: frozenset[str] | Non
         opened.update(f"cards:{k}" for k in p.cards)
         if p.outcomes:
             opened.add(SHOW_OUTCOMES)
-    fac_writes = data.get("facilitator_writes", True)
-    if not isinstance(fac_writes, bool):
-        raise _fail(src, ("facilitator_writes",), "not_bool", "must be true or false")
+    fac_writes = _bool(src, ("facilitator_writes",), data.get("facilitator_writes", True))
     return Method(
         id=mid,
         name=_text(src, ("name",), data["name"]),
@@ -738,6 +744,7 @@ def to_toml(m: Method) -> str:
                 "[[phases.outcomes]]",
                 f"id = {_toml_str(o.id)}",
                 *([f"writers = {_toml_list(o.writers)}"] if o.writers else []),
+                *(["propose = true"] if o.propose else []),
                 "[phases.outcomes.label]",
                 f"nl = {_toml_str(o.label.nl)}",
                 f"en = {_toml_str(o.label.en)}",

@@ -173,6 +173,24 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
+def proposals_of(v: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The proposals for the outcome field `key`, most votes first (the report and the page)."""
+    got = [p for p in (v.get("proposals") or {}).values() if p["key"] == key]
+    return sorted(got, key=lambda p: (-p["votes"], p["text"]))
+
+
+def _proposal_lines(v: dict[str, Any], key: str, lang: str, L: Any, who: Any) -> list[str]:
+    got = proposals_of(v, key)
+    if not got:
+        return []
+    lines = [f"### {L('proposals')}", ""]
+    for p in got:
+        votes = i18n.t(lang, "report.proposalVotes", n=p["votes"])
+        chosen = f" ✓ {L('chosen')}" if p["adopted"] else ""
+        lines.append(f"- {_md(p['text'])} ({who(p['author'])}, {votes}){chosen}")
+    return [*lines, ""]
+
+
 def _phase_sections(v: dict[str, Any], lang: str, L: Any, who: Any) -> list[str]:
     """The method's own phases as sections, each with what was written in it: its cards by kind,
     its outcome fields, and the revealed notes, labelled by their writers' roles."""
@@ -186,13 +204,16 @@ def _phase_sections(v: dict[str, Any], lang: str, L: Any, who: Any) -> list[str]
         fields = [(o, outcomes.get(f"{p['id']}/{o['id']}", "")) for o in p.get("outcomes", [])]
         fields = [(o, t) for o, t in fields if t]
         written = [n for n in notes if n["phase"] == p["id"]]
-        if not (here or fields or written):
+        asked = any(proposals_of(v, f"{p['id']}/{o['id']}") for o in p.get("outcomes", []))
+        if not (here or fields or written or asked):
             continue
         lines += [f"## {i}. {_md(p['title'][lang])}", ""]
         for o, text in fields:
             lines.append(f"- **{_md(o['label'][lang])}:** {_md(text)}")
         if fields:
             lines.append("")
+        for o in p.get("outcomes", []):
+            lines += _proposal_lines(v, f"{p['id']}/{o['id']}", lang, L, who)
         kinds: dict[str, list[dict[str, Any]]] = {}
         for c in here:
             kinds.setdefault(c["kind"], []).append(c)

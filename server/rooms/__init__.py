@@ -28,6 +28,7 @@ from . import (  # noqa: F401
     outcomes,
     phases,
     plan,
+    proposals,
     rounds,
     timer,
     vote,

@@ -23,6 +23,8 @@ MAX_CANDIDATES_PER_PERSON = 3  # proposed and queued together
 MAX_TIMER_S = 6 * 3600
 MAX_ID = 40  # a client-chosen id (card, node, force, ...): [A-Za-z0-9_-]
 MAX_SENTENCES = 3  # a pitched case or a queued werkvraag
+MAX_PROPOSALS = 20  # proposals for one outcome field (server/rooms/proposals.py)
+MAX_PROPOSALS_PER_PERSON = 3
 
 # Inclusive ranges.
 ROUND_SECONDS = (10, 3600)  # one speaking turn

@@ -44,6 +44,8 @@ def _outcome_set(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
             raise _Bad("phase_closed", "that phase's outcome is written in that phase")
         if not may_write_outcome(s, actor, phase, outcome):
             raise _Bad("forbidden", "your role does not write this phase's outcome")
+        if outcome.propose:
+            raise _Bad("forbidden", "this outcome is proposed and voted on; the facilitator adopts one")
     key = f"{phase_id}/{field}"
     check_base(s, a, f"outcome.{key}", s.outcomes.get(key, ""), text)
     return Draft("outcome.set", {"phase": phase_id, "field": field, "text": text})

@@ -129,7 +129,13 @@ def permissions(s: RoomState, pid: str | None) -> dict[str, Any]:
         "outcome": [
             o.id
             for o in s.current.outcomes
-            if (fac_writes(s, pid) if fac else may_write_outcome(s, pid, s.current, o))
+            if (fac_writes(s, pid) if fac else not o.propose and may_write_outcome(s, pid, s.current, o))
+        ],
+        # Fields the group proposes and votes on (server/rooms/proposals.py): this person's voice.
+        "outcome_propose": [
+            o.id
+            for o in s.current.outcomes
+            if o.propose and (fac_writes(s, pid) if fac else may_write_outcome(s, pid, s.current, o))
         ],
         # The method says the facilitator adds no content: their own switch (`facilitator.writes`).
         "fac_write_switch": fac and not s.method.facilitator_writes,

@@ -81,6 +81,9 @@ class RoomState:
     # who turned their own writing on where the method says they add no content.
     outcomes: dict[str, str] = field(default_factory=dict)
     fac_writing: list[str] = field(default_factory=list)
+    # Proposals for outcome fields the group chooses by vote: id -> {key, text, author, voters,
+    # adopted} (server/rooms/proposals.py).
+    proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
     # A knowledge input beside the case: {title, text, link, at} or None (server/rooms/knowledge.py).
     knowledge: dict[str, Any] | None = None
 

@@ -61,6 +61,27 @@ async def _on_screens(pages: list[Any], selector: str, text: str) -> None:
         await expect(page.locator(selector).filter(has_text=text).first).to_be_visible(timeout=T)
 
 
+async def _propose_vote_adopt(
+    writer: Any, voter: Any, fac: Any, beamer: Any, phase: str, field: str, text: str
+) -> None:
+    """A field the group chooses (`propose`): the writer proposes `text` and a weaker one, the
+    voter votes for `text`, the projector shows the count, and the facilitator adopts it."""
+    form = writer.locator(f".proposals[data-proposals='{phase}/{field}'] form")
+    for t in ("Een andere vraag", text):
+        await form.locator("textarea").fill(t)
+        await form.locator("button[type=submit]").click()
+        await expect(writer.locator(".proposal-text").filter(has_text=t)).to_be_visible(timeout=T)
+    mine = voter.locator(".proposal").filter(has=voter.locator(".proposal-text", has_text=text))
+    await mine.locator("button[aria-pressed]").click()
+    await expect(mine.locator("button[aria-pressed='true']")).to_be_visible(timeout=T)
+    await expect(beamer.locator(".pj-proposals li").first).to_contain_text(text, timeout=T)
+    await expect(beamer.locator(".pj-proposals li").first).to_contain_text("1", timeout=T)
+    chosen = fac.locator(".proposal").first  # most votes first
+    await expect(chosen.locator(".proposal-text")).to_have_text(text, timeout=T)
+    await chosen.locator("button.btn-primary").click()
+    await expect(voter.locator(".proposal.is-adopted .proposal-text")).to_have_text(text, timeout=T)
+
+
 @pytest.mark.parametrize("mid", sorted(LIB.methods))
 async def test_every_method_shows_and_keeps_what_its_phases_make(
     sqlite_server: ServerProc, screens: Any, mid: str
@@ -113,9 +134,13 @@ async def test_every_method_shows_and_keeps_what_its_phases_make(
             assert who is not None, f"{mid}/{p.id}/{o.id}: nobody could write it"
             page = people[who].page
             text = f"{mid} {p.id} {o.id} uitkomst"
-            box = page.locator(f"#outcome-{p.id}-{o.id}")
-            await box.fill(text)
-            await box.press("Tab")  # leaving the field saves it
+            if o.propose:  # proposed, voted on by another, adopted by the facilitator
+                other = anna if who == "inbrenger" else ines
+                await _propose_vote_adopt(page, other.page, fac.page, beamer.page, p.id, o.id, text)
+            else:
+                box = page.locator(f"#outcome-{p.id}-{o.id}")
+                await box.fill(text)
+                await box.press("Tab")  # leaving the field saves it
             await wait_state(page, f"(s.outcomes || {{}})['{p.id}/{o.id}'] === {text!r}")
             other = anna if who == "inbrenger" else ines
             field = other.page.locator(f"#outcome-{p.id}-{o.id}")  # a box where they write too

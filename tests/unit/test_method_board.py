@@ -137,7 +137,7 @@ def test_the_facilitator_adds_no_content_where_the_method_says_so() -> None:
     r.goto("uitgangsvraag")
     assert r.view("F")["may"]["outcome"] == [] and r.view("F")["may"]["fac_write_switch"]
     r.refuse("F", "outcome.set", "forbidden", field="uitgangsvraag", text="Wat is moed?")
-    r.do("A", "outcome.set", field="uitgangsvraag", text="Wanneer is het goed om in te grijpen?")
+    r.do("A", "outcome.propose", field="uitgangsvraag", id="u1", text="Wanneer grijp je in?")
     r.goto("onderzoek")
     r.refuse("F", "mindmap.add", "forbidden", id="n1", parent="root", text="Waarde: veiligheid")
     r.do("F", "facilitator.writes", on=True)
@@ -180,3 +180,60 @@ def test_a_knowledge_input_beside_the_case() -> None:
     r.do("F", "knowledge.set", text="")
     assert r.view("A")["knowledge"] is None
     assert r.replayed().to_dict() == r.state.to_dict()
+
+
+def test_the_uitgangsvraag_is_proposed_voted_on_and_adopted() -> None:
+    r = _room("socratisch")
+    r.refuse("A", "outcome.propose", "not_found", field="uitgangsvraag", id="u1", text="Te vroeg?")
+    r.goto("uitgangsvraag")
+    assert r.view("A")["may"]["outcome_propose"] == ["uitgangsvraag"]
+    assert r.view("A")["may"]["outcome"] == []  # the field itself: only by adopting a proposal
+    assert r.view("F")["may"]["outcome_propose"] == []  # the facilitator adds no content here
+    r.refuse("A", "outcome.set", "forbidden", field="uitgangsvraag", text="Wat is moed?")
+    r.refuse("F", "outcome.propose", "forbidden", field="uitgangsvraag", id="u0", text="Wat is moed?")
+    r.do("A", "outcome.propose", field="uitgangsvraag", id="u1", text="Wanneer spreek je een collega aan?")
+    r.do("B", "outcome.propose", field="uitgangsvraag", id="u2", text="Wat is een goede grens?")
+    r.refuse("B", "outcome.propose", "conflict", field="uitgangsvraag", id="u1", text="Dubbel")
+    for i in range(2):
+        r.do("B", "outcome.propose", field="uitgangsvraag", id=f"b{i}", text=f"Vraag {i}?")
+    r.refuse("B", "outcome.propose", "too_large", field="uitgangsvraag", id="b9", text="Nog een?")
+    r.do("B", "outcome.withdraw", id="b1")
+    r.refuse("A", "outcome.withdraw", "forbidden", id="b0")  # not theirs
+    r.do("A", "outcome.vote", id="u2", on=True)
+    r.do("I", "outcome.vote", id="u2", on=True)
+    r.do("B", "outcome.vote", id="u1", on=True)
+    r.do("B", "outcome.vote", id="u2", on=True)  # one vote per field: it moves
+    r.refuse("B", "outcome.vote", "conflict", id="u2", on=True)
+    v = r.view("A")["proposals"]
+    assert (v["u1"]["votes"], v["u2"]["votes"]) == (0, 3)
+    assert v["u2"]["mine"] and not v["u1"]["mine"] and not r.view("L")["proposals"]["u2"]["mine"]
+    assert "voters" not in v["u2"]  # who voted for what is only the voter's own
+    r.do("A", "outcome.vote", id="u2", on=False)
+    assert r.view("A")["proposals"]["u2"]["votes"] == 2
+    r.refuse("A", "outcome.adopt", "forbidden", id="u2")
+    e = r.do("F", "outcome.adopt", id="u2", base=0)  # choosing leads the process: not content
+    assert e.data["text"] == "Wat is een goede grens?"
+    assert r.view("I")["outcomes"]["uitgangsvraag/uitgangsvraag"] == "Wat is een goede grens?"
+    r.refuse("B", "outcome.withdraw", "conflict", id="u2")
+    r.refuse("F", "outcome.adopt", "conflict", id="u1", base=0)  # someone adopted one meanwhile
+    # Choosing the example does not overwrite it, and later phases pin it.
+    r.goto("voorbeeld-kiezen")
+    r.refuse("A", "outcome.vote", "not_found", id="u1", on=True)  # this phase has no such field
+    r.do("A", "case.propose", id="c1", text="Ik sprak Jan aan op zijn toon.")
+    r.do("F", "case.choose", id="c1")
+    assert r.view("B")["outcomes"]["uitgangsvraag/uitgangsvraag"] == "Wat is een goede grens?"
+    assert r.replayed().to_dict() == r.state.to_dict()
+
+
+def test_a_method_file_says_which_outcomes_are_proposed() -> None:
+    m = LIB.methods["socratisch"]
+    field = m.phases[m.phase_index("uitgangsvraag") or 0].outcomes[0]
+    assert field.propose and "propose = true" in to_toml(m)
+    bad = m.to_dict()
+    bad["phases"][1]["outcomes"][0]["propose"] = "ja"
+    try:
+        parse_method(bad, "x", LIB.basic_ids)
+    except ValueError as e:
+        assert "propose" in str(e)
+    else:
+        raise AssertionError("a propose that is not true or false must be refused")

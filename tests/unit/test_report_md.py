@@ -44,3 +44,24 @@ def test_one_date_format_per_language_and_the_planned_date() -> None:
     md = markdown(r.view("F"), "en", now=r.now)
     assert "**Meeting of** 6 December 2025" in md
     assert "9 January 2026" in md and "2026-01-09" not in md
+
+
+def test_the_report_lists_the_proposals_the_group_voted_on_under_their_phase() -> None:
+    r = Room("socratisch")
+    r.join("F", "Fenna", ["facilitator"])
+    r.join("A", "Anna")
+    r.join("B", "Bas")
+    r.do("F", "phase.next")
+    r.do("A", "outcome.propose", field="uitgangsvraag", id="u1", text="Wanneer spreek je aan?")
+    r.do("B", "outcome.propose", field="uitgangsvraag", id="u2", text="Wat is een grens?")
+    r.do("A", "outcome.vote", id="u2", on=True)
+    r.do("B", "outcome.vote", id="u2", on=True)
+    r.do("F", "outcome.adopt", id="u2")
+    md = markdown(r.view("A"), "nl")
+    section = md.split("## 2. Uitgangsvraag", 1)[1].split("\n## ", 1)[0]
+    assert "- **De uitgangsvraag:** Wat is een grens?" in section
+    assert "### Voorstellen" in section
+    assert section.index("Wat is een grens? (Bas, 2 stemmen) ✓ gekozen") < section.index(
+        "Wanneer spreek je aan? (Anna, 0 stemmen)"
+    )
+    assert "(Bas, 2 votes) ✓ chosen" in markdown(r.view("A"), "en")

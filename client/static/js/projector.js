@@ -217,7 +217,21 @@ function projectorPage() {
         (q.outcomes || []).forEach(function (o) {
           var text = texts[q.id + "/" + o.id] || "";
           if (!mine && !text) return;
-          rows.push({ key: q.id + "/" + o.id, label: store.tr(o.label), text: text || L.empty, cls: text ? "" : "is-empty" });
+          var key = q.id + "/" + o.id;
+          // The proposals the group is voting on for this phase's field, most votes first.
+          var all = st.proposals || {};
+          var proposals = !mine || !o.propose ? [] : Object.keys(all)
+            .filter(function (id) {
+              return all[id].key === key;
+            })
+            .map(function (id) {
+              var x = all[id];
+              return { id: id, text: x.text, votes: store.t("proposalVotes", { n: x.votes }), n: x.votes, cls: x.adopted ? "is-adopted" : "" };
+            })
+            .sort(function (a, b) {
+              return b.n - a.n || (a.text < b.text ? -1 : 1);
+            });
+          rows.push({ key: key, label: store.tr(o.label), text: text || L.empty, cls: text ? "" : "is-empty", proposals: proposals, hasProposals: proposals.length > 0 });
         });
       });
       return rows;

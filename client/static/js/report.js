@@ -277,8 +277,39 @@ function reportPage() {
           .filter(function (g) {
             return g.notes.length > 0;
           });
-        if (fields.length || kinds.length || noteGroups.length) {
-          out.push({ id: p.id, title: i + 1 + ". " + store.tr(p.title), fields: fields, kinds: kinds, notes: noteGroups });
+        // Proposals the group voted on for a field (server/report.py `_proposal_lines`).
+        var proposals = [];
+        (p.outcomes || []).forEach(function (o) {
+          var key = p.id + "/" + o.id;
+          Object.keys(st.proposals || {})
+            .map(function (id) {
+              return Object.assign({ id: id }, st.proposals[id]);
+            })
+            .filter(function (x) {
+              return x.key === key;
+            })
+            .sort(function (a, b) {
+              return b.votes - a.votes || (a.text < b.text ? -1 : 1);
+            })
+            .forEach(function (x) {
+              proposals.push({
+                id: x.id,
+                text: x.text,
+                author: store.name(x.author) + ", " + store.t("report.proposalVotes", { n: x.votes }),
+                chosen: !!x.adopted,
+                chosenText: x.adopted ? "✓ " + T.chosen : "",
+              });
+            });
+        });
+        if (fields.length || kinds.length || noteGroups.length || proposals.length) {
+          out.push({
+            id: p.id,
+            title: i + 1 + ". " + store.tr(p.title),
+            fields: fields,
+            kinds: kinds,
+            notes: noteGroups,
+            proposals: proposals,
+          });
         }
       });
       return out;

@@ -33,20 +33,23 @@ export function phaseDraft(p) {
     plan: p.plan || "smart",
     fallback: p.fallback || "",
     // Issue 24's keys: per-person cap, the listening inbrenger, hints, and the outcome fields as
-    // lines "id | label nl | label en | writers" (writers optional, space-separated).
+    // lines "id | label nl | label en | writers | propose" (writers optional, space-separated;
+    // "propose" where the group proposes and votes).
     per_person: p.per_person ? String(p.per_person) : "",
     inbrenger_listens: !!p.inbrenger_listens,
     hints: (p.hints || []).slice(),
     outcomes: (p.outcomes || [])
       .map(function (o) {
         var w = (o.writers || []).join(" ");
-        return [o.id, o.label.nl, o.label.en].concat(w ? [w] : []).join(" | ");
+        var tail = o.propose ? [w, "propose"] : w ? [w] : [];
+        return [o.id, o.label.nl, o.label.en].concat(tail).join(" | ");
       })
       .join("\n"),
   };
 }
 
-// "id | nl | en | writers" lines as the schema's outcome tables (the loader checks the rest).
+// "id | nl | en | writers | propose" lines as the schema's outcome tables (the loader checks the
+// rest).
 function outcomesData(text) {
   return String(text || "")
     .split("\n")
@@ -64,6 +67,7 @@ function outcomesData(text) {
         return x !== "";
       });
       if (w.length) o.writers = w;
+      if ((parts[4] || "") === "propose") o.propose = true;
       return o;
     });
 }

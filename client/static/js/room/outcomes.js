@@ -60,7 +60,92 @@ function outcomesPanel() {
         editable: editable,
         conflictKey: "outcome." + key,
         editors: editable ? fieldEditors(this.$store.kring, "outcomes", "outcome-" + p.id + "-" + o.id) : "",
+        propose: !!o.propose,
       };
+    },
+    // A field the group proposes and votes on (the method's `propose`): its proposals, most votes
+    // first, and this person's voice (propose, vote) or the facilitator's choice (adopt).
+    proposalsOf: function (f) {
+      var self = this;
+      var all = (this.st && this.st.proposals) || dict();
+      var voice = (this.may.outcome_propose || []).indexOf(f.field) >= 0;
+      var me = this.me;
+      var L = this.L;
+      return Object.keys(all)
+        .filter(function (id) {
+          return all[id].key === f.key;
+        })
+        .map(function (id) {
+          var p = all[id];
+          return {
+            id: id,
+            text: p.text,
+            author: self.nameOf(p.author),
+            votes: p.votes,
+            votesText: self.f("proposalVotes", { n: p.votes }),
+            mine: p.mine,
+            pressed: p.mine ? "true" : "false",
+            voteLabel: p.mine ? L.proposalUnvote : L.proposalVoteFor,
+            adopted: p.adopted,
+            cls: "proposal" + (p.adopted ? " is-adopted" : "") + (p.mine ? " is-mine" : ""),
+            canVote: voice,
+            canWithdraw: !p.adopted && (p.author === me || self.isFac),
+          };
+        })
+        .sort(function (a, b) {
+          return b.votes - a.votes || (a.text < b.text ? -1 : 1);
+        });
+    },
+    withProposals: function (f) {
+      if (!f.propose) return f;
+      f.proposals = this.proposalsOf(f);
+      f.noProposals = f.proposals.length === 0;
+      f.canPropose = (this.may.outcome_propose || []).indexOf(f.field) >= 0;
+      f.proposeId = f.id + "-propose";
+      return f;
+    },
+    propose: function (ev) {
+      var self = this;
+      var form = ev.target;
+      var box = form.querySelector("textarea");
+      var text = box ? box.value.trim().slice(0, limits().text) : "";
+      if (!text) return;
+      this.error = "";
+      var sent = Promise.resolve(
+        this.cmd("outcome.propose", {
+          field: form.getAttribute("data-field"),
+          id: this.$store.kring.newId("p"),
+          text: text,
+        })
+      ).then(function (r) {
+        if (r && r.t === "error") self.error = errorIn(self.$store.kring, r.code);
+        else if (box) box.value = "";
+        return r;
+      });
+      sentDraft(box.id, text, sent); // kept in this browser until the server took it
+    },
+    proposalCmd: function (type, args) {
+      var self = this;
+      this.error = "";
+      return Promise.resolve(this.cmd(type, args)).then(function (r) {
+        if (r && r.t === "error") self.error = errorIn(self.$store.kring, r.code);
+        return r;
+      });
+    },
+    toggleVote: function (ev) {
+      var btn = ev.currentTarget;
+      var on = btn.getAttribute("aria-pressed") !== "true";
+      this.proposalCmd("outcome.vote", { id: btn.getAttribute("data-id"), on: on });
+    },
+    withdrawProposal: function (ev) {
+      this.proposalCmd("outcome.withdraw", { id: ev.currentTarget.getAttribute("data-id") });
+    },
+    adoptProposal: function (ev) {
+      var id = ev.currentTarget.getAttribute("data-id");
+      var p = ((this.st && this.st.proposals) || dict())[id];
+      if (!p) return;
+      var v = (this.st.versions || {})["outcome." + p.key] || 0;
+      this.proposalCmd("outcome.adopt", { id: id, base: v });
     },
     // This phase's fields: editable for their writers, read-only for everyone else.
     get current() {
@@ -69,7 +154,7 @@ function outcomesPanel() {
       if (!p || !p.outcomes) return [];
       var mayW = this.may.outcome || [];
       return p.outcomes.map(function (o) {
-        return self.field(p, o, mayW.indexOf(o.id) >= 0);
+        return self.withProposals(self.field(p, o, mayW.indexOf(o.id) >= 0));
       });
     },
     get mine() {
