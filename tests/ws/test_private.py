@@ -220,3 +220,29 @@ async def test_an_id_only_someone_elses_hidden_card_has_is_a_free_id(
     texts = sorted(c["text"] for c in e["data"]["cards"].values())
     assert texts == sorted([CANARY_POS, "Mijn standpunt", f"Mijn standpunt {CANARY_NOTE}"])
     assert e["data"]["cards"]["pa"]["text"] == CANARY_POS
+
+
+async def test_who_voted_for_which_proposal_stays_the_voters_own(
+    sqlite_server: ServerProc, clients: Any
+) -> None:
+    """The Socratic uitgangsvraag is voted on: everyone sees the counts change, only the voter
+    sees whose vote it was (the others' log has a placeholder with no actor)."""
+    room = create_room(sqlite_server.base, "socratisch")
+    fac: Client = clients(room["room"])
+    await fac.connect({"key": room["facilitator_key"], "name": "Fenna"})
+    a: Client = clients(room["room"])
+    await a.connect({"key": room["join_key"], "name": "Anna"})
+    b: Client = clients(room["room"])
+    await b.connect({"key": room["join_key"], "name": "Bram"})
+    await fac.ok("phase.goto", {"index": 1})
+    await a.ok("outcome.propose", {"field": "uitgangsvraag", "id": "u1", "text": "Wanneer spreek je aan?"})
+    seq = await b.ok("outcome.vote", {"id": "u1", "on": True})
+    mine = await b.wait_for(lambda m: m["t"] == "event" and m["seq"] == seq)
+    assert mine["type"] == "outcome.voted" and mine["actor"] == b.pid
+    for c in (fac, a):
+        await c.wait_seq(seq)
+        ev = next(e for e in c.events if e["seq"] == seq)
+        assert ev == {"t": "event", "seq": seq, "type": "private", "actor": None, "at": ev["at"], "data": {}}
+    adopted = await fac.ok("outcome.adopt", {"id": "u1"})
+    ev = await a.wait_for(lambda m: m["t"] == "event" and m["seq"] == adopted)
+    assert ev["data"]["text"] == "Wanneer spreek je aan?"
