@@ -26,4 +26,4 @@ if command -v npm >/dev/null 2>&1; then
 else
   echo "npm is missing: the node-ws peer will be skipped" >&2
 fi
-echo "bench setup done ($VENV)"
+echo "bench setup done ($UV_PROJECT_ENVIRONMENT)"
