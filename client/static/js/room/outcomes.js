@@ -4,8 +4,9 @@
  * second) or leave the field, against the version they started from (`base`): a change made by
  * someone else meanwhile is never overwritten silently; they keep theirs, take the other, or merge
  * by hand. Alpine.data('outcomesPanel'). */
-import { fillBox, withConflicts } from "../core/conflicts.js";
-import { clearDraft, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
+import { withConflicts } from "../core/conflicts.js";
+import { clearDraft, sentDraft } from "../core/drafts.js";
+import { versionedFields } from "../core/fields.js";
 import { dict } from "../core/maps.js";
 import { limits } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -13,12 +14,17 @@ import { fieldEditors } from "../core/typing.js";
 import { errorIn } from "../tools/board.js";
 import { base } from "./base.js";
 
-var PAUSE_MS = 1000;
-
 function outcomesPanel() {
   var stopEffect = null;
-  var pauseTimer = null;
-  var bases = dict(); // "<phase>/<field>" -> the version the person's text starts from
+  // Keyed "<phase>/<field>"; the box (and draft) is "outcome-<phase>-<field>".
+  var boxes = versionedFields({
+    box: function (key) {
+      return "outcome-" + key.replace("/", "-");
+    },
+    version: function (key) {
+      return "outcome." + key;
+    },
+  });
   return base(withConflicts({
     error: "",
     init: function () {
@@ -31,13 +37,11 @@ function outcomesPanel() {
         var versions = st.versions || {};
         void st.phase;
         self.$nextTick(function () {
-          self.mine.forEach(function (f) {
-            var box = document.getElementById(f.id);
-            var v = versions["outcome." + f.key] || 0;
-            if (box && document.activeElement !== box && !hasDraft(f.id)) bases[f.key] = v;
-            if (bases[f.key] === undefined) bases[f.key] = v;
-            if (box) box.setAttribute("data-draft-base", String(bases[f.key])); // a draft keeps its base
-            syncBox(box, st.outcomes[f.key] || "");
+          var keys = self.mine.map(function (f) {
+            return f.key;
+          });
+          boxes.sync(keys, versions, function (k) {
+            return st.outcomes[k] || "";
           });
         });
       });
@@ -191,8 +195,7 @@ function outcomesPanel() {
       return !!this.error;
     },
     save: function (ev) {
-      if (pauseTimer) clearTimeout(pauseTimer);
-      pauseTimer = null;
+      boxes.cancelPause();
       var box = ev.target;
       var key = box.getAttribute("data-key");
       var f = this.mine.filter(function (x) {
@@ -204,45 +207,36 @@ function outcomesPanel() {
         clearDraft(f.id);
         return;
       }
-      this.setField(f, text, bases[key] || 0);
+      this.setField(f, text, boxes.base(key));
     },
     setField: function (f, text, version) {
       var self = this;
       this.error = "";
-      var sent = Promise.resolve(
-        this.cmd("outcome.set", { phase: f.phase, field: f.field, text: text, base: version })
-      ).then(function (r) {
-        if (r && r.t === "ack") bases[f.key] = r.seq;
+      var sent = this.cmd("outcome.set", { phase: f.phase, field: f.field, text: text, base: version });
+      boxes.sent(f.key, text, sent, function (r) {
         // Someone else changed the field since this person started: nothing is overwritten.
         if (r && r.t === "error" && !self.conflictFrom("outcome." + f.key, f.id, text, r)) {
           self.error = errorIn(self.$store.kring, r.code);
         }
-        return r;
       });
-      sentDraft(f.id, text, sent);
     },
     onType: function (ev) {
-      if (!ev.isTrusted) return; // a draft put back after a reload waits for the person
       var self = this;
-      var target = ev.target;
-      if (pauseTimer) clearTimeout(pauseTimer);
-      pauseTimer = setTimeout(function () {
-        pauseTimer = null;
-        self.save({ target: target });
-      }, PAUSE_MS);
+      boxes.onType(ev, function (e) {
+        self.save(e);
+      });
     },
     // The conflict panel's choices (core/conflicts.js).
     resolveConflict: function (key, how, c) {
+      var self = this;
       var k = key.slice("outcome.".length);
       var f = this.mine.filter(function (x) {
         return x.key === k;
       })[0];
       if (!f) return;
-      bases[k] = c.version;
-      var box = document.getElementById(f.id);
-      if (how === "mine") this.setField(f, c.mine, c.version);
-      else if (how === "theirs" && box) box.value = c.theirs;
-      else if (how === "merge") fillBox(box, c.merged, f.id, c.version);
+      boxes.resolve(k, how, c, function (text, version) {
+        self.setField(f, text, version);
+      });
     },
   }));
 }

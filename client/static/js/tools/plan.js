@@ -2,8 +2,9 @@
  * Enter); the others suggest (plan.suggest) and the inbrenger accepts or dismisses. Advice cards
  * marked useful are shown beside the plan. The fields are the server's PLAN_FIELDS
  * (enums().plan_fields); strings: the catalog section "plan.". */
-import { fillBox, withConflicts } from "../core/conflicts.js";
-import { clearDraft, draftBase, hasDraft, sentDraft, syncBox } from "../core/drafts.js";
+import { withConflicts } from "../core/conflicts.js";
+import { clearDraft, sentDraft } from "../core/drafts.js";
+import { versionedFields } from "../core/fields.js";
 import { dict } from "../core/maps.js";
 import { enums, limits } from "../core/page.js";
 import { component } from "../core/store.js";
@@ -16,12 +17,16 @@ function fields() {
   return enums().plan_fields.concat(enums().eval_plan_fields);
 }
 
-var PAUSE_MS = 1000;
-
 function planBoard() {
   var stopEffect = null;
-  var pauseTimer = null;
-  var bases = dict(); // field -> the version (seq) the person's text starts from
+  var boxes = versionedFields({
+    box: function (f) {
+      return "plan-" + f;
+    },
+    version: function (f) {
+      return "plan." + f;
+    },
+  });
   return withActions(withConflicts({
     suggesting: null, // field being suggested for
 
@@ -37,15 +42,8 @@ function planBoard() {
         var versions = st.versions || {};
         void st.phase;
         self.$nextTick(function () {
-          fields().forEach(function (f) {
-            var box = document.getElementById("plan-" + f);
-            // The version this person's text starts from: the one last shown in the box, or
-            // the one a kept draft was started from (also after a reload: core/drafts.js).
-            var v = versions["plan." + f] || 0;
-            if (hasDraft("plan-" + f)) bases[f] = draftBase("plan-" + f, v);
-            else if (!box || document.activeElement !== box || bases[f] === undefined) bases[f] = v;
-            if (box) box.setAttribute("data-draft-base", String(bases[f]));
-            syncBox(box, plan[f] || "");
+          boxes.sync(fields(), versions, function (f) {
+            return plan[f] || "";
           });
         });
       });
@@ -158,8 +156,7 @@ function planBoard() {
     },
 
     save: function (ev) {
-      if (pauseTimer) clearTimeout(pauseTimer);
-      pauseTimer = null;
+      boxes.cancelPause();
       if (!this.canEdit) return;
       var f = ev.target.getAttribute("data-field");
       var text = ev.target.value.trim().slice(0, limits().text);
@@ -169,38 +166,29 @@ function planBoard() {
         clearDraft("plan-" + f);
         return;
       }
-      this.setField(f, text, bases[f] || 0);
+      this.setField(f, text, boxes.base(f));
     },
     setField: function (f, text, base) {
       var self = this;
-      var sent = this.send("plan.set", { field: f, text: text, base: base }).then(function (r) {
-        if (r && r.t === "ack") bases[f] = r.seq; // (a draft typed on meanwhile: sentDraft rebases it)
+      boxes.sent(f, text, this.send("plan.set", { field: f, text: text, base: base }), function (r) {
         // Someone else changed the field since this person started: nothing is overwritten.
         self.conflictFrom("plan." + f, "plan-" + f, text, r);
-        return r;
       });
-      sentDraft("plan-" + f, text, sent);
     },
     // The conflict panel's choices (core/conflicts.js).
     resolveConflict: function (key, how, c) {
-      var f = key.slice(5);
-      bases[f] = c.version;
-      var box = document.getElementById("plan-" + f);
-      if (how === "mine") this.setField(f, c.mine, c.version);
-      else if (how === "theirs" && box) box.value = c.theirs;
-      else if (how === "merge") fillBox(box, c.merged, "plan-" + f, c.version);
-    },
-    // Typing: saved once the person pauses (PAUSE_MS), as well as on leaving the field.
-    onType: function (ev) {
-      // A draft put back after a reload (an untrusted event) waits for the person: not saved unasked.
-      if (!ev.isTrusted) return;
       var self = this;
-      var target = ev.target;
-      if (pauseTimer) clearTimeout(pauseTimer);
-      pauseTimer = setTimeout(function () {
-        pauseTimer = null;
-        self.save({ target: target });
-      }, PAUSE_MS);
+      var f = key.slice(5);
+      boxes.resolve(f, how, c, function (text, version) {
+        self.setField(f, text, version);
+      });
+    },
+    // Typing: saved once the person pauses, as well as on leaving the field.
+    onType: function (ev) {
+      var self = this;
+      boxes.onType(ev, function (e) {
+        self.save(e);
+      });
     },
     fieldKey: function (ev) {
       if (ev.key === "Enter" && !ev.shiftKey) {
