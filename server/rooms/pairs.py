@@ -5,8 +5,9 @@ notes: longer texts) that only its members receive, whose events have the pair a
 When the time is up, or the facilitator says so, the round ends, everyone returns, and each pair's
 board is revealed to the group, pair by pair as they present or all at once.
 
-Who takes part by default: the phase's writers (the method's roles: participants, the inbrenger,
-listeners as the phase's `writers` say), never the facilitator; the browser sends those present.
+Who takes part by default: of those present (the browser sends who is online), the phase's writers
+(the method's roles: participants, the inbrenger, listeners as the phase's `writers` say), never the
+facilitator.
 By hand the facilitator may pair anyone in the room, themselves included.
 Leaving: the pair stays. A member who left (removed) leaves their partner alone with the board;
 the facilitator may move the partner (`pairs.move`), and the pair's board stays the pair's.
@@ -20,7 +21,7 @@ so every replay forms the same pairs. Only the latest round runs; starting one e
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from .commands import (
@@ -51,15 +52,17 @@ PAIR_KINDS = {"card": MAX_NODE, "note": MAX_CARD}  # a short point, a longer not
 # --- who, and how they are grouped -----------------------------------------------------------------
 
 
-def pair_people(s: RoomState) -> list[str]:
-    """Who takes part by default: the phase's writers but the facilitator, in join order; where
-    they are fewer than two, everyone but the facilitator; else everyone."""
-    others = [p for p in s.participants if not s.is_fac(p)]
+def pair_people(s: RoomState, present: Collection[str] | None = None) -> list[str]:
+    """Who takes part by default, of those `present` (everyone in the room when not given): the
+    phase's writers but the facilitator, in join order; where they are fewer than two, everyone but
+    the facilitator; else everyone."""
+    here = [p for p in s.participants if present is None or p in present]
+    others = [p for p in here if not s.is_fac(p)]
     writers = [p for p in others if may_write(s, p)]
     for people in (writers, others):
         if len(people) >= GROUP_SIZE[0]:
             return people
-    return list(s.participants)
+    return here
 
 
 def form_groups(people: list[str]) -> list[list[str]]:
@@ -112,16 +115,16 @@ def _pid_list(a: Mapping[str, Any], key: str, s: RoomState) -> list[str]:
 
 @handles("pairs.start")
 def _pairs_start(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
-    """`{groups}` by hand, or `{people?, shuffle?}` paired in order (shuffled on the server);
-    `minutes` the round's time."""
-    _only_keys(a, "groups", "people", "shuffle", "minutes")
+    """`{groups}` by hand, or `{present?, shuffle?}`: of those present (the browser knows who is),
+    the method's people, paired in join order or shuffled on the server; `minutes` the time."""
+    _only_keys(a, "groups", "present", "shuffle", "minutes")
     _need_fac(s, actor)
     if not tool_open(s, "pairs"):
         raise _Bad("phase_closed", "pair work is not open in this phase")
     minutes = _arg_int(a, "minutes", *PAIR_MINUTES) if "minutes" in a else PAIR_DEFAULT_MINUTES
     if "groups" in a:
-        if "people" in a or "shuffle" in a:
-            raise _Bad("invalid", "give either 'groups' or 'people'")
+        if "present" in a or "shuffle" in a:
+            raise _Bad("invalid", "give either 'groups' or 'present'")
         raw = a["groups"]
         if not isinstance(raw, list) or not raw:
             raise _Bad("invalid", "'groups' must be a non-empty list of groups")
@@ -130,7 +133,7 @@ def _pairs_start(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
         if any(not lo <= len(g) <= hi for g in groups):
             raise _Bad("invalid", f"a group has {lo} or {hi} people")
     else:
-        people = _pid_list(a, "people", s) if "people" in a else pair_people(s)
+        people = pair_people(s, _pid_list(a, "present", s) if "present" in a else None)
         if len(people) < GROUP_SIZE[0]:
             raise _Bad("invalid", "pair work needs at least two people")
         shuffle = a.get("shuffle", False)

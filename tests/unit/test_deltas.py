@@ -66,14 +66,13 @@ POOL: dict[str, list[Any]] = {
     "learned": ["Stilte mag"],
     "name": ["Nieuwe naam"],
     "at": [None, 2_000_000],
-    "present": [["F", "A"]],
+    "present": [["F", "A"], ["A", "B", "L"], ["A", "B", "I", "L", "F"]],
     "chair": ["A", None],
     "inbrenger": ["I", None],
     "meeting": ["m0"],
     "status": ["done"],
     "shared": [True, False],
     "group": [0, 1, None],
-    "people": [["A", "B", "L"], ["A", "B", "I", "L"]],
     "shuffle": [True, False],
 }
 ARGS: dict[str, tuple[str, ...]] = {
@@ -129,7 +128,7 @@ ARGS: dict[str, tuple[str, ...]] = {
     "facilitator.writes": ("on",),
     "knowledge.set": ("title", "text", "link"),
     "notes.reveal": ("authors",),
-    "pairs.start": ("people", "shuffle", "minutes"),
+    "pairs.start": ("present", "shuffle", "minutes"),
     "pairs.move": ("pid", "group"),
     "pairs.time": ("seconds",),
     "pairs.reveal": ("group",),
@@ -475,7 +474,7 @@ SCRIPT: list[tuple[str | None, str, dict[str, Any]]] = [
     ("F", "outcome.set", {"phase": "wat-deed-de-inbrenger", "field": "gedaan", "text": "Ik wachtte"}),
     ("F", "method.switch", {"method": "waarderend"}),
     ("F", "phase.goto", {"index": 3}),  # In tweetallen: pair work
-    ("F", "pairs.start", {"people": ["A", "B", "I"], "shuffle": True, "minutes": 5}),
+    ("F", "pairs.start", {"present": ["A", "B", "I", "L"], "shuffle": True, "minutes": 5}),
     ("F", "pairs.start", {"groups": [["A", "B"], ["I", "L"]], "minutes": 5}),
     ("A", "pair.add", {"id": "pa", "kind": "card", "text": "Ze nam de tijd"}),
     ("I", "pair.add", {"id": "pa", "kind": "note", "text": "Een andere pa"}),

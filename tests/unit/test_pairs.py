@@ -46,14 +46,14 @@ def test_pairs_in_order_and_an_odd_one_out_makes_a_trio() -> None:
 def test_the_shuffle_is_decided_on_the_server_and_replayed_from_the_event() -> None:
     r = _room("A", "B", "C", "D", "E", "G", "H")
     people = ["A", "B", "C", "D", "E", "G", "H"]
-    e = r.do("F", "pairs.start", people=people, shuffle=True)
+    e = r.do("F", "pairs.start", present=people, shuffle=True)
     flat = [p for g in e.data["groups"] for p in g]
     assert sorted(flat) == sorted(people) and [len(g) for g in e.data["groups"]] == [2, 2, 3]
     assert r.replayed().pairs == r.state.pairs  # the pairs are in the event, not re-drawn
     shuffles = set()
     for i in range(6):
         r.tick(1_000 + i)
-        d = r.decide("F", "pairs.start", people=people, shuffle=True)
+        d = r.decide("F", "pairs.start", present=people, shuffle=True)
         shuffles.add(json.dumps(d.data["groups"]))  # type: ignore[union-attr]
     assert len(shuffles) > 1  # not the same order every time
 
@@ -65,7 +65,11 @@ def test_pairs_by_hand_and_the_checks() -> None:
     r.refuse("F", "pairs.start", "invalid", groups=[["A", "B", "C", "D"]])  # four
     r.refuse("F", "pairs.start", "invalid", groups=[["A", "B"], ["B", "C"]])  # twice
     r.refuse("F", "pairs.start", "not_found", groups=[["A", "Z"]])
-    r.refuse("F", "pairs.start", "invalid", people=["A"])
+    r.refuse("F", "pairs.start", "invalid", present=["A"])  # nobody to pair with
+    # Fewer than two of the method's people here: the others but the facilitator.
+    assert r.decide("F", "pairs.start", present=["A", "F", "I"]).data["groups"] == [["I", "A"]]  # type: ignore[union-attr]
+    # Of those present, the method's people: not the inbrenger nor the facilitator here.
+    assert r.decide("F", "pairs.start", present=["A", "B", "I", "F"]).data["groups"] == [["A", "B"]]  # type: ignore[union-attr]
     r.refuse("F", "pairs.start", "invalid", minutes=0)
     r.refuse("F", "pairs.start", "invalid", groups=[["A", "B"]], shuffle=True)
     # By hand the facilitator may pair anyone, themselves included.
