@@ -77,6 +77,9 @@ function pairsBoard() {
     get watching() {
       return this.running && this.myGroup < 0;
     },
+    get workingText() {
+      return this.isFac ? this.L.workingFac : this.L.working;
+    },
     get introText() {
       return this.isFac ? this.L.introFac : this.L.intro;
     },
@@ -147,8 +150,8 @@ function pairsBoard() {
             items: shown ? items : [],
             showItems: shown && items.length > 0,
             emptyShown: shown && items.length === 0,
-            hidden: !shown && i !== mine,
-            hiddenText: self.isFac && self.running ? self.f("count", { n: n }) : self.L.hidden,
+            hidden: !shown,
+            hiddenText: i === mine && self.running ? self.L.yours : self.isFac && self.running ? self.f("count", { n: n }) : self.L.hidden,
             canReveal: self.isFac && !shown,
             revealLabel: self.L.reveal + ": " + names[i],
             members: self.isFac && self.running
