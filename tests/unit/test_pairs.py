@@ -180,3 +180,39 @@ def test_a_new_round_ends_the_one_before_and_time_can_be_added() -> None:
     r.refuse("F", "pairs.end", "invalid")
     r.refuse("F", "pairs.time", "invalid", seconds=60)
     r.refuse("A", "pair.add", "invalid", id="z", kind="sticker", text="x")
+
+
+def test_a_method_opens_pair_work_and_it_survives_toml() -> None:
+    from engine_harness import LIB
+
+    from server.methods import MethodError, parse_method, parse_toml, to_toml
+
+    m = LIB.methods["waarderend"]
+    pair_phases = [p for p in m.phases if "pairs" in p.tools]
+    assert [p.id for p in pair_phases] == ["tweetallen"]  # seed 001: "steeds met tweetallen werkend"
+    assert parse_toml(to_toml(m)) == m
+    data = m.to_dict()
+    data["phases"][3]["tools"] = ["text", "pairz"]
+    try:
+        parse_method(data, "test")
+    except MethodError as e:
+        assert e.detail()["path"] == ["phases", 3, "tools"]
+    else:
+        raise AssertionError("an unknown tool was accepted")
+
+
+def test_the_report_has_each_pair_as_its_viewer_may_see_it() -> None:
+    from server import report
+
+    r = _room("A", "B", "C", "D", "E")
+    r.do("F", "pairs.start")  # [A, B], [C, D, E]
+    r.do("A", "pair.add", id="a1", kind="card", text="Ze *nam* de tijd")
+    r.do("C", "pair.add", id="c1", kind="note", text="GEHEIM-CDE")
+    r.do("F", "pairs.reveal", group=0)
+    md = report.markdown(r.view("F"), "nl")
+    assert "## Tweetallen: In tweetallen" in md
+    assert "### Tweetal 1: A, B" in md and "- Ze \\*nam\\* de tijd (A)" in md
+    assert "### Drietal 2: C, D, E" in md and "GEHEIM" not in md
+    assert "- *nog niet gedeeld met de groep*" in md
+    own = report.markdown(r.view("D"), "en")  # their own pair's board, not yet shown to the group
+    assert "### Trio 2: C, D, E" in own and "- *Note:* GEHEIM-CDE (C)" in own
