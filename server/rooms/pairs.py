@@ -133,7 +133,12 @@ def _pairs_start(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
         if any(not lo <= len(g) <= hi for g in groups):
             raise _Bad("invalid", f"a group has {lo} or {hi} people")
     else:
-        people = pair_people(s, _pid_list(a, "present", s) if "present" in a else None)
+        present = a.get("present")
+        if present is not None and (
+            not isinstance(present, list) or not all(isinstance(p, str) for p in present)
+        ):
+            raise _Bad("invalid", "'present' must be a list of participant ids")
+        people = pair_people(s, present)  # someone the browser still lists but who left: left out
         if len(people) < GROUP_SIZE[0]:
             raise _Bad("invalid", "pair work needs at least two people")
         shuffle = a.get("shuffle", False)

@@ -65,7 +65,8 @@ def test_pairs_by_hand_and_the_checks() -> None:
     r.refuse("F", "pairs.start", "invalid", groups=[["A", "B", "C", "D"]])  # four
     r.refuse("F", "pairs.start", "invalid", groups=[["A", "B"], ["B", "C"]])  # twice
     r.refuse("F", "pairs.start", "not_found", groups=[["A", "Z"]])
-    r.refuse("F", "pairs.start", "invalid", present=["A"])  # nobody to pair with
+    r.refuse("F", "pairs.start", "invalid", present=["A", "gone"])  # nobody to pair with
+    r.refuse("F", "pairs.start", "invalid", present="A")
     # Fewer than two of the method's people here: the others but the facilitator.
     assert r.decide("F", "pairs.start", present=["A", "F", "I"]).data["groups"] == [["I", "A"]]  # type: ignore[union-attr]
     # Of those present, the method's people: not the inbrenger nor the facilitator here.
