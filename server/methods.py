@@ -17,7 +17,19 @@ from typing import Any
 from .kind_hints import CODES as HINT_CODES
 
 TOOLS = frozenset(
-    {"text", "questions", "advice", "mindmap", "forcefield", "notes", "vote", "plan", "rounds", "evaluation"}
+    {
+        "text",
+        "questions",
+        "advice",
+        "mindmap",
+        "forcefield",
+        "notes",
+        "vote",
+        "plan",
+        "rounds",
+        "evaluation",
+        "pairs",  # work in pairs, each pair on a private board of its own (server/rooms/pairs.py)
+    }
 )
 # Board tools an earlier phase fills and a later phase may show read-only (a phase's `show`).
 SHOW_TOOLS = frozenset({"mindmap", "forcefield", "plan"})

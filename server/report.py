@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from . import i18n
+from .report_pairs import pairs_markdown
 from .rooms import EVAL_PLAN_FIELDS, PLAN_FIELDS, Event
 from .rooms.notes import group_of_roles
 
@@ -130,6 +131,7 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
         lines.append("")
 
     lines += _phase_sections(v, lang, L, who)
+    lines += pairs_markdown(v, lang, _md, who)
 
     if any("plan" in p["tools"] for p in m["phases"]):  # a plan only where the method has one
         lines += [f"## {L('plan')}", ""]

@@ -56,6 +56,7 @@ from .rooms import (
 from .rooms.evaluation import EVAL_KEYS
 from .rooms.knowledge import MAX_KNOWLEDGE_TITLE, MAX_LINK
 from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
+from .rooms.pairs import PAIR_DEFAULT_MINUTES, PAIR_MINUTES
 from .store.base import Unavailable
 from .thread import MAX_THREAD_TEXT
 
@@ -111,6 +112,8 @@ LIMITS: dict[str, Any] = {
     "round_default_s": ROUND_DEFAULT_S,
     "votes_per_person": list(VOTES_PER_PERSON),
     "score": list(SCORE),
+    "pair_minutes": list(PAIR_MINUTES),
+    "pair_default_minutes": PAIR_DEFAULT_MINUTES,
 }
 ENUMS: dict[str, list[str]] = {
     "roles": list(ROLE_ORDER),

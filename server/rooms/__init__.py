@@ -26,6 +26,7 @@ from . import (  # noqa: F401
     mindmap,
     notes,
     outcomes,
+    pairs,
     phases,
     plan,
     proposals,

@@ -115,8 +115,9 @@ SHARED_KEYS = (
     "fac_writing",
     "speakers",
     "knowledge",
+    "pairs",
 )
-VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "cards", "proposals")
+VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "pair_board", "cards", "proposals")
 FACILITATOR_KEYS = (
     "hidden",
     "waiting",
@@ -125,6 +126,7 @@ FACILITATOR_KEYS = (
     "notes_hidden",
     "notes_hidden_by",
     "plan_missing",
+    "pair_counts",
 )
 
 # Filled by `seal` from the registered parts, in the order above.

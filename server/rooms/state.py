@@ -86,6 +86,10 @@ class RoomState:
     proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
     # A knowledge input beside the case: {title, text, link, at} or None (server/rooms/knowledge.py).
     knowledge: dict[str, Any] | None = None
+    # Pair work: its rounds (groups, time, revealed boards) and the pairs' board items
+    # (server/rooms/pairs.py).
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+    pair_items: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -421,7 +421,7 @@ async def test_c_the_method_editor_keeps_every_key_of_a_method(
     page = s.page
     await become_member(s, f"{base}/g/{g['group']}#{g['admin_key']}", "Anna")
     lib = library()
-    for mid in ("socratisch", "ui-model", "roddel", "reflecting-team"):
+    for mid in ("socratisch", "ui-model", "roddel", "reflecting-team", "waarderend"):  # waarderend: pairs
         await page.locator("#me-source").select_option(f"b:{mid}")
         await page.locator(".method-editor").get_by_role("button", name="Kopiëren naar de editor").click()
         await expect(page.locator("#me-id")).to_be_focused()

@@ -28,7 +28,17 @@ POOL: dict[str, list[Any]] = {
     "text": ["Wat gebeurde er?", "Heb je al overwogen te stoppen?", "Ik zou wachten"],
     "question": ["Hoe ga ik om met stilte?"],
     # The kinds the three methods below open, the question most.
-    "kind": ["question", "question", "position", "association", "checkin", "advice", "judgement"],
+    "kind": [
+        "question",
+        "question",
+        "position",
+        "association",
+        "checkin",
+        "advice",
+        "judgement",
+        "card",
+        "note",
+    ],
     "side": ["promoting", "hindering"],
     "importance": [1, 3, 5],
     "difficulty": [2, 4],
@@ -43,7 +53,7 @@ POOL: dict[str, list[Any]] = {
     "on": [True, False],
     "votes": [1, 3],
     "field": ["action", "first_step", "gedaan", "uitgangsvraag"],
-    "method": ["basis", "incident", "krachtenveld", "balint", "socratisch"],
+    "method": ["basis", "incident", "krachtenveld", "balint", "socratisch", "waarderend"],
     "authors": ["all", "listeners", "inbrenger"],
     "title": ["Weerstand", ""],
     "link": ["https://example.org/w", ""],
@@ -56,12 +66,14 @@ POOL: dict[str, list[Any]] = {
     "learned": ["Stilte mag"],
     "name": ["Nieuwe naam"],
     "at": [None, 2_000_000],
-    "present": [["F", "A"]],
+    "present": [["F", "A"], ["A", "B", "L"], ["A", "B", "I", "L", "F"]],
     "chair": ["A", None],
     "inbrenger": ["I", None],
     "meeting": ["m0"],
     "status": ["done"],
     "shared": [True, False],
+    "group": [0, 1, None],
+    "shuffle": [True, False],
 }
 ARGS: dict[str, tuple[str, ...]] = {
     "phase.goto": ("index",),
@@ -120,6 +132,13 @@ ARGS: dict[str, tuple[str, ...]] = {
     "facilitator.writes": ("on",),
     "knowledge.set": ("title", "text", "link"),
     "notes.reveal": ("authors",),
+    "pairs.start": ("present", "shuffle", "minutes"),
+    "pairs.move": ("pid", "group"),
+    "pairs.time": ("seconds",),
+    "pairs.reveal": ("group",),
+    "pair.add": ("id", "kind", "text"),
+    "pair.edit": ("id", "text"),
+    "pair.remove": ("id",),
     # The server's own, with no actor:
     "participant.join": ("pid", "name"),
     "participant.wait": ("pid", "name"),
@@ -130,7 +149,11 @@ ARGS: dict[str, tuple[str, ...]] = {
 NEVER = {"room.erase", "participant.grant"}  # the end of a room; the hello's own role change
 SERVER_SIDE = sorted(SERVER_COMMANDS - NEVER)
 # The board tools often, the rest now and then, so a run reaches deep states.
-BOARD = sorted(t for t in CLIENT_COMMANDS - NEVER if t.split(".")[0] in {"card", "mindmap", "force", "note"})
+BOARD = sorted(
+    t
+    for t in CLIENT_COMMANDS - NEVER
+    if t.split(".")[0] in {"card", "mindmap", "force", "note", "pair", "pairs"}
+)
 
 
 def _command(type_: str) -> st.SearchStrategy[tuple[str | None, str, dict[str, Any]]]:
@@ -216,7 +239,7 @@ def _diff(a: dict[str, Any], b: dict[str, Any]) -> str:
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    method=st.sampled_from(["basis", "incident", "krachtenveld"]),
+    method=st.sampled_from(["basis", "incident", "krachtenveld", "waarderend"]),
     group=st.booleans(),
     steps=st.lists(STEP, min_size=40, max_size=90),
 )
@@ -236,6 +259,60 @@ def test_welcome_plus_deltas_is_the_fresh_view_for_every_viewer(
     touched, events = Touched(), []
     before = {v: json.dumps(h) for v, h in held.items()}
     for (actor, type_, args), flush in steps:
+        d = decide(r.state, Command(type_, dict(args)), actor, r.now, LIB.methods)
+        if isinstance(d, Draft):
+            e = Event(r.state.seq + 1, d.type, actor, r.now, d.data, d.audience)
+            touched.add(r.state, e)
+            apply(r.state, e)
+            events.append(e)
+        r.tick(7_000)
+        if flush and touched:
+            _check_batch(r, touched, held, before, events)
+            touched, events = Touched(), []
+            before = {v: json.dumps(h) for v, h in held.items()}
+    if touched:
+        _check_batch(r, touched, held, before, events)
+
+
+# Pair work: rounds, moves, late joins and removals, the pairs' own boards and their reveals, in the
+# phase that opens it (the run above reaches it only now and then).
+PAIR_STEP = st.tuples(
+    st.sampled_from(
+        [
+            *["pair.add"] * 8,
+            *["pair.edit"] * 4,
+            *["pair.remove"] * 2,
+            *["pairs.start", "pairs.move", "pairs.reveal"] * 2,
+            "pairs.end",
+            "pairs.time",
+            "participant.join",
+            "participant.remove",
+            "role.assign",
+            "phase.goto",
+        ]
+    ).flatmap(_command),
+    st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(PAIR_STEP, min_size=30, max_size=70))
+def test_pair_work_deltas_for_every_viewer(
+    steps: list[tuple[tuple[str | None, str, dict[str, Any]], bool]],
+) -> None:
+    r = Room("waarderend")
+    r.join("F", "Fenna", ["facilitator"])
+    for pid in ("I", "A", "B", "L"):
+        r.join(pid)
+    r.do("F", "role.assign", pid="I", role="inbrenger", on=True)
+    r.do("F", "role.assign", pid="L", role="listener", on=True)
+    r.goto("tweetallen")
+    held = {v: view(r.state, v, public=v is None) for v in [None, *r.state.participants]}
+    touched, events = Touched(), []
+    before = {v: json.dumps(h) for v, h in held.items()}
+    for (actor, type_, args), flush in steps:
+        if type_.startswith("pair.") and actor == "F":
+            actor = "A"
         d = decide(r.state, Command(type_, dict(args)), actor, r.now, LIB.methods)
         if isinstance(d, Draft):
             e = Event(r.state.seq + 1, d.type, actor, r.now, d.data, d.audience)
@@ -399,6 +476,21 @@ SCRIPT: list[tuple[str | None, str, dict[str, Any]]] = [
     (None, "leervraag.shared", {"pid": "A", "shared": True}),
     ("F", "knowledge.set", {"title": "Weerstand", "text": "Weerstand is informatie", "link": ""}),
     ("F", "outcome.set", {"phase": "wat-deed-de-inbrenger", "field": "gedaan", "text": "Ik wachtte"}),
+    ("F", "method.switch", {"method": "waarderend"}),
+    ("F", "phase.goto", {"index": 3}),  # In tweetallen: pair work
+    ("F", "pairs.start", {"present": ["A", "B", "I", "L"], "shuffle": True, "minutes": 5}),
+    ("F", "pairs.start", {"groups": [["A", "B"], ["I", "L"]], "minutes": 5}),
+    ("A", "pair.add", {"id": "pa", "kind": "card", "text": "Ze nam de tijd"}),
+    ("I", "pair.add", {"id": "pa", "kind": "note", "text": "Een andere pa"}),
+    ("B", "pair.edit", {"id": "pa", "text": "Ze nam echt de tijd"}),
+    ("L", "pair.add", {"id": "pl", "kind": "card", "text": "weg"}),
+    ("I", "pair.remove", {"id": "pl"}),
+    ("F", "pairs.time", {"seconds": 60}),
+    ("F", "pairs.move", {"pid": "L", "group": 0}),
+    ("F", "pairs.move", {"pid": "L"}),
+    ("F", "pairs.end", {}),
+    ("F", "pairs.reveal", {"group": 1}),
+    ("F", "pairs.reveal", {}),
     ("F", "method.switch", {"method": "socratisch"}),
     ("F", "phase.goto", {"index": 1}),  # the uitgangsvraag: proposed and voted on
     ("A", "outcome.propose", {"field": "uitgangsvraag", "id": "u1", "text": "Wanneer spreek je aan?"}),

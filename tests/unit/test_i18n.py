@@ -145,10 +145,11 @@ SECTION_OF_TEMPLATE = {
     "partials/mindmap.html": "mindmap.",
     "partials/plan.html": "plan.",
     "partials/vote.html": "vote.",
+    "partials/pairs.html": "pairs.",
     "projector.html": "projector.",
     "report.html": "report.",
 }
-TOOL_FILES = ("forcefield", "mindmap", "plan", "vote", "projector", "report")
+TOOL_FILES = ("forcefield", "mindmap", "plan", "vote", "pairs", "projector", "report")
 
 
 def _named_keys() -> dict[str, set[str]]:

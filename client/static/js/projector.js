@@ -9,6 +9,7 @@ import { rawState, withActions } from "./tools/board.js";
 import { draw as drawForcefield } from "./tools/forcefield-draw.js";
 import { draw as drawMindmap, viewport } from "./tools/mindmap-draw.js";
 import { BIG_MAP, layout, overviewFolds } from "./tools/mindmap-layout.js";
+import { groups as pairGroups, latest as latestPairs } from "./tools/pairs-rows.js";
 import { rows as planRows } from "./tools/plan-rows.js";
 
 function pad(n) {
@@ -179,6 +180,40 @@ function projectorPage() {
     },
     get showNotes() {
       return this.notes.length > 0 && (this.has("notes") || this.showCards);
+    },
+    // Pair work (tools/pairs-rows.js): the pairs and their time while they work, the boards the
+    // facilitator showed after.
+    get pairIndex() {
+      return this.st ? latestPairs(this.st, this.st.phase.id) : -1;
+    },
+    get showPairs() {
+      return this.pairIndex >= 0;
+    },
+    get pairsRunning() {
+      var rs = (this.st && this.st.pairs) || [];
+      return this.showPairs && this.pairIndex === rs.length - 1 && !rs[this.pairIndex].ended;
+    },
+    get pairsTime() {
+      if (!this.pairsRunning) return "";
+      var ms = this.st.pairs[this.pairIndex].deadline - this.clock;
+      if (ms <= 0) return this.L.pairsTimeUp;
+      var s = Math.ceil(ms / 1000);
+      return this.L.pairsWorking + " · " + Math.floor(s / 60) + ":" + pad(s % 60);
+    },
+    get pairGroups() {
+      var self = this;
+      var store = this.$store.kring;
+      if (!this.showPairs) return [];
+      return pairGroups(this.st, this.pairIndex, store.name.bind(store), function (i, size) {
+        return self.f(size < 3 ? "pairGroup" : "trioGroup", { n: i + 1 });
+      }).map(function (g) {
+        return Object.assign({}, g, {
+          cls: "pj-pair" + (g.shown ? " is-shown" : ""),
+          items: g.items.map(function (it) {
+            return Object.assign({}, it, { cls: "pj-card" + (it.note ? " is-note" : "") });
+          }),
+        });
+      });
     },
     get votes() {
       var v = this.st && this.st.vote;

@@ -12,6 +12,7 @@ import { draw as drawForcefield, sorted } from "./tools/forcefield-draw.js";
 import { draw as drawMindmap } from "./tools/mindmap-draw.js";
 import { layout, outline } from "./tools/mindmap-layout.js";
 import { isoDay, longDate } from "./core/time.js";
+import { groups as pairGroups } from "./tools/pairs-rows.js";
 import { rows as planRows } from "./tools/plan-rows.js";
 
 function fmtMin(ms) {
@@ -111,6 +112,29 @@ function reportPage() {
     get knowledge() {
       var k = this.st && this.st.knowledge;
       return k ? { title: k.title, text: k.text, link: k.link || "" } : null;
+    },
+    // Pair work, per round and per pair (server/report_pairs.py writes the same in Markdown).
+    get pairRounds() {
+      var st = this.st;
+      if (!st || !st.pairs) return [];
+      var self = this;
+      var store = this.$store.kring;
+      var titles = dict();
+      st.method.phases.forEach(function (p) {
+        titles[p.id] = store.tr(p.title);
+      });
+      return st.pairs.map(function (rnd, r) {
+        var groups = pairGroups(st, r, store.name.bind(store), function (i, size) {
+          return self.f(size < 3 ? "pairGroup" : "trioGroup", { n: i + 1 });
+        });
+        return {
+          key: String(r),
+          title: self.L.pairs + ": " + (titles[rnd.phase] || rnd.phase),
+          groups: groups.map(function (g) {
+            return Object.assign({}, g, { heading: g.label + ": " + g.names });
+          }),
+        };
+      });
     },
     get hasKnowledge() {
       return !!this.knowledge;
