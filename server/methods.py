@@ -17,10 +17,22 @@ from typing import Any
 from .kind_hints import CODES as HINT_CODES
 
 TOOLS = frozenset(
-    {"text", "questions", "advice", "mindmap", "forcefield", "notes", "vote", "plan", "rounds", "evaluation"}
+    {
+        "text",
+        "questions",
+        "advice",
+        "mindmap",
+        "forcefield",
+        "notes",
+        "vote",
+        "plan",
+        "rounds",
+        "evaluation",
+        "drawing",
+    }
 )
 # Board tools an earlier phase fills and a later phase may show read-only (a phase's `show`).
-SHOW_TOOLS = frozenset({"mindmap", "forcefield", "plan"})
+SHOW_TOOLS = frozenset({"mindmap", "forcefield", "plan", "drawing"})
 # What else `show` may name: an earlier phase's cards of one kind ("cards:position"), and the
 # outcomes written in earlier phases ("outcomes"), read-only and in place.
 SHOW_OUTCOMES = "outcomes"
@@ -419,7 +431,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
             "private_needs_cards",
             "a private phase needs at least one card kind in 'cards'",
         )
-    if not writers and (cards or {"mindmap", "forcefield", "plan", "vote"} & set(tools)):
+    if not writers and (cards or {"mindmap", "forcefield", "plan", "vote", "drawing"} & set(tools)):
         raise _fail(
             src, (*at, "writers"), "no_writers", "nobody may write in a phase that opens a board tool"
         )

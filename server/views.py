@@ -54,7 +54,9 @@ from .rooms import (
     view,
 )
 from .rooms.evaluation import EVAL_KEYS
+from .drawing_svg import COLORS, DRAW_SIZE, EPSILON, SHAPES
 from .rooms.knowledge import MAX_KNOWLEDGE_TITLE, MAX_LINK
+from .rooms.limits import DRAW_MINUTES, DRAW_MINUTES_DEFAULT, MAX_LABEL, MAX_STROKE_POINTS
 from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
 from .store.base import Unavailable
 from .thread import MAX_THREAD_TEXT
@@ -111,6 +113,13 @@ LIMITS: dict[str, Any] = {
     "round_default_s": ROUND_DEFAULT_S,
     "votes_per_person": list(VOTES_PER_PERSON),
     "score": list(SCORE),
+    # The drawing board (server/rooms/drawing.py, server/drawing_svg.py).
+    "draw_size": list(DRAW_SIZE),
+    "draw_points": MAX_STROKE_POINTS,
+    "draw_epsilon": EPSILON,
+    "draw_label": MAX_LABEL,
+    "draw_minutes": list(DRAW_MINUTES),
+    "draw_minutes_default": DRAW_MINUTES_DEFAULT,
 }
 ENUMS: dict[str, list[str]] = {
     "roles": list(ROLE_ORDER),
@@ -124,6 +133,9 @@ ENUMS: dict[str, list[str]] = {
     "plan_forms": list(PLAN_FORMS),
     "levels": list(LEVEL_ORDER),
     "kinds": list(KIND_ORDER),
+    "draw_shapes": list(SHAPES),
+    "draw_colors": list(COLORS),
+    "draw_palette": list(COLORS.values()),  # each colour's paint, in the order of draw_colors
 }
 # Templates see a few more limits than the browser's code needs (form attributes only).
 _env.globals["limits"] = {

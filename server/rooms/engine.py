@@ -116,7 +116,7 @@ SHARED_KEYS = (
     "speakers",
     "knowledge",
 )
-VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "cards")
+VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "cards", "drawing")
 FACILITATOR_KEYS = (
     "hidden",
     "waiting",

@@ -83,6 +83,8 @@ class RoomState:
     fac_writing: list[str] = field(default_factory=list)
     # A knowledge input beside the case: {title, text, link, at} or None (server/rooms/knowledge.py).
     knowledge: dict[str, Any] | None = None
+    # The drawing board: strokes, description, who draws in private (server/rooms/drawing.py).
+    drawing: dict[str, Any] = field(default_factory=lambda: _new_drawing())
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -188,6 +190,12 @@ def created_event(
 
 
 # --- helpers shared by the tools ---------------------------------------------------------------
+
+
+def _new_drawing() -> dict[str, Any]:
+    from .drawing import new_drawing  # the tool's module imports this one
+
+    return new_drawing()
 
 
 def _timer_for(minutes: int, now: int, running: bool) -> dict[str, Any]:
