@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from . import i18n
+from .drawing_svg import data_uri, ordered
 from .rooms import EVAL_PLAN_FIELDS, PLAN_FIELDS, Event
 from .rooms.notes import group_of_roles
 
@@ -93,6 +94,8 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
         walk("root", 1)
         lines.append("")
 
+    lines += _drawing_section(v, L)
+
     ff = v["forcefield"]
     if ff["forces"] or ff["current"] or ff["desired"]:
         lines += [f"## {L('forces')}", ""]
@@ -171,6 +174,24 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
     lines += ["", f"## {L('participants')}", ""]
     lines += [f"- {who(pid)}" for pid in v["participants"]]
     return "\n".join(lines) + "\n"
+
+
+def _drawing_section(v: dict[str, Any], L: Any) -> list[str]:
+    """The drawing as an image inside the file (a data URI, never a link), its description and its
+    labels as text beside it. Only what this viewer's view holds: a private drawing is its drawers'."""
+    d = v.get("drawing")
+    if not d or not (d["strokes"] or d["description"]):
+        return []
+    title = L("drawBoard")
+    lines = [f"## {title}", ""]
+    if d["strokes"]:
+        lines += [f"![{_md(d['description'] or title)}]({data_uri(d, title)})", ""]
+    if d["description"]:
+        lines += [f"**{L('drawDescription')}:** {_md(d['description'])}", ""]
+    labels = [s["label"] for _, s in ordered(d["strokes"]) if s["label"]]
+    if labels:
+        lines += [f"**{L('drawLabels')}:**", ""] + [f"- {_md(t)}" for t in labels] + [""]
+    return lines
 
 
 def _phase_sections(v: dict[str, Any], lang: str, L: Any, who: Any) -> list[str]:

@@ -62,6 +62,11 @@ POOL: dict[str, list[Any]] = {
     "meeting": ["m0"],
     "status": ["done"],
     "shared": [True, False],
+    "shape": ["pen", "rect", "text"],
+    "points": [[[10, 10], [200, 120]], [[300, 300]], [[0, 0], [50, 3], [100, 0], [150, 90]]],
+    "color": ["red", "blue"],
+    "label": ["de school", ""],
+    "drawers": [["A", "B"], ["B"], ["L", "N1"]],
 }
 ARGS: dict[str, tuple[str, ...]] = {
     "phase.goto": ("index",),
@@ -116,6 +121,11 @@ ARGS: dict[str, tuple[str, ...]] = {
     "facilitator.writes": ("on",),
     "knowledge.set": ("title", "text", "link"),
     "notes.reveal": ("authors",),
+    "draw.add": ("id", "shape", "points", "color", "label"),
+    "draw.remove": ("id",),
+    "draw.label": ("id", "label"),
+    "draw.describe": ("text",),
+    "draw.private": ("drawers", "minutes"),
     # The server's own, with no actor:
     "participant.join": ("pid", "name"),
     "participant.wait": ("pid", "name"),
@@ -126,7 +136,7 @@ ARGS: dict[str, tuple[str, ...]] = {
 NEVER = {"room.erase", "participant.grant"}  # the end of a room; the hello's own role change
 SERVER_SIDE = sorted(SERVER_COMMANDS - NEVER)
 # The board tools often, the rest now and then, so a run reaches deep states.
-BOARD = sorted(t for t in CLIENT_COMMANDS - NEVER if t.split(".")[0] in {"card", "mindmap", "force", "note"})
+BOARD = sorted(t for t in CLIENT_COMMANDS - NEVER if t.split(".")[0] in {"card", "mindmap", "force", "note", "draw"})
 
 
 def _command(type_: str) -> st.SearchStrategy[tuple[str | None, str, dict[str, Any]]]:
@@ -320,6 +330,20 @@ SCRIPT: list[tuple[str | None, str, dict[str, Any]]] = [
     ("F", "vote.config", {"votes": 2}),
     ("F", "vote.close", {}),
     ("F", "case.choose", {"id": "a"}),
+    # The drawing: in private for A and B (everyone else sees who draws, nothing of the picture),
+    # a third drawer added, given back, then drawn on in public and cleared.
+    ("F", "draw.private", {"drawers": ["A", "B"], "minutes": 20}),
+    ("A", "draw.add", {"id": "d1", "shape": "pen", "points": [[10, 10], [50, 60], [90, 10]], "color": "red"}),
+    ("B", "draw.add", {"id": "d2", "shape": "text", "points": [[100, 100]], "color": "blue", "label": "school"}),
+    ("B", "draw.label", {"id": "d1", "label": "het hek"}),
+    ("A", "draw.describe", {"text": "Een school met een hek"}),
+    ("A", "draw.remove", {"id": "d2"}),
+    ("F", "draw.private", {"drawers": ["A", "B", "L"]}),
+    ("B", "draw.giveback", {}),
+    ("F", "draw.add", {"id": "d3", "shape": "ellipse", "points": [[5, 5], [80, 40]], "color": "green"}),
+    ("F", "draw.add", {"id": "d4", "shape": "line", "points": [[0, 0], [90, 40]], "color": "blue", "label": ""}),
+    ("F", "draw.remove", {"id": "d4"}),
+    ("F", "draw.clear", {}),
     ("F", "phase.next", {}),
     ("A", "card.add", {"id": "q1", "kind": "question", "text": "Heb je al overwogen te stoppen?"}),
     ("A", "card.edit", {"id": "q1", "text": "Wat gebeurde er?"}),
