@@ -54,7 +54,7 @@ from .rooms import (
     view,
 )
 from .rooms.evaluation import EVAL_KEYS
-from .drawing_svg import COLORS, DRAW_SIZE, EPSILON, SHAPES
+from .drawing_svg import COLORS, DRAW_SIZE, EPSILON
 from .rooms.knowledge import MAX_KNOWLEDGE_TITLE, MAX_LINK
 from .rooms.limits import DRAW_MINUTES, DRAW_MINUTES_DEFAULT, MAX_LABEL, MAX_STROKE_POINTS
 from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
@@ -133,7 +133,6 @@ ENUMS: dict[str, list[str]] = {
     "plan_forms": list(PLAN_FORMS),
     "levels": list(LEVEL_ORDER),
     "kinds": list(KIND_ORDER),
-    "draw_shapes": list(SHAPES),
     "draw_colors": list(COLORS),
     "draw_palette": list(COLORS.values()),  # each colour's paint, in the order of draw_colors
 }

@@ -80,6 +80,7 @@ import("data:text/javascript;charset=utf-8," + encodeURIComponent(src)).then((g)
     simple: input.strokes.map((p) => g.simplify(p, input.eps)),
     capped: input.strokes.map((p) => g.fit(p, input.eps, input.cap)),
     items: g.svgItems(input.drawing, input.palette),
+    shapes: g.SHAPES,
   }));
 });
 """
@@ -122,6 +123,7 @@ def test_js_matches_python() -> None:
     for pts, capped in zip(strokes, js["capped"], strict=True):
         assert len(capped) <= 20 and capped[0] == simplify(pts)[0]
     assert js["items"] == svg_items(drawing)
+    assert js["shapes"] == list(drawing_svg.SHAPES)
     assert [sid for sid, _ in js["items"]] == ["s6", "s5", "s4", "s3", "s2", "s1"]
 
 

@@ -5,6 +5,9 @@
  * with createElementNS (tools/drawing-draw.js), and that the Markdown report embeds as an image.
  * No imports: node loads this file as it is. */
 
+// The shapes a stroke may have, in the toolbar's order: the geometry below knows each of them, and
+// the unit test holds this list equal to server/drawing_svg.py SHAPES.
+export var SHAPES = ["pen", "line", "rect", "ellipse", "text"];
 var STROKE_WIDTH = 4;
 var TEXT_SIZE = 28;
 var LABEL_SIZE = 18;
