@@ -109,7 +109,9 @@ def stroke_items(s: Mapping[str, Any]) -> list[Item]:
         out.append(["polyline", {"points": " ".join(f"{x},{y}" for x, y in pts), **line, **rnd}, None])
     elif shape == "line":
         (x1, y1), (x2, y2) = pts
-        out.append(["line", {"x1": str(x1), "y1": str(y1), "x2": str(x2), "y2": str(y2), **line, **rnd}, None])
+        out.append(
+            ["line", {"x1": str(x1), "y1": str(y1), "x2": str(x2), "y2": str(y2), **line, **rnd}, None]
+        )
     else:
         (x1, y1), (x2, y2) = pts
         lx, ly, hx, hy = min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)

@@ -15,6 +15,7 @@ from . import hints, i18n, joincode, kind_hints, report
 from .assets import IMMUTABLE, REVALIDATE, assets
 from .auth import hash_key, key_matches
 from .creation import creation_refused
+from .drawing_svg import COLORS, DRAW_SIZE, EPSILON
 from .groups import MAX_GROUP_NAME
 from .httpguard import read_json
 from .hub import Hub
@@ -54,10 +55,19 @@ from .rooms import (
     view,
 )
 from .rooms.evaluation import EVAL_KEYS
-from .drawing_svg import COLORS, DRAW_SIZE, EPSILON
 from .rooms.knowledge import MAX_KNOWLEDGE_TITLE, MAX_LINK
-from .rooms.limits import DRAW_MINUTES, DRAW_MINUTES_DEFAULT, MAX_LABEL, MAX_STROKE_POINTS
-from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
+from .rooms.limits import (
+    DRAW_MINUTES,
+    DRAW_MINUTES_DEFAULT,
+    MAX_ID,
+    MAX_LABEL,
+    MAX_SENTENCES,
+    MAX_STROKE_POINTS,
+    ROUND_DEFAULT_S,
+    ROUND_SECONDS,
+    SCORE,
+    VOTES_PER_PERSON,
+)
 from .store.base import Unavailable
 from .thread import MAX_THREAD_TEXT
 

@@ -136,7 +136,9 @@ ARGS: dict[str, tuple[str, ...]] = {
 NEVER = {"room.erase", "participant.grant"}  # the end of a room; the hello's own role change
 SERVER_SIDE = sorted(SERVER_COMMANDS - NEVER)
 # The board tools often, the rest now and then, so a run reaches deep states.
-BOARD = sorted(t for t in CLIENT_COMMANDS - NEVER if t.split(".")[0] in {"card", "mindmap", "force", "note", "draw"})
+BOARD = sorted(
+    t for t in CLIENT_COMMANDS - NEVER if t.split(".")[0] in {"card", "mindmap", "force", "note", "draw"}
+)
 
 
 def _command(type_: str) -> st.SearchStrategy[tuple[str | None, str, dict[str, Any]]]:
@@ -334,14 +336,22 @@ SCRIPT: list[tuple[str | None, str, dict[str, Any]]] = [
     # a third drawer added, given back, then drawn on in public and cleared.
     ("F", "draw.private", {"drawers": ["A", "B"], "minutes": 20}),
     ("A", "draw.add", {"id": "d1", "shape": "pen", "points": [[10, 10], [50, 60], [90, 10]], "color": "red"}),
-    ("B", "draw.add", {"id": "d2", "shape": "text", "points": [[100, 100]], "color": "blue", "label": "school"}),
+    (
+        "B",
+        "draw.add",
+        {"id": "d2", "shape": "text", "points": [[100, 100]], "color": "blue", "label": "school"},
+    ),
     ("B", "draw.label", {"id": "d1", "label": "het hek"}),
     ("A", "draw.describe", {"text": "Een school met een hek"}),
     ("A", "draw.remove", {"id": "d2"}),
     ("F", "draw.private", {"drawers": ["A", "B", "L"]}),
     ("B", "draw.giveback", {}),
     ("F", "draw.add", {"id": "d3", "shape": "ellipse", "points": [[5, 5], [80, 40]], "color": "green"}),
-    ("F", "draw.add", {"id": "d4", "shape": "line", "points": [[0, 0], [90, 40]], "color": "blue", "label": ""}),
+    (
+        "F",
+        "draw.add",
+        {"id": "d4", "shape": "line", "points": [[0, 0], [90, 40]], "color": "blue", "label": ""},
+    ),
     ("F", "draw.remove", {"id": "d4"}),
     ("F", "draw.clear", {}),
     ("F", "phase.next", {}),

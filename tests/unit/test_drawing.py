@@ -88,12 +88,17 @@ import("data:text/javascript;charset=utf-8," + encodeURIComponent(src)).then((g)
 
 def _drawing_fixture() -> dict[str, object]:
     strokes = {
-        "s1": {"shape": "pen", "points": [[10, 10], [40, 60], [90, 20]], "color": "red", "label": "pad & <weg>"},
+        "s1": {
+            "shape": "pen",
+            "points": [[10, 10], [40, 60], [90, 20]],
+            "color": "red",
+            "label": "pad & <weg>",
+        },
         "s2": {"shape": "pen", "points": [[300, 300]], "color": "blue", "label": ""},
         "s3": {"shape": "line", "points": [[5, 600], [700, 20]], "color": "green", "label": ""},
         "s4": {"shape": "rect", "points": [[500, 400], [401, 301]], "color": "black", "label": "het team"},
         "s5": {"shape": "ellipse", "points": [[0, 0], [101, 51]], "color": "orange", "label": "ik"},
-        "s6": {"shape": "text", "points": [[200, 500]], "color": "purple", "label": "Stilte \"hier\""},
+        "s6": {"shape": "text", "points": [[200, 500]], "color": "purple", "label": 'Stilte "hier"'},
     }
     for i, s in enumerate(strokes.values()):
         s.update(author="A", at=10 - i)  # drawn in reverse: the order follows `at`
@@ -149,7 +154,9 @@ def test_a_stroke_is_simplified_when_it_is_decided_and_its_caps_hold() -> None:
     r.refuse("A", "draw.add", "invalid", id="s2", shape="star", points=[[0, 0]], color="red")
     r.refuse("A", "draw.add", "invalid", id="s2", shape="pen", points=[[0, 0]], color="#ff0000")
     r.refuse("A", "draw.add", "invalid", id="s2", shape="pen", points=[[0, 0]], color="red", width=3)
-    r.refuse("A", "draw.add", "too_large", id="s2", shape="text", points=[[0, 0]], color="red", label="x" * 500)
+    r.refuse(
+        "A", "draw.add", "too_large", id="s2", shape="text", points=[[0, 0]], color="red", label="x" * 500
+    )
     r.refuse("A", "draw.add", "conflict", id="s1", shape="pen", points=[[0, 0]], color="red")
     r.do("A", "draw.add", id="t1", shape="text", points=[[50, 50]], color="blue", label="  stilte ")
     assert r.state.drawing["strokes"]["t1"]["label"] == "stilte"
@@ -253,8 +260,10 @@ def test_the_markdown_report_embeds_the_picture_and_its_words() -> None:
     uri = md.split("](", 1)[1].split(")", 1)[0]
     svg = base64.b64decode(uri.split(",", 1)[1]).decode()
     assert svg == svg_text(r.view("A")["drawing"], "Tekening")
-    assert "het &lt;team&gt;" in svg and "<script" not in svg and "http" not in svg.replace(
-        "http://www.w3.org/2000/svg", ""
+    assert (
+        "het &lt;team&gt;" in svg
+        and "<script" not in svg
+        and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
     )
     assert "Een team rond een tafel" in md and "het \\<team\\>" in md
     assert uri == data_uri(r.view("A")["drawing"], "Tekening")
