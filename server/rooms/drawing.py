@@ -113,7 +113,7 @@ def _label(a: Mapping[str, Any], shape: str) -> str:
 
 def _stroke(s: RoomState, a: Mapping[str, Any]) -> dict[str, Any]:
     sid = _arg_id(a)
-    stroke = s.drawing["strokes"].get(sid)
+    stroke: dict[str, Any] | None = s.drawing["strokes"].get(sid)
     if stroke is None:
         raise _Bad("not_found", "no such stroke")
     return stroke
