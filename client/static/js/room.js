@@ -23,3 +23,4 @@ import "./tools/mindmap.js";
 import "./tools/forcefield.js";
 import "./tools/vote.js";
 import "./tools/plan.js";
+import "./tools/drawing.js";
