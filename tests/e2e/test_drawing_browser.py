@@ -22,7 +22,9 @@ WORDS = "CANARY-school-77af"
 
 async def _drag(page: Any, points: list[tuple[float, float]]) -> None:
     """A mouse stroke through these fractions of the board's width and height."""
-    box = await page.locator(".board-drawing .dr-svg").bounding_box()
+    svg = page.locator(".board-drawing .dr-svg")
+    await svg.scroll_into_view_if_needed()
+    box = await svg.bounding_box()
     xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
     await page.mouse.move(*xy[0])
     await page.mouse.down()
@@ -36,6 +38,19 @@ def _frames(page: Any) -> list[str]:
     got: list[str] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda f: got.append(str(f))))
     return got
+
+
+async def _touch(page: Any, context: Any, points: list[tuple[float, float]]) -> None:
+    """A finger's stroke (real touch events through the devtools protocol) on the board."""
+    svg = page.locator(".board-drawing .dr-svg")
+    await svg.scroll_into_view_if_needed()
+    box = await svg.bounding_box()
+    xy = [{"x": box["x"] + fx * box["width"], "y": box["y"] + fy * box["height"]} for fx, fy in points]
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [xy[0]]})
+    for p in xy[1:]:
+        await cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [p]})
+    await cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
 async def _strokes(page: Any) -> int:
@@ -99,19 +114,26 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     await wait_state(anna.page, "Object.keys(s.drawing.strokes).length === 4")
     await board.get_by_role("button", name="Ongedaan maken").click()
     await wait_state(anna.page, "Object.keys(s.drawing.strokes).length === 3")
-    # Bram adds a labelled text with the keyboard only, and describes the picture.
+    shapes = await anna.page.evaluate(
+        "Object.values(Alpine.store('kring').state.drawing.strokes).map(s => [s.shape, s.color, s.label])"
+    )
+    assert sorted(shapes) == [["ellipse", "blue", ""], ["pen", "black", ""], ["rect", "red", CANARY]]
+    # Bram draws with a finger on the tablet, and adds a labelled text with the keyboard only.
     bboard = bram.page.locator(".board-drawing")
     await wait_state(bram.page, "Object.keys(s.drawing.strokes).length === 3")
+    await bboard.get_by_role("button", name="groen").click()
+    await _touch(bram.page, bram.context, [(0.6, 0.1), (0.7, 0.2), (0.8, 0.1), (0.9, 0.2)])
+    await wait_state(bram.page, "Object.keys(s.drawing.strokes).length === 4")
     await bboard.get_by_label("Label (of de tekst)").fill(WORDS)
     await bboard.get_by_label("Vorm toevoegen met het toetsenbord").select_option("text")
     await bboard.get_by_label("Vorm toevoegen met het toetsenbord").press("Tab")
     await bram.page.keyboard.press("Enter")
-    await wait_state(bram.page, "Object.keys(s.drawing.strokes).length === 4")
+    await wait_state(bram.page, "Object.keys(s.drawing.strokes).length === 5")
     await bboard.get_by_label("Beschrijving van de tekening").fill("Een school met een hoog hek eromheen")
     await bboard.get_by_role("button", name="Beschrijving opslaan").click()
     await wait_state(anna.page, "s.drawing.description.startsWith('Een school')")
-    await wait_js(anna.page, "() => document.querySelectorAll('.board-drawing .dr-stroke').length === 4")
-    assert await _strokes(bram.page) == 4
+    await wait_js(anna.page, "() => document.querySelectorAll('.board-drawing .dr-stroke').length === 5")
+    assert await _strokes(bram.page) == 5
     await shot(board, ARTIFACTS / "drawing-private-laptop.png")
     await shot(bboard, ARTIFACTS / "drawing-private-tablet.png")
 
@@ -134,12 +156,12 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     await fac.page.get_by_role("button", name="Ga naar fase").click()
     await bram.page.get_by_role("button", name="Tekening teruggeven aan de groep").click()
     for s in (fac, cor, dirk, anna, bram):
-        await wait_js(s.page, "() => document.querySelectorAll('.board-drawing .dr-stroke').length === 4")
+        await wait_js(s.page, "() => document.querySelectorAll('.board-drawing .dr-stroke').length === 5")
         await expect(s.page.locator(".board-drawing")).to_contain_text(CANARY)
         await expect(s.page.locator(".board-drawing")).to_contain_text("hoog hek")
         await expect(s.page.locator(".drawing-status .dr-who")).to_have_text("Teruggegeven door Anna en Bram.")
     await expect(beamer.page.locator(".pj-drawing")).to_be_visible(timeout=T)
-    await wait_js(beamer.page, "() => document.querySelectorAll('.pj-drawing .dr-stroke').length === 4")
+    await wait_js(beamer.page, "() => document.querySelectorAll('.pj-drawing .dr-stroke').length === 5")
     await expect(beamer.page.locator(".pj-drawing")).to_contain_text(WORDS)
     assert CANARY in "".join(cor_frames)
     await shot(cor.page.locator(".board-drawing"), ARTIFACTS / "drawing-given-laptop.png")
@@ -150,7 +172,8 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     await report.goto(f"{base}/r/{room['room']}/report#{room['join_key']}")
     section = report.locator(".report-section-drawing")
     await expect(section).to_contain_text("hoog hek", timeout=T)
-    await wait_js(report, "() => document.querySelectorAll('.report-section-drawing .dr-stroke').length === 4")
+    await expect(section.locator("li")).to_have_text([CANARY, WORDS])
+    await wait_js(report, "() => document.querySelectorAll('.report-section-drawing .dr-stroke').length === 5")
     await shot(section, ARTIFACTS / "drawing-report.png")
     for s in (fac, anna, bram, cor, dirk, beamer):
         assert not s.errors, (s.name, s.errors)

@@ -242,7 +242,7 @@ function drawingBoard() {
           label: self.L["color." + c],
           pressed: on ? "true" : "false",
           cls: "dr-color" + (on ? " is-on" : ""),
-          style: "background:" + (pal || palette())[c],
+          style: { background: (pal || palette())[c] }, // an object: CSSOM, which the CSP allows
         };
       });
     },
