@@ -273,3 +273,20 @@ def test_the_markdown_report_embeds_the_picture_and_its_words() -> None:
     r2.do("A", "draw.add", id="s1", shape="pen", points=[[1, 1]], color="red", label="CANARY")
     assert "CANARY" not in markdown(r2.view("F"), "nl") and "data:image" not in markdown(r2.view("F"), "nl")
     assert "data:image" in markdown(r2.view("A"), "nl")
+
+
+def test_a_method_opens_the_board_shows_it_later_and_survives_toml() -> None:
+    from engine_harness import LIB
+
+    from server.methods import MethodError, parse_method, parse_toml, to_toml
+
+    m = LIB.methods["balint"].to_dict()
+    later = next(i for i, p in enumerate(m["phases"]) if p["id"] == "besluitvorming")
+    m["phases"][later]["show"] = [*m["phases"][later].get("show", []), "drawing"]
+    parsed = parse_method(m, "custom", LIB.basic_ids)
+    assert "drawing" in parsed.phases[later].show
+    assert parse_toml(to_toml(parsed), "custom", LIB.basic_ids) == parsed
+    early = next(i for i, p in enumerate(m["phases"]) if p["id"] == "opening")
+    m["phases"][early]["show"] = ["drawing"]
+    with pytest.raises(MethodError):  # nothing to show before a phase opened the board
+        parse_method(m, "custom", LIB.basic_ids)
