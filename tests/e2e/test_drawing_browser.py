@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from kring_testlib import ARTIFACTS, ServerProc, create_room
 
-from .browserlib import T, expect, join, shot, wait_js, wait_state
+from .browserlib import T, axe, expect, join, shot, wait_js, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -66,17 +66,17 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     fac = await screens("Fenna")
     fac_frames = _frames(fac.page)
     await join(fac.page, url + room["facilitator_key"], "Fenna")
-    anna = await screens("Anna")
+    anna = await screens("Anna", bypass_csp=True)  # for axe; Bram's page keeps the CSP
     await join(anna.page, url + room["join_key"], "Anna")
     bram = await screens("Bram", viewport=TABLET, has_touch=True)
     await join(bram.page, url + room["join_key"], "Bram")
-    cor = await screens("Cor")
+    cor = await screens("Cor", bypass_csp=True)
     cor_frames = _frames(cor.page)
     await join(cor.page, url + room["join_key"], "Cor")
     dirk = await screens("Dirk", viewport=TABLET)
     dirk_frames = _frames(dirk.page)
     await join(dirk.page, url + room["join_key"], "Dirk")
-    beamer = await screens("Beamer")
+    beamer = await screens("Beamer", bypass_csp=True)
     beamer_frames = _frames(beamer.page)
     await beamer.page.goto(f"{base}/r/{room['room']}/projector#{room['projector_key']}")
 
@@ -88,6 +88,7 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     await status.get_by_label("Anna").check()
     await status.get_by_label("Bram").check()
     await status.get_by_label("Minuten").fill("25")
+    await shot(status, ARTIFACTS / "drawing-appoint-laptop.png")
     await status.get_by_role("button", name="Start tekenen in privé").click()
     for s in (fac, cor, dirk, anna, bram):
         await expect(s.page.locator(".drawing-status .dr-who")).to_have_text(
@@ -135,6 +136,7 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     await wait_js(anna.page, "() => document.querySelectorAll('.board-drawing .dr-stroke').length === 5")
     assert await _strokes(bram.page) == 5
     await shot(board, ARTIFACTS / "drawing-private-laptop.png")
+    assert not await axe(anna.page, "a drawer's board"), await axe(anna.page, "a drawer's board")
     await shot(bboard, ARTIFACTS / "drawing-private-tablet.png")
 
     # The others, the facilitator and the projector: who draws, nothing of the picture.
@@ -150,6 +152,7 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
         assert raw and CANARY not in raw and WORDS not in raw and "hoog hek" not in raw
         assert '"draw.add"' not in raw and '"draw.describe"' not in raw
     await shot(cor.page.locator(".drawing-status"), ARTIFACTS / "drawing-others-laptop.png")
+    await shot(fac.page.locator(".drawing-status"), ARTIFACTS / "drawing-facilitator-laptop.png")
 
     # The group judgement: Bram gives the picture back; everyone and the projector see it.
     await fac.page.locator("#fac-goto").select_option(index=7)
@@ -165,6 +168,8 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     await expect(beamer.page.locator(".pj-drawing")).to_contain_text(WORDS)
     assert CANARY in "".join(cor_frames)
     await shot(cor.page.locator(".board-drawing"), ARTIFACTS / "drawing-given-laptop.png")
+    found = await axe(cor.page, "the picture given back") + await axe(beamer.page, "the projector")
+    assert not found, found
     await shot(dirk.page.locator(".board-drawing"), ARTIFACTS / "drawing-given-tablet.png")
     await beamer.page.screenshot(path=str(ARTIFACTS / "drawing-projector.png"))
 
