@@ -213,6 +213,8 @@ function drawingBoard() {
         if (r && r.t !== "error") {
           self.picked = dict();
           self.pickMinutes = null;
+          var form = self.$root.querySelector(".dr-appoint");
+          if (form) form.open = false;
         }
       });
     },
