@@ -162,7 +162,9 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
         await wait_js(s.page, "() => document.querySelectorAll('.board-drawing .dr-stroke').length === 5")
         await expect(s.page.locator(".board-drawing")).to_contain_text(CANARY)
         await expect(s.page.locator(".board-drawing")).to_contain_text("hoog hek")
-        await expect(s.page.locator(".drawing-status .dr-who")).to_have_text("Teruggegeven door Anna en Bram.")
+        await expect(s.page.locator(".drawing-status .dr-who")).to_have_text(
+            "Teruggegeven door Anna en Bram."
+        )
     await expect(beamer.page.locator(".pj-drawing")).to_be_visible(timeout=T)
     await wait_js(beamer.page, "() => document.querySelectorAll('.pj-drawing .dr-stroke').length === 5")
     await expect(beamer.page.locator(".pj-drawing")).to_contain_text(WORDS)
@@ -178,7 +180,9 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     section = report.locator(".report-section-drawing")
     await expect(section).to_contain_text("hoog hek", timeout=T)
     await expect(section.locator("li")).to_have_text([CANARY, WORDS])
-    await wait_js(report, "() => document.querySelectorAll('.report-section-drawing .dr-stroke').length === 5")
+    await wait_js(
+        report, "() => document.querySelectorAll('.report-section-drawing .dr-stroke').length === 5"
+    )
     await shot(section, ARTIFACTS / "drawing-report.png")
     for s in (fac, anna, bram, cor, dirk, beamer):
         assert not s.errors, (s.name, s.errors)

@@ -51,7 +51,9 @@ async def test_a_private_drawing_reaches_nobody_but_its_drawers_until_given_back
     add = await anna.ok(
         "draw.add", {"id": "s1", "shape": "pen", "points": POINTS, "color": "red", "label": f"hek {CANARY}"}
     )
-    await bram.ok("draw.add", {"id": "s2", "shape": "text", "points": [[500, 300]], "color": "blue", "label": CANARY})
+    await bram.ok(
+        "draw.add", {"id": "s2", "shape": "text", "points": [[500, 300]], "color": "blue", "label": CANARY}
+    )
     await bram.ok("draw.label", {"id": "s1", "label": f"het hek {CANARY}"})
     await anna.ok("draw.remove", {"id": "s2"})
     last = await anna.ok("draw.describe", {"text": f"Een school met een hek {CANARY}"})
