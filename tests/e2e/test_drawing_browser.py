@@ -154,6 +154,19 @@ async def test_two_drawers_draw_in_private_then_give_the_picture_back(
     await shot(cor.page.locator(".drawing-status"), ARTIFACTS / "drawing-others-laptop.png")
     await shot(fac.page.locator(".drawing-status"), ARTIFACTS / "drawing-facilitator-laptop.png")
 
+    # Half an hour later (the facilitator's clock moved on): the facilitator is prompted, not forced.
+    was = await fac.page.evaluate("Alpine.store('kring').offset")
+    await wait_js(
+        fac.page,
+        """() => { const K = Alpine.store('kring'); K.offset = 26 * 60000;
+                   const t = document.querySelector('.drawing-status .dr-time');
+                   return t.getAttribute('role') === 'alert' && t.textContent.startsWith('De tijd om te tekenen is om.'); }""",
+    )
+    await shot(fac.page.locator(".drawing-status"), ARTIFACTS / "drawing-time-up-laptop.png")
+    await fac.page.evaluate("o => { Alpine.store('kring').offset = o; }", was)
+    assert await fac.page.evaluate("Alpine.store('kring').state.drawing.private")
+    await expect(fac.page.get_by_role("button", name="Tekening teruggeven aan de groep")).to_be_visible()
+
     # The group judgement: Bram gives the picture back; everyone and the projector see it.
     await fac.page.locator("#fac-goto").select_option(index=7)
     await fac.page.get_by_role("button", name="Ga naar fase").click()
