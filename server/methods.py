@@ -29,10 +29,11 @@ TOOLS = frozenset(
         "rounds",
         "evaluation",
         "pairs",  # work in pairs, each pair on a private board of its own (server/rooms/pairs.py)
+        "drawing",
     }
 )
 # Board tools an earlier phase fills and a later phase may show read-only (a phase's `show`).
-SHOW_TOOLS = frozenset({"mindmap", "forcefield", "plan"})
+SHOW_TOOLS = frozenset({"mindmap", "forcefield", "plan", "drawing"})
 # What else `show` may name: an earlier phase's cards of one kind ("cards:position"), and the
 # outcomes written in earlier phases ("outcomes"), read-only and in place.
 SHOW_OUTCOMES = "outcomes"
@@ -440,7 +441,7 @@ def _phase(src: str, i: int, data: Any, basic_ids: frozenset[str] | None) -> Pha
             "private_needs_cards",
             "a private phase needs at least one card kind in 'cards'",
         )
-    if not writers and (cards or {"mindmap", "forcefield", "plan", "vote"} & set(tools)):
+    if not writers and (cards or {"mindmap", "forcefield", "plan", "vote", "drawing"} & set(tools)):
         raise _fail(
             src, (*at, "writers"), "no_writers", "nobody may write in a phase that opens a board tool"
         )

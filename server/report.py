@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from . import i18n
+from .drawing_svg import data_uri, ordered
 from .report_pairs import pairs_markdown
 from .rooms import EVAL_PLAN_FIELDS, PLAN_FIELDS, Event
 from .rooms.notes import group_of_roles
@@ -93,6 +94,8 @@ def markdown(v: dict[str, Any], lang: str = "nl", now: int | None = None) -> str
 
         walk("root", 1)
         lines.append("")
+
+    lines += _drawing_section(v, L)
 
     ff = v["forcefield"]
     if ff["forces"] or ff["current"] or ff["desired"]:
@@ -191,6 +194,24 @@ def _proposal_lines(v: dict[str, Any], key: str, lang: str, L: Any, who: Any) ->
         chosen = f" ✓ {L('chosen')}" if p["adopted"] else ""
         lines.append(f"- {_md(p['text'])} ({who(p['author'])}, {votes}){chosen}")
     return [*lines, ""]
+
+
+def _drawing_section(v: dict[str, Any], L: Any) -> list[str]:
+    """The drawing as an image inside the file (a data URI, never a link), its description and its
+    labels as text beside it. Only what this viewer's view holds: a private drawing is its drawers'."""
+    d = v.get("drawing")
+    if not d or not (d["strokes"] or d["description"]):
+        return []
+    title = L("drawBoard")
+    lines = [f"## {title}", ""]
+    if d["strokes"]:
+        lines += [f"![{_md(d['description'] or title)}]({data_uri(d, title)})", ""]
+    if d["description"]:
+        lines += [f"**{L('drawDescription')}:** {_md(d['description'])}", ""]
+    labels = [s["label"] for _, s in ordered(d["strokes"]) if s["label"]]
+    if labels:
+        lines += [f"**{L('drawLabels')}:**", ""] + [f"- {_md(t)}" for t in labels] + [""]
+    return lines
 
 
 def _phase_sections(v: dict[str, Any], lang: str, L: Any, who: Any) -> list[str]:

@@ -15,6 +15,7 @@ from . import hints, i18n, joincode, kind_hints, report
 from .assets import IMMUTABLE, REVALIDATE, assets
 from .auth import hash_key, key_matches
 from .creation import creation_refused
+from .drawing_svg import COLORS, DRAW_SIZE, EPSILON
 from .groups import MAX_GROUP_NAME
 from .httpguard import read_json
 from .hub import Hub
@@ -55,7 +56,18 @@ from .rooms import (
 )
 from .rooms.evaluation import EVAL_KEYS
 from .rooms.knowledge import MAX_KNOWLEDGE_TITLE, MAX_LINK
-from .rooms.limits import MAX_ID, MAX_SENTENCES, ROUND_DEFAULT_S, ROUND_SECONDS, SCORE, VOTES_PER_PERSON
+from .rooms.limits import (
+    DRAW_MINUTES,
+    DRAW_MINUTES_DEFAULT,
+    MAX_ID,
+    MAX_LABEL,
+    MAX_SENTENCES,
+    MAX_STROKE_POINTS,
+    ROUND_DEFAULT_S,
+    ROUND_SECONDS,
+    SCORE,
+    VOTES_PER_PERSON,
+)
 from .rooms.pairs import PAIR_DEFAULT_MINUTES, PAIR_MINUTES
 from .store.base import Unavailable
 from .thread import MAX_THREAD_TEXT
@@ -114,6 +126,13 @@ LIMITS: dict[str, Any] = {
     "score": list(SCORE),
     "pair_minutes": list(PAIR_MINUTES),
     "pair_default_minutes": PAIR_DEFAULT_MINUTES,
+    # The drawing board (server/rooms/drawing.py, server/drawing_svg.py).
+    "draw_size": list(DRAW_SIZE),
+    "draw_points": MAX_STROKE_POINTS,
+    "draw_epsilon": EPSILON,
+    "draw_label": MAX_LABEL,
+    "draw_minutes": list(DRAW_MINUTES),
+    "draw_minutes_default": DRAW_MINUTES_DEFAULT,
 }
 ENUMS: dict[str, list[str]] = {
     "roles": list(ROLE_ORDER),
@@ -127,6 +146,8 @@ ENUMS: dict[str, list[str]] = {
     "plan_forms": list(PLAN_FORMS),
     "levels": list(LEVEL_ORDER),
     "kinds": list(KIND_ORDER),
+    "draw_colors": list(COLORS),
+    "draw_palette": list(COLORS.values()),  # each colour's paint, in the order of draw_colors
 }
 # Templates see a few more limits than the browser's code needs (form attributes only).
 _env.globals["limits"] = {

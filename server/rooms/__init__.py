@@ -19,6 +19,7 @@ from . import (  # noqa: F401
     attendance,
     cards,
     case,
+    drawing,
     evaluation,
     followup,
     forcefield,

@@ -117,7 +117,7 @@ SHARED_KEYS = (
     "knowledge",
     "pairs",
 )
-VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "pair_board", "cards", "proposals")
+VIEWER_KEYS = ("notes", "vote", "queued", "evaluation", "may", "pair_board", "cards", "proposals", "drawing")
 FACILITATOR_KEYS = (
     "hidden",
     "waiting",

@@ -25,12 +25,22 @@ MAX_ID = 40  # a client-chosen id (card, node, force, ...): [A-Za-z0-9_-]
 MAX_SENTENCES = 3  # a pitched case or a queued werkvraag
 MAX_PROPOSALS = 20  # proposals for one outcome field (server/rooms/proposals.py)
 MAX_PROPOSALS_PER_PERSON = 3
+# The drawing board (server/rooms/drawing.py): points of one stroke (after the browser's
+# simplification), strokes on a board, points on a board (the whole drawing in every view stays
+# small), a shape's label, and the people drawing in private.
+MAX_STROKE_POINTS = 300
+MAX_STROKES = 1000
+MAX_DRAWING_POINTS = 20_000
+MAX_LABEL = 120
+MAX_DRAWERS = 8
 
 # Inclusive ranges.
 ROUND_SECONDS = (10, 3600)  # one speaking turn
 ROUND_DEFAULT_S = 120
 VOTES_PER_PERSON = (1, 10)
 SCORE = (1, 5)  # evaluation scores and force ratings
+DRAW_MINUTES = (1, 240)  # the private drawing's timer ("after about 30 minutes", seed 001)
+DRAW_MINUTES_DEFAULT = 30
 
 # The share of each count cap (cards, mind-map nodes, forces, notes, plan suggestions) one person
 # may fill, in percent; facilitators are exempt (they scribe for the group). KRING_PERSON_SHARE,

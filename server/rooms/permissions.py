@@ -36,6 +36,10 @@ SHARED_EDITS = frozenset(
         "force.flag",
         "forcefield.set",
         "outcome.set",
+        "draw.add",
+        "draw.remove",
+        "draw.label",
+        "draw.describe",
     }
 )
 
@@ -82,6 +86,18 @@ def _need_tool(s: RoomState, actor: str, tool: str, label: str) -> None:
         raise _Bad("phase_closed", f"the {label} is not open in this phase")
     if not may_write(s, actor):
         raise _Bad("forbidden", f"your role does not write on the {label} in this phase")
+
+
+def may_draw(s: RoomState, pid: str | None) -> bool:
+    """Who draws on the board now (server/rooms/drawing.py): its drawers while it is private, in
+    any phase; else the writers of a phase that opens it."""
+    if pid is None or pid not in s.participants or inbrenger_listening(s, pid):
+        return False
+    if s.drawing["private"]:
+        return pid in s.drawing["drawers"]
+    if fac_writes(s, pid):
+        return True
+    return not s.is_fac(pid) and tool_open(s, "drawing") and may_write(s, pid)
 
 
 def may_note(s: RoomState, pid: str | None) -> bool:
@@ -140,4 +156,5 @@ def permissions(s: RoomState, pid: str | None) -> dict[str, Any]:
         # The method says the facilitator adds no content: their own switch (`facilitator.writes`).
         "fac_write_switch": fac and not s.method.facilitator_writes,
         "evaluate": tool_open(s, "evaluation") and not s.evaluation_closed,
+        "draw": may_draw(s, pid),
     }

@@ -90,6 +90,8 @@ class RoomState:
     # (server/rooms/pairs.py).
     pairs: list[dict[str, Any]] = field(default_factory=list)
     pair_items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The drawing board: strokes, description, who draws in private (server/rooms/drawing.py).
+    drawing: dict[str, Any] = field(default_factory=lambda: _new_drawing())
 
     # -- serialisation (snapshots) -----------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -195,6 +197,12 @@ def created_event(
 
 
 # --- helpers shared by the tools ---------------------------------------------------------------
+
+
+def _new_drawing() -> dict[str, Any]:
+    from .drawing import new_drawing  # the tool's module imports this one
+
+    return new_drawing()
 
 
 def _timer_for(minutes: int, now: int, running: bool) -> dict[str, Any]:

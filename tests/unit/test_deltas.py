@@ -74,6 +74,11 @@ POOL: dict[str, list[Any]] = {
     "shared": [True, False],
     "group": [0, 1, None],
     "shuffle": [True, False],
+    "shape": ["pen", "rect", "text"],
+    "points": [[[10, 10], [200, 120]], [[300, 300]], [[0, 0], [50, 3], [100, 0], [150, 90]]],
+    "color": ["red", "blue"],
+    "label": ["de school", ""],
+    "drawers": [["A", "B"], ["B"], ["L", "N1"]],
 }
 ARGS: dict[str, tuple[str, ...]] = {
     "phase.goto": ("index",),
@@ -139,6 +144,11 @@ ARGS: dict[str, tuple[str, ...]] = {
     "pair.add": ("id", "kind", "text"),
     "pair.edit": ("id", "text"),
     "pair.remove": ("id",),
+    "draw.add": ("id", "shape", "points", "color", "label"),
+    "draw.remove": ("id",),
+    "draw.label": ("id", "label"),
+    "draw.describe": ("text",),
+    "draw.private": ("drawers", "minutes"),
     # The server's own, with no actor:
     "participant.join": ("pid", "name"),
     "participant.wait": ("pid", "name"),
@@ -152,7 +162,7 @@ SERVER_SIDE = sorted(SERVER_COMMANDS - NEVER)
 BOARD = sorted(
     t
     for t in CLIENT_COMMANDS - NEVER
-    if t.split(".")[0] in {"card", "mindmap", "force", "note", "pair", "pairs"}
+    if t.split(".")[0] in {"card", "mindmap", "force", "note", "pair", "pairs", "draw"}
 )
 
 
@@ -401,6 +411,28 @@ SCRIPT: list[tuple[str | None, str, dict[str, Any]]] = [
     ("F", "vote.config", {"votes": 2}),
     ("F", "vote.close", {}),
     ("F", "case.choose", {"id": "a"}),
+    # The drawing: in private for A and B (everyone else sees who draws, nothing of the picture),
+    # a third drawer added, given back, then drawn on in public and cleared.
+    ("F", "draw.private", {"drawers": ["A", "B"], "minutes": 20}),
+    ("A", "draw.add", {"id": "d1", "shape": "pen", "points": [[10, 10], [50, 60], [90, 10]], "color": "red"}),
+    (
+        "B",
+        "draw.add",
+        {"id": "d2", "shape": "text", "points": [[100, 100]], "color": "blue", "label": "school"},
+    ),
+    ("B", "draw.label", {"id": "d1", "label": "het hek"}),
+    ("A", "draw.describe", {"text": "Een school met een hek"}),
+    ("A", "draw.remove", {"id": "d2"}),
+    ("F", "draw.private", {"drawers": ["A", "B", "L"]}),
+    ("B", "draw.giveback", {}),
+    ("F", "draw.add", {"id": "d3", "shape": "ellipse", "points": [[5, 5], [80, 40]], "color": "green"}),
+    (
+        "F",
+        "draw.add",
+        {"id": "d4", "shape": "line", "points": [[0, 0], [90, 40]], "color": "blue", "label": ""},
+    ),
+    ("F", "draw.remove", {"id": "d4"}),
+    ("F", "draw.clear", {}),
     ("F", "phase.next", {}),
     ("A", "card.add", {"id": "q1", "kind": "question", "text": "Heb je al overwogen te stoppen?"}),
     ("A", "card.edit", {"id": "q1", "text": "Wat gebeurde er?"}),

@@ -141,6 +141,7 @@ def test_page_json_names_the_catalogs_and_is_safe_in_a_script_element() -> None:
 
 # Which catalog section a template's `L.key` reads: a board tool's component has its own section.
 SECTION_OF_TEMPLATE = {
+    "partials/drawing.html": "drawing.",
     "partials/forcefield.html": "forcefield.",
     "partials/mindmap.html": "mindmap.",
     "partials/plan.html": "plan.",
@@ -149,7 +150,7 @@ SECTION_OF_TEMPLATE = {
     "projector.html": "projector.",
     "report.html": "report.",
 }
-TOOL_FILES = ("forcefield", "mindmap", "plan", "vote", "pairs", "projector", "report")
+TOOL_FILES = ("drawing", "forcefield", "mindmap", "plan", "vote", "pairs", "projector", "report")
 
 
 def _named_keys() -> dict[str, set[str]]:

@@ -7,6 +7,7 @@ import { PROJECTOR, boot } from "./core/session.js";
 import { component } from "./core/store.js";
 import { rawState, withActions } from "./tools/board.js";
 import { draw as drawForcefield } from "./tools/forcefield-draw.js";
+import { watchPicture, withPicture } from "./tools/drawing-draw.js";
 import { draw as drawMindmap, viewport } from "./tools/mindmap-draw.js";
 import { BIG_MAP, layout, overviewFolds } from "./tools/mindmap-layout.js";
 import { groups as pairGroups, latest as latestPairs } from "./tools/pairs-rows.js";
@@ -21,7 +22,8 @@ function projectorPage() {
   var stopEffect = null;
   var sig = "";
   var vp = null;
-  return withActions({
+  var stopPicture = null;
+  return withActions(withPicture({
     clock: 0,
 
     init: function () {
@@ -45,10 +47,12 @@ function projectorPage() {
           self.drawBoards(st, lang);
         });
       });
+      stopPicture = watchPicture(this, "drsvg");
     },
     destroy: function () {
       clearInterval(ticker);
       if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+      if (stopPicture && Alpine.release) Alpine.release(stopPicture);
     },
 
     get ready() {
@@ -113,6 +117,11 @@ function projectorPage() {
     },
     get showForces() {
       return this.has("forcefield");
+    },
+    // The drawing where the phase has it, or given back in this phase; while it is private, who draws.
+    get showDrawing() {
+      var d = this.dr;
+      return this.drHas && (this.has("drawing") || (!!d.given && d.given >= this.st.phase.started));
     },
     /* The current and desired situation: from the phase that opens the force field on, and in the
      * phases before it in a method that uses it (Doel en situatie), as the room shows them. */
@@ -319,7 +328,7 @@ function projectorPage() {
         drawForcefield(this.$refs.ffsvg, st.forcefield, lang);
       }
     },
-  }, "projector");
+  }), "projector");
 }
 
 component("projector", projectorPage);

@@ -9,6 +9,7 @@ import { boot, credentials } from "./core/session.js";
 import { component } from "./core/store.js";
 import { rawState, withActions } from "./tools/board.js";
 import { draw as drawForcefield, sorted } from "./tools/forcefield-draw.js";
+import { watchPicture, withPicture } from "./tools/drawing-draw.js";
 import { draw as drawMindmap } from "./tools/mindmap-draw.js";
 import { layout, outline } from "./tools/mindmap-layout.js";
 import { isoDay, longDate } from "./core/time.js";
@@ -23,7 +24,8 @@ function reportPage() {
   var stopEffect = null;
   var sig = "";
   var data = pageData();
-  return withActions({
+  var stopPicture = null;
+  return withActions(withPicture({
     busy: false,
     room: data.room || location.pathname.split("/")[2],
 
@@ -44,9 +46,11 @@ function reportPage() {
           self.drawFigures(st, lang);
         });
       });
+      stopPicture = watchPicture(this, "drsvg");
     },
     destroy: function () {
       if (stopEffect && Alpine.release) Alpine.release(stopEffect);
+      if (stopPicture && Alpine.release) Alpine.release(stopPicture);
     },
 
     get ready() {
@@ -493,7 +497,7 @@ function reportPage() {
           self.busy = false;
         });
     },
-  }, "report");
+  }), "report");
 }
 
 component("report", reportPage);

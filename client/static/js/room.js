@@ -24,3 +24,4 @@ import "./tools/forcefield.js";
 import "./tools/vote.js";
 import "./tools/plan.js";
 import "./tools/pairs.js";
+import "./tools/drawing.js";
