@@ -33,7 +33,7 @@ TOOLS = frozenset(
     }
 )
 # Board tools an earlier phase fills and a later phase may show read-only (a phase's `show`).
-SHOW_TOOLS = frozenset({"mindmap", "forcefield", "plan", "drawing"})
+SHOW_TOOLS = frozenset({"mindmap", "forcefield", "plan", "drawing", "pairs"})
 # What else `show` may name: an earlier phase's cards of one kind ("cards:position"), and the
 # outcomes written in earlier phases ("outcomes"), read-only and in place.
 SHOW_OUTCOMES = "outcomes"

@@ -99,6 +99,14 @@ async def test_a_pair_round_with_four_people(sqlite_server: ServerProc, screens:
     await shot(fac.page.locator(".board-pairs"), ARTIFACTS / "pairs-revealed-laptop.png")
     await beamer.page.screenshot(path=str(ARTIFACTS / "pairs-projector-revealed.png"))
 
+    # The next phase (Succesfactoren) shows the pairs' boards read-only (`show = ["pairs"]`).
+    await send(fac.page, "phase.next")
+    await expect(anna.locator(".board-pairs .pair-groups")).to_contain_text(CD_CARD, timeout=T)
+    await expect(anna.locator(".board-pairs .pairs-mine")).to_be_hidden()
+    await expect(fac.page.locator(".board-pairs .pairs-start")).to_be_hidden()
+    await expect(beamer.page.locator(".pj-pairs")).to_contain_text(AB_NOTE, timeout=T)
+    await expect(beamer.page.locator(".pj-pairs-time")).to_be_hidden()
+
     report = await fac.context.new_page()
     await report.goto(f"{base}/r/{room['room']}/report#{room['facilitator_key']}")
     section = report.locator(".report-section-pairs")

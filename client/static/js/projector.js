@@ -10,7 +10,7 @@ import { draw as drawForcefield } from "./tools/forcefield-draw.js";
 import { watchPicture, withPicture } from "./tools/drawing-draw.js";
 import { draw as drawMindmap, viewport } from "./tools/mindmap-draw.js";
 import { BIG_MAP, layout, overviewFolds } from "./tools/mindmap-layout.js";
-import { groups as pairGroups, latest as latestPairs } from "./tools/pairs-rows.js";
+import { groups as pairGroups, shownRound } from "./tools/pairs-rows.js";
 import { rows as planRows } from "./tools/plan-rows.js";
 
 function pad(n) {
@@ -193,14 +193,15 @@ function projectorPage() {
     // Pair work (tools/pairs-rows.js): the pairs and their time while they work, the boards the
     // facilitator showed after.
     get pairIndex() {
-      return this.st ? latestPairs(this.st, this.st.phase.id) : -1;
+      return shownRound(this.st);
     },
     get showPairs() {
       return this.pairIndex >= 0;
     },
     get pairsRunning() {
       var rs = (this.st && this.st.pairs) || [];
-      return this.showPairs && this.pairIndex === rs.length - 1 && !rs[this.pairIndex].ended;
+      var own = this.showPairs && rs[this.pairIndex].phase === this.st.phase.id;
+      return own && this.pairIndex === rs.length - 1 && !rs[this.pairIndex].ended;
     },
     get pairsTime() {
       if (!this.pairsRunning) return "";

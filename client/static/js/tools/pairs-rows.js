@@ -44,3 +44,17 @@ export function latest(st, phase) {
   for (var i = rs.length - 1; i >= 0; i--) if (rs[i].phase === phase) return i;
   return -1;
 }
+
+// The round a phase works with: where it opens pair work, its own latest round; where it shows
+// pair work read-only (the method's `show = ["pairs"]`), the latest earlier round a board of which
+// was shown to the group; else -1.
+export function shownRound(st) {
+  if (!st || !st.method) return -1;
+  var p = st.method.phases[st.phase.index];
+  if (!p) return -1;
+  if (p.tools.indexOf("pairs") >= 0) return latest(st, p.id);
+  if ((p.show || []).indexOf("pairs") < 0) return -1;
+  var rs = st.pairs || [];
+  for (var i = rs.length - 1; i >= 0; i--) if (rs[i].phase !== p.id && rs[i].revealed.length) return i;
+  return -1;
+}

@@ -10,7 +10,7 @@ import { component } from "../core/store.js";
 import { short } from "../room/base.js";
 import { clock } from "../core/time.js";
 import { withActions } from "./board.js";
-import { items as boardItems, latest } from "./pairs-rows.js";
+import { items as boardItems, shownRound } from "./pairs-rows.js";
 
 function pairsBoard() {
   return withActions({
@@ -28,14 +28,18 @@ function pairsBoard() {
       return !!this.may.facilitator;
     },
     get visible() {
-      return !!this.st && this.K.tool("pairs");
+      return !!this.st && (this.K.tool("pairs") || (this.K.shown("pairs") && this.index >= 0));
+    },
+    // An earlier phase's pair work, shown read-only here (the method's `show`).
+    get shownOnly() {
+      return !this.K.tool("pairs");
     },
     get rounds() {
       return (this.st && this.st.pairs) || [];
     },
-    // The latest round of the current phase (-1: none yet).
+    // The latest round of the current phase, or the earlier one it shows (-1: none yet).
     get index() {
-      return this.st ? latest(this.st, this.st.phase.id) : -1;
+      return shownRound(this.st);
     },
     get round() {
       return this.index < 0 ? null : this.rounds[this.index];
@@ -47,7 +51,7 @@ function pairsBoard() {
       return !this.round;
     },
     get running() {
-      return !!this.round && !this.round.ended && this.index === this.rounds.length - 1;
+      return !this.shownOnly && !!this.round && !this.round.ended && this.index === this.rounds.length - 1;
     },
     get ended() {
       return this.hasRound && !this.running;
@@ -84,7 +88,7 @@ function pairsBoard() {
       return this.isFac ? this.L.introFac : this.L.intro;
     },
     get canStart() {
-      return this.isFac && !this.running;
+      return this.isFac && !this.running && !this.shownOnly;
     },
     get startMinutes() {
       var m = parseInt(this.minutesDraft, 10);
@@ -152,7 +156,7 @@ function pairsBoard() {
             emptyShown: shown && items.length === 0,
             hidden: !shown,
             hiddenText: i === mine && self.running ? self.L.yours : self.isFac && self.running ? self.f("count", { n: n }) : self.L.hidden,
-            canReveal: self.isFac && !shown,
+            canReveal: self.isFac && !shown && !self.shownOnly,
             revealLabel: self.L.reveal + ": " + names[i],
             members: self.isFac && self.running
               ? members.map(function (pid) {
@@ -218,7 +222,7 @@ function pairsBoard() {
       return this.unplaced.length > 0;
     },
     get canRevealAll() {
-      return this.isFac && this.hasRound && this.round.revealed.length < this.round.groups.length;
+      return this.isFac && !this.shownOnly && this.hasRound && this.round.revealed.length < this.round.groups.length;
     },
     get cannotAdd() {
       return !this.draft.trim();
