@@ -448,3 +448,53 @@ async def test_c_the_method_editor_keeps_every_key_of_a_method(
         assert (saved.labels, saved.facilitator_writes) == (want.labels, want.facilitator_writes), mid
     # The reflecting team's reflection phase, as the editor shows it (hints, the listening inbrenger).
     await page.locator(".me-phase").nth(3).screenshot(path=str(ARTIFACTS / "group-method-editor-keys.png"))
+
+
+async def test_d_a_falling_process_score_suggests_livelier_work_forms(
+    sqlite_server: ServerProc, screens: Any
+) -> None:
+    """Three meetings evaluated lower each time on the process: the group page suggests methods not
+    used lately and the work forms with the methods that open them (seed 001)."""
+    from kring_testlib import Client
+
+    base = sqlite_server.base
+    g = api(base, "/api/groups", {"name": "Teamleiders Oost", "lang": "nl"})
+    gid = g["group"]
+    members = [api(base, f"/api/groups/{gid}/join", {"key": g["admin_key"], "name": "Fenna"})]
+    members += [
+        api(base, f"/api/groups/{gid}/join", {"key": g["join_key"], "name": n}) for n in ("Bram", "Cor")
+    ]
+
+    def cmd(m: dict[str, Any], type_: str, **args: Any) -> dict[str, Any]:
+        return api(base, f"/api/groups/{gid}/cmd", {"token": m["token"], "type": type_, "args": args})
+
+    for month, process in (("09", 5), ("10", 4), ("11", 3)):
+        room = cmd(members[0], "meeting.create", method="basis", date=f"2026-{month}-01")["room"]
+        clients = []
+        for m in members:
+            v = api(base, f"/api/groups/{gid}/view", {"token": m["token"]})
+            meeting = next(x for x in v["meetings"] if x["room"] == room)
+            c = Client(sqlite_server.ws_base, room, base)
+            await c.connect({"key": meeting["join_key"], "token": meeting["token"]})
+            clients.append(c)
+        await clients[0].ok("phase.goto", {"index": 5})
+        for c in clients:
+            await c.ok("eval.submit", {"content": 4, "process": process})
+        await clients[0].ok("evaluation.close")
+        for c in clients:
+            await c.close()
+    s = await screens("Bram")
+    await s.page.goto(f"{base}/")
+    record = json.dumps({"token": members[1]["token"], "mid": members[1]["member"]})
+    await s.page.evaluate(f"localStorage.setItem('kring:group:{gid}', {json.dumps(record)})")
+    await s.page.goto(f"{base}/g/{gid}")
+    box = s.page.locator(".trend-panel .livelier")
+    await expect(box).to_contain_text("5 → 4 → 3", timeout=10_000)
+    await expect(box).to_contain_text("Het geheim van de smid")
+    forms = box.locator(".livelier-forms li")
+    await expect(forms).to_have_count(3)
+    await expect(forms.nth(0)).to_contain_text("tekening van de vraag")
+    await expect(forms.nth(0)).to_contain_text("(het tekenbord), in de methode Balint")
+    await expect(forms.nth(1)).to_contain_text("tweetallen")
+    await box.screenshot(path=str(ARTIFACTS / "group-livelier.png"))
+    assert not s.errors, s.errors

@@ -17,7 +17,11 @@ def test_a_falling_process_score_suggests_methods_not_used_lately() -> None:
     assert got == {
         "process": [4.2, 3.8, 3.1],
         "methods": ["geheim-van-de-smid", "socratisch", "roddel"],
-        "forms": ["knowledge"],
+        "forms": [
+            {"form": "drawing", "method": "balint"},
+            {"form": "pairs", "method": "waarderend"},
+            {"form": "knowledge", "method": None},
+        ],
     }
 
 
@@ -31,3 +35,4 @@ def test_no_suggestion_without_a_fall_over_three_meetings() -> None:
     # Only methods the group has.
     got = livelier.suggestion(_trend(4.0, 3.5, 3.0), meetings, ["basis", "roddel"])
     assert got is not None and got["methods"] == ["roddel"]
+    assert [f["method"] for f in got["forms"]] == [None, None, None]  # no method opens them here

@@ -364,3 +364,35 @@ async def test_the_group_facilitator_erases_the_group_and_its_meetings(
         assert post(srv.base, f"/api/groups/{gid}/view", {"token": m.token})[0] == 404
     for room in (gid, *rooms):
         assert _stored(tmp_path / "kring.db", room) == "[]"
+
+
+async def test_a_falling_process_score_suggests_livelier_work_forms(sqlite_server: ServerProc) -> None:
+    """Three meetings, each evaluated lower on the process: the group's view suggests methods not
+    used lately and the work forms (a drawing given back, pairs, a knowledge input) with the
+    methods that open them (server/livelier.py)."""
+    srv = sqlite_server
+    status, g = post(srv.base, "/api/groups", {"name": "Teamleiders Zuid", "lang": "nl"})
+    assert status == 201
+    gid = g["group"]
+    people = [Member(srv, gid, g["admin_key"], "Fenna")]
+    people += [Member(srv, gid, g["join_key"], n) for n in ("Bram", "Cor")]
+    for month, process in (("09", 5), ("10", 4), ("11", 3)):
+        status, r = people[0].cmd("meeting.create", method="basis", date=f"2026-{month}-01")
+        assert status == 200, r
+        clients = [await m.enter(r["room"]) for m in people]
+        await clients[0].ok("phase.goto", {"index": 5})
+        for c in clients:
+            await c.ok("eval.submit", {"content": 4, "process": process})
+        await clients[0].ok("evaluation.close")
+        for c in clients:
+            await c.close()
+        if month == "10":
+            assert people[1].view()["livelier"] is None  # two meetings: not a fall over three yet
+    got = people[1].view()["livelier"]
+    assert got["process"] == [5.0, 4.0, 3.0]
+    assert "basis" not in got["methods"] and got["methods"][0] == "geheim-van-de-smid"
+    assert got["forms"] == [
+        {"form": "drawing", "method": "balint"},
+        {"form": "pairs", "method": "waarderend"},
+        {"form": "knowledge", "method": None},
+    ]

@@ -131,10 +131,23 @@ function groupTrend() {
         })[0];
         return m ? self.tr(m.name) : id;
       });
+      var nameOf = function (id) {
+        var m = lib.filter(function (x) {
+          return x.id === id;
+        })[0];
+        return m ? self.tr(m.name) : id;
+      };
       return {
         text: this.f("grpLivelierText", { scores: v.process.join(" → ") }),
         methods: names.join(", "),
         hasMethods: names.length > 0,
+        // Each work form, and the method that opens it where the group has one.
+        forms: (v.forms || []).map(function (f) {
+          var key = typeof f === "string" ? f : f.form;
+          var method = typeof f === "string" ? null : f.method;
+          var text = self.L["grpLivelierForm_" + key] || key;
+          return { key: key, text: text + (method ? ", " + self.f("grpLivelierIn", { method: nameOf(method) }) : "") + "." };
+        }),
       };
     },
     get hasLivelier() {
