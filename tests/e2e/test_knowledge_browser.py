@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from kring_testlib import ARTIFACTS, ServerProc, create_room
 
-from .browserlib import T, expect, join, shot
+from .browserlib import T, expect, join, send, shot
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,7 @@ TOPIC = "Weerstand"
 TEXT = "Weerstand is informatie: wie weerstand toont, heeft ergens belang bij. Vraag waarbij."
 LINK = "https://example.org/weerstand"
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 820, "height": 1180}
 
 
 async def test_a_knowledge_input_on_screens_projector_and_report(
@@ -76,5 +77,20 @@ async def test_a_knowledge_input_on_screens_projector_and_report(
     with urllib.request.urlopen(req, timeout=5) as r:
         md = r.read().decode()
     assert f"## Kennisinbreng: {TOPIC}" in md and "Weerstand is informatie" in md and "example.org" in md
-    for s in (fac, anna, beamer):
+    # The smith's secret itself, as a group works it, at laptop and tablet sizes: the group asks
+    # on about the success (questions and the mind-map beside the knowledge input).
+    cor = await screens("Cor", viewport=TABLET)
+    await join(cor.page, url + room["join_key"], "Cor")
+    await send(fac.page, "phase.goto", {"index": 2})  # Doorvragen
+    await send(
+        anna.page,
+        "card.add",
+        {"id": "q1", "kind": "question", "text": "Wat deed je vlak voordat het stil werd?"},
+    )
+    await send(cor.page, "mindmap.add", {"id": "n1", "parent": "root", "text": "Eerst luisteren"})
+    for page in (fac.page, cor.page):
+        await expect(page.locator(".cards-panel")).to_contain_text("vlak voordat", timeout=T)
+    await fac.page.screenshot(path=str(ARTIFACTS / "smid-laptop.png"), full_page=True)
+    await cor.page.screenshot(path=str(ARTIFACTS / "smid-tablet.png"), full_page=True)
+    for s in (fac, anna, beamer, cor):
         assert not s.errors, s.errors
