@@ -2,8 +2,9 @@
 opens `pairs`, the facilitator splits the group into pairs (an odd one out makes a trio), by hand
 or shuffled, for a number of minutes. Each pair writes on a board of its own (cards: short points;
 notes: longer texts) that only its members receive, whose events have the pair as their audience.
-When the time is up, or the facilitator says so, the round ends, everyone returns, and each pair's
-board is revealed to the group, pair by pair as they present or all at once.
+When the time is up (the boards take no more writing; the facilitator may add time), or the
+facilitator says so, the round ends, everyone returns, and each pair's board is revealed to the
+group, pair by pair as they present or all at once.
 
 Who takes part by default: of those present (the browser sends who is online), the phase's writers
 (the method's roles: participants, the inbrenger, listeners as the phase's `writers` say), never the
@@ -189,7 +190,9 @@ def _pairs_time(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) 
     rnd = _running(s)
     hi = PAIR_MINUTES[1] * 60
     secs = _arg_int(a, "seconds", -hi, hi)
-    deadline = max(now, int(rnd["deadline"]) + secs * 1000)
+    # More time after the time was up counts from now: "+1 minute" is a minute to write.
+    start = max(int(rnd["deadline"]), now) if secs > 0 else int(rnd["deadline"])
+    deadline = max(now, start + secs * 1000)
     return Draft("pairs.time", {"deadline": deadline, "seconds": max(0, int(rnd["seconds"]) + secs)})
 
 
@@ -244,19 +247,22 @@ def _audience(s: RoomState, r: int, g: int) -> frozenset[str]:
     return frozenset(_present(s, s.pairs[r]["groups"][g]))
 
 
-def _my_group(s: RoomState, actor: str) -> tuple[int, int]:
-    """The running round and the actor's group in it, where they may write now."""
+def _my_group(s: RoomState, actor: str, now: int) -> tuple[int, int]:
+    """The running round and the actor's group in it, where they may write now: until its time is
+    up (then everyone returns; the facilitator may add time)."""
     rnd = _running(s)
     if rnd["phase"] != s.current.id or not tool_open(s, "pairs"):
         raise _Bad("phase_closed", "pair work is not open in this phase")
+    if now > rnd["deadline"]:
+        raise _Bad("phase_closed", "the pair round's time is up")
     g = group_of(rnd, actor)
     if g is None:
         raise _Bad("forbidden", "you are not in a pair in this round")
     return len(s.pairs) - 1, g
 
 
-def _own_item(s: RoomState, actor: str, iid: str) -> dict[str, Any]:
-    r, g = _my_group(s, actor)
+def _own_item(s: RoomState, actor: str, iid: str, now: int) -> dict[str, Any]:
+    r, g = _my_group(s, actor, now)
     it = s.pair_items.get(_key(s, actor, iid))
     if it is None or it["round"] != r or it["group"] != g:
         raise _Bad("not_found", "no such card on your pair's board")  # another pair's: as missing
@@ -271,7 +277,7 @@ def _pair_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
     if kind not in PAIR_KINDS:
         raise _Bad("invalid", "'kind' must be card or note")
     text = _arg_text(a, "text", PAIR_KINDS[kind])
-    r, g = _my_group(s, actor)
+    r, g = _my_group(s, actor, now)
     key = _key(s, actor, iid)  # another pair's hidden item's id is answered as a free one
     if key in s.pair_items:
         raise _Bad("conflict", "an item with this id exists")
@@ -287,7 +293,7 @@ def _pair_add(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) ->
 def _pair_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "id", "text")
     iid = _arg_id(a)
-    it = _own_item(s, actor, iid)
+    it = _own_item(s, actor, iid, now)
     text = _arg_text(a, "text", PAIR_KINDS[it["kind"]])
     return Draft("pair.edit", {"id": iid, "text": text}, audience=_audience(s, it["round"], it["group"]))
 
@@ -296,7 +302,7 @@ def _pair_edit(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -
 def _pair_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     _only_keys(a, "id")
     iid = _arg_id(a)
-    it = _own_item(s, actor, iid)
+    it = _own_item(s, actor, iid, now)
     return Draft("pair.remove", {"id": iid}, audience=_audience(s, it["round"], it["group"]))
 
 

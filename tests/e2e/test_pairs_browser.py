@@ -80,6 +80,12 @@ async def test_a_pair_round_with_four_people(sqlite_server: ServerProc, screens:
     await shot(board, ARTIFACTS / "pairs-facilitator-laptop.png")
     await beamer.page.screenshot(path=str(ARTIFACTS / "pairs-projector-working.png"))
 
+    # The time is up: the boards take no more writing and say so (the facilitator could add time).
+    await send(fac.page, "pairs.time", {"seconds": -3600})
+    await expect(anna.locator(".pairs-mine .board-warn")).to_contain_text("De tijd is om", timeout=T)
+    await expect(anna.locator(".pairs-add")).to_be_hidden()
+    await expect(anna.locator(".pairs-mine")).to_contain_text(AB_CARD)  # what they wrote stays
+
     # Everyone back; the first pair presents, then the rest is shown all at once.
     await board.get_by_role("button", name="Iedereen terug").click()
     await expect(anna.locator(".pairs-mine")).to_be_hidden(timeout=T)

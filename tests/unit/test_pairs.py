@@ -173,6 +173,12 @@ def test_a_new_round_ends_the_one_before_and_time_can_be_added() -> None:
     r.do("F", "pairs.time", seconds=60)
     assert r.state.pairs[-1]["deadline"] == dl + 60_000 and r.state.pairs[-1]["seconds"] == 240
     r.do("A", "pair.add", id="x", kind="card", text="eerste ronde")
+    r.tick(300_000)  # the time is up: the boards take no more, until the facilitator adds time
+    r.refuse("A", "pair.add", "phase_closed", id="late", kind="card", text="te laat")
+    r.refuse("A", "pair.remove", "phase_closed", id="x")
+    r.do("F", "pairs.time", seconds=60)  # a minute from now, not from the deadline long past
+    assert r.state.pairs[-1]["deadline"] == r.now + 60_000
+    r.do("A", "pair.add", id="late", kind="card", text="net op tijd")
     r.do("F", "pairs.start", minutes=3)
     assert [p["ended"] for p in r.state.pairs] == [True, False]
     r.do("F", "pairs.reveal")  # the latest round's boards

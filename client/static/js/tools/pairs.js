@@ -124,7 +124,7 @@ function pairsBoard() {
           cls: "pair-item pair-" + it.kind,
           kindText: it.note ? self.L.note : "",
           author: it.author,
-          canRemove: mine,
+          canRemove: mine && !self.timeUp,
           removeLabel: self.L.remove + ": " + short(it.text),
         };
       });
