@@ -4,9 +4,13 @@ room (400 mind-map nodes and 150 cards in the basis method's questions phase). I
 
 A protocol client adds a question card every INTERVAL seconds; the page (the room as a member
 sees it, joined through its form) notes with a MutationObserver when the card's text is in the
-document. Both clocks are this machine's. Prints p50, p95 and the maximum; the target is p95 <= 50
-ms. Needs Debian's Chromium (/usr/bin/chromium) and Playwright's Python package; loopback only;
-bounded in time.
+document. Both clocks are this machine's. Prints p50, p95 and the maximum (the target: p95 <= 50
+ms) with the load average, and splits them: until the card's frame reaches the page (server,
+network, the renderer's queue), in the page (applying the patch and rendering it), and until the
+frame that paints it is done. `--compare DIR` runs another checkout (the commit before, exported
+with `git archive`) alternately with this one, `--rounds N` each N times, so both see the same
+machine; `--profile trace|js` prints where the page's main thread spends each card. Needs Debian's
+Chromium (/usr/bin/chromium) and Playwright's Python package; loopback only; bounded in time.
 """
 
 from __future__ import annotations
