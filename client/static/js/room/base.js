@@ -36,6 +36,26 @@ export function keep(cache, id, row) {
   return row;
 }
 
+// A value made again only when one of its inputs is no longer the same (===) as the last time: the
+// view's sections and items stay the same objects across a patch that did not change them
+// (core/patch.js), so what is derived from them is made once per change, not once per read.
+//   var rowsOf = memo();  ...  rowsOf([st.cards, lang], function () { return ...; })
+// A getter must still read every input (so Alpine knows what it depends on): pass them, do not
+// capture them.
+export function memo() {
+  var last = null;
+  var value;
+  return function (inputs, make) {
+    var same = !!last && last.length === inputs.length;
+    for (var i = 0; same && i < inputs.length; i++) same = last[i] === inputs[i];
+    if (!same) {
+      last = inputs;
+      value = make();
+    }
+    return value;
+  };
+}
+
 export function byAt(a, b) {
   return (a.at || 0) - (b.at || 0);
 }

@@ -6,28 +6,40 @@ import { limits, pageData } from "../core/page.js";
 import { component } from "../core/store.js";
 import { fieldEditors } from "../core/typing.js";
 import { checkKind, check as hintFor } from "../hints.js";
-import { base, byAt, editor, keep, kindRank, short } from "./base.js";
+import { base, byAt, editor, keep, kindRank, memo, short } from "./base.js";
 
 function cardsPanel() {
   var rows = dict(); // card id -> its last row (see keep())
+  var kindsOf = memo();
+  var titlesOf = memo();
+  // Each card's row with the card object it was made from (card id -> {card, at, row}), kept while
+  // nothing else a row shows changed (see groups): a patch that adds one card leaves every other
+  // card the same object (core/patch.js), so only the new card's row is made.
+  var madeFor = memo();
   return base(editor("card", "confirmRemove"), {
     drafts: dict(), // kind -> the text being written
     get phaseId() {
       return this.cur ? this.cur.id : null;
     },
     get kinds() {
-      var id = this.phaseId;
-      var kinds = (this.cur && this.cur.cards.slice()) || [];
-      this.K.shownKinds().forEach(function (k) {
-        if (kinds.indexOf(k) < 0) kinds.push(k);
-      });
-      var cards = (this.st && this.st.cards) || dict();
-      Object.keys(cards).forEach(function (k) {
-        var c = cards[k];
-        if (c.phase === id && kinds.indexOf(c.kind) < 0) kinds.push(c.kind);
-      });
-      return kinds.sort(function (a, b) {
-        return kindRank(a) - kindRank(b);
+      var self = this;
+      var st = this.st;
+      return kindsOf([st && st.cards, st && st.method, st && st.phase], function () {
+        var id = self.phaseId;
+        var kinds = (self.cur && self.cur.cards.slice()) || [];
+        self.K.shownKinds().forEach(function (k) {
+          if (kinds.indexOf(k) < 0) kinds.push(k);
+        });
+        var cards = (st && st.cards) || dict();
+        Object.keys(cards).forEach(function (k) {
+          var c = cards[k];
+          if (c.phase === id && kinds.indexOf(c.kind) < 0) kinds.push(c.kind);
+        });
+        return Object.freeze(
+          kinds.sort(function (a, b) {
+            return kindRank(a) - kindRank(b);
+          })
+        );
       });
     },
     get visible() {
@@ -35,66 +47,84 @@ function cardsPanel() {
     },
     get groups() {
       var self = this;
+      var K = this.K;
       var st = this.st;
       var me = this.me;
       var L = this.L;
       var id = this.phaseId;
       var cards = (st && st.cards) || dict();
-      var canAdd = this.may.cards || [];
+      var may = this.may;
+      var canAdd = may.cards || [];
+      var canMark = !!may.mark;
+      var isFac = !!may.facilitator;
+      var editing = this.editing;
       var rules = pageData().hint_rules || [];
       var kindRules = pageData().kind_hint_rules || [];
       var phaseHints = (this.cur && this.cur.hints) || [];
-      var onBoard = this.K.onBoard();
-      var titles = dict();
-      this.phaseList.forEach(function (p) {
-        titles[p.id] = self.tr(p.title);
+      var onBoard = K.onBoard();
+      // Everything a card's row shows besides the card itself, read here once per render (so Alpine
+      // knows the rows depend on it): the language, the person, which card is being edited, the
+      // permissions, the phase and the method's titles, people's names, who is typing where.
+      var ctx = [K.lang, K.you, me, editing, canMark, isFac, id, st && st.method, st && st.participants, K.typing];
+      var made = madeFor(ctx, dict);
+      var titles = function () {
+        return titlesOf([st && st.method, K.lang], function () {
+          var out = dict();
+          self.phaseList.forEach(function (p) {
+            out[p.id] = self.tr(p.title);
+          });
+          return out;
+        });
+      };
+      var rowOf = function (cid, c) {
+        var mine = c.author === me;
+        var hidden = c.private && !c.revealed;
+        var earlier = c.phase !== id; // shown from an earlier phase: read-only here
+        return keep(rows, cid, {
+          id: cid,
+          text: c.text,
+          author: self.nameOf(c.author) + (mine ? " (" + L.you + ")" : ""),
+          useful: !!c.useful,
+          usefulStr: c.useful ? "true" : "false",
+          hidden: hidden,
+          flagged: mine && !!c.flag,
+          flagText: c.flag ? L["hint_" + c.flag] || "" : "",
+          editing: editing === cid,
+          showText: editing !== cid,
+          editId: "card-edit-" + cid,
+          editDraft: editing === cid ? "card-edit-" + cid : null,
+          key: "card." + cid,
+          editors: fieldEditors(K, "cards", "card-edit-" + cid),
+          editBtnId: "card-editbtn-" + cid,
+          canMark: canMark && !hidden,
+          markLabel: c.useful ? L.unmarkUseful : L.markUseful,
+          canEdit: !earlier && (mine || isFac),
+          from: earlier ? self.f("earlierFrom", { phase: titles()[c.phase] || c.phase }) : "",
+          editLabel: L.edit + ": " + short(c.text),
+          removeLabel: L.remove + ": " + short(c.text),
+          cls:
+            "card" +
+            (c.useful ? " is-useful" : "") +
+            (hidden ? " is-hidden" : "") +
+            (mine ? " is-mine" : "") +
+            (earlier ? " is-earlier" : ""),
+        });
+      };
+      var byKind = dict();
+      Object.keys(cards).forEach(function (cid) {
+        var c = cards[cid];
+        if (!onBoard(c)) return;
+        var m = made[cid];
+        if (!m || m.card !== c) m = made[cid] = { card: c, at: c.at, row: rowOf(cid, c) };
+        (byKind[c.kind] = byKind[c.kind] || []).push(m);
       });
-      var pendingAll = this.K.outbox.filter(function (c) {
+      var pendingAll = K.outbox.filter(function (c) {
         return c.type === "card.add" && !cards[c.args.id];
       });
       return this.kinds.map(function (kind) {
-        var list = Object.keys(cards)
-          .map(function (cid) {
-            return Object.assign({ id: cid }, cards[cid]);
-          })
-          .filter(function (c) {
-            return c.kind === kind && onBoard(c);
-          })
-          .sort(byAt)
-          .map(function (c) {
-            var mine = c.author === me;
-            var hidden = c.private && !c.revealed;
-            var earlier = c.phase !== id; // shown from an earlier phase: read-only here
-            return keep(rows, c.id, {
-              id: c.id,
-              text: c.text,
-              author: self.nameOf(c.author) + (mine ? " (" + L.you + ")" : ""),
-              useful: !!c.useful,
-              usefulStr: c.useful ? "true" : "false",
-              hidden: hidden,
-              flagged: mine && !!c.flag,
-              flagText: c.flag ? L["hint_" + c.flag] || "" : "",
-              editing: self.editing === c.id,
-              showText: self.editing !== c.id,
-              editId: "card-edit-" + c.id,
-              editDraft: self.editing === c.id ? "card-edit-" + c.id : null,
-              key: "card." + c.id,
-              editors: fieldEditors(self.$store.kring, "cards", "card-edit-" + c.id),
-              editBtnId: "card-editbtn-" + c.id,
-              canMark: !!self.may.mark && !hidden,
-              markLabel: c.useful ? L.unmarkUseful : L.markUseful,
-              canEdit: !earlier && (mine || self.isFac),
-              from: earlier ? self.f("earlierFrom", { phase: titles[c.phase] || c.phase }) : "",
-              editLabel: L.edit + ": " + short(c.text),
-              removeLabel: L.remove + ": " + short(c.text),
-              cls:
-                "card" +
-                (c.useful ? " is-useful" : "") +
-                (hidden ? " is-hidden" : "") +
-                (mine ? " is-mine" : "") +
-                (earlier ? " is-earlier" : ""),
-            });
-          });
+        var list = (byKind[kind] || []).sort(byAt).map(function (m) {
+          return m.row;
+        });
         var pending = pendingAll
           .filter(function (c) {
             return c.args.kind === kind;
@@ -104,6 +134,7 @@ function cardsPanel() {
           });
         var draft = self.drafts[kind] || "";
         var code = kind === "question" ? hintFor(draft, rules) : checkKind(draft, kindRules, phaseHints);
+        var addLabel = self.f("addKind", { kind: self.addKindName(kind) });
         return {
           kind: kind,
           label: self.kindLabel(kind, true),
@@ -118,12 +149,12 @@ function cardsPanel() {
           draft: draft,
           hasHint: !!code,
           hint: code ? L["hint_" + code] : "",
-          placeholder: self.K.has("placeholder_" + kind) ? L["placeholder_" + kind] : "",
-          addLabel: self.f("addKind", { kind: self.addKindName(kind) }),
+          placeholder: K.has("placeholder_" + kind) ? L["placeholder_" + kind] : "",
+          addLabel: addLabel,
           addButton: L.add,
           // A skip link past every card's buttons to the box, for the keyboard (WCAG 2.4.1).
           skipToAdd: canAdd.indexOf(kind) >= 0 && list.length > 0,
-          skipLabel: self.f("skipToAdd", { what: self.f("addKind", { kind: self.addKindName(kind) }) }),
+          skipLabel: self.f("skipToAdd", { what: addLabel }),
           cannotAdd: !draft.trim(),
         };
       });

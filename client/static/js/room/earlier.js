@@ -2,10 +2,11 @@
  * phases where their board is closed. Alpine.data('earlierPanel'). */
 import { dict } from "../core/maps.js";
 import { component } from "../core/store.js";
-import { base, byAt, keep, kindRank } from "./base.js";
+import { base, byAt, keep, kindRank, memo } from "./base.js";
 
 function earlierPanel() {
   var rows = dict(); // card id -> its last row (see keep())
+  var phasesOf = memo(); // read three times a render (the list, hasAny, summaryText): made once
   return base({
     // Cards of other phases, by phase; cards whose phase is not in this method (kept from the
     // method used before a switch to the basic method) come first, under "from the earlier method".
@@ -13,6 +14,13 @@ function earlierPanel() {
       var self = this;
       var st = this.st;
       if (!st) return [];
+      var K = this.K;
+      return phasesOf([st.cards, st.phase, st.method, st.participants, K.lang, K.you], function () {
+        return self.phasesNow(st);
+      });
+    },
+    phasesNow: function (st) {
+      var self = this;
       var cards = st.cards || dict();
       var byPhase = dict();
       Object.keys(cards).forEach(function (cid) {

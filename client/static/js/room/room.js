@@ -5,7 +5,7 @@ import { dict } from "../core/maps.js";
 import { fragmentKey, limits, pageData, readFragment } from "../core/page.js";
 import { component } from "../core/store.js";
 import { clock, hhmm } from "../core/time.js";
-import { base, myKey, remaining, roomId } from "./base.js";
+import { base, keep, myKey, remaining, roomId } from "./base.js";
 import { revealedByOthers } from "./cues.js";
 
 // The board areas in the room's own order (server/methods.py BOARD_AREAS) and their sections.
@@ -53,6 +53,7 @@ function arrange(root, order) {
 }
 
 function room() {
+  var stepRows = dict(); // phase id -> its last row in the stepper (see keep()): the clock ticks every second
   return base({
     joinName: "",
     notesCue: 0, // notes of others revealed since the cue was last dismissed
@@ -204,7 +205,7 @@ function room() {
             ? self.f("minShort", { n: p.minutes })
             : self.f("usedOfPlanned", { used: usedMin, planned: p.minutes });
         var over = p.state !== "next" && used > p.minutes * 60000;
-        return {
+        return keep(stepRows, p.id, {
           id: p.id,
           num: i + 1,
           title: self.tr(p.title),
@@ -213,7 +214,7 @@ function room() {
           ariaCurrent: p.state === "current" ? "step" : "false",
           stateText: self.L["step_" + p.state],
           tip: p.minutes !== p.planned ? self.f("plannedWas", { n: p.planned }) : "",
-        };
+        });
       });
     },
     get totalText() {
