@@ -21,7 +21,9 @@ from .commands import (
     _arg_text,
     _Bad,
     _only_keys,
+    aliases_changed,
     check_base,
+    has_aliases,
     item_key,
     only,
     scoped_record,
@@ -197,7 +199,7 @@ def _public_author_stats(s: RoomState, e: Event) -> list[str]:
 def _aliased(s: RoomState) -> bool:
     """A card kept under a key of its own (commands.py, "ids of private items"): its author sees it
     under another id, which a change of another card can flip, so patches send the whole part."""
-    return any("alias" in c for c in s.cards.values())
+    return has_aliases(s, "cards", s.cards)
 
 
 def _card_paths(s: RoomState, e: Event) -> list[str]:
@@ -241,6 +243,7 @@ def _a_card_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
             "at": e.at,
         },
     )
+    aliases_changed(s, "cards", s.cards[key], True)
     if not d["private"]:  # a private card counts once it is revealed
         _stat(s, e.actor, "cards")
         if flag:
@@ -264,7 +267,7 @@ def _a_card_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @applies("card.remove")
 def _a_card_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     key = _key(s, e.actor, d["id"])
-    s.cards.pop(key, None)
+    aliases_changed(s, "cards", s.cards.pop(key, None), False)
     s.versions.pop("card." + key, None)
 
 

@@ -123,6 +123,24 @@ def scoped_record(key: str, cid: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def has_aliases(s: Any, name: str, items: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether any item of the collection `name` is kept under a key of its own (rare). Counted
+    once per state, then kept by `aliases_changed` as items come and go, so a batch's deltas need
+    not scan every card for it (server/rooms/delta.py runs this for each card event). The count
+    lives beside the state's fields (`_aliases`), never in its snapshot."""
+    counts: dict[str, int] = s.__dict__.setdefault("_aliases", {})
+    if name not in counts:
+        counts[name] = sum(1 for it in items.values() if "alias" in it)
+    return counts[name] > 0
+
+
+def aliases_changed(s: Any, name: str, record: Mapping[str, Any] | None, added: bool) -> None:
+    """`record` was added to (or removed from) the collection `name`: keep its count of aliases."""
+    counts = s.__dict__.get("_aliases")
+    if record is not None and counts is not None and name in counts and "alias" in record:
+        counts[name] += 1 if added else -1
+
+
 def public_fields(record: Mapping[str, Any]) -> dict[str, Any]:
     """An item's record without its alias (which only its author's view uses)."""
     return {k: v for k, v in record.items() if k != "alias"}

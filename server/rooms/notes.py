@@ -12,6 +12,8 @@ from .commands import (
     _arg_text,
     _Bad,
     _only_keys,
+    aliases_changed,
+    has_aliases,
     item_key,
     only,
     public_fields,
@@ -118,7 +120,7 @@ def _notes_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 def _aliased(s: RoomState) -> bool:
     """A note kept under a key of its own (commands.py, "ids of private items"): patches send the
     whole part, as its author's id for it can flip."""
-    return any("alias" in n for n in s.notes.values())
+    return has_aliases(s, "notes", s.notes)
 
 
 def _note_paths(s: RoomState, e: Event) -> list[str]:
@@ -136,6 +138,7 @@ def _a_note_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     key = _key(s, e.actor, d["id"])
     record = {"author": e.actor, "text": d["text"], "phase": d["phase"], "revealed": False}
     s.notes[key] = scoped_record(key, d["id"], record)
+    aliases_changed(s, "notes", record, True)
 
 
 @touches(_note_paths)
@@ -147,7 +150,7 @@ def _a_note_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @touches(_note_paths, "notes_hidden", "notes_hidden_by")
 @applies("note.remove")
 def _a_note_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.notes.pop(_key(s, e.actor, d["id"]), None)
+    aliases_changed(s, "notes", s.notes.pop(_key(s, e.actor, d["id"]), None), False)
 
 
 @touches(_revealed_notes, "notes_hidden", "notes_hidden_by")

@@ -32,6 +32,8 @@ from .commands import (
     _arg_text,
     _Bad,
     _only_keys,
+    aliases_changed,
+    has_aliases,
     item_key,
     public_fields,
     scoped_record,
@@ -312,7 +314,7 @@ def _pair_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
 def _aliased(s: RoomState) -> bool:
     """An item kept under a key of its own (commands.py, "ids of private items"): patches send the
     whole board, as its author's id for it can flip."""
-    return any("alias" in it for it in s.pair_items.values())
+    return has_aliases(s, "pair_items", s.pair_items)
 
 
 def _item_paths(s: RoomState, e: Event) -> list[str]:
@@ -386,6 +388,7 @@ def _a_pair_add(s: RoomState, e: Event, d: dict[str, Any]) -> None:
         "at": e.at,
     }
     s.pair_items[key] = scoped_record(key, d["id"], record)
+    aliases_changed(s, "pair_items", record, True)
 
 
 @touches(_item_paths)
@@ -397,7 +400,7 @@ def _a_pair_edit(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 @touches(_item_paths, "pair_counts")
 @applies("pair.remove")
 def _a_pair_remove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
-    s.pair_items.pop(_key(s, e.actor, d["id"]), None)
+    aliases_changed(s, "pair_items", s.pair_items.pop(_key(s, e.actor, d["id"]), None), False)
 
 
 # --- view ------------------------------------------------------------------------------------------

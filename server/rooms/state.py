@@ -100,7 +100,7 @@ class RoomState:
     def shallow_dict(self) -> dict[str, Any]:
         """The same data as `to_dict`, sharing this state's lists and dicts: only for serialising
         at once (a snapshot is dumped to JSON before the store's first await)."""
-        d = {k: v for k, v in self.__dict__.items() if k != "method"}
+        d = {k: v for k, v in self.__dict__.items() if k != "method" and not k.startswith("_")}
         d["method"] = self.method.to_dict()
         return d
 

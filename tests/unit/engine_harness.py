@@ -12,6 +12,7 @@ from server.rooms import (
     Event,
     Rejection,
     RoomState,
+    Touched,
     apply,
     created_event,
     decide,
@@ -43,7 +44,9 @@ class Room:
         assert isinstance(d, Draft), f"{type_} {args} by {actor} was refused: {d}"
         e = Event(self.state.seq + 1, d.type, actor, self.now, d.data, d.audience)
         self.log.append(e)
+        Touched().add(self.state, e)  # what a batch's deltas would ask of the state, every time
         apply(self.state, e)
+        _aliases_agree(self.state)
         return e
 
     def refuse(self, actor: str | None, type_: str, code: str, **args: Any) -> Rejection:
@@ -77,3 +80,10 @@ def basic_room() -> Room:
     r.do("F", "role.assign", pid="I", role="inbrenger", on=True)
     r.do("F", "role.assign", pid="L", role="listener", on=True)
     return r
+
+
+def _aliases_agree(s: Any) -> None:
+    """The kept count of items under keys of their own (commands.has_aliases) is what a scan finds."""
+    for name, counted in s.__dict__.get("_aliases", {}).items():
+        scanned = sum(1 for it in getattr(s, name).values() if "alias" in it)
+        assert counted == scanned, f"{name}: {counted} aliases kept, {scanned} in the state"
