@@ -210,8 +210,9 @@ def start_redis(tmp: Path) -> tuple[Proc, str]:
 
 
 def export_main(tmp: Path, ref: str = "main") -> Path:
-    """The tree of `ref` (the commit before, for a side-by-side run) exported under `tmp`, once; it
-    runs with this checkout's interpreter and packages."""
+    """The tree of `ref` (the commit before, for a side-by-side run; KRING_BENCH_MAIN names another
+    commit) exported under `tmp`, once; it runs with this checkout's interpreter and packages."""
+    ref = os.environ.get("KRING_BENCH_MAIN", ref)
     dest = tmp / f"src-{ref}"
     if not dest.exists():
         dest.mkdir(parents=True)
