@@ -697,7 +697,10 @@ def cpuprobe(args: argparse.Namespace, seconds: float, rate: float, tmp: Path) -
     with part("cpuprobe", out, dep, gens):
         wait_http(f"http://127.0.0.1:{port}/healthz", proc, 60)
         rooms = dep.rooms(args.rooms)
-        gens += spawn_gens(dep, rooms, args.gens, {"mode": "load", "members": args.members}, seconds + 300)
+        spec = {"mode": "load", "members": args.members}
+        if args.cpuprobe_patches:  # browsers taking patches instead of protocol clients
+            spec.update(view=True, patches=True)
+        gens += spawn_gens(dep, rooms, args.gens, spec, seconds + 300)
         ask_all(gens, None, 180)
         for g in gens:
             g.send({"cmd": "step", "rate": rate, "warmup": 2, "measure": seconds, "drain": 15})
@@ -806,6 +809,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--profile", type=float, help="seconds of py-spy on Kring under load (0 = off)")
     p.add_argument("--profile-rate", type=float, default=0.5, help="load during --profile and --cpuprobe")
+    p.add_argument(
+        "--cpuprobe-patches",
+        action="store_true",
+        help="--cpuprobe with browsers taking patches as the members",
+    )
     p.add_argument(
         "--cpuprobe", type=float, help="seconds of cProfile (thread CPU clock) on Kring under load (0 = off)"
     )
