@@ -132,6 +132,18 @@ def create_room(base: str, method: str = "basis", title: str = "Test", lang: str
         return room
 
 
+def export_room(base: str, room: str, key: str, token: str, fmt: str) -> str:
+    """A room's export (`md` or `json`) as the person with `token` may download it: its raw text."""
+    req = urllib.request.Request(
+        f"{base}/r/{room}/export",
+        method="POST",
+        data=json.dumps({"key": key, "token": token, "format": fmt}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return str(r.read().decode())
+
+
 def post_json(base: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
     """POST a JSON body; (status, the decoded JSON reply, or the text of any other reply)."""
     req = urllib.request.Request(

@@ -199,7 +199,7 @@ def _public_author_stats(s: RoomState, e: Event) -> list[str]:
 def _aliased(s: RoomState) -> bool:
     """A card kept under a key of its own (commands.py, "ids of private items"): its author sees it
     under another id, which a change of another card can flip, so patches send the whole part."""
-    return has_aliases(s, "cards", s.cards)
+    return has_aliases(s, "cards")
 
 
 def _card_paths(s: RoomState, e: Event) -> list[str]:

@@ -123,15 +123,22 @@ def scoped_record(key: str, cid: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def has_aliases(s: Any, name: str, items: Mapping[str, Mapping[str, Any]]) -> bool:
-    """Whether any item of the collection `name` is kept under a key of its own (rare). Counted
+def has_aliases(s: Any, name: str) -> bool:
+    """Whether any item of the state's collection `name` is kept under a key of its own (rare). Counted
     once per state, then kept by `aliases_changed` as items come and go, so a batch's deltas need
     not scan every card for it (server/rooms/delta.py runs this for each card event). The count
     lives beside the state's fields (`_aliases`), never in its snapshot."""
     counts: dict[str, int] = s.__dict__.setdefault("_aliases", {})
     if name not in counts:
-        counts[name] = sum(1 for it in items.values() if "alias" in it)
+        counts[name] = sum(1 for it in getattr(s, name).values() if "alias" in it)
     return counts[name] > 0
+
+
+def item_paths(s: Any, part: str, name: str, key: str, iid: str) -> list[str]:
+    """What an event on the item `iid` (kept under `key` in the state's collection `name`) touches
+    in the view part `part`: the item, or the whole part while any item of the collection is kept
+    under a key of its own (its author's id for it can flip with a change of another item)."""
+    return [part] if key != iid or has_aliases(s, name) else [f"{part}/{iid}"]
 
 
 def aliases_changed(s: Any, name: str, record: Mapping[str, Any] | None, added: bool) -> None:

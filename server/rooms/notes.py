@@ -15,6 +15,7 @@ from .commands import (
     aliases_changed,
     has_aliases,
     item_key,
+    item_paths,
     only,
     public_fields,
     scoped_record,
@@ -120,12 +121,11 @@ def _notes_reveal(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any
 def _aliased(s: RoomState) -> bool:
     """A note kept under a key of its own (commands.py, "ids of private items"): patches send the
     whole part, as its author's id for it can flip."""
-    return has_aliases(s, "notes", s.notes)
+    return has_aliases(s, "notes")
 
 
 def _note_paths(s: RoomState, e: Event) -> list[str]:
-    nid = e.data["id"]
-    return ["notes"] if _key(s, e.actor, nid) != nid or _aliased(s) else [f"notes/{nid}"]
+    return item_paths(s, "notes", "notes", _key(s, e.actor, e.data["id"]), e.data["id"])
 
 
 def _revealed_notes(s: RoomState, e: Event) -> list[str]:

@@ -33,8 +33,8 @@ from .commands import (
     _Bad,
     _only_keys,
     aliases_changed,
-    has_aliases,
     item_key,
+    item_paths,
     public_fields,
     scoped_record,
     scoped_view,
@@ -311,15 +311,8 @@ def _pair_remove(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any)
 # --- apply -----------------------------------------------------------------------------------------
 
 
-def _aliased(s: RoomState) -> bool:
-    """An item kept under a key of its own (commands.py, "ids of private items"): patches send the
-    whole board, as its author's id for it can flip."""
-    return has_aliases(s, "pair_items", s.pair_items)
-
-
 def _item_paths(s: RoomState, e: Event) -> list[str]:
-    iid = e.data["id"]
-    return ["pair_board"] if _key(s, e.actor, iid) != iid or _aliased(s) else [f"pair_board/{iid}"]
+    return item_paths(s, "pair_board", "pair_items", _key(s, e.actor, e.data["id"]), e.data["id"])
 
 
 @touches("pairs")

@@ -7,11 +7,10 @@ screenshot per method."""
 from __future__ import annotations
 
 import re
-import urllib.request
 from typing import Any
 
 import pytest
-from kring_testlib import ARTIFACTS, ServerProc, create_room
+from kring_testlib import ARTIFACTS, ServerProc, create_room, export_room
 
 from server.methods import Method, MethodLibrary, Phase
 from server.paths import METHODS
@@ -41,19 +40,6 @@ def _outcome_writer(p: Phase, writers: tuple[str, ...]) -> str | None:
 
 def _plain(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", " ".join(text.split()))
-
-
-def _export_md(base: str, room: str, key: str, token: str) -> str:
-    import json
-
-    req = urllib.request.Request(
-        f"{base}/r/{room}/export",
-        method="POST",
-        data=json.dumps({"key": key, "token": token, "format": "md"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return str(r.read().decode())
 
 
 async def _on_screens(pages: list[Any], selector: str, text: str) -> None:
@@ -162,7 +148,7 @@ async def test_every_method_shows_and_keeps_what_its_phases_make(
 
     # The report follows the method: every outcome and card under its own phase's heading.
     token = await anna.page.evaluate(f"Alpine.store('kring').saved({room['room']!r}).token")
-    md = _export_md(base, room["room"], room["join_key"], token)
+    md = export_room(base, room["room"], room["join_key"], token, "md")
     (ARTIFACTS / "methods" / f"{mid}.md").write_text(md, encoding="utf-8")
     sections = {
         int(n): body for n, body in re.findall(r"^## (\d+)\. [^\n]*\n(.*?)(?=^## |\Z)", md, re.M | re.S)

@@ -6,25 +6,13 @@ a resume, not in an export; the give-back then brings the picture to everyone at
 from __future__ import annotations
 
 import json
-import urllib.request
 from typing import Any
 
-from kring_testlib import Client, ServerProc, assert_contiguous, create_room, until
+from kring_testlib import Client, ServerProc, assert_contiguous, create_room, export_room, until
 from patchlib import followed_view
 
 CANARY = "CANARY-drawing-3e9c"
 POINTS = [[x, 100 + (x * 7) % 40] for x in range(10, 400, 4)]  # a wobbly pen stroke, 98 points
-
-
-def _export(base: str, room: str, key: str, token: str, fmt: str) -> str:
-    req = urllib.request.Request(
-        f"{base}/r/{room}/export",
-        method="POST",
-        data=json.dumps({"key": key, "token": token, "format": fmt}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return str(r.read().decode())
 
 
 async def test_a_private_drawing_reaches_nobody_but_its_drawers_until_given_back(
@@ -96,8 +84,8 @@ async def test_a_private_drawing_reaches_nobody_but_its_drawers_until_given_back
     assert {e["type"] for e in wr["events"]} == {"private"}
     for who in (cor, fac):
         for fmt in ("md", "json"):
-            assert CANARY not in _export(base, rid, room["join_key"], str(who.token), fmt)
-    assert CANARY in _export(base, rid, room["join_key"], str(anna.token), "md")
+            assert CANARY not in export_room(base, rid, room["join_key"], str(who.token), fmt)
+    assert CANARY in export_room(base, rid, room["join_key"], str(anna.token), "md")
 
     # Given back by a drawer: one public event with the picture, for everyone and the projector.
     back = await bram.ok("draw.giveback")
@@ -110,5 +98,5 @@ async def test_a_private_drawing_reaches_nobody_but_its_drawers_until_given_back
     assert not held["private"] and held["strokes"]["s1"]["label"] == f"het hek {CANARY}"
     v = await dirk.wait_for(lambda m: m["t"] == "view" and m["seq"] >= back)
     assert set(v["state"]["drawing"]["strokes"]) == {"s1"}
-    md = _export(base, rid, room["join_key"], str(cor.token), "md")
+    md = export_room(base, rid, room["join_key"], str(cor.token), "md")
     assert "data:image/svg+xml;base64," in md and CANARY in md

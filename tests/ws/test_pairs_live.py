@@ -5,10 +5,9 @@ resume and in the exports, until the facilitator reveals it, pair by pair."""
 from __future__ import annotations
 
 import json
-import urllib.request
 from typing import Any
 
-from kring_testlib import Client, ServerProc, assert_contiguous, create_room, until
+from kring_testlib import Client, ServerProc, assert_contiguous, create_room, export_room, until
 
 CANARY_AB = "CANARY-pair-ab-51c2"
 CANARY_CD = "CANARY-pair-cd-9e07"
@@ -16,17 +15,6 @@ CANARY_CD = "CANARY-pair-cd-9e07"
 
 def _raw(c: Client) -> str:
     return "\n".join(c.raw)
-
-
-def _export(base: str, room: str, key: str, token: str, fmt: str) -> str:
-    req = urllib.request.Request(
-        f"{base}/r/{room}/export",
-        method="POST",
-        data=json.dumps({"key": key, "token": token, "format": fmt}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return str(r.read().decode())
 
 
 async def test_a_pairs_board_stays_within_the_pair_until_revealed(
@@ -96,8 +84,8 @@ async def test_a_pairs_board_stays_within_the_pair_until_revealed(
     assert CANARY_AB not in json.dumps(wr)
     for token in (d.token, fac.token):
         for fmt in ("md", "json"):
-            assert CANARY_AB not in _export(base, rid, room["join_key"], str(token), fmt)
-    assert CANARY_AB in _export(base, rid, room["join_key"], str(a.token), "json")
+            assert CANARY_AB not in export_room(base, rid, room["join_key"], str(token), fmt)
+    assert CANARY_AB in export_room(base, rid, room["join_key"], str(a.token), "json")
 
     # Everyone returns; the first pair presents: its board reaches all, the other's still nobody.
     await fac.ok("pairs.end")
@@ -111,5 +99,5 @@ async def test_a_pairs_board_stays_within_the_pair_until_revealed(
     await a.wait_seq(rev2)
     await until(lambda: CANARY_CD in _raw(beamer) and CANARY_CD in _raw(b))
     assert CANARY_CD in _raw(a)
-    md = _export(base, rid, room["join_key"], str(fac.token), "md")
+    md = export_room(base, rid, room["join_key"], str(fac.token), "md")
     assert CANARY_AB in md and CANARY_CD in md

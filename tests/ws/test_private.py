@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from typing import Any
 
-from kring_testlib import Client, ServerProc, assert_contiguous, create_room
+from kring_testlib import Client, ServerProc, assert_contiguous, create_room, export_room
 
 CANARY_POS = "CANARY-position-7f3a"
 CANARY_NOTE = "CANARY-note-91bd"
-
-
-def _export(base: str, room: str, key: str, token: str, fmt: str) -> str:
-    req = urllib.request.Request(
-        f"{base}/r/{room}/export",
-        method="POST",
-        data=json.dumps({"key": key, "token": token, "format": fmt}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return str(r.read().decode())
 
 
 def _seen(c: Client) -> str:
@@ -57,9 +45,11 @@ async def test_incident_positions_hidden_until_revealed(sqlite_server: ServerPro
     for token in (b.token, fac.token):
         assert token is not None
         for fmt in ("md", "json"):
-            assert CANARY_POS not in _export(sqlite_server.base, room["room"], room["join_key"], token, fmt)
+            assert CANARY_POS not in export_room(
+                sqlite_server.base, room["room"], room["join_key"], token, fmt
+            )
     assert a.token is not None
-    assert CANARY_POS in _export(sqlite_server.base, room["room"], room["join_key"], a.token, "json")
+    assert CANARY_POS in export_room(sqlite_server.base, room["room"], room["join_key"], a.token, "json")
     # A participant cannot reveal; the facilitator reveals all at once.
     r = await b.cmd("cards.reveal", {"phase": "standpuntbepaling"})
     assert r["code"] == "forbidden"
@@ -67,7 +57,7 @@ async def test_incident_positions_hidden_until_revealed(sqlite_server: ServerPro
     for c in (a, b, res):
         e = await c.wait_for(lambda m: m["t"] == "event" and m["seq"] == rev)
         assert e["data"]["cards"]["pa"]["text"].endswith(CANARY_POS)
-    assert CANARY_POS in _export(sqlite_server.base, room["room"], room["join_key"], str(b.token), "md")
+    assert CANARY_POS in export_room(sqlite_server.base, room["room"], room["join_key"], str(b.token), "md")
 
 
 async def test_notes_never_reach_another_client_before_reveal(
@@ -165,7 +155,7 @@ async def test_evaluation_scores_are_never_one_persons(sqlite_server: ServerProc
         if e["seq"] > 1 and e["type"] not in ("participant.join", "phase.changed"):
             assert e == {**e, "type": "private", "actor": None, "data": {}}
     assert fac.token is not None
-    md = _export(sqlite_server.base, room["room"], room["join_key"], fac.token, "md")
+    md = export_room(sqlite_server.base, room["room"], room["join_key"], fac.token, "md")
     assert "inhoud: n=3" in md and "inhoud: 3" not in md
     closed = await fac.ok("evaluation.close")
     v = await b.wait_for(lambda m: m["t"] == "view" and m["seq"] >= closed)
