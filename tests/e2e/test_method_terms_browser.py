@@ -158,5 +158,16 @@ async def test_every_method_shows_and_keeps_what_its_phases_make(
     for j, _kind, text in cards:
         assert text in _plain(sections.get(j + 1, "")), f"{mid}: card {text!r} not under phase {j + 1}"
     assert ("## Actieplan" in md) == any("plan" in p.tools for p in m.phases)
+    # Proposals the group voted on: under their phase in the Markdown and on the report page.
+    if any(o.propose for p in m.phases for o in p.outcomes):
+        assert "### Voorstellen" in md and "✓ gekozen" in md
+        report = await anna.context.new_page()
+        await report.goto(f"{base}/r/{room['room']}/report#{room['join_key']}")
+        chosen = report.locator(".report-proposals li.is-useful")
+        await expect(chosen).to_contain_text("uitkomst", timeout=T)
+        await expect(chosen).to_contain_text("1 stem")
+        await report.locator(".report-section-phase", has=chosen).screenshot(
+            path=str(ARTIFACTS / "methods" / f"{mid}-report-proposals.png")
+        )
     for s in (fac, ines, anna, beamer):
         assert not s.errors, s.errors
