@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from .cardprofile import TRACE_CATEGORIES, summarise
-from .deltabytes import Peer, _fill
-from .servers import create_kring_room, start_kring
-from .workload import MemberPlan, RoomPlan, record, setup_commands
+from .deltabytes import Peer, basis_room
+from .servers import start_kring
 
 CHROMIUM = "/usr/bin/chromium"
 INTERVAL = 0.5
@@ -82,16 +81,7 @@ ARRIVALS = """(() => {
 async def run(port: int, cards: int, throttle: float, profile: str | None = None) -> dict[str, list[float]]:
     from playwright.async_api import async_playwright
 
-    room = create_kring_room(port, "basis")
-    rid = room["room"]
-    plan = RoomPlan("basis")
-    fac = Peer(port, rid)
-    await fac.connect({"key": room["facilitator_key"], "name": "Fenna"})
-    fplan = MemberPlan(0, True)
-    for ctype, args, item in setup_commands(plan, fplan):
-        await fac.ok(ctype, args)
-        record(plan, fplan, item)
-    await _fill(fac, plan, 400, 150)
+    room, rid, _plan, fac, _fplan = await basis_room(port, True)
     writer = Peer(port, rid)
     await writer.connect({"key": room["join_key"], "name": "Schrijver"})
     out: dict[str, list[float]] = {"total": [], "page": [], "way": [], "painted": [], "cpu": []}

@@ -111,7 +111,9 @@ async def _fill(fac: Peer, plan: RoomPlan, nodes: int, cards: int) -> None:
         await asyncio.gather(*(fac.send(t, a) for t, a in cmds[k : k + 100]))
 
 
-async def scenario(port: int, big: bool, n: int) -> dict[str, Any]:
+async def basis_room(port: int, big: bool) -> tuple[dict[str, Any], str, RoomPlan, Peer, MemberPlan]:
+    """A basis room in its questions phase with its facilitator connected (the load generator's
+    setup), and with `big` the big room: 400 mind-map nodes and 150 cards."""
     room = create_kring_room(port, "basis")
     rid = room["room"]
     plan = RoomPlan("basis")
@@ -123,6 +125,11 @@ async def scenario(port: int, big: bool, n: int) -> dict[str, Any]:
         record(plan, fplan, item)
     if big:
         await _fill(fac, plan, 400, 150)
+    return room, rid, plan, fac, fplan
+
+
+async def scenario(port: int, big: bool, n: int) -> dict[str, Any]:
+    room, rid, plan, fac, fplan = await basis_room(port, big)
     writers = [fac]
     plans = [fplan]
     for i in (1, 2, 3):
