@@ -20,9 +20,8 @@ from .state import RoomState
 # --- decide ---------------------------------------------------------------------------------------
 
 
-def _open_field(s: RoomState, a: dict[str, Any]) -> tuple[Phase, Outcome]:
-    """The current phase's outcome field named by `field`, which must take proposals."""
-    field = a.get("field")
+def _open_field(s: RoomState, field: Any) -> tuple[Phase, Outcome]:
+    """The current phase's outcome field `field`, which must take proposals."""
     outcome = next((o for o in s.current.outcomes if o.id == field), None)
     if outcome is None:
         raise _Bad("not_found", "this phase has no such outcome field")
@@ -53,7 +52,7 @@ def _proposal(s: RoomState, pid: str) -> dict[str, Any]:
 def _propose(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Draft:
     """`{field, id, text}`: a proposal for the current phase's field."""
     _only_keys(a, "field", "id", "text")
-    phase, outcome = _open_field(s, a)
+    phase, outcome = _open_field(s, a.get("field"))
     _need_voice(s, actor, phase, outcome)
     pid = _arg_id(a)
     if pid in s.proposals:
@@ -89,7 +88,7 @@ def _vote(s: RoomState, a: dict[str, Any], actor: str, now: int, _m: Any) -> Dra
     pid = _arg_id(a)
     on = _arg_bool(a, "on")
     p = _proposal(s, pid)
-    phase, outcome = _open_field(s, {"field": p["key"].split("/", 1)[1]})
+    phase, outcome = _open_field(s, p["key"].split("/", 1)[1])
     if p["key"] != f"{phase.id}/{outcome.id}":
         raise _Bad("phase_closed", "that proposal's vote was in another phase")
     _need_voice(s, actor, phase, outcome)

@@ -10,6 +10,7 @@ import { draw as drawForcefield } from "./tools/forcefield-draw.js";
 import { watchPicture, withPicture } from "./tools/drawing-draw.js";
 import { draw as drawMindmap, viewport } from "./tools/mindmap-draw.js";
 import { BIG_MAP, layout, overviewFolds } from "./tools/mindmap-layout.js";
+import { proposalsFor } from "./core/proposals.js";
 import { groups as pairGroups, shownRound } from "./tools/pairs-rows.js";
 import { rows as planRows } from "./tools/plan-rows.js";
 
@@ -264,18 +265,9 @@ function projectorPage() {
           if (!mine && !text) return;
           var key = q.id + "/" + o.id;
           // The proposals the group is voting on for this phase's field, most votes first.
-          var all = st.proposals || {};
-          var proposals = !mine || !o.propose ? [] : Object.keys(all)
-            .filter(function (id) {
-              return all[id].key === key;
-            })
-            .map(function (id) {
-              var x = all[id];
-              return { id: id, text: x.text, votes: store.t("proposalVotes", { n: x.votes }), n: x.votes, cls: x.adopted ? "is-adopted" : "" };
-            })
-            .sort(function (a, b) {
-              return b.n - a.n || (a.text < b.text ? -1 : 1);
-            });
+          var proposals = !mine || !o.propose ? [] : proposalsFor(st, key).map(function (x) {
+            return { id: x.id, text: x.text, votes: store.t("proposalVotes", { n: x.votes }), cls: x.adopted ? "is-adopted" : "" };
+          });
           rows.push({ key: key, label: store.tr(o.label), text: text || L.empty, cls: text ? "" : "is-empty", proposals: proposals, hasProposals: proposals.length > 0 });
         });
       });

@@ -4,6 +4,7 @@
 import "./core/conn.js";
 import { download } from "./core/dom.js";
 import { dict } from "./core/maps.js";
+import { proposalsFor } from "./core/proposals.js";
 import { enums, pageData, readFragment } from "./core/page.js";
 import { boot, credentials } from "./core/session.js";
 import { component } from "./core/store.js";
@@ -308,26 +309,15 @@ function reportPage() {
         // Proposals the group voted on for a field (server/report.py `_proposal_lines`).
         var proposals = [];
         (p.outcomes || []).forEach(function (o) {
-          var key = p.id + "/" + o.id;
-          Object.keys(st.proposals || {})
-            .map(function (id) {
-              return Object.assign({ id: id }, st.proposals[id]);
-            })
-            .filter(function (x) {
-              return x.key === key;
-            })
-            .sort(function (a, b) {
-              return b.votes - a.votes || (a.text < b.text ? -1 : 1);
-            })
-            .forEach(function (x) {
-              proposals.push({
-                id: x.id,
-                text: x.text,
-                author: store.name(x.author) + ", " + store.t("report.proposalVotes", { n: x.votes }),
-                chosen: !!x.adopted,
-                chosenText: x.adopted ? "✓ " + T.chosen : "",
-              });
+          proposalsFor(st, p.id + "/" + o.id).forEach(function (x) {
+            proposals.push({
+              id: x.id,
+              text: x.text,
+              author: store.name(x.author) + ", " + store.t("report.proposalVotes", { n: x.votes }),
+              chosen: !!x.adopted,
+              chosenText: x.adopted ? "✓ " + T.chosen : "",
             });
+          });
         });
         if (fields.length || kinds.length || noteGroups.length || proposals.length) {
           out.push({

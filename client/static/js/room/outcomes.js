@@ -9,6 +9,7 @@ import { clearDraft, sentDraft } from "../core/drafts.js";
 import { versionedFields } from "../core/fields.js";
 import { dict } from "../core/maps.js";
 import { limits } from "../core/page.js";
+import { proposalsFor } from "../core/proposals.js";
 import { component } from "../core/store.js";
 import { fieldEditors } from "../core/typing.js";
 import { errorIn } from "../tools/board.js";
@@ -71,34 +72,24 @@ function outcomesPanel() {
     // first, and this person's voice (propose, vote) or the facilitator's choice (adopt).
     proposalsOf: function (f) {
       var self = this;
-      var all = (this.st && this.st.proposals) || dict();
       var voice = (this.may.outcome_propose || []).indexOf(f.field) >= 0;
       var me = this.me;
       var L = this.L;
-      return Object.keys(all)
-        .filter(function (id) {
-          return all[id].key === f.key;
-        })
-        .map(function (id) {
-          var p = all[id];
-          return {
-            id: id,
-            text: p.text,
-            author: self.nameOf(p.author),
-            votes: p.votes,
-            votesText: self.f("proposalVotes", { n: p.votes }),
-            mine: p.mine,
-            pressed: p.mine ? "true" : "false",
-            voteLabel: p.mine ? L.proposalUnvote : L.proposalVoteFor,
-            adopted: p.adopted,
-            cls: "proposal" + (p.adopted ? " is-adopted" : "") + (p.mine ? " is-mine" : ""),
-            canVote: voice,
-            canWithdraw: !p.adopted && (p.author === me || self.isFac),
-          };
-        })
-        .sort(function (a, b) {
-          return b.votes - a.votes || (a.text < b.text ? -1 : 1);
-        });
+      return proposalsFor(this.st, f.key).map(function (p) {
+        return {
+          id: p.id,
+          text: p.text,
+          author: self.nameOf(p.author),
+          votesText: self.f("proposalVotes", { n: p.votes }),
+          mine: p.mine,
+          pressed: p.mine ? "true" : "false",
+          voteLabel: p.mine ? L.proposalUnvote : L.proposalVoteFor,
+          adopted: p.adopted,
+          cls: "proposal" + (p.adopted ? " is-adopted" : "") + (p.mine ? " is-mine" : ""),
+          canVote: voice,
+          canWithdraw: !p.adopted && (p.author === me || self.isFac),
+        };
+      });
     },
     withProposals: function (f) {
       if (!f.propose) return f;
