@@ -306,12 +306,14 @@ class Hub:
         """Send `e` to every connection (full or redacted), then run its effect; True if `ack`
         went with it."""
         acked = False
-        if live.conns:
+        takers = len(live.conns) - live.patchers  # those that take events (the rest: a patch later)
+        if takers:
             text = P.event_text(e.seq, e.type, e.actor, e.at, e.data_json)
             full = Message(text)
             # What this event costs (counted against its author's budget, server/ws.py): the frame
-            # to every connection, and a view (of the last view's size) to every browser.
-            live.spent += len(text) * len(live.conns) + live.view_bytes * live.viewers
+            # to every connection that takes it, and a view (of the last view's size) to every
+            # browser; a patch is counted as it is sent (`ingest`).
+            live.spent += len(text) * takers + live.view_bytes * live.viewers
             origin = ack[0] if ack is not None else None
             redacted: Message | None = None
             members = live.state.participants

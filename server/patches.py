@@ -2,9 +2,10 @@
 what changed in its view after a batch of events, instead of the events and a whole view.
 
 Per room and batch (one `Hub.ingest`: a command's events, or a batch from another worker) the
-shared ops are rendered and serialised once (server/rooms/delta.py); each viewer adds the ops on
-their own parts, and every viewer whose frame has the same bytes (most of them: nothing of theirs
-changed) shares one `Message`, so its wire frame is built once. Someone waiting to be admitted gets
+shared ops are rendered and serialised once (server/rooms/delta.py); the ops on viewers' own parts
+are rendered once per group of viewers who get the same ones (`viewer_key`: a card is the same for
+everyone but its author), and every viewer whose frame has the same bytes shares one `Message`, so
+its wire frame is built once. Someone waiting to be admitted gets
 nothing (server/effects.py sends the admitted their whole view).
 """
 
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import protocol as P
 from .rooms import Touched, shared_ops, viewer_ops
-from .rooms.delta import Op, personal_paths
+from .rooms.delta import Op, personal_paths, viewer_key
 from .transport import Conn, Message
 
 if TYPE_CHECKING:
@@ -31,9 +32,10 @@ def send_patches(
     shared, personal = touched.split()
     head = f'{{"t":"{P.PATCH}","seq":{s.seq},"ops":['
     common = P.dumps(shared_ops(s, shared))[1:-1]
-    paths = personal_paths(personal)
+    paths = personal_paths(s, personal)
     members = s.participants
-    frames: dict[str, Message] = {}
+    groups: dict[tuple[object, ...], Message] = {}  # viewer_key -> the frame of those viewers
+    frames: dict[str, Message] = {}  # their own ops' JSON -> the frame
     texts: dict[str, list[tuple[Op, str]]] = {}  # path -> the ops on it made so far, with their JSON
     sent = 0
     acked = False
@@ -57,11 +59,15 @@ def send_patches(
             viewer = c.pid
         else:
             continue  # waiting to be admitted: nothing of the room
-        own = ",".join([text(op) for op in viewer_ops(s, paths, viewer)]) if paths else ""
-        msg = frames.get(own)
+        key = viewer_key(paths, viewer, s.is_fac(viewer)) if paths else ()
+        msg = groups.get(key)
         if msg is None:
-            sep = "," if common and own else ""
-            msg = frames[own] = Message(f"{head}{common}{sep}{own}]}}")
+            own = ",".join([text(op) for op in viewer_ops(s, paths, viewer)]) if paths else ""
+            msg = frames.get(own)
+            if msg is None:
+                sep = "," if common and own else ""
+                msg = frames[own] = Message(f"{head}{common}{sep}{own}]}}")
+            groups[key] = msg
         sent += len(msg.asgi["text"])
         if ack is not None and c is ack[0]:
             c.push_pair(msg, Message(P.dumps(P.ack(ack[1], s.seq))))

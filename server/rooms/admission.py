@@ -254,7 +254,7 @@ def _participant_item(s: RoomState, viewer: str | None, pid: str) -> Any:
     return ABSENT if p is None else {"name": p["name"], "roles": list(p["roles"])}
 
 
-@item_part("waiting")
+@item_part("waiting", differs=lambda s, pid: ())
 def _waiting_item(s: RoomState, viewer: str | None, pid: str) -> Any:
     w = s.waiting.get(pid)
     return ABSENT if w is None else dict(w)

@@ -27,6 +27,7 @@ from .registry import (
     ABSENT,
     EXPANSIONS,
     FACILITATOR_PARTS,
+    ITEM_DIFFERS,
     ITEM_PARTS,
     SHARED_PARTS,
     TOUCHES,
@@ -127,9 +128,9 @@ def shared_ops(s: RoomState, paths: list[str]) -> list[Op]:
 class _Personal:
     """A touched path into viewers' own parts, looked at once per batch (not once per viewer)."""
 
-    __slots__ = ("aud", "fac_of", "fac_only", "item", "key", "path", "whole")
+    __slots__ = ("aud", "differs", "fac_of", "fac_only", "item", "key", "path", "whole")
 
-    def __init__(self, path: str, aud: Audience) -> None:
+    def __init__(self, path: str, aud: Audience, s: RoomState | None = None) -> None:
         head, _, rest = path.partition("/")
         self.path = path
         self.aud = aud if rest else None  # whole sections (counts) go to everyone who has them
@@ -138,10 +139,35 @@ class _Personal:
         coll, _, self.key = path.rpartition("/")
         self.item = ITEM_PARTS.get(coll) if rest else None
         self.whole = not rest
+        # Who may see this item otherwise than everyone else (registry `item_part(differs=)`), or
+        # None: each viewer's own.
+        differs = ITEM_DIFFERS.get(coll) if rest and s is not None else None
+        self.differs = None if differs is None or s is None else frozenset(differs(s, self.key))
 
 
-def personal_paths(personal: list[tuple[str, Audience]]) -> list[_Personal]:
-    return [_Personal(p, aud) for p, aud in personal]
+def personal_paths(s: RoomState, personal: list[tuple[str, Audience]]) -> list[_Personal]:
+    return [_Personal(p, aud, s) for p, aud in personal]
+
+
+_SKIP, _ALIKE = 0, 1  # in a `viewer_key`: the path gives this viewer no op; the op everyone else gets
+
+
+def viewer_key(paths: list[_Personal], viewer: str | None, fac: bool) -> tuple[object, ...]:
+    """Which ops `viewer_ops` gives `viewer`, as a key: viewers with equal keys get equal ops, so a
+    batch renders them once for all of them (server/patches.py). Per path: no op, the op that
+    everyone the item does not differ for gets, or the viewer's own (their pid, or None for the
+    projector, never equal to the two markers). `fac`: whether `viewer` is a facilitator."""
+    out: list[object] = []
+    for q in paths:
+        if q.fac_of is not None:
+            out.append(viewer if viewer is not None and q.fac_of == viewer else _SKIP)
+        elif (q.fac_only and not fac) or (q.aud is not None and viewer not in q.aud):
+            out.append(_SKIP)
+        elif q.differs is not None and viewer not in q.differs:
+            out.append(_ALIKE)
+        else:
+            out.append(viewer)
+    return tuple(out)
 
 
 def viewer_ops(
@@ -177,3 +203,20 @@ def ops_for(s: RoomState, touched: Touched, viewer: str | None) -> list[Op]:
     """Every op of one viewer's delta (the transport builds the shared ones once instead)."""
     shared, personal = touched.split()
     return shared_ops(s, shared) + viewer_ops(s, personal, viewer)
+
+
+def batch_ops(s: RoomState, touched: Touched, viewers: Iterable[str | None]) -> dict[str | None, list[Op]]:
+    """Every viewer's delta as the transport makes it: the shared ops once, and each viewer's own
+    ops rendered once per `viewer_key` (for the first viewer with that key)."""
+    shared, personal = touched.split()
+    common = shared_ops(s, shared)
+    paths = personal_paths(s, personal)
+    made: dict[tuple[object, ...], list[Op]] = {}
+    out: dict[str | None, list[Op]] = {}
+    for v in viewers:
+        key = viewer_key(paths, v, s.is_fac(v))
+        own = made.get(key)
+        if own is None:
+            own = made[key] = viewer_ops(s, paths, v)
+        out[v] = common + own
+    return out

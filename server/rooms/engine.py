@@ -223,7 +223,7 @@ def _stats_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     return {pid: _stats_item(s, viewer, pid) for pid in s.participants}
 
 
-@item_part("stats")
+@item_part("stats", differs=lambda s, pid: ())
 def _stats_item(s: RoomState, viewer: str | None, pid: str) -> Any:
     if pid not in s.participants:
         return ABSENT

@@ -5,7 +5,6 @@ duplicate force into another keeps its ratings and links."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -257,7 +256,7 @@ def _force_view(f: Mapping[str, Any], inbrenger: str | None) -> dict[str, Any]:
         "text": f["text"],
         "author": f["author"],
         "influenceable": f["influenceable"],
-        "ratings": copy.deepcopy(f["ratings"]),
+        "ratings": {pid: dict(r) for pid, r in f["ratings"].items()},  # {pid: {key: int}}
         "summary": force_summary(f),
         # The inbrenger decides the scores: theirs, beside the group's mean, once given.
         "decided": dict(f["ratings"][inbrenger]) if inbrenger in f["ratings"] else None,

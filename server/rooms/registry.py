@@ -25,6 +25,9 @@ ViewerPart = Callable[[RoomState, str | None], Any]
 Toucher = Callable[[RoomState, Event], Iterable[str]]
 # One item of a collection in the view, as `viewer` sees it; ABSENT when it is not there (for them).
 ItemPart = Callable[[RoomState, str | None, str], Any]
+# The viewers (pids; None for the projector) for whom one item may look different from how everyone
+# else sees it (a card's author sees its hint flag): the rest share one rendering (`item_part`).
+Differs = Callable[[RoomState, str], Iterable[str | None]]
 # A path that stands for several small set operations (e.g. each phase's progress in `method`).
 Expansion = Callable[[RoomState], list[tuple[str, Any]]]
 ABSENT: Any = object()
@@ -50,6 +53,7 @@ SHARED_PARTS: dict[str, SharedPart] = {}  # view key -> the same for every viewe
 VIEWER_PARTS: dict[str, ViewerPart] = {}  # view key -> depends on who looks
 FACILITATOR_PARTS: dict[str, ViewerPart] = {}  # view key -> only in a facilitator's view
 ITEM_PARTS: dict[str, ItemPart] = {}  # collection path ("cards", "mindmap/nodes") -> one item
+ITEM_DIFFERS: dict[str, Differs] = {}  # collection path -> who may see an item differently
 EXPANSIONS: dict[str, Expansion] = {}  # pseudo path -> the set operations it stands for
 # Apply handler -> what its events touch (`touches`); `seal` turns it into TOUCHES by event type.
 TOUCHERS: dict[Applier, Toucher] = {}
@@ -123,9 +127,16 @@ def touches(*paths: str | Toucher) -> Callable[[Applier], Applier]:
     return reg
 
 
-def item_part(collection: str) -> Callable[[ItemPart], ItemPart]:
+def item_part(collection: str, differs: Differs | None = None) -> Callable[[ItemPart], ItemPart]:
     """Register how one item of a view collection (`"cards"`, `"mindmap/nodes"`) is rendered: the
-    same value the whole part has under that id, or ABSENT."""
+    same value the whole part has under that id, or ABSENT.
+
+    `differs(state, key)`, where it is known, names the viewers who may see the item otherwise than
+    everyone else does (nobody: the item looks the same to all who have it). A patch then renders
+    the item once for all the others instead of once per viewer (server/rooms/delta.py
+    `viewer_key`). Leave it out when the item depends on the viewer in other ways."""
+    if differs is not None:
+        ITEM_DIFFERS[collection] = differs
     return _register(ITEM_PARTS, "item parts", collection)
 
 

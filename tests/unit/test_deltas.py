@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from patchlib import apply_ops
 
 from server.rooms import CLIENT_COMMANDS, SERVER_COMMANDS, Command, Draft, Event, apply, decide, view
-from server.rooms.delta import Touched, ops_for, shared_ops, viewer_ops
+from server.rooms.delta import Touched, batch_ops, ops_for, shared_ops, viewer_ops
 from server.rooms.registry import APPLIERS
 
 PEOPLE = ["F", "I", "A", "B", "L", "N1", "N2"]  # N1, N2 join (or knock) during the run
@@ -224,12 +224,15 @@ def _check_batch(
 ) -> None:
     s = r.state
     viewers: list[str | None] = [None, *s.participants]
+    # As the transport makes them: each group of viewers' own ops rendered for one of them.
+    made = batch_ops(s, touched, viewers)
     for v in viewers:
         fresh = view(s, v, public=v is None)
         if v not in held:  # joined in this batch: their welcome is a fresh view
             held[v] = fresh
             continue
-        ops = ops_for(s, touched, v)
+        ops = made[v]
+        assert ops == ops_for(s, touched, v), f"viewer {v}: the group's ops are not their own"
         # What this viewer may know: their view before and after, and the events they received
         # whole (the others only as placeholders). A delta names nothing else: no id of someone
         # else's hidden card or note, not even that it was added and removed in one batch.
