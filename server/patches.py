@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import protocol as P
 from .rooms import Touched, shared_ops, viewer_ops
-from .rooms.delta import Op, personal_paths, viewer_key
+from .rooms.delta import ALIKE, Op, apart, personal_paths, viewer_key
 from .transport import Conn, Message
 
 if TYPE_CHECKING:
@@ -34,7 +34,8 @@ def send_patches(
     common = P.dumps(shared_ops(s, shared))[1:-1]
     paths = personal_paths(s, personal)
     members = s.participants
-    groups: dict[tuple[object, ...], Message] = {}  # viewer_key -> the frame of those viewers
+    special = apart(s, paths) if paths else set()
+    groups: dict[object, Message] = {}  # viewer_key (or ALIKE) -> the frame of those viewers
     frames: dict[str, Message] = {}  # their own ops' JSON -> the frame
     texts: dict[str, list[tuple[Op, str]]] = {}  # path -> the ops on it made so far, with their JSON
     sent = 0
@@ -59,7 +60,10 @@ def send_patches(
             viewer = c.pid
         else:
             continue  # waiting to be admitted: nothing of the room
-        key = viewer_key(paths, viewer, s.is_fac(viewer)) if paths else ()
+        if special is not None and viewer not in special:
+            key: object = ALIKE
+        else:
+            key = viewer_key(paths, viewer, s.is_fac(viewer))
         msg = groups.get(key)
         if msg is None:
             own = ",".join([text(op) for op in viewer_ops(s, paths, viewer)]) if paths else ""
@@ -72,6 +76,6 @@ def send_patches(
         if ack is not None and c is ack[0]:
             c.push_pair(msg, Message(P.dumps(P.ack(ack[1], s.seq))))
             acked = True
-        else:
-            c.push_message(msg, True)
+        elif not c.write_direct(msg):  # c.push_message(msg, True) in its two steps, as in hub._fan_out
+            c.send_later(msg, True)
     return sent, acked

@@ -170,6 +170,32 @@ def viewer_key(paths: list[_Personal], viewer: str | None, fac: bool) -> tuple[o
     return tuple(out)
 
 
+def apart(s: RoomState, paths: list[_Personal]) -> set[str | None] | None:
+    """The viewers whose own ops may differ from everyone else's, or None: anyone's may. Everyone
+    else has the same `viewer_key` (no op on a path for facilitators only, on an item of a private
+    event, or for another facilitator; the op that all get on an item that differs only for a
+    few), so a batch renders the ops of one of them for all of them."""
+    out: set[str | None] = set()
+    facs = False
+    for q in paths:
+        if q.fac_of is not None:
+            out.add(q.fac_of)
+        elif q.fac_only:
+            facs = True
+        elif q.aud is not None:
+            out |= q.aud
+        elif q.differs is not None:
+            out |= q.differs
+        else:
+            return None
+    if facs:
+        out.update(p for p in s.participants if s.is_fac(p))
+    return out
+
+
+ALIKE = object()  # the key of the viewers not `apart`, in place of their `viewer_key`
+
+
 def viewer_ops(
     s: RoomState, personal: list[tuple[str, Audience]] | list[_Personal], viewer: str | None
 ) -> list[Op]:
@@ -211,10 +237,11 @@ def batch_ops(s: RoomState, touched: Touched, viewers: Iterable[str | None]) -> 
     shared, personal = touched.split()
     common = shared_ops(s, shared)
     paths = personal_paths(s, personal)
-    made: dict[tuple[object, ...], list[Op]] = {}
+    special = apart(s, paths)
+    made: dict[object, list[Op]] = {}
     out: dict[str | None, list[Op]] = {}
     for v in viewers:
-        key = viewer_key(paths, v, s.is_fac(v))
+        key = ALIKE if special is not None and v not in special else viewer_key(paths, v, s.is_fac(v))
         own = made.get(key)
         if own is None:
             own = made[key] = viewer_ops(s, paths, v)

@@ -127,7 +127,8 @@ class RoomState:
         return set(self.participants[pid]["roles"])
 
     def is_fac(self, pid: str | None) -> bool:
-        return "facilitator" in self.roles(pid)
+        p = self.participants.get(pid) if pid is not None else None
+        return p is not None and "facilitator" in p["roles"]
 
     def groups(self, pid: str | None) -> set[str]:
         """The writer groups (methods.WRITERS) a person belongs to. `participants` are the group's
