@@ -40,6 +40,8 @@ def send_patches(
     texts: dict[str, list[tuple[Op, str]]] = {}  # path -> the ops on it made so far, with their JSON
     sent = 0
     acked = False
+    origin = ack[0] if ack is not None else None
+    alike: Message | None = None  # the frame of everyone not `apart` (most viewers)
 
     def text(op: Op) -> str:
         # Most viewers get the same op on a path (a card as everyone sees it): serialised once.
@@ -60,20 +62,22 @@ def send_patches(
             viewer = c.pid
         else:
             continue  # waiting to be admitted: nothing of the room
-        if special is not None and viewer not in special:
-            key: object = ALIKE
-        else:
-            key = viewer_key(paths, viewer, s.is_fac(viewer))
-        msg = groups.get(key)
+        ordinary = special is not None and viewer not in special
+        msg = alike if ordinary else None
         if msg is None:
-            own = ",".join([text(op) for op in viewer_ops(s, paths, viewer)]) if paths else ""
-            msg = frames.get(own)
+            key = ALIKE if ordinary else viewer_key(paths, viewer, s.is_fac(viewer))
+            msg = groups.get(key)
             if msg is None:
-                sep = "," if common and own else ""
-                msg = frames[own] = Message(f"{head}{common}{sep}{own}]}}")
-            groups[key] = msg
+                own = ",".join([text(op) for op in viewer_ops(s, paths, viewer)]) if paths else ""
+                msg = frames.get(own)
+                if msg is None:
+                    sep = "," if common and own else ""
+                    msg = frames[own] = Message(f"{head}{common}{sep}{own}]}}")
+                groups[key] = msg
+            if ordinary:
+                alike = msg
         sent += len(msg.asgi["text"])
-        if ack is not None and c is ack[0]:
+        if c is origin and ack is not None:
             c.push_pair(msg, Message(P.dumps(P.ack(ack[1], s.seq))))
             acked = True
         elif not c.write_direct(msg):  # c.push_message(msg, True) in its two steps, as in hub._fan_out
