@@ -232,10 +232,11 @@ def _a_ff_set(s: RoomState, e: Event, d: dict[str, Any]) -> None:
 
 def force_summary(f: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    ratings = f["ratings"].values()
     for k in RATING_KEYS:
-        mean, spread = _mean_spread([r[k] for r in f["ratings"].values()])
+        mean, spread = _mean_spread([r[k] for r in ratings]) if ratings else (None, None)
         out[k] = {"mean": mean, "spread": spread}
-    out["n"] = len(f["ratings"])
+    out["n"] = len(ratings)
     return out
 
 
