@@ -63,19 +63,25 @@ def _mark() -> None:
     os.getppid()
 
 
+def _methods() -> Any:
+    """The method library of the checkout whose server is imported."""
+    import server
+    from server.methods import MethodLibrary
+
+    return MethodLibrary.load(Path(server.__file__).resolve().parent.parent / "methods").methods
+
+
 async def measure(kind: str, patches: bool, n: int, sockets: list[_Socket] | None = None) -> float:
     """CPU µs per command of the mix in a new room of MEMBERS members (their sockets' stand-ins go
     into `sockets`)."""
-    import server
     from server.hub import Hub
-    from server.methods import MethodLibrary
     from server.rooms.commands import Command, Rejection
     from server.store.memory import MemoryStore
     from server.transport import Conn
 
-    lib = MethodLibrary.load(Path(server.__file__).resolve().parent.parent / "methods")  # that checkout's
-    hub = Hub(MemoryStore(), lib.methods)
-    room, _, _ = await hub.create(lib.methods[kind], "T", "nl")
+    methods = _methods()
+    hub = Hub(MemoryStore(), methods)
+    room, _, _ = await hub.create(methods[kind], "T", "nl")
     live = await hub.get(room)
     assert live is not None
     pids = [f"p{i}" for i in range(MEMBERS)]
