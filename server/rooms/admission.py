@@ -204,7 +204,7 @@ def _a_projector_revoked(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     pass
 
 
-@touches(_person, "case", "forcefield")
+@touches(_person, "case", "forcefield", "drawing/drawers")
 @applies("participant.remove")
 def _a_premove(s: RoomState, e: Event, d: dict[str, Any]) -> None:
     s.waiting.pop(d["pid"], None)

@@ -71,13 +71,15 @@ def audience(s: RoomState) -> frozenset[str] | None:
 
 def _need_draw(s: RoomState, actor: str) -> None:
     """The drawers while the picture is private (in any phase); else the phase's writers where the
-    phase opens the board (a facilitator who writes content: anywhere)."""
+    phase opens the board (a facilitator who writes content: anywhere). An inbrenger the facilitator
+    appointed draws in private even in a phase where they listen: nothing of it is shared until the
+    picture is given back."""
     if s.drawing["private"]:
         if actor not in s.drawing["drawers"]:
             raise _Bad("forbidden", "only the appointed drawers draw while the drawing is private")
-        if inbrenger_listening(s, actor):
-            raise _Bad("forbidden", "the inbrenger listens in this phase and changes nothing shared")
         return
+    if inbrenger_listening(s, actor):
+        raise _Bad("forbidden", "the inbrenger listens in this phase and changes nothing shared")
     _need_tool(s, actor, "drawing", "drawing board")
 
 
@@ -293,6 +295,12 @@ def _stroke_view(x: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _drawers_here(s: RoomState) -> list[str]:
+    """The drawers still in the room: someone removed is no longer named as drawing (a removal
+    touches `drawing/drawers`, server/rooms/admission.py)."""
+    return [p for p in s.drawing["drawers"] if p in s.participants]
+
+
 @viewer_part("drawing")
 def _drawing_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     """The board as `viewer` sees it: while private and they do not draw it, who draws and since
@@ -301,7 +309,7 @@ def _drawing_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     hidden = hidden_from(s, viewer)
     return {
         "private": d["private"],
-        "drawers": list(d["drawers"]),
+        "drawers": _drawers_here(s),
         "started": d["started"],
         "minutes": d["minutes"],
         "given": d["given"],
@@ -320,7 +328,7 @@ def _drawing_item(s: RoomState, viewer: str | None, key: str) -> Any:
     if key in ("private", "started", "minutes", "given"):
         return s.drawing[key]
     if key == "drawers":
-        return list(s.drawing["drawers"])
+        return _drawers_here(s)
     return ABSENT
 
 

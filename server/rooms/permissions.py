@@ -11,7 +11,9 @@ from .registry import viewer_part
 from .state import RoomState
 
 # What a listening inbrenger may not do (a phase's `inbrenger_listens`): everything that changes
-# what the group shares. Their own notes, their evaluation and their votes stay theirs.
+# what the group shares. Their own notes, their evaluation and their votes stay theirs. The drawing
+# board decides for itself (server/rooms/drawing.py `_need_draw`): an inbrenger appointed to draw in
+# private draws there, since nothing of it is shared until it is given back.
 SHARED_EDITS = frozenset(
     {
         "card.add",
@@ -36,10 +38,6 @@ SHARED_EDITS = frozenset(
         "force.flag",
         "forcefield.set",
         "outcome.set",
-        "draw.add",
-        "draw.remove",
-        "draw.label",
-        "draw.describe",
     }
 )
 
@@ -90,11 +88,14 @@ def _need_tool(s: RoomState, actor: str, tool: str, label: str) -> None:
 
 def may_draw(s: RoomState, pid: str | None) -> bool:
     """Who draws on the board now (server/rooms/drawing.py): its drawers while it is private, in
-    any phase; else the writers of a phase that opens it."""
-    if pid is None or pid not in s.participants or inbrenger_listening(s, pid):
+    any phase (an appointed inbrenger too where they listen: nothing is shared until it is given
+    back); else the writers of a phase that opens it."""
+    if pid is None or pid not in s.participants:
         return False
     if s.drawing["private"]:
         return pid in s.drawing["drawers"]
+    if inbrenger_listening(s, pid):
+        return False
     if fac_writes(s, pid):
         return True
     return not s.is_fac(pid) and tool_open(s, "drawing") and may_write(s, pid)

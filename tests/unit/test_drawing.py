@@ -290,3 +290,22 @@ def test_a_method_opens_the_board_shows_it_later_and_survives_toml() -> None:
     m["phases"][early]["show"] = ["drawing"]
     with pytest.raises(MethodError):  # nothing to show before a phase opened the board
         parse_method(m, "custom", LIB.basic_ids)
+
+
+def test_an_appointed_inbrenger_draws_in_private_where_they_listen_and_a_removed_drawer_is_not_named() -> (
+    None
+):
+    r = drawing_room()
+    r.goto("oordeelsvorming")  # the inbrenger listens here (and the board is open)
+    assert r.state.current.inbrenger_listens and not r.view("I")["may"]["draw"]
+    r.refuse("I", "draw.add", "forbidden", id="s0", shape="pen", points=[[1, 1]], color="red")
+    # Appointed, they draw on the private board: nothing of it is shared until it is given back.
+    r.do("F", "draw.private", drawers=["I", "A"])
+    assert r.view("I")["may"]["draw"]
+    e = r.do("I", "draw.add", id="s1", shape="pen", points=[[1, 1], [40, 40]], color="red")
+    assert e.audience == frozenset({"I", "A"})
+    # Someone removed from the room is no longer named as drawing, on any screen.
+    r.do("F", "participant.remove", pid="A")
+    for v in ("F", "I", "B", None):
+        assert view(r.state, v, public=v is None)["drawing"]["drawers"] == ["I"]
+    assert r.replayed().drawing == r.state.drawing
