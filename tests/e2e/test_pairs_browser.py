@@ -56,6 +56,13 @@ async def test_a_pair_round_with_four_people(sqlite_server: ServerProc, screens:
     await bram.locator(".pairs-mine").get_by_label("Schrijf op jullie bord").fill(AB_NOTE)
     await bram.locator(".pairs-mine").get_by_role("button", name="Als notitie toevoegen").click()
     await expect(mine).to_contain_text(AB_NOTE, timeout=T)
+    # A pair edits what is on its board in place: Anna adds to Bram's note, and Bram sees it.
+    await mine.locator(".pair-note", has_text=AB_NOTE).get_by_role("button", name="Bewerken").click()
+    await mine.get_by_label("Tekst bewerken").fill(AB_NOTE + " Vooral bij de start.")
+    await shot(mine, ARTIFACTS / "pairs-edit-laptop.png")
+    await mine.get_by_role("button", name="Opslaan").click()
+    await expect(bram.locator(".pairs-mine")).to_contain_text(AB_NOTE + " Vooral bij de start.", timeout=T)
+    await expect(mine.get_by_label("Tekst bewerken")).to_have_count(0)
     other = cas.locator(".pairs-mine")
     await other.get_by_label("Schrijf op jullie bord").fill(CD_CARD)
     await other.get_by_label("Schrijf op jullie bord").press("Enter")

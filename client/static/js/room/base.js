@@ -141,15 +141,18 @@ export function base() {
 // In-place editing of one's own cards or notes: `what` is "card" or "note" (state.cards /
 // state.notes, commands card.edit / note.edit, textarea id and draft name "<what>-edit-<id>"). A
 // card's text has a version (docs/protocol.md, "Concurrent edits"): its edit names the version it
-// started from, and a refusal shows the conflict panel (core/conflicts.js) on the card.
-export function editor(what, confirmKey) {
+// started from, and a refusal shows the conflict panel (core/conflicts.js) on the card. `section`:
+// the view's section when it is not "<what>s" (a pair's items: "pair_board"). The component sends
+// with `cmd(type, args)`.
+export function editor(what, confirmKey, section) {
   var versioned = what === "card";
+  var items = section || what + "s";
   return withConflicts({
     editing: null,
     editText: "",
     editBase: 0,
     startEdit: function (id, text, base) {
-      var item = this.st[what + "s"][id];
+      var item = (this.st[items] || {})[id];
       if (!item) return;
       var field = what + "-edit-" + id;
       var v = (this.st.versions || {})[what + "." + id] || 0;

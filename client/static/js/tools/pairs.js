@@ -6,14 +6,16 @@
 import { sentDraft } from "../core/drafts.js";
 import { dict } from "../core/maps.js";
 import { limits } from "../core/page.js";
-import { component } from "../core/store.js";
-import { short } from "../room/base.js";
+import { component, define } from "../core/store.js";
+import { editor, short } from "../room/base.js";
 import { clock } from "../core/time.js";
 import { withActions } from "./board.js";
 import { items as boardItems, shownRound } from "./pairs-rows.js";
 
 function pairsBoard() {
-  return withActions({
+  // Editing one's own items in place, as one's cards and notes (room/base.js editor).
+  var edit = editor("pair", "confirmRemove", "pair_board");
+  return withActions(define(edit, {
     draft: "",
     minutesDraft: "",
 
@@ -126,6 +128,12 @@ function pairsBoard() {
           author: it.author,
           canRemove: mine && !self.timeUp,
           removeLabel: self.L.remove + ": " + short(it.text),
+          editing: mine && self.editing === it.id,
+          showText: !(mine && self.editing === it.id),
+          editId: "pair-edit-" + it.id,
+          editDraft: mine && self.editing === it.id ? "pair-edit-" + it.id : null,
+          editBtnId: "pair-editbtn-" + it.id,
+          editLabel: self.L.edit + ": " + short(it.text),
         };
       });
     },
@@ -252,8 +260,8 @@ function pairsBoard() {
       ev.preventDefault();
       this.addCard();
     },
-    remove: function (id) {
-      if (window.confirm(this.L.confirmRemove)) this.send("pair.remove", { id: id });
+    cmd: function (type, args) {
+      return this.send(type, args); // the editor's commands; a refusal shows as the board's error
     },
     addMinute: function () {
       this.send("pairs.time", { seconds: 60 });
@@ -277,7 +285,7 @@ function pairsBoard() {
       var n = this.round ? this.round.groups.length : 0;
       this.send("pairs.move", { pid: pid, group: v === "out" ? null : v === "new" ? n : parseInt(v, 10) });
     },
-  }, "pairs");
+  }), "pairs");
 }
 
 component("pairs", pairsBoard);
