@@ -3,7 +3,7 @@ what changed in its view after a batch of events, instead of the events and a wh
 
 Per room and batch (one `Hub.ingest`: a command's events, or a batch from another worker) the
 shared ops are rendered and serialised once (server/rooms/delta.py); the ops on viewers' own parts
-are rendered once per group of viewers who get the same ones (`viewer_key`: a card is the same for
+are rendered once per group of viewers who get the same ones (`group_key`: a card is the same for
 everyone but its author), and every viewer whose frame has the same bytes shares one `Message`, so
 its wire frame is built once. Someone waiting to be admitted gets
 nothing (server/effects.py sends the admitted their whole view).
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import protocol as P
 from .rooms import Touched, shared_ops, viewer_ops
-from .rooms.delta import ALIKE, Op, apart, personal_paths, viewer_key
+from .rooms.delta import Op, apart, group_key, personal_paths
 from .transport import Conn, Message
 
 if TYPE_CHECKING:
@@ -34,14 +34,13 @@ def send_patches(
     common = P.dumps(shared_ops(s, shared))[1:-1]
     paths = personal_paths(s, personal)
     members = s.participants
-    special = apart(s, paths) if paths else set()
-    groups: dict[object, Message] = {}  # viewer_key (or ALIKE) -> the frame of those viewers
+    special = apart(s, paths)
+    groups: dict[object, Message] = {}  # group_key -> the frame of those viewers
     frames: dict[str, Message] = {}  # their own ops' JSON -> the frame
     texts: dict[str, list[tuple[Op, str]]] = {}  # path -> the ops on it made so far, with their JSON
     sent = 0
     acked = False
     origin = ack[0] if ack is not None else None
-    alike: Message | None = None  # the frame of everyone not `apart` (most viewers)
 
     def text(op: Op) -> str:
         # Most viewers get the same op on a path (a card as everyone sees it): serialised once.
@@ -62,20 +61,15 @@ def send_patches(
             viewer = c.pid
         else:
             continue  # waiting to be admitted: nothing of the room
-        ordinary = special is not None and viewer not in special
-        msg = alike if ordinary else None
+        key = group_key(s, paths, special, viewer)
+        msg = groups.get(key)
         if msg is None:
-            key = ALIKE if ordinary else viewer_key(paths, viewer, s.is_fac(viewer))
-            msg = groups.get(key)
+            own = ",".join([text(op) for op in viewer_ops(s, paths, viewer)])
+            msg = frames.get(own)
             if msg is None:
-                own = ",".join([text(op) for op in viewer_ops(s, paths, viewer)]) if paths else ""
-                msg = frames.get(own)
-                if msg is None:
-                    sep = "," if common and own else ""
-                    msg = frames[own] = Message(f"{head}{common}{sep}{own}]}}")
-                groups[key] = msg
-            if ordinary:
-                alike = msg
+                sep = "," if common and own else ""
+                msg = frames[own] = Message(f"{head}{common}{sep}{own}]}}")
+            groups[key] = msg
         sent += len(msg.asgi["text"])
         if c is origin and ack is not None:
             c.push_pair(msg, Message(P.dumps(P.ack(ack[1], s.seq))))

@@ -22,6 +22,7 @@ from .commands import (
     _Bad,
     _only_keys,
     aliases_changed,
+    authors_in,
     check_base,
     has_aliases,
     item_key,
@@ -310,12 +311,7 @@ def _cards_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     return scoped_view(s.cards, viewer, card_visible, lambda c: card_view(c, viewer))
 
 
-def _card_author(s: RoomState, cid: str) -> tuple[str, ...]:
-    c = s.cards.get(cid)
-    return () if c is None else (c["author"],)
-
-
-@item_part("cards", differs=_card_author)  # only its author sees it otherwise (hidden, its flag)
+@item_part("cards", differs=authors_in("cards"))  # only its author sees it otherwise (hidden, its flag)
 def _card_item(s: RoomState, viewer: str | None, cid: str) -> Any:
     c = s.cards.get(cid)
     return card_view(c, viewer) if c is not None and card_visible(c, viewer) else ABSENT

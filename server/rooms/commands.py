@@ -148,6 +148,17 @@ def aliases_changed(s: Any, name: str, record: Mapping[str, Any] | None, added: 
         counts[name] += 1 if added else -1
 
 
+def authors_in(name: str) -> Callable[[Any, str], tuple[str, ...]]:
+    """`item_part(differs=…)` for a collection whose items only their author sees otherwise (a card
+    hidden or flagged, a note not revealed): the author of the item under `key`, if any."""
+
+    def differs(s: Any, key: str) -> tuple[str, ...]:
+        it = getattr(s, name).get(key)
+        return () if it is None else (it["author"],)
+
+    return differs
+
+
 def public_fields(record: Mapping[str, Any]) -> dict[str, Any]:
     """An item's record without its alias (which only its author's view uses)."""
     return {k: v for k, v in record.items() if k != "alias"}

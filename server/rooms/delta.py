@@ -196,6 +196,16 @@ def apart(s: RoomState, paths: list[_Personal]) -> set[str | None] | None:
 ALIKE = object()  # the key of the viewers not `apart`, in place of their `viewer_key`
 
 
+def group_key(
+    s: RoomState, paths: list[_Personal], special: set[str | None] | None, viewer: str | None
+) -> object:
+    """The group whose own ops `viewer` gets (`special`: `apart(s, paths)`): ALIKE for everyone not
+    apart, else their `viewer_key`. The transport and `batch_ops` group viewers by this."""
+    if special is not None and viewer not in special:
+        return ALIKE
+    return viewer_key(paths, viewer, s.is_fac(viewer))
+
+
 def viewer_ops(
     s: RoomState, personal: list[tuple[str, Audience]] | list[_Personal], viewer: str | None
 ) -> list[Op]:
@@ -241,7 +251,7 @@ def batch_ops(s: RoomState, touched: Touched, viewers: Iterable[str | None]) -> 
     made: dict[object, list[Op]] = {}
     out: dict[str | None, list[Op]] = {}
     for v in viewers:
-        key = ALIKE if special is not None and v not in special else viewer_key(paths, v, s.is_fac(v))
+        key = group_key(s, paths, special, v)
         own = made.get(key)
         if own is None:
             own = made[key] = viewer_ops(s, paths, v)

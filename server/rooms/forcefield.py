@@ -234,7 +234,7 @@ def force_summary(f: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     ratings = f["ratings"].values()
     for k in RATING_KEYS:
-        mean, spread = _mean_spread([r[k] for r in ratings]) if ratings else (None, None)
+        mean, spread = _mean_spread([r[k] for r in ratings])
         out[k] = {"mean": mean, "spread": spread}
     out["n"] = len(ratings)
     return out

@@ -13,6 +13,7 @@ from .commands import (
     _Bad,
     _only_keys,
     aliases_changed,
+    authors_in,
     has_aliases,
     item_key,
     item_paths,
@@ -169,12 +170,7 @@ def _notes_view(s: RoomState, viewer: str | None) -> dict[str, Any]:
     return scoped_view(s.notes, viewer, note_visible, public_fields)
 
 
-def _note_author(s: RoomState, nid: str) -> tuple[str, ...]:
-    n = s.notes.get(nid)
-    return () if n is None else (n["author"],)
-
-
-@item_part("notes", differs=_note_author)  # hidden from all but its author until revealed
+@item_part("notes", differs=authors_in("notes"))  # hidden from all but its author until revealed
 def _note_item(s: RoomState, viewer: str | None, nid: str) -> Any:
     n = s.notes.get(nid)
     return dict(n) if n is not None and note_visible(n, viewer) else ABSENT

@@ -134,7 +134,7 @@ def item_part(collection: str, differs: Differs | None = None) -> Callable[[Item
     `differs(state, key)`, where it is known, names the viewers who may see the item otherwise than
     everyone else does (nobody: the item looks the same to all who have it). A patch then renders
     the item once for all the others instead of once per viewer (server/rooms/delta.py
-    `viewer_key`). Leave it out when the item depends on the viewer in other ways."""
+    `group_key`). Leave it out when the item depends on the viewer in other ways."""
     if differs is not None:
         ITEM_DIFFERS[collection] = differs
     return _register(ITEM_PARTS, "item parts", collection)
